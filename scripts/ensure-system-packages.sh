@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suites drive, only when missing: the openstack CLI
+# (python3-openstackclient) for the real-client suite and wrk for the benchmarks.
+set -euo pipefail
+need=()
+command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ensure-system-packages: missing ${need[*]} and not root; install them with apt-get" >&2
+  exit 1
+fi
+echo "ensure-system-packages: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

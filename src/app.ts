@@ -1,0 +1,114 @@
+/**
+ * @module `buildApp()`: the one wiring point. Builds stores, services and routes by plain
+ * constructor injection from a config and an open database; the server, the CLI and the tests
+ * all call it. Shared concerns (request ids, JSON bodies, authentication and policy, errors)
+ * are installed here once for every service.
+ */
+import { randomBytes } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { Db } from './db/database.js'
+import { flavourFor } from './flavours.js'
+import { Policy } from './auth/policy.js'
+import { IAM_POLICIES } from './auth/policies/iam.js'
+import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
+import { MissingAttributeError } from './errors/app-error.js'
+import { installErrorHandling } from './http/error-handler.js'
+import type { ServiceName } from './http/fastify-types.js'
+import './http/fastify-types.js'
+import { SqlIamStore } from './services/iam/store-sql.js'
+import { IamService, isoMicros, type Clock } from './services/iam/service.js'
+import { IamWire, renderIamError } from './services/iam/wire.js'
+import { iamRoutes } from './services/iam/routes.js'
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  clock?: Clock
+}
+
+export interface RouteInfo { method: string; url: string; action: string | undefined }
+
+export interface ProjectplaneApp {
+  app: FastifyInstance
+  /** Every registered route with its policy action; the policy-coverage test walks it. */
+  routes: RouteInfo[]
+  policy: Policy
+}
+
+export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
+  const flavour = flavourFor(config.flavour)
+  const policy = new Policy(flavour, [IAM_POLICIES])
+  const iamStore = new SqlIamStore(db)
+  await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
+  const codec = new TokenCodec((await iamStore.listTokenKeys()).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
+  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds)
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : {
+      level: config.logLevel,
+      redact: { paths: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers.authorization'], censor: '[redacted]' },
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomBytes(16).toString('hex'),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, verbose: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const routes: RouteInfo[] = []
+  app.addHook('onRoute', (route) => {
+    const action = route.config?.action
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, action })
+    // A route without a rule in the policy tables must not exist: refuse to build.
+    if (!action || !policy.entry(action)) throw new Error(`route ${String(route.method)} ${route.url} has no policy action`)
+  })
+
+  // JSON bodies only, with any parameters (`application/json;charset=utf8` as the docs send it);
+  // every other media type is refused in the service's error format.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    if (body === '') return done(null, {})
+    try {
+      done(null, JSON.parse(body as string))
+    } catch {
+      done(new MissingAttributeError('valid JSON', 'request body'), undefined)
+    }
+  })
+
+  const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    reply.header('x-openstack-request-id', `req-${request.id}`)
+  })
+  // Authenticate and enforce before the body is even parsed: a stranger learns nothing about
+  // what the body should look like, and a big body from one is never read.
+  app.addHook('onRequest', async (request) => {
+    const action = request.routeOptions.config?.action
+    if (!action) return // no route: the not-found handler answers
+    if (policy.entry(action)?.rule !== 'public') {
+      request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
+    }
+    const params = request.params as Record<string, string | undefined> | undefined
+    policy.enforce(request.auth, action, { userId: params?.user_id })
+  })
+
+  const routePatterns: { regex: RegExp; method: string }[] = []
+  app.addHook('onRoute', (route) => {
+    const regex = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}/?$`)
+    for (const method of [route.method].flat()) routePatterns.push({ regex, method })
+  })
+  installErrorHandling(app, {
+    renderers: { iam: renderIamError, eps: renderIamError, coc: renderIamError } satisfies Record<ServiceName, unknown>,
+    serviceForUrl: () => 'iam',
+    methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],
+    authenticateHeader: (request) => `Keystone uri="${baseUrl(request)}/v3"`,
+  })
+
+  await app.register(iamRoutes({ service: iamService, wire: new IamWire(flavour), baseUrl }))
+  await app.ready()
+  return { app, routes, policy }
+}

@@ -1,0 +1,89 @@
+/**
+ * @module Tokens in the manner of Keystone's Fernet tokens: the token *is* its payload, encrypted
+ * and authenticated with AES-256-GCM under a key kept in the store. Nobody without the key can
+ * forge or read one, every instance that shares the store accepts it, and nothing is written per
+ * token. Revocation is the one thing that needs state (`revoked_tokens`, keyed by audit id).
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+
+export type TokenScope =
+  | { readonly type: 'domain'; readonly id: string }
+  | { readonly type: 'project'; readonly id: string }
+  | { readonly type: 'unscoped' }
+
+export interface TokenPayload {
+  readonly userId: string
+  readonly scope: TokenScope
+  /** Milliseconds since the epoch. */
+  readonly issuedAt: number
+  readonly expiresAt: number
+  /** Random id that names this token in revocations and audit records (never the token itself). */
+  readonly auditId: string
+}
+
+export interface TokenKey { readonly id: string; readonly secret: Buffer }
+
+const VERSION = 1
+const IV_BYTES = 12
+const TAG_BYTES = 16
+const KEY_TAG_BYTES = 4
+
+export function newTokenKeySecret(): string {
+  return randomBytes(32).toString('base64')
+}
+
+export function newAuditId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+function keyTag(key: TokenKey): Buffer {
+  return createHash('sha256').update(key.id).digest().subarray(0, KEY_TAG_BYTES)
+}
+
+export class TokenCodec {
+  private readonly byTag = new Map<string, TokenKey>()
+
+  /** `keys[0]` encrypts; all of them decrypt, so a rotated key keeps its tokens valid. */
+  constructor(private readonly keys: readonly TokenKey[]) {
+    if (keys.length === 0) throw new Error('TokenCodec needs at least one key')
+    for (const key of keys) this.byTag.set(keyTag(key).toString('hex'), key)
+  }
+
+  encode(payload: TokenPayload): string {
+    const key = this.keys[0]!
+    const scope = payload.scope.type === 'unscoped' ? ['u'] : [payload.scope.type[0], payload.scope.id]
+    const plain = Buffer.from(
+      JSON.stringify({ u: payload.userId, s: scope, i: payload.issuedAt, e: payload.expiresAt, a: payload.auditId }),
+    )
+    const iv = randomBytes(IV_BYTES)
+    const cipher = createCipheriv('aes-256-gcm', key.secret, iv)
+    const header = Buffer.concat([Buffer.from([VERSION]), keyTag(key)])
+    cipher.setAAD(header)
+    const body = Buffer.concat([cipher.update(plain), cipher.final()])
+    return Buffer.concat([header, iv, cipher.getAuthTag(), body]).toString('base64url')
+  }
+
+  /** Returns undefined for anything that is not a token this store's keys made, whatever the reason. */
+  decode(token: string): TokenPayload | undefined {
+    if (token.length < 40 || token.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined
+    const raw = Buffer.from(token, 'base64url')
+    if (raw[0] !== VERSION) return undefined
+    const header = raw.subarray(0, 1 + KEY_TAG_BYTES)
+    const key = this.byTag.get(header.subarray(1).toString('hex'))
+    if (!key) return undefined
+    const ivEnd = header.length + IV_BYTES
+    const tagEnd = ivEnd + TAG_BYTES
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key.secret, raw.subarray(header.length, ivEnd))
+      decipher.setAAD(header)
+      decipher.setAuthTag(raw.subarray(ivEnd, tagEnd))
+      const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
+      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string }
+      const scope: TokenScope =
+        p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : { type: 'unscoped' }
+      return { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
+    } catch {
+      return undefined
+    }
+  }
+}

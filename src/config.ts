@@ -1,0 +1,94 @@
+/**
+ * @module Typed configuration: environment plus command-line flags, validated once at boot and
+ * frozen. A bad value stops the process with a message naming the option, never a late surprise.
+ */
+import { parseArgs } from 'node:util'
+import path from 'node:path'
+import { FLAVOUR_NAMES, type FlavourName } from './flavours.js'
+
+export interface Config {
+  /** Which cloud the server imitates: rules, regions, bootstrap and wire details follow it. */
+  readonly flavour: FlavourName
+  /** Listening address and port (port 0 picks a free one, as the tests do). */
+  readonly host: string
+  readonly port: number
+  /** Base URL written into links and the catalog; derived from the request's Host when unset. */
+  readonly publicUrl: string | undefined
+  /** Folder of the embedded SQLite file. */
+  readonly dataDir: string
+  /** Throwaway store: nothing survives the process. */
+  readonly inMemory: boolean
+  /** SQLite durability: `normal` survives a process crash, `full` also a power loss (slower). */
+  readonly sqliteSynchronous: 'normal' | 'full'
+  /** Token lifetime in seconds (both clouds: 24 h). */
+  readonly tokenTtlSeconds: number
+  /** Region ids to create at bootstrap; empty means the flavour's defaults. */
+  readonly regions: readonly string[]
+  /** Bootstrap credentials; generated and printed once when unset. */
+  readonly adminAccount: string | undefined
+  readonly adminUser: string | undefined
+  readonly adminPassword: string | undefined
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new ConfigError(`${option} must be one of ${allowed.join(', ')}; got '${value}'`)
+}
+
+function integer(option: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${option} must be a whole number from ${min} to ${max}; got '${value}'`)
+  }
+  return Number(value)
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
+/** Reads flags first, then the environment, then defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const { values: flags } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      flavour: { type: 'string' },
+      'public-url': { type: 'string' },
+    },
+  })
+  const publicUrl = nonEmpty(flags['public-url'] ?? env.PUBLIC_URL)
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicUrl)) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL; got '${publicUrl}'`)
+  }
+  const regions = (env.REGIONS ?? '').split(',').map((r) => r.trim()).filter(Boolean)
+  for (const region of regions) {
+    if (!/^[a-z0-9][a-zA-Z0-9-]{0,63}$/.test(region)) {
+      throw new ConfigError(`REGIONS: '${region}' is not a region id (letters, digits and '-', no '_')`)
+    }
+  }
+  const config: Config = {
+    flavour: oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES),
+    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    port: integer('PORT', flags.port ?? env.PORT ?? '5050', 0, 65535),
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    dataDir: path.resolve(flags['data-dir'] ?? env.DATA_DIR ?? 'data'),
+    inMemory: flags['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
+    sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', env.SQLITE_SYNCHRONOUS ?? 'normal', ['normal', 'full'] as const),
+    tokenTtlSeconds: integer('TOKEN_TTL', env.TOKEN_TTL ?? '86400', 60, 30 * 86400),
+    regions,
+    adminAccount: nonEmpty(env.PROJECTPLANE_ADMIN_ACCOUNT),
+    adminUser: nonEmpty(env.PROJECTPLANE_ADMIN_USER),
+    adminPassword: nonEmpty(env.PROJECTPLANE_ADMIN_PASSWORD),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
+  }
+  return Object.freeze(config)
+}

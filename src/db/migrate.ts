@@ -1,0 +1,55 @@
+/**
+ * @module Applies the ordered SQL files in `migrations/` that the store has not seen, each in its
+ * own transaction, and records them in `schema_migrations`. Files are immutable once released.
+ */
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import type { Db } from './database.js'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+export interface Migration { version: string; statements: string[] }
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: file.replace(/\.sql$/, ''),
+      // One statement per execute: drivers prepare a single statement at a time.
+      statements: fs
+        .readFileSync(`${dir}/${file}`, 'utf8')
+        .replace(/--.*$/gm, '')
+        .split(/;\s*$/m)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }))
+}
+
+export class SchemaTooNewError extends Error {}
+
+/** Returns the versions it applied. */
+export async function migrate(db: Db, migrations = readMigrations()): Promise<string[]> {
+  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`.execute(db.kysely)
+  const applied = new Set((await db.kysely.selectFrom('schema_migrations').select('version').execute()).map((r) => r.version))
+  const known = new Set(migrations.map((m) => m.version))
+  const unknown = [...applied].filter((v) => !known.has(v))
+  if (unknown.length > 0) {
+    throw new SchemaTooNewError(
+      `The store has migrations this version of projectplane does not know (${unknown.join(', ')}): ` +
+        'it was written by a newer release. Upgrade projectplane or point it at another store.',
+    )
+  }
+  const done: string[] = []
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue
+    await db.kysely.transaction().execute(async (trx) => {
+      for (const statement of migration.statements) await sql.raw(statement).execute(trx)
+      await trx.insertInto('schema_migrations').values({ version: migration.version, applied_at: new Date().toISOString() }).execute()
+    })
+    done.push(migration.version)
+  }
+  return done
+}

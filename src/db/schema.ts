@@ -1,0 +1,39 @@
+/**
+ * @module Row types of every table, as Kysely sees them. They mirror `migrations/*.sql`;
+ * booleans are 0/1 integers so one query works on SQLite and PostgreSQL alike.
+ */
+export interface DomainRow { id: string; name: string; description: string; enabled: number; created_at: string; updated_at: string }
+export interface RegionRow { id: string; type: string; description: string; parent_region_id: string | null; locales: string }
+export interface ProjectRow {
+  id: string; domain_id: string; name: string; description: string; parent_id: string
+  kind: 'region' | 'custom'; region_id: string | null; enabled: number; status: 'normal' | 'suspended'
+  suspended_at: string | null; tags: string; options: string; extra: string; created_at: string; updated_at: string
+}
+export interface UserRow {
+  id: string; domain_id: string; name: string; password_hash: string | null; enabled: number
+  password_expires_at: string | null; default_project_id: string | null; created_at: string; updated_at: string
+}
+export interface GroupRow { id: string; domain_id: string; name: string; description: string; created_at: string }
+export interface GroupMemberRow { group_id: string; user_id: string }
+export interface RoleRow { id: string; domain_key: string; name: string; display_name: string; description: string; created_at: string }
+export interface RoleAssignmentRow {
+  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system'
+  target_id: string; role_id: string; inherited: number
+}
+export interface TokenKeyRow { id: string; secret: string; created_at: string }
+export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
+export interface SchemaMigrationRow { version: string; applied_at: string }
+
+export interface Database {
+  domains: DomainRow
+  regions: RegionRow
+  projects: ProjectRow
+  users: UserRow
+  user_groups: GroupRow
+  group_members: GroupMemberRow
+  roles: RoleRow
+  role_assignments: RoleAssignmentRow
+  token_keys: TokenKeyRow
+  revoked_tokens: RevokedTokenRow
+  schema_migrations: SchemaMigrationRow
+}

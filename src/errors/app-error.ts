@@ -1,0 +1,117 @@
+/**
+ * @module The one error hierarchy. Services throw these; `http/error-handler.ts` renders them in
+ * the wire format of the service that owns the route. A cause is logged, never serialized.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number
+  abstract readonly code: string
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status: number = 400
+  readonly code: string = 'validation_failed'
+}
+
+/** Keystone's `ValidationError(attribute, target)` text, which the openstack CLI shows verbatim. */
+export class MissingAttributeError extends ValidationError {
+  override readonly code = 'missing_attribute'
+  constructor(attribute: string, target: string) {
+    super(
+      `Expecting to find ${attribute} in ${target}. The server could not comply with the request ` +
+        'since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+    )
+  }
+}
+
+/** Keystone's schema-error form: `Invalid input for field 'project/name': <reason>`. */
+export class InvalidFieldError extends ValidationError {
+  override readonly code = 'invalid_field'
+  constructor(field: string, reason: string) {
+    super(`Invalid input for field '${field}': ${reason}`, { field })
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401
+  readonly code: string = 'unauthorized'
+  constructor(message = 'The request you have made requires authentication.', details?: Record<string, unknown>) {
+    super(message, details)
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403
+  readonly code: string = 'forbidden'
+  /** `what` is an action name or a sentence saying why; Keystone puts either after the colon. */
+  constructor(what?: string) {
+    super(
+      what
+        ? `You are not authorized to perform the requested action: ${what}${what.endsWith('.') ? '' : '.'}`
+        : 'You are not authorized to perform the requested action.',
+    )
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404
+  readonly code: string = 'not_found'
+  constructor(target: string, id: string) {
+    super(`Could not find ${target}: ${id}.`, { target, id })
+  }
+}
+
+export class RouteNotFoundError extends AppError {
+  readonly status = 404
+  readonly code = 'route_not_found'
+  constructor() {
+    super('The resource could not be found.')
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405
+  readonly code = 'method_not_allowed'
+  constructor(readonly allowed: string[]) {
+    super('The method is not allowed for the requested URL.')
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409
+  readonly code: string = 'conflict'
+  constructor(type: string, details: string) {
+    super(`Conflict occurred attempting to store ${type} - ${details}.`)
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413
+  readonly code = 'request_too_large'
+  constructor() {
+    super('Request is too large.')
+  }
+}
+
+export class InternalError extends AppError {
+  readonly status = 500
+  readonly code = 'internal'
+  constructor(options?: { cause?: unknown }) {
+    super('An unexpected error prevented the server from fulfilling your request.', {}, options)
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503
+  readonly code = 'service_unavailable'
+  constructor(options?: { cause?: unknown }) {
+    super('The service is temporarily unavailable. Please retry later.', {}, options)
+  }
+}

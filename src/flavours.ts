@@ -1,0 +1,145 @@
+/**
+ * @module Everything that differs between the imitated clouds, as data. Services read a
+ * `Flavour`; they never test the flavour's name. Adding a cloud means adding one object here.
+ */
+
+export const FLAVOUR_NAMES = ['huaweicloud', 'opentelekomcloud', 'keystone'] as const
+export type FlavourName = (typeof FLAVOUR_NAMES)[number]
+
+export interface RegionSeed {
+  readonly id: string
+  /** Display names as the clouds return them under `locales`. */
+  readonly locales: Readonly<Record<string, string>>
+}
+
+export interface SystemRoleSeed {
+  readonly name: string
+  readonly displayName: string
+  readonly description: string
+}
+
+export interface Flavour {
+  readonly name: FlavourName
+  readonly defaultRegions: readonly RegionSeed[]
+  /** Default names for the bootstrapped account (domain) and its administrator. */
+  readonly defaultAccountName: string
+  readonly defaultAdminUserName: string
+  /** Roles every install has, as `GET /v3/roles` will list them. */
+  readonly systemRoles: readonly SystemRoleSeed[]
+  /** Roles the bootstrap administrator holds on the account (directly or through group `admin`). */
+  readonly adminRoleNames: readonly string[]
+  readonly iam: {
+    /** HWC/OTC: every account has one system project per region, named after the region. */
+    readonly regionProjects: boolean
+    /** HWC/OTC: custom project names are `<region id>_<suffix>` and keep their region. */
+    readonly regionPrefixedProjectNames: boolean
+    readonly projectNameMaxLength: number
+    /** Keystone sets no limit on descriptions; the clouds allow 255 characters. */
+    readonly projectDescriptionMaxLength: number | undefined
+    /** OTC and Keystone offer DELETE /v3/projects/{id}; HWC does not. */
+    readonly projectDelete: boolean
+    /** Keystone lets an administrator create, update and delete domains; the clouds have one account each. */
+    readonly domainWrites: boolean
+    /** HWC/OTC IAM management APIs need a domain-scoped ("global service") token. */
+    readonly managementNeedsDomainScope: boolean
+    /** HWC's PATCH response carries `"extra": {}`; OTC's example does not. */
+    readonly projectPatchResponseHasExtra: boolean
+    /** Keystone projects carry `tags`, `options` and free extra attributes. */
+    readonly keystoneProjectAttributes: boolean
+    /** Keystone tokens list `audit_ids`; regions have no `type`/`locales` there. */
+    readonly keystoneTokenAndRegionShape: boolean
+    /** What a token request without `scope` yields: the clouds treat it as domain scope. */
+    readonly unscopedTokenRequest: 'domain' | 'unscoped'
+    /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
+    readonly scopeNeedsRole: boolean
+  }
+}
+
+const CLOUD_ROLES: readonly SystemRoleSeed[] = [
+  { name: 'secu_admin', displayName: 'Security Administrator', description: 'Full permissions for Identity and Access Management.' },
+  { name: 'te_admin', displayName: 'Tenant Administrator', description: 'Tenant Administrator (Exclude IAM)' },
+  { name: 'readonly', displayName: 'Tenant Guest', description: 'Tenant Guest (Exclude IAM)' },
+  { name: 'te_agency', displayName: 'Agent Operator', description: 'Agent Operator' },
+]
+
+const HUAWEICLOUD: Flavour = {
+  name: 'huaweicloud',
+  defaultRegions: [
+    { id: 'cn-north-4', locales: { 'en-us': 'CN North-Beijing4', 'zh-cn': '华北-北京四' } },
+    { id: 'cn-north-1', locales: { 'en-us': 'CN North-Beijing1', 'zh-cn': '华北-北京一' } },
+    { id: 'cn-east-3', locales: { 'en-us': 'CN East-Shanghai1', 'zh-cn': '华东-上海一' } },
+    { id: 'cn-south-1', locales: { 'en-us': 'CN South-Guangzhou', 'zh-cn': '华南-广州' } },
+    { id: 'ap-southeast-1', locales: { 'en-us': 'CN-Hong Kong', 'zh-cn': '中国-香港' } },
+    { id: 'ap-southeast-2', locales: { 'en-us': 'AP-Bangkok', 'zh-cn': '亚太-曼谷' } },
+    { id: 'ap-southeast-3', locales: { 'en-us': 'AP-Singapore', 'zh-cn': '亚太-新加坡' } },
+    { id: 'eu-west-101', locales: { 'en-us': 'EU-Dublin', 'zh-cn': '欧洲-都柏林' } },
+    { id: 'af-south-1', locales: { 'en-us': 'AF-Johannesburg', 'zh-cn': '非洲-约翰内斯堡' } },
+    { id: 'la-south-2', locales: { 'en-us': 'LA-Santiago', 'zh-cn': '拉美-圣地亚哥' } },
+  ],
+  defaultAccountName: 'projectplane',
+  defaultAdminUserName: 'admin',
+  systemRoles: CLOUD_ROLES,
+  adminRoleNames: ['secu_admin', 'te_admin'],
+  iam: {
+    regionProjects: true,
+    regionPrefixedProjectNames: true,
+    projectNameMaxLength: 64,
+    projectDescriptionMaxLength: 255,
+    projectDelete: false,
+    domainWrites: false,
+    managementNeedsDomainScope: true,
+    projectPatchResponseHasExtra: true,
+    keystoneProjectAttributes: false,
+    keystoneTokenAndRegionShape: false,
+    unscopedTokenRequest: 'domain',
+    scopeNeedsRole: false,
+  },
+}
+
+const OPENTELEKOMCLOUD: Flavour = {
+  ...HUAWEICLOUD,
+  name: 'opentelekomcloud',
+  defaultRegions: [
+    { id: 'eu-de', locales: { 'en-us': 'EU-Germany', 'de-de': 'EU-Deutschland' } },
+    { id: 'eu-nl', locales: { 'en-us': 'EU-Netherlands', 'de-de': 'EU-Niederlande' } },
+  ],
+  iam: { ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false },
+}
+
+const KEYSTONE: Flavour = {
+  name: 'keystone',
+  defaultRegions: [{ id: 'RegionOne', locales: {} }],
+  defaultAccountName: 'Default',
+  defaultAdminUserName: 'admin',
+  // keystone-manage bootstrap creates exactly these three.
+  systemRoles: [
+    { name: 'admin', displayName: 'admin', description: '' },
+    { name: 'member', displayName: 'member', description: '' },
+    { name: 'reader', displayName: 'reader', description: '' },
+  ],
+  adminRoleNames: ['admin'],
+  iam: {
+    regionProjects: false,
+    regionPrefixedProjectNames: false,
+    projectNameMaxLength: 64,
+    projectDescriptionMaxLength: undefined,
+    projectDelete: true,
+    domainWrites: true,
+    managementNeedsDomainScope: false,
+    projectPatchResponseHasExtra: false,
+    keystoneProjectAttributes: true,
+    keystoneTokenAndRegionShape: true,
+    unscopedTokenRequest: 'unscoped',
+    scopeNeedsRole: true,
+  },
+}
+
+const FLAVOURS: Record<FlavourName, Flavour> = {
+  huaweicloud: HUAWEICLOUD,
+  opentelekomcloud: OPENTELEKOMCLOUD,
+  keystone: KEYSTONE,
+}
+
+export function flavourFor(name: FlavourName): Flavour {
+  return FLAVOURS[name]
+}

@@ -1,0 +1,62 @@
+/**
+ * @module Renders every failure in one place, in the wire format of the service that owns the
+ * URL. Anything that is not an AppError becomes one first: schema failures and bad JSON a 400,
+ * an oversized body a 413, the unknown a 500 with the request id (and its stack in the log only).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  AppError, InternalError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ValidationError,
+} from '../errors/app-error.js'
+import { validationMessage } from './validation-message.js'
+import type { ServiceName } from './fastify-types.js'
+
+export type ErrorRenderer = (error: AppError, requestId: string) => unknown
+
+export interface ErrorHandlingOptions {
+  renderers: Record<ServiceName, ErrorRenderer>
+  /** The service owning a URL that matched no route (its prefix decides). */
+  serviceForUrl(url: string): ServiceName
+  /** The registered methods for a path, to tell 405 from 404. */
+  methodsForPath(path: string): string[]
+  /** The `WWW-Authenticate` value for 401s, as Keystone sends it. */
+  authenticateHeader(request: FastifyRequest): string
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  const e = error as FastifyError
+  if (e.validation && e.validation.length > 0) {
+    return new ValidationError(validationMessage(e.validation[0]!, e.validationContext ?? 'body'))
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLargeError()
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new MissingAttributeError('application/json', 'Content-Type header')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new MissingAttributeError('valid JSON', 'request body')
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ValidationError(e.message)
+  }
+  return new InternalError({ cause: error })
+}
+
+export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+  const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
+    const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
+    if (error.status >= 500) request.log.error({ err: error.cause ?? error, requestId: request.id }, 'request failed')
+    else if (error.status === 401 || error.status === 403) request.log.warn({ code: error.code, msg: error.message }, 'request refused')
+    else request.log.debug({ code: error.code, msg: error.message }, 'request rejected')
+    if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
+    if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
+    return reply.status(error.status).type('application/json').send(options.renderers[service](error, request.id))
+  }
+  app.setErrorHandler((error, request, reply) => send(request, reply, toAppError(error)))
+  app.setNotFoundHandler((request, reply) => {
+    const methods = options.methodsForPath(request.url.split('?')[0]!)
+    return send(request, reply, methods.length > 0 ? new MethodNotAllowedError(methods) : new RouteNotFoundError())
+  })
+}

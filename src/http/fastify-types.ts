@@ -1,0 +1,19 @@
+/**
+ * @module What projectplane adds to Fastify's request and route config, declared once.
+ */
+import type { AuthContext } from '../auth/auth-context.js'
+
+/** The services whose error formats differ; a route's service picks the renderer. */
+export type ServiceName = 'iam' | 'eps' | 'coc'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook for every route whose rule is not `public`. */
+    auth?: AuthContext
+  }
+  interface FastifyContextConfig {
+    /** Policy action, e.g. `identity:update_project`; a route without one fails to register. */
+    action?: string
+    service?: ServiceName
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * @module `npm start`: configuration from flags and environment, the store opened and migrated,
+ * a first account bootstrapped, then listen. SIGTERM/SIGINT stop accepting, let requests in
+ * flight finish, close the store and exit 0.
+ */
+import { ConfigError, loadConfig } from './config.js'
+import { SchemaTooNewError } from './db/migrate.js'
+import { openProjectplane } from './server.js'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig(process.env, process.argv.slice(2))
+  } catch (error) {
+    if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`projectplane: ${(error as Error).message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+  const server = await openProjectplane(config)
+  const address = await server.app.listen({ host: config.host, port: config.port })
+  const base = config.publicUrl ?? address
+
+  // The one place a generated password is shown; it is never logged.
+  const lines = [`projectplane (${config.flavour}) listening on ${address}, store: ${server.db.location}`]
+  if (server.bootstrap.created) {
+    lines.push(
+      `Bootstrapped account '${server.bootstrap.accountName}' (${server.bootstrap.accountId}) with administrator '${server.bootstrap.adminUser}'.`,
+      server.bootstrap.generatedPassword
+        ? `Generated password (shown once): ${server.bootstrap.generatedPassword}`
+        : 'Password: as given in PROJECTPLANE_ADMIN_PASSWORD.',
+    )
+  }
+  lines.push(`Identity endpoint: ${base}/v3`)
+  process.stdout.write(`${lines.join('\n')}\n`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    server.app.log.info({ signal }, 'shutting down')
+    await server.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof SchemaTooNewError) {
+    process.stderr.write(`projectplane: ${error.message}\n`)
+    process.exit(3)
+  }
+  process.stderr.write(`projectplane: failed to start: ${(error as Error).stack ?? String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,46 @@
+/**
+ * @module Opens the store, migrates it, bootstraps a first account and builds the app: the same
+ * sequence for `npm start` and for the tests, so they can never drift apart.
+ */
+import type { Config } from './config.js'
+import { openDatabase, type Db } from './db/database.js'
+import { migrate } from './db/migrate.js'
+import { flavourFor } from './flavours.js'
+import { buildApp, type ProjectplaneApp } from './app.js'
+import { SqlIamStore } from './services/iam/store-sql.js'
+import { bootstrapIfEmpty, type BootstrapResult } from './services/iam/bootstrap.js'
+import type { Clock } from './services/iam/service.js'
+
+export interface Projectplane extends ProjectplaneApp {
+  db: Db
+  bootstrap: BootstrapResult
+  close(): Promise<void>
+}
+
+export async function openProjectplane(config: Config, clock?: Clock): Promise<Projectplane> {
+  const db = openDatabase(config)
+  try {
+    await migrate(db)
+    const bootstrap = await bootstrapIfEmpty(new SqlIamStore(db), {
+      flavour: flavourFor(config.flavour),
+      regions: config.regions,
+      accountName: config.adminAccount,
+      adminUser: config.adminUser,
+      adminPassword: config.adminPassword,
+      now: (clock ?? Date).now(),
+    })
+    const built = await buildApp({ config, db, clock })
+    return {
+      ...built,
+      db,
+      bootstrap,
+      close: async () => {
+        await built.app.close()
+        await db.close()
+      },
+    }
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+}

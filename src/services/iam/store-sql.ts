@@ -1,0 +1,305 @@
+/**
+ * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
+ * Unique violations become `ConflictError` here and nowhere else.
+ */
+import type { Kysely, Transaction } from 'kysely'
+import type { Db } from '../../db/database.js'
+import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
+import { ConflictError } from '../../errors/app-error.js'
+import type { TokenScope } from '../../auth/token-codec.js'
+import type { AuthState, IamStore, Page, ProjectChanges, ProjectFilter } from './store.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export class SqlIamStore implements IamStore {
+  constructor(
+    private readonly db: Db,
+    private readonly x: Executor = db.kysely,
+  ) {}
+
+  private async insertUnique<T>(work: () => Promise<T>, conflict: () => ConflictError): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (this.db.isUniqueViolation(error)) throw conflict()
+      throw error
+    }
+  }
+
+  transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
+    if (this.x !== this.db.kysely) return work(this)
+    return this.db.kysely.transaction().execute((trx) => work(new SqlIamStore(this.db, trx)))
+  }
+
+  // ---- domains
+  findDomain(id: string) {
+    return this.x.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  findDomainByName(name: string) {
+    return this.x.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst()
+  }
+
+  listDomains(filter: { ids?: readonly string[]; name?: string; enabled?: boolean }) {
+    let q = this.x.selectFrom('domains').selectAll().orderBy('name')
+    if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
+    return q.execute()
+  }
+
+  createDomain(row: DomainRow) {
+    return this.insertUnique(
+      async () => (await this.x.insertInto('domains').values(row).execute(), row),
+      () => new ConflictError('domain', `Duplicate entry found with name ${row.name}`),
+    )
+  }
+
+  updateDomain(id: string, changes: Partial<Pick<DomainRow, 'name' | 'description' | 'enabled'>>, now: string) {
+    return this.insertUnique(
+      () => this.x.updateTable('domains').set({ ...changes, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst(),
+      () => new ConflictError('domain', `Duplicate entry found with name ${changes.name}`),
+    )
+  }
+
+  async deleteDomain(id: string) {
+    for (const table of ['projects', 'users', 'user_groups'] as const) {
+      const owned = await this.x.selectFrom(table).select('id').where('domain_id', '=', id).limit(1).executeTakeFirst()
+      if (owned) throw new ConflictError('domain', `Domain ${id} still owns ${table === 'user_groups' ? 'groups' : table}`)
+    }
+    await this.x.deleteFrom('role_assignments').where('target_type', '=', 'domain').where('target_id', '=', id).execute()
+    const result = await this.x.deleteFrom('domains').where('id', '=', id).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  // ---- regions
+  listRegions() {
+    return this.x.selectFrom('regions').selectAll().orderBy('id').execute()
+  }
+
+  findRegion(id: string) {
+    return this.x.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  async upsertRegion(row: RegionRow) {
+    await this.x.insertInto('regions').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+  }
+
+  // ---- projects
+  findProject(id: string) {
+    return this.x.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  findProjectByName(domainId: string, name: string) {
+    return this.x.selectFrom('projects').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+  }
+
+  listProjects(filter: ProjectFilter, page?: Page) {
+    let q = this.x.selectFrom('projects').selectAll()
+    if (filter.domainId !== undefined) q = q.where('domain_id', '=', filter.domainId)
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.parentId !== undefined) q = q.where('parent_id', '=', filter.parentId)
+    if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
+    if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
+    // Region projects first, then by name: the order the clouds show and a stable one for paging.
+    q = q.orderBy('kind', 'desc').orderBy('name').orderBy('id')
+    if (page) q = q.limit(page.limit).offset(page.offset)
+    return q.execute()
+  }
+
+  createProject(row: ProjectRow) {
+    return this.insertUnique(
+      async () => (await this.x.insertInto('projects').values(row).execute(), row),
+      () => projectNameConflict(row.name, row.domain_id),
+    )
+  }
+
+  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string) {
+    const set: Partial<ProjectRow> = { updated_at: now }
+    if (changes.name !== undefined) set.name = changes.name
+    if (changes.description !== undefined) set.description = changes.description
+    if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0
+    if (changes.tags !== undefined) set.tags = changes.tags
+    if (changes.options !== undefined) set.options = changes.options
+    if (changes.extra !== undefined) set.extra = changes.extra
+    return this.insertUnique(
+      () => this.x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId).returningAll().executeTakeFirst(),
+      () => projectNameConflict(changes.name ?? '', domainId),
+    )
+  }
+
+  async setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string) {
+    const result = await this.x
+      .updateTable('projects')
+      // Keep the first suspension time while a suspended project is suspended again.
+      .set((eb) => ({
+        status,
+        updated_at: now,
+        suspended_at: status === 'suspended' ? eb.fn.coalesce('suspended_at', eb.val(now)) : null,
+      }))
+      .where('id', '=', id)
+      .where('domain_id', '=', domainId)
+      .executeTakeFirst()
+    return result.numUpdatedRows > 0n
+  }
+
+  async deleteProject(domainId: string, id: string) {
+    const child = await this.x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
+    if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
+    await this.x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
+    const result = await this.x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  listProjectsForUser(userId: string, domainId: string) {
+    const actorIds = this.actorIds(userId)
+    return this.x
+      .selectFrom('projects')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', eb.selectFrom('role_assignments').select('target_id')
+            .where('target_type', '=', 'project').where('actor_id', 'in', actorIds)),
+          eb('domain_id', 'in', eb.selectFrom('role_assignments').select('target_id')
+            .where('target_type', '=', 'domain').where('inherited', '=', 1).where('actor_id', 'in', actorIds)),
+        ]),
+      )
+      .where('domain_id', '=', domainId)
+      .orderBy('kind', 'desc').orderBy('name').orderBy('id')
+      .execute()
+  }
+
+  // ---- users, groups, roles
+  findUser(id: string) {
+    return this.x.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  findUserByName(domainId: string, name: string) {
+    return this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+  }
+
+  createUser(row: UserRow) {
+    return this.insertUnique(
+      async () => (await this.x.insertInto('users').values(row).execute(), row),
+      () => new ConflictError('user', `Duplicate entry found with name ${row.name} at domain ID ${row.domain_id}`),
+    )
+  }
+
+  createGroup(row: GroupRow) {
+    return this.insertUnique(
+      async () => (await this.x.insertInto('user_groups').values(row).execute(), row),
+      () => new ConflictError('group', `Duplicate entry found with name ${row.name} at domain ID ${row.domain_id}`),
+    )
+  }
+
+  findGroupByName(domainId: string, name: string) {
+    return this.x.selectFrom('user_groups').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+  }
+
+  async addGroupMember(groupId: string, userId: string) {
+    await this.x.insertInto('group_members').values({ group_id: groupId, user_id: userId })
+      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute()
+  }
+
+  findRoleByName(name: string) {
+    return this.x.selectFrom('roles').selectAll().where('domain_key', '=', '').where('name', '=', name).executeTakeFirst()
+  }
+
+  createRole(row: RoleRow) {
+    return this.insertUnique(
+      async () => (await this.x.insertInto('roles').values(row).execute(), row),
+      () => new ConflictError('role', `Duplicate entry found with name ${row.name}`),
+    )
+  }
+
+  async assignRole(a: { actorType: 'user' | 'group'; actorId: string; targetType: 'domain' | 'project' | 'system'; targetId: string; roleId: string; inherited: boolean }) {
+    await this.x
+      .insertInto('role_assignments')
+      .values({ actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 })
+      .onConflict((oc) => oc.columns(['actor_type', 'actor_id', 'target_type', 'target_id', 'role_id', 'inherited']).doNothing())
+      .execute()
+  }
+
+  /** The user itself and every group it belongs to: the actors whose assignments it holds. */
+  private actorIds(userId: string) {
+    return this.x
+      .selectFrom('group_members').select('group_id as id').where('user_id', '=', userId)
+      .union(this.x.selectNoFrom((eb) => eb.val(userId).as('id')))
+  }
+
+  effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
+    if (scope.type === 'unscoped') return Promise.resolve([])
+    const actorIds = this.actorIds(userId)
+    return this.x
+      .selectFrom('roles')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('role_id').where('actor_id', 'in', actorIds).where((w) =>
+          scope.type === 'domain'
+            ? w.and([w('target_type', '=', 'domain'), w('target_id', '=', scope.id), w('inherited', '=', 0)])
+            : w.or([
+                w.and([w('target_type', '=', 'project'), w('target_id', '=', scope.id), w('inherited', '=', 0)]),
+                w.and([w('target_type', '=', 'domain'), w('target_id', '=', projectDomainId ?? ''), w('inherited', '=', 1)]),
+              ]),
+        ),
+      )
+      .orderBy('name')
+      .execute()
+  }
+
+  systemRoles(userId: string) {
+    return this.x
+      .selectFrom('roles')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('role_id')
+          .where('actor_id', 'in', this.actorIds(userId)).where('target_type', '=', 'system'),
+      )
+      .execute()
+  }
+
+  listDomainsForUser(userId: string) {
+    return this.x
+      .selectFrom('domains')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('target_id')
+          .where('target_type', '=', 'domain').where('actor_id', 'in', this.actorIds(userId)),
+      )
+      .orderBy('name')
+      .execute()
+  }
+
+  // ---- tokens
+  async authState(userId: string, auditId: string): Promise<AuthState | undefined> {
+    const row = await this.x
+      .selectFrom('users')
+      .innerJoin('domains', 'domains.id', 'users.domain_id')
+      .select((eb) => [
+        'users.enabled as user_enabled',
+        'domains.enabled as domain_enabled',
+        eb.exists(eb.selectFrom('revoked_tokens').select('audit_id').where('audit_id', '=', auditId)).as('revoked'),
+      ])
+      .where('users.id', '=', userId)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return { userEnabled: row.user_enabled === 1, domainEnabled: row.domain_enabled === 1, revoked: Boolean(row.revoked) }
+  }
+
+  listTokenKeys() {
+    return this.x.selectFrom('token_keys').select(['id', 'secret']).orderBy('created_at', 'desc').orderBy('id').execute()
+  }
+
+  async ensureTokenKey(row: { id: string; secret: string; created_at: string }) {
+    await this.x.insertInto('token_keys').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+  }
+
+  async revokeToken(auditId: string, expiresAt: string, now: string) {
+    await this.x.insertInto('revoked_tokens').values({ audit_id: auditId, expires_at: expiresAt, revoked_at: now })
+      .onConflict((oc) => oc.column('audit_id').doNothing()).execute()
+  }
+}
+
+function projectNameConflict(name: string, domainId: string): ConflictError {
+  return new ConflictError('project', `Duplicate entry found with name ${name} at domain ID ${domainId}`)
+}

@@ -1,0 +1,85 @@
+/**
+ * Starts the real server (the same `openProjectplane()` as `npm start`) on port 0 with a
+ * throwaway store, and gives tests a URL, the admin's credentials and a token.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig } from '../../src/config.js'
+import type { FlavourName } from '../../src/flavours.js'
+import { openProjectplane, type Projectplane } from '../../src/server.js'
+
+export const ADMIN_PASSWORD = 'Test-Passw0rd!'
+
+export interface TestServer {
+  url: string
+  server: Projectplane
+  flavour: FlavourName
+  account: { id: string; name: string }
+  adminUser: string
+  adminPassword: string
+  dataDir: string
+  /** A fresh domain-scoped (keystone: project-scoped on `admin`) token of the bootstrap admin. */
+  adminToken(): Promise<string>
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  flavour?: FlavourName
+  env?: Record<string, string>
+  /** Reuse a data folder (restart tests); a new temporary one otherwise. */
+  dataDir?: string
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const flavour = options.flavour ?? 'huaweicloud'
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-test-'))
+  const config = loadConfig({
+    FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+    PROJECTPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env,
+  })
+  const server = await openProjectplane(config)
+  const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
+  const account = await server.db.kysely.selectFrom('domains').select(['id', 'name']).orderBy('created_at').executeTakeFirstOrThrow()
+  const adminUser = options.env?.PROJECTPLANE_ADMIN_USER ?? 'admin'
+  const adminPassword = options.env?.PROJECTPLANE_ADMIN_PASSWORD ?? ADMIN_PASSWORD
+  return {
+    url: address,
+    server,
+    flavour,
+    account,
+    adminUser,
+    adminPassword,
+    dataDir,
+    adminToken: async () => {
+      const scope = flavour === 'keystone' ? { project: { name: 'admin', domain: { id: account.id } } } : { domain: { name: account.name } }
+      const res = await fetch(`${address}/v3/auth/tokens?nocatalog=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: adminUser, password: adminPassword, domain: { id: account.id } } } }, scope } }),
+      })
+      if (res.status !== 201) throw new Error(`admin token: ${res.status} ${await res.text()}`)
+      return res.headers.get('x-subject-token')!
+    },
+    close: () => server.close(),
+  }
+}
+
+/** fetch with JSON in and out; `body` is sent as JSON unless it is a string. */
+export async function call(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  const headers: Record<string, string> = { ...init.headers }
+  if (init.token) headers['x-auth-token'] = init.token
+  let body: string | undefined
+  if (init.body !== undefined) {
+    body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
+    headers['content-type'] ??= 'application/json;charset=utf8'
+  }
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, body })
+  const text = await res.text()
+  let parsed: unknown
+  try { parsed = text ? JSON.parse(text) : undefined } catch { parsed = undefined }
+  return { status: res.status, headers: res.headers, body: parsed, text }
+}
