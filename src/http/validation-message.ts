@@ -40,9 +40,11 @@ export function validationMessage(error: FastifySchemaValidationError, context: 
     case 'pattern':
       detail = `${repr(data)} does not match '${String(params.pattern)}'`
       break
-    case 'const':
     case 'enum':
-      detail = `${repr(data)} is not one of the allowed values`
+      detail = `${repr(data)} is not one of [${(params.allowedValues as unknown[]).map(repr).join(', ')}]`
+      break
+    case 'const':
+      detail = `${repr(data)} was expected to be ${repr(params.allowedValue)}`
       break
     case 'anyOf':
       detail = `${repr(data)} is not valid under any of the given schemas`

@@ -93,8 +93,13 @@ export const ProjectUpdateBodySchema = T.Object(
 )
 export type ProjectUpdateBody = Static<typeof ProjectUpdateBodySchema>
 
+/** A JSON-schema `enum`, so a refusal can list the allowed values. */
+function StringEnum<V extends string>(values: readonly V[]) {
+  return T.Unsafe<V>({ type: 'string', enum: values })
+}
+
 export const ProjectStatusBodySchema = T.Object(
-  { project: T.Object({ status: T.Union([T.Literal('normal'), T.Literal('suspended')]) }, { additionalProperties: false }) },
+  { project: T.Object({ status: StringEnum(['normal', 'suspended'] as const) }, { additionalProperties: false }) },
   { additionalProperties: false },
 )
 export type ProjectStatusBody = Static<typeof ProjectStatusBodySchema>

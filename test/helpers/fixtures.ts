@@ -1,0 +1,54 @@
+/**
+ * Extra accounts and users for tests, written through the real store (the clouds have no API
+ * that creates an account; the user API arrives with the identity issue).
+ */
+import { randomBytes } from 'node:crypto'
+import { hashPassword } from '../../src/auth/password.js'
+import { SqlIamStore } from '../../src/services/iam/store-sql.js'
+import { isoMicros } from '../../src/services/iam/service.js'
+import { call, type TestServer } from './server.js'
+
+const hex = () => randomBytes(16).toString('hex')
+
+/** A second account like the bootstrap one: admin group with secu_admin + te_admin, region projects. */
+export async function createAccount(s: TestServer, name: string, password: string): Promise<{ id: string; name: string }> {
+  const store = new SqlIamStore(s.server.db)
+  const now = isoMicros(Date.now())
+  const id = hex()
+  await store.transaction(async (tx) => {
+    await tx.createDomain({ id, name, description: '', enabled: 1, created_at: now, updated_at: now })
+    for (const region of await tx.listRegions()) {
+      await tx.createProject({
+        id: hex(), domain_id: id, name: region.id, description: '', parent_id: id, kind: 'region', region_id: region.id,
+        enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
+      })
+    }
+    const user = await tx.createUser({ id: hex(), domain_id: id, name: 'admin', password_hash: await hashPassword(password), enabled: 1, password_expires_at: null, default_project_id: null, created_at: now, updated_at: now })
+    const group = await tx.createGroup({ id: hex(), domain_id: id, name: 'admin', description: '', created_at: now })
+    await tx.addGroupMember(group.id, user.id)
+    for (const roleName of ['secu_admin', 'te_admin']) {
+      const role = await tx.findRoleByName(roleName)
+      for (const inherited of [false, true]) {
+        await tx.assignRole({ actorType: 'group', actorId: group.id, targetType: 'domain', targetId: id, roleId: role!.id, inherited })
+      }
+    }
+  })
+  return { id, name }
+}
+
+/** A user with no group and no role in the given account. */
+export async function createPlainUser(s: TestServer, domainId: string, name: string, password: string, opts: { enabled?: boolean } = {}): Promise<string> {
+  const store = new SqlIamStore(s.server.db)
+  const now = isoMicros(Date.now())
+  const user = await store.createUser({ id: hex(), domain_id: domainId, name, password_hash: await hashPassword(password), enabled: opts.enabled === false ? 0 : 1, password_expires_at: null, default_project_id: null, created_at: now, updated_at: now })
+  return user.id
+}
+
+export async function tokenFor(s: TestServer, user: string, password: string, domainName: string, scope?: unknown): Promise<string> {
+  const res = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
+    method: 'POST',
+    body: { auth: { identity: { methods: ['password'], password: { user: { name: user, password, domain: { name: domainName } } } }, ...(scope === undefined ? { scope: { domain: { name: domainName } } } : scope === null ? {} : { scope }) } },
+  })
+  if (res.status !== 201) throw new Error(`token for ${user}: ${res.status} ${res.text}`)
+  return res.headers.get('x-subject-token')!
+}
