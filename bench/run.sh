@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# projectplane HTTP benchmark: `npm run bench` (or `bash bench/run.sh`).
+#
+# Builds, starts projectplane (temporary DATA_DIR, LOG_LEVEL=warn) and a bare node:http server
+# (bench/bare-server.mjs, the ceiling), both on 127.0.0.1, gets a token, creates a project, then
+# runs wrk for each scenario, interleaved so each ratio compares runs taken next to each other:
+#   bare GET, GET /v3/projects/{id}, PATCH /v3/projects/{id}   at 1 and 32 connections (-t1).
+# Prints a table (req/s, p50/p99, errors, ratio to bare at the same connection count) and
+# PASS/FAIL against the targets. Every process it starts is stopped on exit, even on failure.
+#
+# Environment:
+#   DURATION=10s        measured wrk run per line (wrk syntax: 10s, 1m)
+#   WARMUP=2s           unmeasured wrk run before each line (0 to skip)
+#   CONNECTIONS="1 32"  connection counts
+#   BENCH_SKIP_BUILD=1  use the existing dist/
+#   BENCH_NO_PIN=1      do not pin with taskset (default: servers on CPU 0, wrk on CPU 1)
+#   BENCH_LOG_DIR=dir   keep the raw wrk outputs and server logs there
+#   RESULTS_MD=file     also write the table and verdicts as Markdown to that file
+#   BENCH_STRICT=1      exit 1 when a target fails (default: exit 0 once measured)
+# Exit status: 0 measured (and, with BENCH_STRICT, all targets passed); 1 target failed
+# (BENCH_STRICT only); 2 the harness itself failed.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+cd "$ROOT"
+
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-2s}"
+CONNECTIONS="${CONNECTIONS:-1 32}"
+ADMIN_PASSWORD='Bench-Password-1!'
+HOST=127.0.0.1
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/projectplane-bench.XXXXXX")"
+SERVER_PID=''
+BARE_PID=''
+WRK_PID=''
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 2; }
+
+stop_pid() {
+  local pid="$1"
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$WRK_PID"
+  stop_pid "$SERVER_PID"
+  stop_pid "$BARE_PID"
+  wait 2>/dev/null || true
+  if [ -n "${BENCH_LOG_DIR:-}" ]; then
+    mkdir -p "$BENCH_LOG_DIR" && cp -r "$WORK"/*.log "$BENCH_LOG_DIR"/ 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 2' INT TERM
+
+# wrk duration ("10s", "1m", "500ms" not supported by wrk) to whole seconds, for time bounds.
+seconds_of() {
+  local d="$1"
+  case "$d" in
+    *h) echo $(( ${d%h} * 3600 )) ;;
+    *m) echo $(( ${d%m} * 60 )) ;;
+    *s) echo $(( ${d%s} )) ;;
+    *) echo $(( d )) ;;
+  esac
+}
+DURATION_S="$(seconds_of "$DURATION")" || die "bad DURATION '$DURATION'"
+WARMUP_S="$(seconds_of "$WARMUP")" || die "bad WARMUP '$WARMUP'"
+[ "$DURATION_S" -ge 1 ] || die "DURATION must be at least 1s"
+
+command -v wrk >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
+command -v curl >/dev/null || die "curl not found"
+command -v node >/dev/null || die "node not found"
+
+PIN_SERVER=()
+PIN_WRK=()
+if [ -z "${BENCH_NO_PIN:-}" ] && command -v taskset >/dev/null \
+  && taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null; then
+  PIN_SERVER=(taskset -c 0)
+  PIN_WRK=(taskset -c 1)
+  PINNING='servers on CPU 0, wrk on CPU 1 (taskset)'
+else
+  PINNING='none'
+fi
+
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  log "building"
+  timeout 300 npm run -s build >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+fi
+[ -f dist/main.js ] || die "dist/main.js missing; build first"
+
+# Two free ports on 127.0.0.1 (asked of the kernel, then released).
+read -r PORT BARE_PORT < <(node -e '
+  const net = require("node:net")
+  const get = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)) }) })
+  Promise.all([get(), get()]).then(([a, b]) => console.log(a, b))')
+[ -n "$PORT" ] && [ -n "$BARE_PORT" ] || die "could not find free ports"
+
+log "starting projectplane on $HOST:$PORT (data in $WORK/data), bare server on $HOST:$BARE_PORT; pinning: $PINNING"
+mkdir -p "$WORK/data"
+PORT="$PORT" HOST="$HOST" DATA_DIR="$WORK/data" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+  "${PIN_SERVER[@]}" node dist/main.js >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+"${PIN_SERVER[@]}" node "$BENCH_DIR/bare-server.mjs" "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+
+# Waits until the URL answers with any HTTP status (bounded: 20 s), and the process is alive.
+wait_http() {
+  local url="$1" pid="$2" name="$3"
+  for _ in $(seq 1 200); do
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK"/*.log >&2 || true; die "$name exited during start-up"; }
+    if curl -s -o /dev/null --max-time 1 "$url"; then return 0; fi
+    sleep 0.1
+  done
+  die "$name did not answer on $url within 20 s"
+}
+wait_http "http://$HOST:$PORT/v3" "$SERVER_PID" projectplane
+wait_http "http://$HOST:$BARE_PORT/" "$BARE_PID" bare-server
+
+BASE="http://$HOST:$PORT"
+curl -s --max-time 10 -o "$WORK/token.json" -D "$WORK/token.headers" -w '%{http_code}' \
+  -H 'Content-Type: application/json' -X POST "$BASE/v3/auth/tokens" \
+  -d "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\",\"password\":\"$ADMIN_PASSWORD\",\"domain\":{\"name\":\"projectplane\"}}}},\"scope\":{\"domain\":{\"name\":\"projectplane\"}}}}" \
+  >"$WORK/token.status" || die "token request failed"
+[ "$(cat "$WORK/token.status")" = 201 ] || { cat "$WORK/token.json" >&2; die "token request answered $(cat "$WORK/token.status")"; }
+TOKEN="$(grep -i '^x-subject-token:' "$WORK/token.headers" | head -1 | cut -d: -f2- | tr -d ' \r\n')"
+[ -n "$TOKEN" ] || die "no X-Subject-Token in the token response"
+
+status="$(curl -s --max-time 10 -o "$WORK/project.json" -w '%{http_code}' -X POST "$BASE/v3/projects" \
+  -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' -d '{"project":{"name":"cn-north-4_bench"}}')" \
+  || die "project creation failed"
+[ "$status" = 201 ] || { cat "$WORK/project.json" >&2; die "project creation answered $status"; }
+PROJECT_ID="$(node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).project.id)' "$WORK/project.json")"
+PROJECT_URL="$BASE/v3/projects/$PROJECT_ID"
+
+# Sanity: each target answers 200 before it is measured.
+check_200() {
+  local what="$1"; shift
+  local code
+  code="$(curl -s --max-time 10 -o "$WORK/check.json" -w '%{http_code}' "$@")" || die "$what: request failed"
+  [ "$code" = 200 ] || { cat "$WORK/check.json" >&2; die "$what answered $code, expected 200"; }
+}
+check_200 'bare GET' "http://$HOST:$BARE_PORT/"
+check_200 'GET project' -H "X-Auth-Token: $TOKEN" "$PROJECT_URL"
+check_200 'PATCH project' -X PATCH -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"project":{"description":"bench sanity"}}' "$PROJECT_URL"
+log "project $PROJECT_ID ready; $(wc -c <"$WORK/check.json") byte PATCH response, bare body $(curl -s "http://$HOST:$BARE_PORT/" | wc -c) bytes"
+
+export BENCH_DIR BENCH_TOKEN="$TOKEN"
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+
+# run_wrk <duration> <connections> <log> <url> [wrk args...]; runs wrk in the background so the
+# trap can stop it, bounded by `timeout` at duration + 30 s.
+run_wrk() {
+  local duration="$1" conns="$2" out="$3" url="$4"; shift 4
+  local secs rc=0
+  secs="$(seconds_of "$duration")"
+  timeout -k 5 $(( secs + 30 )) "${PIN_WRK[@]}" wrk -t1 -c"$conns" -d"$duration" --timeout 5s --latency \
+    "$@" "$url" >"$out" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || rc=$?
+  WRK_PID=''
+  [ "$rc" = 0 ] || { cat "$out" >&2; die "wrk exited with status $rc"; }
+}
+
+CLK_TCK="$(getconf CLK_TCK)"
+# CPU time (ticks, user + system, all threads) used so far by a process.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure <scenario> <connections> <server pid> <url> [wrk args...]
+# Besides wrk's numbers, records how much CPU the server under test got during the measured run
+# (100 % = one full core: it was the bottleneck and not starved) and the 1-minute load average.
+measure() {
+  local scenario="$1" conns="$2" pid="$3" url="$4"; shift 4
+  local slug json t0 t1 c0 c1 cpu load
+  slug="$(printf '%s' "$scenario" | tr -c 'A-Za-z0-9' '_')c$conns"
+  if [ "$WARMUP_S" -gt 0 ]; then
+    run_wrk "$WARMUP" "$conns" "$WORK/warmup-$slug.log" "$url" "$@"
+  fi
+  c0="$(cpu_ticks "$pid")"; t0="$(date +%s%N)"
+  run_wrk "$DURATION" "$conns" "$WORK/wrk-$slug.log" "$url" "$@"
+  c1="$(cpu_ticks "$pid")"; t1="$(date +%s%N)"
+  cpu="$(awk -v c="$(( c1 - c0 ))" -v hz="$CLK_TCK" -v ns="$(( t1 - t0 ))" 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')"
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  json="$(grep '^BENCH_JSON ' "$WORK/wrk-$slug.log" | tail -1 | cut -d' ' -f2-)"
+  [ -n "$json" ] || { cat "$WORK/wrk-$slug.log" >&2; die "no summary from wrk for $scenario c$conns"; }
+  printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$conns" "$json" "$cpu" "$load" >>"$RESULTS"
+  log "$(printf '%-24s c%-3s %s' "$scenario" "$conns" "$(node -e '
+    const r = JSON.parse(process.argv[1])
+    console.log(`${r.rps.toFixed(0)} req/s, p99 ${(r.p99_us / 1000).toFixed(2)} ms, ${r.requests} requests, ${r.errors} errors`)' "$json"), server CPU $cpu %, load $load")"
+}
+
+UPTIME_BEFORE="$(uptime)"
+log "load before: $UPTIME_BEFORE"
+log "running: DURATION=$DURATION, WARMUP=$WARMUP, connections: $CONNECTIONS"
+for c in $CONNECTIONS; do
+  measure 'bare GET' "$c" "$BARE_PID" "http://$HOST:$BARE_PORT/" -s "$BENCH_DIR/report.lua" -H "X-Auth-Token: $TOKEN"
+  measure 'GET /v3/projects/{id}' "$c" "$SERVER_PID" "$PROJECT_URL" -s "$BENCH_DIR/report.lua" -H "X-Auth-Token: $TOKEN"
+  measure 'PATCH /v3/projects/{id}' "$c" "$SERVER_PID" "$PROJECT_URL" -s "$BENCH_DIR/patch.lua"
+done
+UPTIME_AFTER="$(uptime)"
+log "load after: $UPTIME_AFTER"
+
+# The PATCHes must have been real writes: the stored description is one wrk sent.
+final="$(curl -s --max-time 10 -H "X-Auth-Token: $TOKEN" "$PROJECT_URL")"
+case "$final" in
+  *'"description":"bench write '*) ;;
+  *) die "after the PATCH runs the project does not hold a benchmark description: $final" ;;
+esac
+kill -0 "$SERVER_PID" 2>/dev/null || die "projectplane died during the run"
+kill -0 "$BARE_PID" 2>/dev/null || die "bare server died during the run"
+
+# Table order: scenario first, then connections.
+sorted="$WORK/sorted.tsv"
+for s in 'bare GET' 'GET /v3/projects/{id}' 'PATCH /v3/projects/{id}'; do
+  awk -F'\t' -v s="$s" '$1 == s' "$RESULTS" | sort -t$'\t' -k2,2n
+done >"$sorted"
+
+echo
+echo "projectplane benchmark — wrk -t1, $DURATION per line (after $WARMUP warm-up), pinning: $PINNING"
+echo "machine: $(nproc) CPUs, node $(node --version), $(uname -sr)"
+echo "load before: $UPTIME_BEFORE"
+echo "load after:  $UPTIME_AFTER"
+echo
+report_rc=0
+node "$BENCH_DIR/report.mjs" "$sorted" || report_rc=$?
+[ "$report_rc" -le 1 ] || die "report failed"
+
+if [ -n "${RESULTS_MD:-}" ]; then
+  {
+    echo "- wrk -t1, \`$DURATION\` per line after a \`$WARMUP\` warm-up; pinning: $PINNING"
+    echo "- machine: $(nproc) CPUs, node $(node --version), $(uname -sr), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
+    echo "- load before: \`$(echo "$UPTIME_BEFORE" | sed 's/^ *//')\`"
+    echo "- load after: \`$(echo "$UPTIME_AFTER" | sed 's/^ *//')\`"
+    echo
+    node "$BENCH_DIR/report.mjs" "$sorted" --markdown || true
+  } >"$RESULTS_MD"
+  log "wrote $RESULTS_MD"
+fi
+
+if [ -n "${BENCH_STRICT:-}" ] && [ "$report_rc" != 0 ]; then exit 1; fi
+exit 0
