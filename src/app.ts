@@ -4,7 +4,7 @@
  * all call it. Shared concerns (request ids, JSON bodies, authentication and policy, errors)
  * are installed here once for every service.
  */
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
@@ -15,6 +15,7 @@ import { IAM_POLICIES } from './auth/policies/iam.js'
 import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
 import { MissingAttributeError } from './errors/app-error.js'
 import { installErrorHandling } from './http/error-handler.js'
+import { installRequestSummary } from './http/request-logger.js'
 import type { ServiceName } from './http/fastify-types.js'
 import './http/fastify-types.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
@@ -52,8 +53,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
       level: config.logLevel,
       redact: { paths: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers.authorization'], censor: '[redacted]' },
     },
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => randomBytes(16).toString('hex'),
+    // randomUUID draws from a pooled buffer: far cheaper per request than randomBytes(16).
+    genReqId: () => randomUUID().replaceAll('-', ''),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, verbose: true } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -80,13 +83,12 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
 
+  // Request ids first, so that every answer carries them, refusals included. Then authenticate
+  // and enforce before the body is even parsed: a stranger learns nothing about what the body
+  // should look like, and a big body from one is never read.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     reply.header('x-openstack-request-id', `req-${request.id}`)
-  })
-  // Authenticate and enforce before the body is even parsed: a stranger learns nothing about
-  // what the body should look like, and a big body from one is never read.
-  app.addHook('onRequest', async (request) => {
     const action = request.routeOptions.config?.action
     if (!action) return // no route: the not-found handler answers
     if (policy.entry(action)?.rule !== 'public') {
@@ -95,6 +97,8 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const params = request.params as Record<string, string | undefined> | undefined
     policy.enforce(request.auth, action, { userId: params?.user_id })
   })
+
+  if (['info', 'debug', 'trace'].includes(config.logLevel)) installRequestSummary(app)
 
   const routePatterns: { regex: RegExp; method: string }[] = []
   app.addHook('onRoute', (route) => {

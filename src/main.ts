@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig } from './config.js'
 import { SchemaTooNewError } from './db/migrate.js'
+import { StoreLockedError } from './db/database.js'
 import { openProjectplane } from './server.js'
 
 async function main(): Promise<void> {
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof SchemaTooNewError) {
+  if (error instanceof SchemaTooNewError || error instanceof StoreLockedError) {
     process.stderr.write(`projectplane: ${error.message}\n`)
     process.exit(3)
   }

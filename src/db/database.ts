@@ -5,15 +5,22 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
+
+export class StoreLockedError extends Error {}
 
 export interface Db {
   readonly kysely: Kysely<Database>
   readonly dialect: 'sqlite'
   /** Where the data lives, for the start-up banner ("in memory" for a throwaway store). */
   readonly location: string
+  /**
+   * True when this process is the only writer of the store (SQLite under its exclusive lock), so
+   * rows may be cached in memory and invalidated on write with no risk of a stale read.
+   */
+  readonly soleWriter: boolean
   isUniqueViolation(error: unknown): boolean
   close(): Promise<void>
 }
@@ -24,21 +31,59 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'inMemory' | 'sqli
     fs.mkdirSync(config.dataDir, { recursive: true })
     location = path.join(config.dataDir, 'projectplane.sqlite')
   }
-  const sqlite = new SQLite(location)
-  // WAL: readers never block the writer. NORMAL: a commit is in the WAL before the response, so
-  // it survives a killed process; FULL also fsyncs every commit to survive a power cut.
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma(`synchronous = ${config.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-  sqlite.pragma('foreign_keys = ON')
+  // A second server on the same file waits at most a second for the lock, then says why.
+  const sqlite = new SQLite(location, { timeout: 1000 })
+  try {
+    // WAL: readers never block the writer. NORMAL: a commit is in the WAL before the response, so
+    // it survives a killed process; FULL also fsyncs every commit to survive a power cut.
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma(`synchronous = ${config.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+    sqlite.pragma('foreign_keys = ON')
+    // One server owns the file: the lock is taken once instead of twice per statement (two fcntl
+    // calls and a getpid each time otherwise), and a second server on the same DATA_DIR fails at
+    // start instead of sharing it. Several instances are what PostgreSQL is for.
+    sqlite.pragma('locking_mode = EXCLUSIVE')
+    sqlite.exec('BEGIN EXCLUSIVE; COMMIT')
+  } catch (error) {
+    sqlite.close()
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new StoreLockedError(`Another projectplane server is using ${location}; stop it or choose another DATA_DIR.`)
+    }
+    throw error
+  }
   sqlite.pragma('busy_timeout = 5000')
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return {
     kysely,
     dialect: 'sqlite',
     location: config.inMemory ? 'in memory' : location,
+    soleWriter: true,
     isUniqueViolation: (error) =>
       typeof error === 'object' && error !== null &&
       ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string }).code ?? ''),
     close: () => kysely.destroy(),
+  }
+}
+
+const STATEMENT_CACHE_SIZE = 512
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a
+ * primary-key lookup. Queries are built from a fixed set of shapes, so a bounded cache keyed by
+ * SQL text holds every one of them after warm-up.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = cache.get(sql)
+      if (!statement) {
+        statement = sqlite.prepare(sql) as unknown as SqliteStatement
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        cache.set(sql, statement)
+      }
+      return statement
+    },
   }
 }

@@ -239,6 +239,41 @@ describe('projects (huaweicloud)', () => {
     })
   })
 
+  describe('reads after writes', () => {
+    it('shows every change at once, however often the project was read before', async () => {
+      const id = (await create('cn-north-4_cached', { description: 'v0' })).body.project.id
+      for (let i = 1; i <= 5; i++) {
+        // Read twice (the second read is served from memory), write, read again.
+        await call(`${s.url}/v3/projects/${id}`, { token })
+        expect((await call(`${s.url}/v3/projects/${id}`, { token })).body.project.description).toBe(`v${i - 1}`)
+        expect((await patch(id, { description: `v${i}` })).status).toBe(200)
+        expect((await call(`${s.url}/v3/projects/${id}`, { token })).body.project.description).toBe(`v${i}`)
+      }
+      // A refused write changes nothing, and the next read says so.
+      await create('cn-north-4_cached-taken')
+      expect((await patch(id, { name: 'cn-north-4_cached-taken', description: 'no' })).status).toBe(409)
+      expect((await call(`${s.url}/v3/projects/${id}`, { token })).body.project).toMatchObject({ name: 'cn-north-4_cached', description: 'v5' })
+      // Status changes are seen by the next read too.
+      expect((await call(`${s.url}/v3-ext/projects/${id}`, { token })).body.project.status).toBe('normal')
+      await call(`${s.url}/v3-ext/projects/${id}`, { method: 'PUT', token, body: { project: { status: 'suspended' } } })
+      expect((await call(`${s.url}/v3-ext/projects/${id}`, { token })).body.project.status).toBe('suspended')
+    })
+
+    it('keeps every acknowledged write under concurrent reads and writes of one project', async () => {
+      const id = (await create('cn-north-4_busy')).body.project.id
+      const writes = Array.from({ length: 40 }, (_, i) => i)
+      const results = await Promise.all(writes.flatMap((i) => [
+        patch(id, { description: `w${i}` }),
+        call(`${s.url}/v3/projects/${id}`, { token }),
+      ]))
+      expect(results.every((r) => r.status === 200)).toBe(true)
+      const last = (await call(`${s.url}/v3/projects/${id}`, { token })).body.project.description
+      const stored = await s.server.db.kysely.selectFrom('projects').select('description').where('id', '=', id).executeTakeFirstOrThrow()
+      expect(last).toBe(stored.description)
+      expect(writes.map((i) => `w${i}`)).toContain(last)
+    })
+  })
+
   describe('account isolation', () => {
     it("another account's admin sees 404 for this account's projects and lists only its own", async () => {
       const id = (await create('cn-north-4_private', { description: 'secret' })).body.project.id

@@ -33,6 +33,13 @@ export interface ProjectPage {
 }
 
 const MAX_PER_PAGE = 5000
+/**
+ * How long a validated token's context is reused without asking the store again. Changes made
+ * through this instance clear it at once; changes made through another instance sharing the
+ * store take effect here within this time.
+ */
+export const AUTH_CACHE_TTL_MS = 1000
+const AUTH_CACHE_MAX_ENTRIES = 10_000
 const HEX_ID = () => randomBytes(16).toString('hex')
 /** Keystone attributes the project body may carry that are not plain extras. */
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
@@ -42,6 +49,8 @@ export function isoMicros(ms: number): string {
 }
 
 export class IamService {
+  private readonly authCache = new Map<string, { ctx: AuthContext; until: number }>()
+
   constructor(
     private readonly store: IamStore,
     private readonly flavour: Flavour,
@@ -166,9 +175,23 @@ export class IamService {
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
   async authenticate(token: string | undefined): Promise<AuthContext> {
     if (!token) throw new UnauthorizedError()
+    const now = this.clock.now()
+    const cached = this.authCache.get(token)
+    if (cached && cached.until > now && cached.ctx.expiresAt > now) return cached.ctx
     const ctx = await this.validate(token)
     if (!ctx) throw new UnauthorizedError()
+    if (this.authCache.size >= AUTH_CACHE_MAX_ENTRIES) this.authCache.delete(this.authCache.keys().next().value!)
+    this.authCache.set(token, { ctx, until: now + AUTH_CACHE_TTL_MS })
     return ctx
+  }
+
+  /**
+   * Forget every cached caller. Called after any change that can end a token's validity or
+   * alter what its context says: revocation, and project, account or (later) user, group and
+   * grant changes.
+   */
+  invalidateAuthCache(): void {
+    this.authCache.clear()
   }
 
   private async validate(token: string): Promise<AuthContext | undefined> {
@@ -190,6 +213,7 @@ export class IamService {
     const ctx = await this.validateSubjectToken(caller, subject, 'identity:revoke_token')
     const now = this.clock.now()
     await this.store.revokeToken(ctx.auditId, isoMicros(ctx.expiresAt), isoMicros(now))
+    this.invalidateAuthCache()
   }
 
   private assertMayTouchToken(caller: AuthContext, subject: AuthContext, action: string): void {
@@ -250,6 +274,7 @@ export class IamService {
     if (body.domain.enabled !== undefined) changes.enabled = body.domain.enabled ? 1 : 0
     const updated = await this.store.updateDomain(id, changes, isoMicros(this.clock.now()))
     if (!updated) throw new NotFoundError('domain', id)
+    this.invalidateAuthCache()
     return updated
   }
 
@@ -261,6 +286,7 @@ export class IamService {
       if (domain.enabled === 1) throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.')
       await store.deleteDomain(id)
     })
+    this.invalidateAuthCache()
   }
 
   private assertDomainWrites(): void {
@@ -347,46 +373,56 @@ export class IamService {
     })
   }
 
-  /** PATCH /v3/projects/{id}: the seeds' rules, plus Keystone's for `enabled` and extras. */
+  /**
+   * PATCH /v3/projects/{id}: the seeds' rules, plus Keystone's for `enabled` and extras.
+   * The common case is one guarded UPDATE (custom project, same region, caller's account), so
+   * the rules hold atomically; only when it matches nothing is the row read to say why.
+   */
   async updateProject(ctx: AuthContext, id: string, body: ProjectUpdateBody): Promise<ProjectRow> {
     const input = body.project
     const keys = Object.keys(input)
     if (keys.length === 0 || (this.flavour.iam.regionProjects && !keys.some((k) => k === 'name' || k === 'description' || k === 'enabled'))) {
       throw new InvalidFieldError('project', "at least one of 'name' and 'description' must be given")
     }
-    const project = await this.getProject(ctx, id)
-    this.assertNotRegionProject(project, 'identity:update_project')
     this.assertExtrasAllowed(input, 'project')
-    for (const field of ['domain_id', 'parent_id'] as const) {
-      if (field in input && input[field] !== project[field]) {
-        throw new ValidationError(`Update of \`${field}\` is not allowed.`)
-      }
-    }
     if (input.is_domain === true) throw new ValidationError('Update of `is_domain` is not allowed.')
-
     const changes: ProjectChanges = {}
     if (input.name !== undefined) {
       this.assertName(input.name)
-      if (this.flavour.iam.regionPrefixedProjectNames) {
-        const region = await this.regionOfName(input.name)
-        if (project.region_id !== null && region !== project.region_id) {
-          throw new InvalidFieldError(
-            'project/name',
-            `the region of a project cannot change: the name must start with '${project.region_id}_'`,
-          )
-        }
-      }
       changes.name = input.name
     }
     if (input.description !== undefined) changes.description = this.checkedDescription(input.description)
     if (input.enabled !== undefined) changes.enabled = input.enabled
     if (input.tags !== undefined) changes.tags = JSON.stringify(input.tags)
-    if (input.options !== undefined) changes.options = JSON.stringify({ ...JSON.parse(project.options), ...input.options })
-    const extras = this.extrasOf(input)
-    if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(project.extra), ...extras })
+    const now = isoMicros(this.clock.now())
+    const regionPrefixed = this.flavour.iam.regionPrefixedProjectNames
 
-    const updated = await this.store.updateProject(project.domain_id, project.id, changes, isoMicros(this.clock.now()))
-    if (!updated) throw new NotFoundError('project', id)
+    const simple = !ctx.systemAdmin && keys.every((k) => k === 'name' || k === 'description' || k === 'enabled' || k === 'tags')
+    let updated: ProjectRow | undefined
+    if (simple) {
+      const regionId = regionPrefixed && input.name !== undefined ? input.name.slice(0, Math.max(0, input.name.indexOf('_'))) : undefined
+      updated = await this.store.updateProject(this.account(ctx), id, changes, now, { kind: 'custom', regionId })
+    }
+    if (!updated) {
+      const project = await this.getProject(ctx, id)
+      this.assertNotRegionProject(project, 'identity:update_project')
+      for (const field of ['domain_id', 'parent_id'] as const) {
+        if (field in input && input[field] !== project[field]) throw new ValidationError(`Update of \`${field}\` is not allowed.`)
+      }
+      if (input.name !== undefined && regionPrefixed) {
+        const region = await this.regionOfName(input.name)
+        if (project.region_id !== null && region !== project.region_id) {
+          throw new InvalidFieldError('project/name', `the region of a project cannot change: the name must start with '${project.region_id}_'`)
+        }
+      }
+      if (input.options !== undefined) changes.options = JSON.stringify({ ...JSON.parse(project.options), ...input.options })
+      const extras = this.extrasOf(input)
+      if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(project.extra), ...extras })
+      updated = await this.store.updateProject(project.domain_id, project.id, changes, now, { kind: 'custom' })
+      if (!updated) throw new NotFoundError('project', id)
+    }
+    // Project-scoped contexts carry the project's name and depend on it being enabled.
+    if (changes.enabled !== undefined || changes.name !== undefined) this.invalidateAuthCache()
     return updated
   }
 
@@ -397,6 +433,7 @@ export class IamService {
     const project = await this.getProject(ctx, id)
     this.assertNotRegionProject(project, 'identity:delete_project')
     if (!(await this.store.deleteProject(project.domain_id, project.id))) throw new NotFoundError('project', id)
+    this.invalidateAuthCache()
   }
 
   async getProjectWithStatus(ctx: AuthContext, id: string): Promise<ProjectRow> {
@@ -406,6 +443,7 @@ export class IamService {
   async setProjectStatus(ctx: AuthContext, id: string, body: ProjectStatusBody): Promise<void> {
     const project = await this.getProject(ctx, id)
     await this.store.setProjectStatus(project.domain_id, project.id, body.project.status, isoMicros(this.clock.now()))
+    this.invalidateAuthCache()
   }
 
   // ------------------------------------------------------------------ helpers

@@ -7,15 +7,46 @@ import type { Db } from '../../db/database.js'
 import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
-import type { AuthState, IamStore, Page, ProjectChanges, ProjectFilter } from './store.js'
+import type { AuthState, IamStore, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
+const PROJECT_CACHE_MAX = 10_000
+/** Projects by id, per store, when the store has a sole writer (see `Db.soleWriter`). */
+const projectCaches = new WeakMap<Db, Map<string, Readonly<ProjectRow>>>()
+
 export class SqlIamStore implements IamStore {
+  /** Present only outside transactions and only for a sole-writer store. */
+  private readonly projectCache: Map<string, Readonly<ProjectRow>> | undefined
+
   constructor(
     private readonly db: Db,
     private readonly x: Executor = db.kysely,
-  ) {}
+  ) {
+    if (db.soleWriter) {
+      let cache = projectCaches.get(db)
+      if (!cache) projectCaches.set(db, (cache = new Map()))
+      this.projectCache = cache
+    }
+  }
+
+  /** Reads inside a transaction may see uncommitted rows: they neither use nor fill the cache. */
+  private get readCache() {
+    return this.x === this.db.kysely ? this.projectCache : undefined
+  }
+
+  /**
+   * Runs a write to project `id` with its cache entry dropped before (no one reads the old row
+   * from memory meanwhile) and after (a read queued before the write may have cached the old row).
+   */
+  private async writingProject<T>(id: string, write: () => Promise<T>): Promise<T> {
+    this.projectCache?.delete(id)
+    try {
+      return await write()
+    } finally {
+      this.projectCache?.delete(id)
+    }
+  }
 
   private async insertUnique<T>(work: () => Promise<T>, conflict: () => ConflictError): Promise<T> {
     try {
@@ -26,9 +57,14 @@ export class SqlIamStore implements IamStore {
     }
   }
 
-  transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
     if (this.x !== this.db.kysely) return work(this)
-    return this.db.kysely.transaction().execute((trx) => work(new SqlIamStore(this.db, trx)))
+    try {
+      return await this.db.kysely.transaction().execute((trx) => work(new SqlIamStore(this.db, trx)))
+    } finally {
+      // Whatever the transaction wrote (or rolled back) is not known row by row here.
+      this.projectCache?.clear()
+    }
   }
 
   // ---- domains
@@ -86,8 +122,16 @@ export class SqlIamStore implements IamStore {
   }
 
   // ---- projects
-  findProject(id: string) {
-    return this.x.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
+  async findProject(id: string) {
+    const cache = this.readCache
+    const cached = cache?.get(id)
+    if (cached) return cached
+    const row = await this.x.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
+    if (row && cache) {
+      if (cache.size >= PROJECT_CACHE_MAX) cache.delete(cache.keys().next().value!)
+      cache.set(id, Object.freeze(row))
+    }
+    return row
   }
 
   findProjectByName(domainId: string, name: string) {
@@ -114,7 +158,7 @@ export class SqlIamStore implements IamStore {
     )
   }
 
-  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string) {
+  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard = {}) {
     const set: Partial<ProjectRow> = { updated_at: now }
     if (changes.name !== undefined) set.name = changes.name
     if (changes.description !== undefined) set.description = changes.description
@@ -122,14 +166,16 @@ export class SqlIamStore implements IamStore {
     if (changes.tags !== undefined) set.tags = changes.tags
     if (changes.options !== undefined) set.options = changes.options
     if (changes.extra !== undefined) set.extra = changes.extra
-    return this.insertUnique(
-      () => this.x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId).returningAll().executeTakeFirst(),
-      () => projectNameConflict(changes.name ?? '', domainId),
+    let q = this.x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
+    if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
+    if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
+    return this.writingProject(id, () =>
+      this.insertUnique(() => q.returningAll().executeTakeFirst(), () => projectNameConflict(changes.name ?? '', domainId)),
     )
   }
 
   async setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string) {
-    const result = await this.x
+    const result = await this.writingProject(id, () => this.x
       .updateTable('projects')
       // Keep the first suspension time while a suspended project is suspended again.
       .set((eb) => ({
@@ -139,7 +185,7 @@ export class SqlIamStore implements IamStore {
       }))
       .where('id', '=', id)
       .where('domain_id', '=', domainId)
-      .executeTakeFirst()
+      .executeTakeFirst())
     return result.numUpdatedRows > 0n
   }
 
@@ -147,7 +193,7 @@ export class SqlIamStore implements IamStore {
     const child = await this.x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
     if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
     await this.x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
-    const result = await this.x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    const result = await this.writingProject(id, () => this.x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst())
     return result.numDeletedRows > 0n
   }
 

@@ -27,6 +27,12 @@ export interface ProjectChanges {
   extra?: string
 }
 
+/** Conditions the row must meet for an update to apply; a row that fails them is left alone. */
+export interface ProjectUpdateGuard {
+  kind?: ProjectRow['kind']
+  regionId?: string
+}
+
 export interface AuthState {
   userEnabled: boolean
   domainEnabled: boolean
@@ -53,8 +59,8 @@ export interface IamStore {
   findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
   listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
   createProject(row: ProjectRow): Promise<ProjectRow>
-  /** Updates only inside `domainId`; undefined when no such project there. */
-  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string): Promise<ProjectRow | undefined>
+  /** Updates only inside `domainId` and only a row meeting `guard`; undefined when none matched. */
+  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard?: ProjectUpdateGuard): Promise<ProjectRow | undefined>
   setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string): Promise<boolean>
   /** Throws ConflictError while other projects name it as parent. */
   deleteProject(domainId: string, id: string): Promise<boolean>
