@@ -66,7 +66,19 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const action = route.config?.action
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, action })
     // A route without a rule in the policy tables must not exist: refuse to build.
-    if (!action || !policy.entry(action)) throw new Error(`route ${String(route.method)} ${route.url} has no policy action`)
+    const entry = action ? policy.entry(action) : undefined
+    if (!action || !entry) throw new Error(`route ${String(route.method)} ${route.url} has no policy action`)
+    // Authenticate and enforce before the body is even parsed: a stranger learns nothing about
+    // what the body should look like, and a big body from one is never read. The hook is bound
+    // to the route's action here, so no request pays for looking it up.
+    const authorize = async (request: FastifyRequest) => {
+      if (entry.rule !== 'public') {
+        request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
+      }
+      const params = request.params as Record<string, string | undefined> | undefined
+      policy.enforce(request.auth, action, { userId: params?.user_id })
+    }
+    route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
   })
 
   // JSON bodies only, with any parameters (`application/json;charset=utf8` as the docs send it);
@@ -83,19 +95,11 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
 
-  // Request ids first, so that every answer carries them, refusals included. Then authenticate
-  // and enforce before the body is even parsed: a stranger learns nothing about what the body
-  // should look like, and a big body from one is never read.
-  app.addHook('onRequest', async (request, reply) => {
+  // Request ids on every answer, refusals and unknown routes included.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     reply.header('x-openstack-request-id', `req-${request.id}`)
-    const action = request.routeOptions.config?.action
-    if (!action) return // no route: the not-found handler answers
-    if (policy.entry(action)?.rule !== 'public') {
-      request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
-    }
-    const params = request.params as Record<string, string | undefined> | undefined
-    policy.enforce(request.auth, action, { userId: params?.user_id })
+    done()
   })
 
   if (['info', 'debug', 'trace'].includes(config.logLevel)) installRequestSummary(app)
