@@ -5,9 +5,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement, type Transaction } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
+import { GroupCommit } from './group-commit.js'
 
 export class StoreLockedError extends Error {}
 
@@ -21,6 +22,11 @@ export interface Db {
    * rows may be cached in memory and invalidated on write with no risk of a stale read.
    */
   readonly soleWriter: boolean
+  /**
+   * Runs a write in its own transaction, committed before the promise settles. The embedded
+   * store groups concurrent writes into one commit (see group-commit.ts).
+   */
+  write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   isUniqueViolation(error: unknown): boolean
   close(): Promise<void>
 }
@@ -53,11 +59,13 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'inMemory' | 'sqli
   }
   sqlite.pragma('busy_timeout = 5000')
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const groupCommit = new GroupCommit(kysely)
   return {
     kysely,
     dialect: 'sqlite',
     location: config.inMemory ? 'in memory' : location,
     soleWriter: true,
+    write: (work) => groupCommit.run(work),
     isUniqueViolation: (error) =>
       typeof error === 'object' && error !== null &&
       ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string }).code ?? ''),

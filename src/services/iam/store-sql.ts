@@ -35,6 +35,11 @@ export class SqlIamStore implements IamStore {
     return this.x === this.db.kysely ? this.projectCache : undefined
   }
 
+  /** A write: inside a transaction, on it; otherwise through the store's (grouped) commit. */
+  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
+    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+  }
+
   /**
    * Runs a write to project `id` with its cache entry dropped before (no one reads the old row
    * from memory meanwhile) and after (a read queued before the write may have cached the old row).
@@ -153,7 +158,7 @@ export class SqlIamStore implements IamStore {
 
   createProject(row: ProjectRow) {
     return this.insertUnique(
-      async () => (await this.x.insertInto('projects').values(row).execute(), row),
+      async () => (await this.write((x) => x.insertInto('projects').values(row).execute()), row),
       () => projectNameConflict(row.name, row.domain_id),
     )
   }
@@ -166,16 +171,21 @@ export class SqlIamStore implements IamStore {
     if (changes.tags !== undefined) set.tags = changes.tags
     if (changes.options !== undefined) set.options = changes.options
     if (changes.extra !== undefined) set.extra = changes.extra
-    let q = this.x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
-    if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
-    if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
     return this.writingProject(id, () =>
-      this.insertUnique(() => q.returningAll().executeTakeFirst(), () => projectNameConflict(changes.name ?? '', domainId)),
+      this.insertUnique(
+        () => this.write((x) => {
+          let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
+          if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
+          if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
+          return q.returningAll().executeTakeFirst()
+        }),
+        () => projectNameConflict(changes.name ?? '', domainId),
+      ),
     )
   }
 
   async setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string) {
-    const result = await this.writingProject(id, () => this.x
+    const result = await this.writingProject(id, () => this.write((x) => x
       .updateTable('projects')
       // Keep the first suspension time while a suspended project is suspended again.
       .set((eb) => ({
@@ -185,15 +195,17 @@ export class SqlIamStore implements IamStore {
       }))
       .where('id', '=', id)
       .where('domain_id', '=', domainId)
-      .executeTakeFirst())
+      .executeTakeFirst()))
     return result.numUpdatedRows > 0n
   }
 
   async deleteProject(domainId: string, id: string) {
-    const child = await this.x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
-    if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
-    await this.x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
-    const result = await this.writingProject(id, () => this.x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst())
+    const result = await this.writingProject(id, () => this.write(async (x) => {
+      const child = await x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
+      if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
+      await x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
+      return x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    }))
     return result.numDeletedRows > 0n
   }
 
@@ -341,8 +353,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async revokeToken(auditId: string, expiresAt: string, now: string) {
-    await this.x.insertInto('revoked_tokens').values({ audit_id: auditId, expires_at: expiresAt, revoked_at: now })
-      .onConflict((oc) => oc.column('audit_id').doNothing()).execute()
+    await this.write((x) => x.insertInto('revoked_tokens').values({ audit_id: auditId, expires_at: expiresAt, revoked_at: now })
+      .onConflict((oc) => oc.column('audit_id').doNothing()).execute())
   }
 }
 

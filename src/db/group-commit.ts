@@ -1,0 +1,73 @@
+/**
+ * @module Group commit for the embedded store. Writes that arrive in the same turn of the event
+ * loop run back to back in one transaction and share one commit. Each runs in its own savepoint,
+ * so a write that fails (a duplicate name, say) is undone alone and the others stand. Every
+ * caller's promise settles only after the commit that makes its write durable, or fails with it:
+ * a 2xx still means committed.
+ *
+ * Why: measured here, one UPDATE costs ~15 µs when statements run back to back but ~46 µs when
+ * each runs alone between HTTP requests (cold CPU caches), and each commit appends to the WAL.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from './schema.js'
+
+interface Job {
+  work: (trx: Transaction<Database>) => Promise<unknown>
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+/** Bounds how long one commit can hold the connection, and so the latency a batch adds. */
+const MAX_BATCH = 64
+
+export class GroupCommit {
+  private queue: Job[] = []
+  private scheduled = false
+
+  constructor(private readonly kysely: Kysely<Database>) {}
+
+  /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(() => void this.flush())
+      }
+    })
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH)
+    this.scheduled = this.queue.length > 0
+    // The next batch queues behind this one on the connection.
+    if (this.scheduled) setImmediate(() => void this.flush())
+    const outcomes: Outcome[] = []
+    try {
+      await this.kysely.transaction().execute(async (trx) => {
+        for (const job of batch) {
+          await sql.raw('SAVEPOINT pp_write').execute(trx)
+          try {
+            outcomes.push({ ok: true, value: await job.work(trx) })
+            await sql.raw('RELEASE pp_write').execute(trx)
+          } catch (error) {
+            await sql.raw('ROLLBACK TO pp_write').execute(trx)
+            await sql.raw('RELEASE pp_write').execute(trx)
+            outcomes.push({ ok: false, error })
+          }
+        }
+      })
+    } catch (error) {
+      // The commit itself failed: nothing of this batch is durable.
+      for (const job of batch) job.reject(error)
+      return
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!
+      if (outcome.ok) job.resolve(outcome.value)
+      else job.reject(outcome.error)
+    })
+  }
+}
