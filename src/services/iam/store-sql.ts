@@ -2,7 +2,7 @@
  * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
  * Unique violations become `ConflictError` here and nowhere else.
  */
-import type { Kysely, Transaction } from 'kysely'
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError } from '../../errors/app-error.js'
@@ -12,6 +12,11 @@ import type { AuthState, IamStore, Page, ProjectChanges, ProjectFilter, ProjectU
 type Executor = Kysely<Database> | Transaction<Database>
 
 const PROJECT_CACHE_MAX = 10_000
+/**
+ * SQL of the project UPDATE per shape (columns set, guards used). Building and compiling it with
+ * Kysely costs ~10 µs, more than running it; the shapes are few, so each is compiled once.
+ */
+const projectUpdateSql = new Map<string, string>()
 /** Projects by id, per store, when the store has a sole writer (see `Db.soleWriter`). */
 const projectCaches = new WeakMap<Db, Map<string, Readonly<ProjectRow>>>()
 
@@ -171,13 +176,26 @@ export class SqlIamStore implements IamStore {
     if (changes.tags !== undefined) set.tags = changes.tags
     if (changes.options !== undefined) set.options = changes.options
     if (changes.extra !== undefined) set.extra = changes.extra
+    // Parameters in the order Kysely emits them: SET values, then WHERE values in call order.
+    const parameters = [...Object.values(set), id, domainId]
+    if (guard.kind !== undefined) parameters.push(guard.kind)
+    if (guard.regionId !== undefined) parameters.push(guard.regionId)
+    const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
     return this.writingProject(id, () =>
       this.insertUnique(
-        () => this.write((x) => {
-          let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
-          if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
-          if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
-          return q.returningAll().executeTakeFirst()
+        () => this.write(async (x) => {
+          let text = projectUpdateSql.get(shape)
+          if (text === undefined) {
+            let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
+            if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
+            if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
+            const compiled = q.returningAll().compile()
+            // Reuse the SQL only if the parameter order above is exactly Kysely's.
+            const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i])
+            if (!sameOrder) return (await x.executeQuery(compiled)).rows[0]
+            projectUpdateSql.set(shape, (text = compiled.sql))
+          }
+          return (await x.executeQuery<ProjectRow>(CompiledQuery.raw(text, parameters))).rows[0]
         }),
         () => projectNameConflict(changes.name ?? '', domainId),
       ),
