@@ -20,6 +20,8 @@ export interface ErrorHandlingOptions {
   methodsForPath(path: string): string[]
   /** The `WWW-Authenticate` value for 401s, as Keystone sends it. */
   authenticateHeader(request: FastifyRequest): string
+  /** Headers every answer carries (request ids), set here for answers no route hook made. */
+  beforeSend(request: FastifyRequest, reply: FastifyReply): void
 }
 
 export function toAppError(error: unknown): AppError {
@@ -46,6 +48,7 @@ export function toAppError(error: unknown): AppError {
 
 export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
   const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
+    options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
     if (error.status >= 500) request.log.error({ err: error.cause ?? error, requestId: request.id }, 'request failed')
     else if (error.status === 401 || error.status === 403) request.log.warn({ code: error.code, msg: error.message }, 'request refused')
