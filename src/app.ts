@@ -123,6 +123,8 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     for (const method of [route.method].flat()) routePatterns.push({ regex, method })
   })
   installErrorHandling(app, {
+    // NOTE: only IAM routes exist so far, so every URL is IAM's. EPS and COC bring their own
+    // renderers (their error bodies differ) and prefixes with the enterprise-project issue.
     renderers: { iam: renderIamError, eps: renderIamError, coc: renderIamError } satisfies Record<ServiceName, unknown>,
     serviceForUrl: () => 'iam',
     methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],

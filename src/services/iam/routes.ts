@@ -129,7 +129,7 @@ export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPlug
       return reply.status(204).send()
     })
     app.get('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: { ...iam, action: 'identity:get_project_status' } },
-      async (request) => ({ project: wire.project(baseUrl(request), await service.getProjectWithStatus(caller(request), request.params.project_id), { withStatus: true }) }))
+      async (request) => ({ project: wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id), { withStatus: true }) }))
     app.put('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectStatusBodySchema }, config: { ...iam, action: 'identity:update_project_status' } },
       async (request, reply) => {
         await service.setProjectStatus(caller(request), request.params.project_id, request.body)

@@ -13,7 +13,7 @@ import type { Policy } from '../../auth/policy.js'
 import {
   ForbiddenError, InvalidFieldError, MissingAttributeError, NotFoundError, UnauthorizedError, ValidationError,
 } from '../../errors/app-error.js'
-import type { IamStore, Page, ProjectChanges } from './store.js'
+import type { CallerRecord, IamStore, Page, ProjectChanges } from './store.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody, TokenRequest,
 } from './schemas.js'
@@ -82,7 +82,7 @@ export class IamService {
     const payload: TokenPayload = {
       userId: user.id, scope: tokenScope, issuedAt: now, expiresAt: now + this.tokenTtlSeconds * 1000, auditId: newAuditId(),
     }
-    const ctx = await this.contextFor(payload, true)
+    const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx) throw new UnauthorizedError()
     return { token: this.codec.encode(payload), ctx }
   }
@@ -133,13 +133,10 @@ export class IamService {
    * user and account still enabled, token not revoked, project still enabled and not suspended,
    * and (Keystone) a role still held in the scope. Undefined when any check fails.
    */
-  private async contextFor(payload: TokenPayload, issuing = false): Promise<AuthContext | undefined> {
-    const state = issuing ? { userEnabled: true, domainEnabled: true, revoked: false } : await this.store.authState(payload.userId, payload.auditId)
-    if (!state || !state.userEnabled || !state.domainEnabled || state.revoked) return undefined
-    const user = await this.store.findUser(payload.userId)
-    if (!user) return undefined
-    const userDomain = await this.store.findDomain(user.domain_id)
-    if (!userDomain) return undefined
+  private async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+    const caller = known ?? (await this.store.findCaller(payload.userId, payload.auditId))
+    if (!caller || caller.user.enabled !== 1 || caller.domain.enabled !== 1 || caller.revoked) return undefined
+    const { user, domain: userDomain } = caller
     const systemRoles = await this.store.systemRoles(user.id)
     const systemAdmin = systemRoles.some((r) => r.name === 'admin')
 
@@ -436,10 +433,6 @@ export class IamService {
     this.invalidateAuthCache()
   }
 
-  async getProjectWithStatus(ctx: AuthContext, id: string): Promise<ProjectRow> {
-    return this.getProject(ctx, id)
-  }
-
   async setProjectStatus(ctx: AuthContext, id: string, body: ProjectStatusBody): Promise<void> {
     const project = await this.getProject(ctx, id)
     await this.store.setProjectStatus(project.domain_id, project.id, body.project.status, isoMicros(this.clock.now()))
@@ -524,7 +517,7 @@ function ref(row: { id: string; name: string }): NamedRef {
 }
 
 /** Keystone's reading of boolean query values, with anything else refused rather than guessed. */
-export function parseBoolean(field: string, value: string | undefined): boolean | undefined {
+function parseBoolean(field: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined
   const v = value.toLowerCase()
   if (v === 'true' || v === '1') return true

@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.js'
 import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
-import type { AuthState, IamStore, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
+import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -347,19 +347,21 @@ export class SqlIamStore implements IamStore {
   }
 
   // ---- tokens
-  async authState(userId: string, auditId: string): Promise<AuthState | undefined> {
+  async findCaller(userId: string, auditId: string): Promise<CallerRecord | undefined> {
     const row = await this.x
       .selectFrom('users')
       .innerJoin('domains', 'domains.id', 'users.domain_id')
+      .selectAll('users')
       .select((eb) => [
-        'users.enabled as user_enabled',
+        'domains.name as domain_name',
         'domains.enabled as domain_enabled',
         eb.exists(eb.selectFrom('revoked_tokens').select('audit_id').where('audit_id', '=', auditId)).as('revoked'),
       ])
       .where('users.id', '=', userId)
       .executeTakeFirst()
     if (!row) return undefined
-    return { userEnabled: row.user_enabled === 1, domainEnabled: row.domain_enabled === 1, revoked: Boolean(row.revoked) }
+    const { domain_name, domain_enabled, revoked, ...user } = row
+    return { user, domain: { id: user.domain_id, name: domain_name, enabled: domain_enabled }, revoked: Boolean(revoked) }
   }
 
   listTokenKeys() {

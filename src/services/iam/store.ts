@@ -33,9 +33,10 @@ export interface ProjectUpdateGuard {
   regionId?: string
 }
 
-export interface AuthState {
-  userEnabled: boolean
-  domainEnabled: boolean
+/** A token's user with its account, and whether that token was revoked. */
+export interface CallerRecord {
+  user: UserRow
+  domain: Pick<DomainRow, 'id' | 'name' | 'enabled'>
   revoked: boolean
 }
 
@@ -85,8 +86,8 @@ export interface IamStore {
   listDomainsForUser(userId: string): Promise<DomainRow[]>
 
   // tokens
-  /** The user's and account's enabled flags and whether the token was revoked, in one round trip. */
-  authState(userId: string, auditId: string): Promise<AuthState | undefined>
+  /** The user, its account and whether the token is revoked, in one round trip. */
+  findCaller(userId: string, auditId: string): Promise<CallerRecord | undefined>
   listTokenKeys(): Promise<{ id: string; secret: string }[]>
   /** Inserts unless a key with that id exists: instances starting together settle on one key by the primary key. */
   ensureTokenKey(row: { id: string; secret: string; created_at: string }): Promise<void>
