@@ -22,6 +22,8 @@ export interface ErrorHandlingOptions {
   authenticateHeader(request: FastifyRequest): string
   /** Headers every answer carries (request ids), set here for answers no route hook made. */
   beforeSend(request: FastifyRequest, reply: FastifyReply): void
+  /** Fields that identify the request in a log line, when the request's logger does not bind them. */
+  logFields(request: FastifyRequest): Record<string, unknown>
 }
 
 export function toAppError(error: unknown): AppError {
@@ -51,9 +53,10 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
   const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
     options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
-    if (error.status >= 500) request.log.error({ err: error.cause ?? error, requestId: request.id }, 'request failed')
-    else if (error.status === 401 || error.status === 403) request.log.warn({ requestId: request.id, code: error.code, msg: error.message }, 'request refused')
-    else request.log.debug({ requestId: request.id, code: error.code, msg: error.message }, 'request rejected')
+    const fields = { ...options.logFields(request), code: error.code, reason: error.message }
+    if (error.status >= 500) request.log.error({ ...fields, err: error.cause ?? error }, 'request failed')
+    else if (error.status === 401 || error.status === 403) request.log.warn(fields, 'request refused')
+    else request.log.debug(fields, 'request rejected')
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
     return reply.status(error.status).type('application/json').send(options.renderers[service](error, request.id))
