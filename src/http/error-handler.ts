@@ -3,10 +3,14 @@
  * URL. Anything that is not an AppError becomes one first: schema failures and bad JSON a 400,
  * an oversized body a 413, the unknown a 500 with the request id (and its stack in the log only).
  */
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   AppError, InternalError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ValidationError,
 } from '../errors/app-error.js'
+
+/** Longest path parameter routed; a longer one is refused before routing. */
+export const MAX_PARAM_LENGTH = 512
 import { validationMessage } from './validation-message.js'
 import type { ServiceName } from './fastify-types.js'
 
@@ -39,6 +43,10 @@ export function toAppError(error: unknown): AppError {
       return new MissingAttributeError('application/json', 'Content-Type header')
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ValidationError('The Content-Length header does not match the length of the request body.')
+    case 'FST_ERR_BAD_URL':
+      return new ValidationError('The request URL is not valid: it contains a malformed percent-encoding.')
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ValidationError(`The request URL is not valid: a path segment is longer than ${MAX_PARAM_LENGTH} characters.`)
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new MissingAttributeError('valid JSON', 'request body')
@@ -49,7 +57,16 @@ export function toAppError(error: unknown): AppError {
   return new InternalError({ cause: error })
 }
 
-export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+export interface ErrorResponder {
+  /** Installs the error and not-found handlers on the app. */
+  install(app: FastifyInstance): void
+  /** Fastify's `frameworkErrors`: bad URLs and over-long parameters, refused before routing. */
+  frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void
+  /** Fastify's `clientErrorHandler`: HTTP that cannot be parsed at all (no request exists). */
+  clientErrorHandler(error: Error & { code?: string }, socket: Socket): void
+}
+
+export function createErrorResponder(options: ErrorHandlingOptions): ErrorResponder {
   const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
     options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
@@ -61,9 +78,24 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
     return reply.status(error.status).type('application/json').send(options.renderers[service](error, request.id))
   }
-  app.setErrorHandler((error, request, reply) => send(request, reply, toAppError(error)))
-  app.setNotFoundHandler((request, reply) => {
-    const methods = options.methodsForPath(request.url.split('?')[0]!)
-    return send(request, reply, methods.length > 0 ? new MethodNotAllowedError(methods) : new RouteNotFoundError())
-  })
+  return {
+    install(app) {
+      app.setErrorHandler((error, request, reply) => send(request, reply, toAppError(error)))
+      app.setNotFoundHandler((request, reply) => {
+        const methods = options.methodsForPath(request.url.split('?')[0]!)
+        return send(request, reply, methods.length > 0 ? new MethodNotAllowedError(methods) : new RouteNotFoundError())
+      })
+    },
+    frameworkErrors: (error, request, reply) => void send(request, reply, toAppError(error)),
+    clientErrorHandler(error, socket) {
+      // Nothing can be written to a reset or destroyed connection.
+      if (error.code === 'ECONNRESET' || socket.destroyed) return
+      const [status, reason, message] =
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'The request was not received in time.']
+        : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+        : [400, 'Bad Request', 'The request is not valid HTTP.']
+      const body = JSON.stringify({ error: { code: status, message, title: reason } })
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    },
+  }
 }

@@ -10,7 +10,13 @@ function repr(value: unknown): string {
   if (value === null) return 'None'
   if (value === true) return 'True'
   if (value === false) return 'False'
-  const json = JSON.stringify(value)
+  let json: string
+  try {
+    json = JSON.stringify(value)
+  } catch {
+    // Too deep to print (a stack overflow here would turn a 400 into a 500).
+    return Array.isArray(value) ? '[...]' : '{...}'
+  }
   return json.length > 80 ? `${json.slice(0, 80)}...` : json
 }
 

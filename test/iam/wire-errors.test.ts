@@ -2,6 +2,7 @@
  * Malformed input of every kind gets a 4xx in Keystone's error body, never a 500 or a hang, and
  * every response carries X-Request-Id.
  */
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 
@@ -97,6 +98,46 @@ describe('errors and headers', () => {
     const v3 = await call(`${s.url}/v3`)
     expect(v3.status).toBe(200)
     expect(v3.body.version.id).toBe('v3.14')
+  })
+
+  it('answers long, malformed and oddly shaped URLs in Keystone form', async () => {
+    const longId = 'a'.repeat(300)
+    expect((await call(`${s.url}/v3/projects/${longId}`, { token })).body).toEqual({ error: { code: 404, message: `Could not find project: ${longId}.`, title: 'Not Found' } })
+    const tooLong = await call(`${s.url}/v3/projects/${'a'.repeat(600)}`, { token })
+    expect(tooLong.body).toEqual({ error: { code: 400, message: 'The request URL is not valid: a path segment is longer than 512 characters.', title: 'Bad Request' } })
+    expect(tooLong.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/)
+    expect((await call(`${s.url}/v3/projects/%E0%A4%A`, { token })).body).toEqual({ error: { code: 400, message: 'The request URL is not valid: it contains a malformed percent-encoding.', title: 'Bad Request' } })
+    const slash = await call(`${s.url}/v3/projects/`, { token })
+    expect(slash.status).toBe(200)
+    expect(Array.isArray(slash.body.projects)).toBe(true)
+    expect((await call(`${s.url}/v3/projects?name=a&name=b`, { token })).body).toEqual({ error: { code: 400, message: `Invalid input for field 'name': ["a","b"] is not of type 'string'`, title: 'Bad Request' } })
+  })
+
+  it('refuses prototype-poisoning keys and absurdly deep JSON', async () => {
+    for (const body of ['{"project":{"description":"x","__proto__":{"admin":true}}}', '{"project":{"constructor":{"prototype":{"admin":true}}}}']) {
+      const res = await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body })
+      expect(res.body).toEqual({ error: { code: 400, message: "The request body may not contain '__proto__' or 'constructor.prototype' keys.", title: 'Bad Request' } })
+    }
+    const tooDeep = { error: { code: 400, message: 'The request body is nested more than 32 levels deep.', title: 'Bad Request' } }
+    const deepArray = await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: '['.repeat(100_000) + ']'.repeat(100_000) })
+    expect(deepArray.body).toEqual(tooDeep)
+    const deepObject = '{"project":{"description":"x","x":' + '{"a":'.repeat(40) + '1' + '}'.repeat(40) + '}}'
+    expect((await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: deepObject })).body).toEqual(tooDeep)
+    // Brackets inside strings do not count.
+    expect((await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: { project: { description: '{['.repeat(100) } } })).status).toBe(200)
+  })
+
+  it('answers HTTP it cannot parse with a Keystone body and closes the connection', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(s.url).port), '127.0.0.1', () => socket.write('GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n'))
+      let data = ''
+      socket.on('data', (chunk) => { data += chunk.toString() })
+      socket.on('end', () => resolve(data))
+      socket.on('error', reject)
+    })
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(raw).toContain('Connection: close')
+    expect(JSON.parse(raw.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 400, message: 'The request is not valid HTTP.', title: 'Bad Request' } })
   })
 
   it('survives a burst of garbage requests and still answers correctly', async () => {
