@@ -82,6 +82,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     // Unknown routes and errors raised before a route's own hook still carry the ids.
     beforeSend: setRequestIdHeaders,
     logFields: (request) => (perRequestLogger ? {} : { reqId: request.id }),
+    newRequestId,
   })
 
   const app = Fastify({

@@ -28,6 +28,8 @@ export interface ErrorHandlingOptions {
   beforeSend(request: FastifyRequest, reply: FastifyReply): void
   /** Fields that identify the request in a log line, when the request's logger does not bind them. */
   logFields(request: FastifyRequest): Record<string, unknown>
+  /** A fresh request id, for answers to HTTP that never became a request. */
+  newRequestId(): string
 }
 
 export function toAppError(error: unknown): AppError {
@@ -95,7 +97,11 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
         : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
         : [400, 'Bad Request', 'The request is not valid HTTP.']
       const body = JSON.stringify({ error: { code: status, message, title: reason } })
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      const id = options.newRequestId()
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `X-Request-Id: ${id}\r\nX-Openstack-Request-Id: req-${id}\r\nConnection: close\r\n\r\n${body}`,
+      )
     },
   }
 }

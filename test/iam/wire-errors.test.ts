@@ -137,6 +137,7 @@ describe('errors and headers', () => {
     })
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
     expect(raw).toContain('Connection: close')
+    expect(raw).toMatch(/\r\nX-Request-Id: [0-9a-f]{32}\r\n/)
     expect(JSON.parse(raw.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 400, message: 'The request is not valid HTTP.', title: 'Bad Request' } })
   })
 
