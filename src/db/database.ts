@@ -14,7 +14,6 @@ export class StoreLockedError extends Error {}
 
 export interface Db {
   readonly kysely: Kysely<Database>
-  readonly dialect: 'sqlite'
   /** Where the data lives, for the start-up banner ("in memory" for a throwaway store). */
   readonly location: string
   /**
@@ -62,7 +61,6 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'inMemory' | 'sqli
   const groupCommit = new GroupCommit(kysely)
   return {
     kysely,
-    dialect: 'sqlite',
     location: config.inMemory ? 'in memory' : location,
     soleWriter: true,
     write: (work) => groupCommit.run(work),

@@ -12,27 +12,37 @@ import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectFilter, Proje
 type Executor = Kysely<Database> | Transaction<Database>
 
 const PROJECT_CACHE_MAX = 10_000
-/**
- * SQL of the project UPDATE per shape (columns set, guards used). Building and compiling it with
- * Kysely costs ~10 µs, more than running it; the shapes are few, so each is compiled once.
- */
-const projectUpdateSql = new Map<string, string>()
-/** Projects by id, per store, when the store has a sole writer (see `Db.soleWriter`). */
-const projectCaches = new WeakMap<Db, Map<string, Readonly<ProjectRow>>>()
+
+/** What the stores of one database share, whichever store object or transaction uses it. */
+interface PerDatabase {
+  /** Projects by id, only when the database has a sole writer (see `Db.soleWriter`). */
+  projects: Map<string, Readonly<ProjectRow>> | undefined
+  /**
+   * SQL of the project UPDATE per shape (columns set, guards used). Building and compiling it
+   * with Kysely costs ~10 µs, more than running it. Kept per database: the text is dialect's.
+   */
+  projectUpdateSql: Map<string, string>
+}
+const perDatabase = new WeakMap<Db, PerDatabase>()
+
+function stateOf(db: Db): PerDatabase {
+  let state = perDatabase.get(db)
+  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new Map() }))
+  return state
+}
 
 export class SqlIamStore implements IamStore {
-  /** Present only outside transactions and only for a sole-writer store. */
-  private readonly projectCache: Map<string, Readonly<ProjectRow>> | undefined
+  private readonly shared: PerDatabase
 
   constructor(
     private readonly db: Db,
     private readonly x: Executor = db.kysely,
   ) {
-    if (db.soleWriter) {
-      let cache = projectCaches.get(db)
-      if (!cache) projectCaches.set(db, (cache = new Map()))
-      this.projectCache = cache
-    }
+    this.shared = stateOf(db)
+  }
+
+  private get projectCache() {
+    return this.shared.projects
   }
 
   /** Reads inside a transaction may see uncommitted rows: they neither use nor fill the cache. */
@@ -184,7 +194,7 @@ export class SqlIamStore implements IamStore {
     return this.writingProject(id, () =>
       this.insertUnique(
         () => this.write(async (x) => {
-          let text = projectUpdateSql.get(shape)
+          let text = this.shared.projectUpdateSql.get(shape)
           if (text === undefined) {
             let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
             if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
@@ -193,7 +203,7 @@ export class SqlIamStore implements IamStore {
             // Reuse the SQL only if the parameter order above is exactly Kysely's.
             const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i])
             if (!sameOrder) return (await x.executeQuery(compiled)).rows[0]
-            projectUpdateSql.set(shape, (text = compiled.sql))
+            this.shared.projectUpdateSql.set(shape, (text = compiled.sql))
           }
           return (await x.executeQuery<ProjectRow>(CompiledQuery.raw(text, parameters))).rows[0]
         }),
