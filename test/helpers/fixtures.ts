@@ -7,33 +7,19 @@ import { hashPassword } from '../../src/auth/password.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
 import { isoMicros } from '../../src/services/iam/service.js'
 import { call, type TestServer } from './server.js'
+import { createCloudAccount } from '../../src/services/iam/bootstrap.js'
+import { flavourFor } from '../../src/flavours.js'
 
 const hex = () => randomBytes(16).toString('hex')
 
-/** A second account like the bootstrap one: admin group with secu_admin + te_admin, region projects. */
+/** A second account, made exactly as the bootstrap makes the first one. */
 export async function createAccount(s: TestServer, name: string, password: string): Promise<{ id: string; name: string }> {
   const store = new SqlIamStore(s.server.db)
-  const now = isoMicros(Date.now())
-  const id = hex()
-  await store.transaction(async (tx) => {
-    await tx.createDomain({ id, name, description: '', enabled: 1, created_at: now, updated_at: now })
-    for (const region of await tx.listRegions()) {
-      await tx.createProject({
-        id: hex(), domain_id: id, name: region.id, description: '', parent_id: id, kind: 'region', region_id: region.id,
-        enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
-      })
-    }
-    const user = await tx.createUser({ id: hex(), domain_id: id, name: 'admin', password_hash: await hashPassword(password), enabled: 1, password_expires_at: null, default_project_id: null, created_at: now, updated_at: now })
-    const group = await tx.createGroup({ id: hex(), domain_id: id, name: 'admin', description: '', created_at: now })
-    await tx.addGroupMember(group.id, user.id)
-    for (const roleName of ['secu_admin', 'te_admin']) {
-      const role = await tx.findRoleByName(roleName)
-      for (const inherited of [false, true]) {
-        await tx.assignRole({ actorType: 'group', actorId: group.id, targetType: 'domain', targetId: id, roleId: role!.id, inherited })
-      }
-    }
-  })
-  return { id, name }
+  const passwordHash = await hashPassword(password)
+  const { accountId } = await store.transaction((tx) =>
+    createCloudAccount(tx, { flavour: flavourFor(s.flavour), name, adminUser: 'admin', passwordHash, now: isoMicros(Date.now()) }),
+  )
+  return { id: accountId, name }
 }
 
 /** A user with no group and no role in the given account. */

@@ -39,63 +39,94 @@ export function generatePassword(): string {
   return `Pp-${body}7a!`
 }
 
+export interface NewAccount {
+  flavour: Flavour
+  name: string
+  adminUser: string
+  passwordHash: string
+  /** ISO time with microseconds. */
+  now: string
+}
+
+/**
+ * A cloud account as a new Huawei Cloud / OTC account has it: the domain, one system project per
+ * known region, the administrator, and the built-in `admin` group holding the flavour's admin
+ * roles on the account and (inherited) on all its projects. Regions and system roles must exist.
+ */
+export async function createCloudAccount(tx: IamStore, account: NewAccount): Promise<{ accountId: string; userId: string }> {
+  const { flavour, now } = account
+  const accountId = hexId()
+  await tx.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
+  const user = await createAdminUser(tx, accountId, account)
+  for (const region of await tx.listRegions()) {
+    await tx.createProject({
+      id: hexId(), domain_id: accountId, name: region.id, description: '', parent_id: accountId, kind: 'region', region_id: region.id,
+      enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
+    })
+  }
+  const group = await tx.createGroup({ id: hexId(), domain_id: accountId, name: 'admin', description: 'The administrators of the account', created_at: now })
+  await tx.addGroupMember(group.id, user.id)
+  for (const roleName of flavour.adminRoleNames) {
+    const role = await tx.findRoleByName(roleName)
+    if (!role) throw new Error(`system role ${roleName} is missing; create the flavour's roles first`)
+    for (const inherited of [false, true]) {
+      await tx.assignRole({ actorType: 'group', actorId: group.id, targetType: 'domain', targetId: accountId, roleId: role.id, inherited })
+    }
+  }
+  return { accountId, userId: user.id }
+}
+
+function createAdminUser(tx: IamStore, accountId: string, account: NewAccount) {
+  return tx.createUser({
+    id: hexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
+    password_expires_at: null, default_project_id: null, created_at: account.now, updated_at: account.now,
+  })
+}
+
+/** keystone-manage bootstrap: domain `default`, project `admin`, and `admin` on it and on the system. */
+async function createKeystoneDefaultDomain(tx: IamStore, account: NewAccount): Promise<string> {
+  const { now } = account
+  const accountId = 'default'
+  await tx.createDomain({ id: accountId, name: account.name, description: 'The default domain', enabled: 1, created_at: now, updated_at: now })
+  const user = await createAdminUser(tx, accountId, account)
+  const project = await tx.createProject({
+    id: hexId(), domain_id: accountId, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: accountId,
+    kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
+  })
+  const adminRole = (await tx.findRoleByName('admin'))!.id
+  await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'project', targetId: project.id, roleId: adminRole, inherited: false })
+  await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'system', targetId: 'all', roleId: adminRole, inherited: false })
+  return accountId
+}
+
 export async function bootstrapIfEmpty(store: IamStore, input: BootstrapInput): Promise<BootstrapResult> {
   const { flavour } = input
   if ((await store.listDomains({})).length > 0) return { created: false }
-  const accountName = input.accountName ?? flavour.defaultAccountName
-  const adminUser = input.adminUser ?? flavour.defaultAdminUserName
   const generatedPassword = input.adminPassword ? undefined : generatePassword()
-  const passwordHash = await hashPassword(input.adminPassword ?? generatedPassword!)
-  const now = isoMicros(input.now)
-  const keystone = !flavour.iam.regionProjects
+  const account: NewAccount = {
+    flavour,
+    name: input.accountName ?? flavour.defaultAccountName,
+    adminUser: input.adminUser ?? flavour.defaultAdminUserName,
+    passwordHash: await hashPassword(input.adminPassword ?? generatedPassword!),
+    now: isoMicros(input.now),
+  }
   const regionSeeds = input.regions.length > 0
     ? input.regions.map((id) => flavour.defaultRegions.find((r) => r.id === id) ?? { id, locales: {} })
     : flavour.defaultRegions
 
   try {
     return await store.transaction(async (tx) => {
-      // Keystone's default domain has the well-known id 'default'; cloud accounts get 32-hex ids.
-      const accountId = keystone ? 'default' : hexId()
-      await tx.createDomain({ id: accountId, name: accountName, description: keystone ? 'The default domain' : '', enabled: 1, created_at: now, updated_at: now })
       for (const region of regionSeeds) {
         await tx.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales) })
       }
-      const roleIds = new Map<string, string>()
       for (const role of flavour.systemRoles) {
-        const existing = await tx.findRoleByName(role.name)
-        const row = existing ?? (await tx.createRole({ id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, created_at: now }))
-        roleIds.set(role.name, row.id)
+        if (await tx.findRoleByName(role.name)) continue
+        await tx.createRole({ id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, created_at: account.now })
       }
-      const user = await tx.createUser({
-        id: hexId(), domain_id: accountId, name: adminUser, password_hash: passwordHash, enabled: 1,
-        password_expires_at: null, default_project_id: null, created_at: now, updated_at: now,
-      })
-
-      if (keystone) {
-        const project = await tx.createProject({
-          id: hexId(), domain_id: accountId, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: accountId,
-          kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
-        })
-        const adminRole = roleIds.get('admin')!
-        await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'project', targetId: project.id, roleId: adminRole, inherited: false })
-        await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'system', targetId: 'all', roleId: adminRole, inherited: false })
-      } else {
-        for (const region of regionSeeds) {
-          await tx.createProject({
-            id: hexId(), domain_id: accountId, name: region.id, description: '', parent_id: accountId, kind: 'region', region_id: region.id,
-            enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
-          })
-        }
-        // The clouds' built-in `admin` group: every permission on the account and all its projects.
-        const group = await tx.createGroup({ id: hexId(), domain_id: accountId, name: 'admin', description: 'The administrators of the account', created_at: now })
-        await tx.addGroupMember(group.id, user.id)
-        for (const roleName of flavour.adminRoleNames) {
-          for (const inherited of [false, true]) {
-            await tx.assignRole({ actorType: 'group', actorId: group.id, targetType: 'domain', targetId: accountId, roleId: roleIds.get(roleName)!, inherited })
-          }
-        }
-      }
-      return { created: true, accountName, accountId, adminUser, generatedPassword }
+      const accountId = flavour.iam.regionProjects
+        ? (await createCloudAccount(tx, account)).accountId
+        : await createKeystoneDefaultDomain(tx, account)
+      return { created: true, accountName: account.name, accountId, adminUser: account.adminUser, generatedPassword }
     })
   } catch (error) {
     // Another instance bootstrapped the same store first.
