@@ -139,6 +139,11 @@ export function collectionLinks(
   return { self: selfUrl, previous: paging.hasPrevious ? at(paging.page - 1) : null, next: paging.hasNext ? at(paging.page + 1) : null }
 }
 
+/** Catalog ids derive from fixed names only, so each is hashed once per process. */
+const stableIds = new Map<string, string>()
 function stableId(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 32)
+  const key = parts.join('/')
+  let id = stableIds.get(key)
+  if (id === undefined) stableIds.set(key, (id = createHash('sha256').update(key).digest('hex').slice(0, 32)))
+  return id
 }
