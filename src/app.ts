@@ -60,7 +60,7 @@ export interface ProjectplaneApp {
 
 export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
-  const policy = new Policy(flavour, [IAM_POLICIES])
+  const policy = new Policy(flavour, { iam: IAM_POLICIES })
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   const codec = new TokenCodec((await iamStore.listTokenKeys()).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
@@ -124,6 +124,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
       if (entry.rule !== 'public') {
         request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
       }
+      if (entry.enforcedBy === 'service') return
       const params = request.params as Record<string, string | undefined> | undefined
       policy.enforce(request.auth, action, { userId: params?.user_id })
     }

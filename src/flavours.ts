@@ -2,6 +2,7 @@
  * @module Everything that differs between the imitated clouds, as data. Services read a
  * `Flavour`; they never test the flavour's name. Adding a cloud means adding one object here.
  */
+import { CLOUD_SYSTEM_ROLES, KEYSTONE_SYSTEM_ROLES, type SystemRoleSeed } from './auth/policies/system-roles.js'
 
 export const FLAVOUR_NAMES = ['huaweicloud', 'opentelekomcloud', 'keystone'] as const
 export type FlavourName = (typeof FLAVOUR_NAMES)[number]
@@ -12,11 +13,6 @@ export interface RegionSeed {
   readonly locales: Readonly<Record<string, string>>
 }
 
-export interface SystemRoleSeed {
-  readonly name: string
-  readonly displayName: string
-  readonly description: string
-}
 
 export interface Flavour {
   readonly name: FlavourName
@@ -55,13 +51,6 @@ export interface Flavour {
   }
 }
 
-const CLOUD_ROLES: readonly SystemRoleSeed[] = [
-  { name: 'secu_admin', displayName: 'Security Administrator', description: 'Full permissions for Identity and Access Management.' },
-  { name: 'te_admin', displayName: 'Tenant Administrator', description: 'Tenant Administrator (Exclude IAM)' },
-  { name: 'readonly', displayName: 'Tenant Guest', description: 'Tenant Guest (Exclude IAM)' },
-  { name: 'te_agency', displayName: 'Agent Operator', description: 'Agent Operator' },
-]
-
 const HUAWEICLOUD: Flavour = {
   name: 'huaweicloud',
   defaultRegions: [
@@ -78,7 +67,7 @@ const HUAWEICLOUD: Flavour = {
   ],
   defaultAccountName: 'projectplane',
   defaultAdminUserName: 'admin',
-  systemRoles: CLOUD_ROLES,
+  systemRoles: CLOUD_SYSTEM_ROLES,
   adminRoleNames: ['secu_admin', 'te_admin'],
   iam: {
     regionProjects: true,
@@ -112,11 +101,7 @@ const KEYSTONE: Flavour = {
   defaultAccountName: 'Default',
   defaultAdminUserName: 'admin',
   // keystone-manage bootstrap creates exactly these three.
-  systemRoles: [
-    { name: 'admin', displayName: 'admin', description: '' },
-    { name: 'member', displayName: 'member', description: '' },
-    { name: 'reader', displayName: 'reader', description: '' },
-  ],
+  systemRoles: KEYSTONE_SYSTEM_ROLES,
   adminRoleNames: ['admin'],
   iam: {
     regionProjects: false,

@@ -8,7 +8,7 @@ import { migrate } from './db/migrate.js'
 import { flavourFor } from './flavours.js'
 import { buildApp, type ProjectplaneApp } from './app.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
-import { bootstrapIfEmpty, type BootstrapResult } from './services/iam/bootstrap.js'
+import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
 import type { Clock } from './services/iam/service.js'
 
 export interface Projectplane extends ProjectplaneApp {
@@ -21,13 +21,17 @@ export async function openProjectplane(config: Config, clock?: Clock): Promise<P
   const db = openDatabase(config)
   try {
     await migrate(db)
-    const bootstrap = await bootstrapIfEmpty(new SqlIamStore(db), {
-      flavour: flavourFor(config.flavour),
+    const flavour = flavourFor(config.flavour)
+    const now = (clock ?? Date).now()
+    const store = new SqlIamStore(db)
+    await syncSystemRoles(store, flavour, now)
+    const bootstrap = await bootstrapIfEmpty(store, {
+      flavour,
       regions: config.regions,
       accountName: config.adminAccount,
       adminUser: config.adminUser,
       adminPassword: config.adminPassword,
-      now: (clock ?? Date).now(),
+      now,
     })
     const built = await buildApp({ config, db, clock })
     return {

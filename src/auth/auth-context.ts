@@ -2,6 +2,8 @@
  * @module Who is calling, as established from a valid token. Built once per request by
  * `authenticate()` and passed explicitly to every service call: there is no implicit caller.
  */
+import type { Permissions } from './policy-document.js'
+
 export interface NamedRef { readonly id: string; readonly name: string }
 
 export type AuthScope =
@@ -16,6 +18,10 @@ export interface AuthContext {
   /** The account (domain) whose data this token may touch; undefined for an unscoped token. */
   readonly accountId: string | undefined
   readonly roles: readonly NamedRef[]
+  /** What the roles held in the token's scope allow (see policy-document.ts). */
+  readonly permissions: Permissions
+  /** Roles granted on single enterprise projects, by enterprise project id. */
+  readonly enterpriseProjectPermissions: ReadonlyMap<string, Permissions>
   /** Keystone flavour: holds `admin` on the system scope, so may act in every domain. */
   readonly systemAdmin: boolean
   readonly auditId: string

@@ -1,23 +1,26 @@
 /**
  * @module The one enforcement point. Routes name an action; `enforce()` finds its rule in the
- * policy tables and decides. Rules that depend on the target (own account, own user) get the
- * target passed in; a route without a rule cannot be registered (see app.ts).
+ * policy tables and decides. Rules that depend on the target (own user, an enterprise project)
+ * get the target passed in; a route without a rule cannot be registered (see app.ts).
  */
 import type { Flavour } from '../flavours.js'
 import { ForbiddenError, UnauthorizedError } from '../errors/app-error.js'
 import type { AuthContext } from './auth-context.js'
+import { Permissions } from './policy-document.js'
 
 export type PolicyRuleKind =
   /** No token needed. */
   | 'public'
   /** Any valid token. */
   | 'authenticated'
-  /** An identity administrator of the account: `admin` or `secu_admin` (a domain-scoped token on the clouds). */
-  | 'identity_admin'
-  /** As identity_admin, or the user the request is about. */
-  | 'identity_admin_or_self'
+  /** The caller's roles must allow the action (see policy-document.ts). */
+  | 'permission'
+  /** As permission, or the request is about the caller's own user. */
+  | 'permission_or_self'
   /** Keystone flavour's cloud administrator only. */
   | 'system_admin'
+
+export type PolicyService = 'iam' | 'eps' | 'coc'
 
 export interface PolicyEntry {
   readonly action: string
@@ -27,48 +30,71 @@ export interface PolicyEntry {
   readonly description: string
   /** The clouds' fine-grained action names for this operation (both spellings where they differ). */
   readonly cloudActions?: readonly string[]
+  /**
+   * The target is only known once the service has loaded it (the user behind a subject token):
+   * the route hook authenticates, and the service calls `enforce` with the target.
+   */
+  readonly enforcedBy?: 'service'
 }
 
-/** Role names that carry identity administration. */
-export const IDENTITY_ADMIN_ROLES: ReadonlySet<string> = new Set(['admin', 'secu_admin'])
+export interface PolicyTarget {
+  /** The user the request is about, for `permission_or_self`. */
+  readonly userId?: string | undefined
+  /** Grants on this enterprise project count besides the account-wide ones. */
+  readonly enterpriseProjectId?: string | undefined
+}
+
+interface CompiledEntry extends PolicyEntry {
+  readonly service: PolicyService
+  /** The action under every name a permission document may use for it. */
+  readonly names: readonly string[]
+}
 
 export class Policy {
-  private readonly byAction = new Map<string, PolicyEntry>()
+  private readonly byAction = new Map<string, CompiledEntry>()
 
-  constructor(private readonly flavour: Flavour, tables: readonly (readonly PolicyEntry[])[]) {
-    for (const entry of tables.flat()) this.byAction.set(entry.action, entry)
+  constructor(private readonly flavour: Flavour, tables: Readonly<Partial<Record<PolicyService, readonly PolicyEntry[]>>>) {
+    for (const [service, entries] of Object.entries(tables) as [PolicyService, readonly PolicyEntry[]][]) {
+      for (const entry of entries) {
+        this.byAction.set(entry.action, { ...entry, service, names: [entry.action, ...(entry.cloudActions ?? [])] })
+      }
+    }
   }
 
   entry(action: string): PolicyEntry | undefined {
     return this.byAction.get(action)
   }
 
-  /** Throws UnauthorizedError (no token) or ForbiddenError (not allowed). */
-  enforce(ctx: AuthContext | undefined, action: string, target: { userId?: string } = {}): void {
+  /** Throws UnauthorizedError (no caller) or ForbiddenError (not allowed). */
+  enforce(ctx: AuthContext | undefined, action: string, target: PolicyTarget = {}): void {
     const entry = this.byAction.get(action)
     if (!entry) throw new ForbiddenError(action) // unreachable for registered routes; deny by default
     if (entry.rule === 'public') return
     if (!ctx) throw new UnauthorizedError()
-    switch (entry.rule) {
-      case 'authenticated':
-        return
-      case 'identity_admin_or_self':
-        if (target.userId !== undefined && target.userId === ctx.user.id) return
-        if (this.isIdentityAdmin(ctx)) return
-        break
-      case 'identity_admin':
-        if (this.isIdentityAdmin(ctx)) return
-        break
-      case 'system_admin':
-        if (ctx.systemAdmin) return
-        break
-    }
-    throw new ForbiddenError(action)
+    if (!this.allows(ctx, entry, target)) throw new ForbiddenError(action)
   }
 
-  isIdentityAdmin(ctx: AuthContext): boolean {
+  private allows(ctx: AuthContext, entry: CompiledEntry, target: PolicyTarget): boolean {
+    switch (entry.rule) {
+      case 'public':
+      case 'authenticated':
+        return true
+      case 'system_admin':
+        return ctx.systemAdmin
+      case 'permission_or_self':
+        if (target.userId !== undefined && target.userId === ctx.user.id) return true
+        return this.permitted(ctx, entry, target)
+      case 'permission':
+        return this.permitted(ctx, entry, target)
+    }
+  }
+
+  private permitted(ctx: AuthContext, entry: CompiledEntry, target: PolicyTarget): boolean {
     if (ctx.systemAdmin) return true
-    if (this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
-    return ctx.roles.some((role) => IDENTITY_ADMIN_ROLES.has(role.name))
+    // IAM is a global service on the clouds: only a domain-scoped token manages it.
+    if (entry.service === 'iam' && this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
+    const onProject = target.enterpriseProjectId === undefined ? undefined : ctx.enterpriseProjectPermissions.get(target.enterpriseProjectId)
+    const sets = onProject ? [ctx.permissions, onProject] : [ctx.permissions]
+    return Permissions.decideAll(sets, entry.names) === 'allow'
   }
 }

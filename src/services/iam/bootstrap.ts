@@ -99,6 +99,22 @@ async function createKeystoneDefaultDomain(tx: IamStore, account: NewAccount): P
   return accountId
 }
 
+/**
+ * Brings the system roles to this version's definitions, on every start: their permission
+ * documents are code, and an upgrade must not leave an old document in force.
+ */
+export async function syncSystemRoles(store: IamStore, flavour: Flavour, nowMs: number): Promise<void> {
+  const now = isoMicros(nowMs)
+  await store.transaction(async (tx) => {
+    for (const role of flavour.systemRoles) {
+      await tx.upsertSystemRole({
+        id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description,
+        type: role.type, catalog: role.catalog, flag: role.flag, policy: JSON.stringify(role.policy), created_at: now, updated_at: now,
+      })
+    }
+  })
+}
+
 export async function bootstrapIfEmpty(store: IamStore, input: BootstrapInput): Promise<BootstrapResult> {
   const { flavour } = input
   if ((await store.listDomains({})).length > 0) return { created: false }
@@ -118,10 +134,6 @@ export async function bootstrapIfEmpty(store: IamStore, input: BootstrapInput): 
     return await store.transaction(async (tx) => {
       for (const region of regionSeeds) {
         await tx.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales) })
-      }
-      for (const role of flavour.systemRoles) {
-        if (await tx.findRoleByName(role.name)) continue
-        await tx.createRole({ id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, created_at: account.now })
       }
       const accountId = flavour.iam.regionProjects
         ? (await createCloudAccount(tx, account)).accountId

@@ -10,6 +10,7 @@ import type { AuthContext, AuthScope, NamedRef } from '../../auth/auth-context.j
 import { newAuditId, TokenCodec, type TokenPayload, type TokenScope } from '../../auth/token-codec.js'
 import { verifyPassword } from '../../auth/password.js'
 import type { Policy } from '../../auth/policy.js'
+import { parsePolicyDocument, Permissions } from '../../auth/policy-document.js'
 import {
   ForbiddenError, InvalidFieldError, MissingAttributeError, NotFoundError, UnauthorizedError, ValidationError,
 } from '../../errors/app-error.js'
@@ -43,6 +44,12 @@ const AUTH_CACHE_MAX_ENTRIES = 10_000
 const HEX_ID = () => randomBytes(16).toString('hex')
 /** Keystone attributes the project body may carry that are not plain extras. */
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
+
+const NO_GRANTS: ReadonlyMap<string, Permissions> = new Map()
+
+function permissionsOf(roles: readonly RoleRow[]): Permissions {
+  return Permissions.compile(roles.map((r) => parsePolicyDocument(r.policy)).filter((d) => d !== undefined))
+}
 
 export function isoMicros(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '000Z')
@@ -165,6 +172,7 @@ export class IamService {
     }
     return {
       user: ref(user), userDomain: ref(userDomain), scope, accountId, roles: roles.map(ref), systemAdmin,
+      permissions: permissionsOf(roles), enterpriseProjectPermissions: NO_GRANTS,
       auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
     }
   }
@@ -214,9 +222,9 @@ export class IamService {
   }
 
   private assertMayTouchToken(caller: AuthContext, subject: AuthContext, action: string): void {
-    if (caller.user.id === subject.user.id) return
-    if (this.policy.isIdentityAdmin(caller) && (caller.systemAdmin || caller.accountId === subject.userDomain.id)) return
-    throw new ForbiddenError(action)
+    // Another account's tokens are out of reach whatever the caller's permissions say.
+    if (caller.user.id !== subject.user.id && !caller.systemAdmin && caller.accountId !== subject.userDomain.id) throw new ForbiddenError(action)
+    this.policy.enforce(caller, action, { userId: subject.user.id })
   }
 
   // ------------------------------------------------------------------ regions

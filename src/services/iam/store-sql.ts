@@ -298,6 +298,12 @@ export class SqlIamStore implements IamStore {
     )
   }
 
+  async upsertSystemRole(row: RoleRow) {
+    const { id: _id, created_at: _created, ...definition } = row
+    await this.x.insertInto('roles').values(row)
+      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
+  }
+
   async assignRole(a: { actorType: 'user' | 'group'; actorId: string; targetType: 'domain' | 'project' | 'system'; targetId: string; roleId: string; inherited: boolean }) {
     await this.x
       .insertInto('role_assignments')

@@ -77,6 +77,8 @@ export interface IamStore {
   addGroupMember(groupId: string, userId: string): Promise<void>
   findRoleByName(name: string): Promise<RoleRow | undefined>
   createRole(row: RoleRow): Promise<RoleRow>
+  /** Inserts a system role, or brings an existing one (same name) up to this definition. */
+  upsertSystemRole(row: RoleRow): Promise<void>
   assignRole(a: { actorType: 'user' | 'group'; actorId: string; targetType: 'domain' | 'project' | 'system'; targetId: string; roleId: string; inherited: boolean }): Promise<void>
   /** Roles the user holds in the scope: direct and through groups; for a project also those inherited from its domain. */
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string): Promise<RoleRow[]>
