@@ -24,6 +24,7 @@ import { SqlIamStore } from './services/iam/store-sql.js'
 import { IamService, isoMicros, type Clock } from './services/iam/service.js'
 import { IamWire, renderIamError } from './services/iam/wire.js'
 import { iamRoutes } from './services/iam/routes.js'
+import { IdentityService } from './services/iam/identity-service.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -64,7 +65,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   const codec = new TokenCodec((await iamStore.listTokenKeys()).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
-  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds)
+  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout })
+  const identityService = new IdentityService({
+    store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache: () => iamService.invalidateAuthCache(),
+  })
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
   // At info and below every request writes a line, so a child logger bound to the request id
@@ -151,7 +155,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   if (perRequestLogger) installRequestSummary(app)
 
-  await app.register(iamRoutes({ service: iamService, wire: new IamWire(flavour), baseUrl }))
+  await app.register(iamRoutes({ service: iamService, identity: identityService, wire: new IamWire(flavour), baseUrl }))
   await app.ready()
   return { app, routes, policy }
 }

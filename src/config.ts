@@ -28,7 +28,17 @@ export interface Config {
   readonly adminAccount: string | undefined
   readonly adminUser: string | undefined
   readonly adminPassword: string | undefined
+  /** Password rules for every password set through the API (and the bootstrap's). */
+  readonly passwordPolicy: PasswordPolicy
+  /** Lock-out: this many failed logins within the window lock the user for the duration; 0 turns it off. */
+  readonly lockout: { readonly attempts: number; readonly windowSeconds: number; readonly durationSeconds: number }
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+export interface PasswordPolicy {
+  readonly minLength: number
+  /** How many of: lower case, upper case, digits, other characters. */
+  readonly minCharacterClasses: number
 }
 
 export class ConfigError extends Error {}
@@ -75,8 +85,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       throw new ConfigError(`REGIONS: '${region}' is not a region id (letters, digits and '-', no '_')`)
     }
   }
+  const flavour = oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
+  // The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none.
+  const cloud = flavour !== 'keystone'
   const config: Config = {
-    flavour: oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES),
+    flavour,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     port: integer('PORT', flags.port ?? env.PORT ?? '5050', 0, 65535),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
@@ -88,6 +101,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     adminAccount: nonEmpty(env.PROJECTPLANE_ADMIN_ACCOUNT),
     adminUser: nonEmpty(env.PROJECTPLANE_ADMIN_USER),
     adminPassword: nonEmpty(env.PROJECTPLANE_ADMIN_PASSWORD),
+    passwordPolicy: {
+      minLength: integer('PASSWORD_MIN_LENGTH', env.PASSWORD_MIN_LENGTH ?? (cloud ? '8' : '1'), 1, 128),
+      minCharacterClasses: integer('PASSWORD_MIN_CHAR_CLASSES', env.PASSWORD_MIN_CHAR_CLASSES ?? (cloud ? '2' : '1'), 1, 4),
+    },
+    lockout: {
+      attempts: integer('LOGIN_LOCKOUT_ATTEMPTS', env.LOGIN_LOCKOUT_ATTEMPTS ?? (cloud ? '5' : '0'), 0, 1000),
+      windowSeconds: integer('LOGIN_LOCKOUT_WINDOW', env.LOGIN_LOCKOUT_WINDOW ?? '900', 1, 86400),
+      durationSeconds: integer('LOGIN_LOCKOUT_DURATION', env.LOGIN_LOCKOUT_DURATION ?? '900', 1, 86400),
+    },
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
   }
   return Object.freeze(config)

@@ -46,6 +46,8 @@ export interface Flavour {
     readonly keystoneTokenAndRegionShape: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
     readonly unscopedTokenRequest: 'domain' | 'unscoped'
+    /** 401 text for a locked-out user; `%(user_id)s` is replaced. */
+    readonly accountLockedMessage: string
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
   }
@@ -82,6 +84,7 @@ const HUAWEICLOUD: Flavour = {
     keystoneTokenAndRegionShape: false,
     unscopedTokenRequest: 'domain',
     scopeNeedsRole: false,
+    accountLockedMessage: 'Account locked.',
   },
 }
 
@@ -116,6 +119,7 @@ const KEYSTONE: Flavour = {
     keystoneTokenAndRegionShape: true,
     unscopedTokenRequest: 'unscoped',
     scopeNeedsRole: true,
+    accountLockedMessage: 'The account is locked for user: %(user_id)s.',
   },
 }
 

@@ -12,6 +12,12 @@ export interface ProjectRow {
 export interface UserRow {
   id: string; domain_id: string; name: string; password_hash: string | null; enabled: number
   password_expires_at: string | null; default_project_id: string | null; created_at: string; updated_at: string
+  description: string; email: string | null
+  /** JSON object of Keystone extra attributes. */
+  extra: string
+  /** Tokens issued at or before this ISO time are no longer valid; '' when none were cut off. */
+  tokens_valid_after: string
+  failed_logins: number; failure_window_started_at: string | null; locked_until: string | null; last_login_at: string | null
 }
 export interface GroupRow { id: string; domain_id: string; name: string; description: string; created_at: string }
 export interface GroupMemberRow { group_id: string; user_id: string }

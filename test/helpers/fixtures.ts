@@ -26,7 +26,7 @@ export async function createAccount(s: TestServer, name: string, password: strin
 export async function createPlainUser(s: TestServer, domainId: string, name: string, password: string, opts: { enabled?: boolean } = {}): Promise<string> {
   const store = new SqlIamStore(s.server.db)
   const now = isoMicros(Date.now())
-  const user = await store.createUser({ id: hex(), domain_id: domainId, name, password_hash: await hashPassword(password), enabled: opts.enabled === false ? 0 : 1, password_expires_at: null, default_project_id: null, created_at: now, updated_at: now })
+  const user = await store.createUser({ id: hex(), domain_id: domainId, name, password_hash: await hashPassword(password), enabled: opts.enabled === false ? 0 : 1, created_at: now, updated_at: now })
   return user.id
 }
 

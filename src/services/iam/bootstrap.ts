@@ -79,7 +79,7 @@ export async function createCloudAccount(tx: IamStore, account: NewAccount): Pro
 function createAdminUser(tx: IamStore, accountId: string, account: NewAccount) {
   return tx.createUser({
     id: hexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
-    password_expires_at: null, default_project_id: null, created_at: account.now, updated_at: account.now,
+    created_at: account.now, updated_at: account.now,
   })
 }
 

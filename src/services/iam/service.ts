@@ -4,6 +4,7 @@
  * and throws `AppError`s. Every tenant read is bounded by the caller's account.
  */
 import { randomBytes } from 'node:crypto'
+import type { Config } from '../../config.js'
 import type { Flavour } from '../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow, RoleRow } from '../../db/schema.js'
 import type { AuthContext, AuthScope, NamedRef } from '../../auth/auth-context.js'
@@ -51,6 +52,14 @@ function permissionsOf(roles: readonly RoleRow[]): Permissions {
   return Permissions.compile(roles.map((r) => parsePolicyDocument(r.policy)).filter((d) => d !== undefined))
 }
 
+/**
+ * A token issued in the same millisecond as a cut-off (password change, disable) would count as
+ * cut. This login read the user after the cut, so its token may safely start just after it.
+ */
+function issuedAfterCut(now: number, tokensValidAfter: string): number {
+  return tokensValidAfter === '' ? now : Math.max(now, Date.parse(tokensValidAfter) + 1)
+}
+
 export function isoMicros(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '000Z')
 }
@@ -65,6 +74,7 @@ export class IamService {
     private readonly codec: TokenCodec,
     private readonly clock: Clock,
     private readonly tokenTtlSeconds: number,
+    private readonly security: { readonly lockout: Config['lockout'] },
   ) {}
 
   // ------------------------------------------------------------------ tokens
@@ -79,19 +89,36 @@ export class IamService {
     const user = userRef.id !== undefined
       ? await this.store.findUser(userRef.id)
       : await this.findUserByName(userRef)
+    const now = this.clock.now()
+    if (user?.locked_until && user.locked_until > isoMicros(now)) throw this.lockedError(user.id)
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
+    if (user && !passwordOk) await this.countFailedLogin(user.id, now)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
+    if (user.failed_logins > 0 || user.locked_until) await this.store.recordLogin(user.id, isoMicros(now))
     const userDomain = await this.store.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
     const tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
-    const now = this.clock.now()
     const payload: TokenPayload = {
-      userId: user.id, scope: tokenScope, issuedAt: now, expiresAt: now + this.tokenTtlSeconds * 1000, auditId: newAuditId(),
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlSeconds * 1000, auditId: newAuditId(),
     }
     const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx) throw new UnauthorizedError()
     return { token: this.codec.encode(payload), ctx }
+  }
+
+  /** Counts the failure; the one that reaches the limit locks the user and says so. */
+  private async countFailedLogin(userId: string, now: number): Promise<void> {
+    const { attempts, windowSeconds, durationSeconds } = this.security.lockout
+    if (attempts === 0) return
+    const lockedUntil = await this.store.recordLoginFailure({
+      userId, now: isoMicros(now), windowStart: isoMicros(now - windowSeconds * 1000), attempts, lockUntil: isoMicros(now + durationSeconds * 1000),
+    })
+    if (lockedUntil) throw this.lockedError(userId)
+  }
+
+  private lockedError(userId: string): UnauthorizedError {
+    return new UnauthorizedError(this.flavour.iam.accountLockedMessage.replace('%(user_id)s', userId))
   }
 
   private async findUserByName(ref: { name?: string; domain?: { id?: string; name?: string } }) {
@@ -143,6 +170,8 @@ export class IamService {
   private async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
     const caller = known ?? (await this.store.findCaller(payload.userId, payload.auditId))
     if (!caller || caller.user.enabled !== 1 || caller.domain.enabled !== 1 || caller.revoked) return undefined
+    // Cut off by a password change, a disable or a group change after this token was issued.
+    if (caller.user.tokens_valid_after !== '' && isoMicros(payload.issuedAt) <= caller.user.tokens_valid_after) return undefined
     const { user, domain: userDomain } = caller
     const systemRoles = await this.store.systemRoles(user.id)
     const systemAdmin = systemRoles.some((r) => r.name === 'admin')
@@ -520,12 +549,12 @@ export class IamService {
   }
 }
 
-function ref(row: { id: string; name: string }): NamedRef {
+export function ref(row: { id: string; name: string }): NamedRef {
   return { id: row.id, name: row.name }
 }
 
 /** Keystone's reading of boolean query values, with anything else refused rather than guessed. */
-function parseBoolean(field: string, value: string | undefined): boolean | undefined {
+export function parseBoolean(field: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined
   const v = value.toLowerCase()
   if (v === 'true' || v === '1') return true

@@ -7,11 +7,16 @@ import type { Db } from '../../db/database.js'
 import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
-import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
+import type { CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
 const PROJECT_CACHE_MAX = 10_000
+
+const NEW_USER_DEFAULTS = {
+  description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
+  tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+} satisfies Omit<UserRow, keyof NewUser | 'password_hash' | 'enabled'> & Partial<UserRow>
 
 /** What the stores of one database share, whichever store object or transaction uses it. */
 interface PerDatabase {
@@ -264,11 +269,122 @@ export class SqlIamStore implements IamStore {
     return this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
   }
 
-  createUser(row: UserRow) {
+  createUser(row: NewUser) {
     return this.insertUnique(
-      async () => (await this.x.insertInto('users').values(row).execute(), row),
+      async () => {
+        const user: UserRow = { ...NEW_USER_DEFAULTS, ...row }
+        await this.x.insertInto('users').values(user).execute()
+        return user
+      },
       () => new ConflictError('user', `Duplicate entry found with name ${row.name} at domain ID ${row.domain_id}`),
     )
+  }
+
+  listUsers(filter: { domainId?: string; name?: string; enabled?: boolean; groupId?: string }) {
+    let q = this.x.selectFrom('users').selectAll()
+    if (filter.domainId !== undefined) q = q.where('domain_id', '=', filter.domainId)
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
+    if (filter.groupId !== undefined) {
+      const groupId = filter.groupId
+      q = q.where('id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('group_id', '=', groupId))
+    }
+    return q.orderBy('name').orderBy('id').execute()
+  }
+
+  updateUser(domainId: string, id: string, changes: UserChanges, now: string) {
+    return this.insertUnique(
+      () => this.write((x) => x.updateTable('users').set({ ...changes, updated_at: now })
+        .where('id', '=', id).where('domain_id', '=', domainId).returningAll().executeTakeFirst()),
+      () => new ConflictError('user', `Duplicate entry found with name ${changes.name} at domain ID ${domainId}`),
+    )
+  }
+
+  deleteUser(domainId: string, id: string) {
+    return this.transaction(async (tx) => (tx as SqlIamStore).deleteUserRows(domainId, id))
+  }
+
+  private async deleteUserRows(domainId: string, id: string): Promise<boolean> {
+    const user = await this.x.selectFrom('users').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    if (!user) return false
+    await this.x.deleteFrom('group_members').where('user_id', '=', id).execute()
+    await this.x.deleteFrom('role_assignments').where('actor_type', '=', 'user').where('actor_id', '=', id).execute()
+    await this.x.deleteFrom('users').where('id', '=', id).execute()
+    return true
+  }
+
+  async cutUserTokens(userIds: readonly string[], now: string) {
+    if (userIds.length === 0) return
+    await this.write((x) => x.updateTable('users').set({ tokens_valid_after: now }).where('id', 'in', userIds).execute())
+  }
+
+  async recordLoginFailure(f: LoginFailure) {
+    // One statement, so concurrent failures all count: SET sees the row as it was before it.
+    const row = await this.write((x) => x.updateTable('users')
+      .set((eb) => {
+        const windowExpired = eb.or([eb('failure_window_started_at', 'is', null), eb('failure_window_started_at', '<', f.windowStart)])
+        const count = eb.case().when(windowExpired).then(1).else(eb('failed_logins', '+', 1)).end()
+        return {
+          failed_logins: count,
+          failure_window_started_at: eb.case().when(windowExpired).then(f.now).else(eb.ref('failure_window_started_at')).end(),
+          locked_until: eb.case().when(count, '>=', f.attempts).then(f.lockUntil).else(eb.ref('locked_until')).end(),
+        }
+      })
+      .where('id', '=', f.userId)
+      .returning(['locked_until'])
+      .executeTakeFirst())
+    return row?.locked_until === f.lockUntil ? f.lockUntil : undefined
+  }
+
+  async recordLogin(userId: string, now: string) {
+    await this.write((x) => x.updateTable('users')
+      .set({ failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: now })
+      .where('id', '=', userId).execute())
+  }
+
+  findGroup(id: string) {
+    return this.x.selectFrom('user_groups').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  listGroups(filter: { domainId?: string; name?: string; userId?: string }) {
+    let q = this.x.selectFrom('user_groups').selectAll()
+    if (filter.domainId !== undefined) q = q.where('domain_id', '=', filter.domainId)
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.userId !== undefined) {
+      const userId = filter.userId
+      q = q.where('id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('user_id', '=', userId))
+    }
+    return q.orderBy('name').orderBy('id').execute()
+  }
+
+  updateGroup(domainId: string, id: string, changes: Partial<Pick<GroupRow, 'name' | 'description'>>) {
+    return this.insertUnique(
+      () => this.write((x) => x.updateTable('user_groups').set(changes)
+        .where('id', '=', id).where('domain_id', '=', domainId).returningAll().executeTakeFirst()),
+      () => new ConflictError('group', `Duplicate entry found with name ${changes.name} at domain ID ${domainId}`),
+    )
+  }
+
+  deleteGroup(domainId: string, id: string) {
+    return this.transaction(async (tx) => (tx as SqlIamStore).deleteGroupRows(domainId, id))
+  }
+
+  private async deleteGroupRows(domainId: string, id: string): Promise<boolean> {
+    const group = await this.x.selectFrom('user_groups').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    if (!group) return false
+    await this.x.deleteFrom('group_members').where('group_id', '=', id).execute()
+    await this.x.deleteFrom('role_assignments').where('actor_type', '=', 'group').where('actor_id', '=', id).execute()
+    await this.x.deleteFrom('user_groups').where('id', '=', id).execute()
+    return true
+  }
+
+  async removeGroupMember(groupId: string, userId: string) {
+    const result = await this.write((x) => x.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  async isGroupMember(groupId: string, userId: string) {
+    return (await this.x.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
   }
 
   createGroup(row: GroupRow) {

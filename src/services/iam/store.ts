@@ -33,6 +33,24 @@ export interface ProjectUpdateGuard {
   regionId?: string
 }
 
+/** What creating a user needs; the store fills the rest with its defaults. */
+export type NewUser = Pick<UserRow, 'id' | 'domain_id' | 'name' | 'password_hash' | 'enabled' | 'created_at' | 'updated_at'>
+  & Partial<Pick<UserRow, 'description' | 'email' | 'extra' | 'default_project_id' | 'password_expires_at'>>
+
+export type UserChanges = Partial<Pick<UserRow,
+  'name' | 'enabled' | 'description' | 'email' | 'default_project_id' | 'extra' | 'password_hash' | 'password_expires_at' | 'tokens_valid_after'>>
+
+export interface LoginFailure {
+  userId: string
+  now: string
+  /** Failures before this time no longer count. */
+  windowStart: string
+  /** The failure that reaches this count locks the user... */
+  attempts: number
+  /** ...until this time. */
+  lockUntil: string
+}
+
 /** A token's user with its account, and whether that token was revoked. */
 export interface CallerRecord {
   user: UserRow
@@ -68,13 +86,37 @@ export interface IamStore {
   /** Projects on which the user holds a role, directly, through a group, or inherited from the domain. */
   listProjectsForUser(userId: string, domainId: string): Promise<ProjectRow[]>
 
-  // users, groups, roles (the full management API comes with the identity issue)
+  // users
   findUser(id: string): Promise<UserRow | undefined>
   findUserByName(domainId: string, name: string): Promise<UserRow | undefined>
-  createUser(row: UserRow): Promise<UserRow>
-  createGroup(row: GroupRow): Promise<GroupRow>
+  listUsers(filter: { domainId?: string; name?: string; enabled?: boolean; groupId?: string }): Promise<UserRow[]>
+  /** Throws ConflictError when the new name is taken in the account. */
+  createUser(row: NewUser): Promise<UserRow>
+  /** Updates only inside `domainId`; undefined when no such user. Throws ConflictError on a taken name. */
+  updateUser(domainId: string, id: string, changes: UserChanges, now: string): Promise<UserRow | undefined>
+  /** Also ends its group memberships and role assignments. */
+  deleteUser(domainId: string, id: string): Promise<boolean>
+  /** Kills every token the users hold now (they were issued at or before `now`). */
+  cutUserTokens(userIds: readonly string[], now: string): Promise<void>
+  /** Counts a failed login in one statement; returns the lock time when this failure locked the user. */
+  recordLoginFailure(failure: LoginFailure): Promise<string | undefined>
+  /** A successful login: the failure count starts again. */
+  recordLogin(userId: string, now: string): Promise<void>
+
+  // groups
+  findGroup(id: string): Promise<GroupRow | undefined>
   findGroupByName(domainId: string, name: string): Promise<GroupRow | undefined>
+  listGroups(filter: { domainId?: string; name?: string; userId?: string }): Promise<GroupRow[]>
+  createGroup(row: GroupRow): Promise<GroupRow>
+  updateGroup(domainId: string, id: string, changes: Partial<Pick<GroupRow, 'name' | 'description'>>): Promise<GroupRow | undefined>
+  /** Also ends its memberships and role assignments. */
+  deleteGroup(domainId: string, id: string): Promise<boolean>
   addGroupMember(groupId: string, userId: string): Promise<void>
+  /** False when the user was not a member. */
+  removeGroupMember(groupId: string, userId: string): Promise<boolean>
+  isGroupMember(groupId: string, userId: string): Promise<boolean>
+
+  // roles
   findRoleByName(name: string): Promise<RoleRow | undefined>
   createRole(row: RoleRow): Promise<RoleRow>
   /** Inserts a system role, or brings an existing one (same name) up to this definition. */

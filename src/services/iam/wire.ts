@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Flavour } from '../../flavours.js'
-import type { DomainRow, ProjectRow, RegionRow } from '../../db/schema.js'
+import type { DomainRow, GroupRow, ProjectRow, RegionRow, UserRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { AppError } from '../../errors/app-error.js'
 import { isoMicros, type ProjectPage } from './service.js'
@@ -71,6 +71,28 @@ export class IamWire {
     }
     if (this.flavour.iam.keystoneProjectAttributes) { out.tags = []; out.options = {} }
     return out
+  }
+
+  // ---- users and groups
+  user(base: string, row: UserRow): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      ...JSON.parse(row.extra),
+      id: row.id,
+      name: row.name,
+      domain_id: row.domain_id,
+      enabled: row.enabled === 1,
+      password_expires_at: row.password_expires_at,
+      links: { self: `${base}/v3/users/${row.id}` },
+    }
+    if (row.description !== '' || !this.flavour.iam.keystoneProjectAttributes) out.description = row.description
+    if (row.email !== null) out.email = row.email
+    if (row.default_project_id !== null) out.default_project_id = row.default_project_id
+    if (this.flavour.iam.keystoneProjectAttributes) out.options = out.options ?? {}
+    return out
+  }
+
+  group(base: string, row: GroupRow): Record<string, unknown> {
+    return { id: row.id, name: row.name, domain_id: row.domain_id, description: row.description, links: { self: `${base}/v3/groups/${row.id}` } }
   }
 
   // ---- tokens

@@ -1,0 +1,270 @@
+/**
+ * @module Users and groups of an account (Keystone v3 users and groups APIs). Every read and
+ * write is bounded by the caller's account: another account's user or group is "not found".
+ * Changes that must end a user's sessions (disable, password, group membership) cut its tokens
+ * in the same transaction, and the per-instance auth cache is cleared after each of them.
+ */
+import { randomBytes } from 'node:crypto'
+import type { PasswordPolicy } from '../../config.js'
+import type { GroupRow, UserRow } from '../../db/schema.js'
+import type { AuthContext } from '../../auth/auth-context.js'
+import { hashPassword, verifyPassword } from '../../auth/password.js'
+import { passwordProblem } from '../../auth/password-policy.js'
+import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
+import type { IamStore, UserChanges } from './store.js'
+import { isoMicros, parseBoolean, type Clock } from './service.js'
+import type {
+  GroupCreateBody, GroupListQuery, GroupUpdateBody, PasswordChangeBody, UserCreateBody, UserListQuery, UserUpdateBody,
+} from './schemas.js'
+
+const HEX_ID = () => randomBytes(16).toString('hex')
+/** Keystone user attributes that are columns; anything else in the body is an extra attribute. */
+const USER_KNOWN_KEYS = new Set(['name', 'domain_id', 'password', 'enabled', 'description', 'default_project_id', 'email', 'id'])
+/** The group every account is born with; its members administer the account. */
+export const ADMIN_GROUP_NAME = 'admin'
+
+export class PasswordValidationError extends ValidationError {
+  constructor(detail: string) {
+    super(`Password validation error: The password does not meet the requirements: ${detail}`)
+  }
+}
+
+export interface IdentityServiceDeps {
+  store: IamStore
+  clock: Clock
+  passwordPolicy: PasswordPolicy
+  /** Called after every change that can alter what a live token may do. */
+  invalidateAuthCache(): void
+}
+
+export class IdentityService {
+  private readonly store: IamStore
+  private readonly clock: Clock
+  private readonly passwordPolicy: PasswordPolicy
+  private readonly invalidateAuthCache: () => void
+
+  constructor(deps: IdentityServiceDeps) {
+    this.store = deps.store
+    this.clock = deps.clock
+    this.passwordPolicy = deps.passwordPolicy
+    this.invalidateAuthCache = deps.invalidateAuthCache
+  }
+
+  private now(): string {
+    return isoMicros(this.clock.now())
+  }
+
+  /** The account whose users and groups the caller manages. */
+  private account(ctx: AuthContext): string {
+    return ctx.accountId ?? ctx.userDomain.id
+  }
+
+  /** Another account's id in a body or filter: refused for writes, matches nothing for reads. */
+  private assertOwnAccount(ctx: AuthContext, domainId: string | null | undefined, field: string): string {
+    const account = this.account(ctx)
+    if (domainId === undefined || domainId === null || domainId === account || ctx.systemAdmin) return domainId ?? account
+    throw new ForbiddenError(`${field} must be the account of the token (${account})`)
+  }
+
+  async checkedPasswordHash(password: string, userName: string): Promise<string> {
+    const problem = passwordProblem(password, this.passwordPolicy, userName)
+    if (problem) throw new PasswordValidationError(problem)
+    return hashPassword(password)
+  }
+
+  // ------------------------------------------------------------------ users
+
+  async listUsers(ctx: AuthContext, query: UserListQuery): Promise<UserRow[]> {
+    const enabled = parseBoolean('enabled', query.enabled)
+    const account = ctx.systemAdmin ? query.domain_id : this.account(ctx)
+    if (query.domain_id !== undefined && account !== query.domain_id) return []
+    return this.store.listUsers({ domainId: account, name: query.name, enabled })
+  }
+
+  async getUser(ctx: AuthContext, id: string): Promise<UserRow> {
+    const user = await this.store.findUser(id)
+    if (!user || !this.sees(ctx, user.domain_id)) throw new NotFoundError('user', id)
+    return user
+  }
+
+  private sees(ctx: AuthContext, domainId: string): boolean {
+    return ctx.systemAdmin || domainId === this.account(ctx)
+  }
+
+  async createUser(ctx: AuthContext, body: UserCreateBody): Promise<UserRow> {
+    const input = body.user
+    const domainId = this.assertOwnAccount(ctx, input.domain_id, 'user/domain_id')
+    const now = this.now()
+    if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, domainId)
+    return this.store.createUser({
+      id: HEX_ID(), domain_id: domainId, name: input.name,
+      password_hash: input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name),
+      enabled: input.enabled === false ? 0 : 1,
+      description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
+      extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now,
+    })
+  }
+
+  async updateUser(ctx: AuthContext, id: string, body: UserUpdateBody): Promise<UserRow> {
+    const input = body.user
+    const user = await this.getUser(ctx, id)
+    if (input.domain_id !== undefined && input.domain_id !== user.domain_id) {
+      throw new InvalidFieldError('user/domain_id', 'a user cannot move to another account')
+    }
+    const now = this.now()
+    const changes: UserChanges = {}
+    if (input.name !== undefined) changes.name = input.name
+    if (input.description !== undefined) changes.description = input.description ?? ''
+    if (input.email !== undefined) changes.email = input.email
+    if (input.default_project_id !== undefined) {
+      if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, user.domain_id)
+      changes.default_project_id = input.default_project_id
+    }
+    if (input.enabled !== undefined) changes.enabled = input.enabled ? 1 : 0
+    if (input.password !== undefined && input.password !== null) {
+      changes.password_hash = await this.checkedPasswordHash(input.password, input.name ?? user.name)
+    }
+    const extras = extrasOf(input)
+    if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(user.extra), ...extras })
+    // A disabled user's tokens must not come back when it is enabled again; a reset password ends every session.
+    if (changes.enabled === 0 || changes.password_hash !== undefined) changes.tokens_valid_after = now
+    const updated = await this.store.updateUser(user.domain_id, id, changes, now)
+    if (!updated) throw new NotFoundError('user', id)
+    this.invalidateAuthCache()
+    return updated
+  }
+
+  async deleteUser(ctx: AuthContext, id: string): Promise<void> {
+    const user = await this.getUser(ctx, id)
+    if (!(await this.store.deleteUser(user.domain_id, id))) throw new NotFoundError('user', id)
+    this.invalidateAuthCache()
+  }
+
+  /** POST /v3/users/{id}/password: only the user itself, proving the old password. */
+  async changePassword(ctx: AuthContext, id: string, body: PasswordChangeBody): Promise<void> {
+    if (ctx.user.id !== id) throw new ForbiddenError('identity:change_password')
+    const user = await this.store.findUser(id)
+    if (!user) throw new NotFoundError('user', id)
+    if (!(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
+    if (body.user.password === body.user.original_password) {
+      throw new PasswordValidationError('The new password cannot be identical to the current password.')
+    }
+    const now = this.now()
+    const hash = await this.checkedPasswordHash(body.user.password, user.name)
+    await this.store.updateUser(user.domain_id, id, { password_hash: hash, tokens_valid_after: now }, now)
+    this.invalidateAuthCache()
+  }
+
+  async listGroupsOfUser(ctx: AuthContext, userId: string): Promise<GroupRow[]> {
+    const user = await this.findUserSeenBy(ctx, userId)
+    return this.store.listGroups({ userId: user.id })
+  }
+
+  /** The caller itself always; other users of the account for those allowed to ask. */
+  private async findUserSeenBy(ctx: AuthContext, userId: string): Promise<UserRow> {
+    const user = await this.store.findUser(userId)
+    if (!user || (user.id !== ctx.user.id && !this.sees(ctx, user.domain_id))) throw new NotFoundError('user', userId)
+    return user
+  }
+
+  private async assertProjectInAccount(projectId: string, domainId: string): Promise<void> {
+    const project = await this.store.findProject(projectId)
+    if (!project || project.domain_id !== domainId) throw new NotFoundError('project', projectId)
+  }
+
+  // ------------------------------------------------------------------ groups
+
+  async listGroups(ctx: AuthContext, query: GroupListQuery): Promise<GroupRow[]> {
+    const account = ctx.systemAdmin ? query.domain_id : this.account(ctx)
+    if (query.domain_id !== undefined && account !== query.domain_id) return []
+    return this.store.listGroups({ domainId: account, name: query.name })
+  }
+
+  async getGroup(ctx: AuthContext, id: string): Promise<GroupRow> {
+    const group = await this.store.findGroup(id)
+    if (!group || !this.sees(ctx, group.domain_id)) throw new NotFoundError('group', id)
+    return group
+  }
+
+  createGroup(ctx: AuthContext, body: GroupCreateBody): Promise<GroupRow> {
+    const input = body.group
+    const domainId = this.assertOwnAccount(ctx, input.domain_id, 'group/domain_id')
+    return this.store.createGroup({ id: HEX_ID(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: this.now() })
+  }
+
+  async updateGroup(ctx: AuthContext, id: string, body: GroupUpdateBody): Promise<GroupRow> {
+    const group = await this.getGroup(ctx, id)
+    const input = body.group
+    if (input.domain_id !== undefined && input.domain_id !== group.domain_id) {
+      throw new InvalidFieldError('group/domain_id', 'a group cannot move to another account')
+    }
+    if (group.name === ADMIN_GROUP_NAME && input.name !== undefined && input.name !== ADMIN_GROUP_NAME) {
+      throw new ForbiddenError(`the built-in group '${ADMIN_GROUP_NAME}' cannot be renamed`)
+    }
+    const changes: Partial<Pick<GroupRow, 'name' | 'description'>> = {}
+    if (input.name !== undefined) changes.name = input.name
+    if (input.description !== undefined) changes.description = input.description ?? ''
+    const updated = await this.store.updateGroup(group.domain_id, id, changes)
+    if (!updated) throw new NotFoundError('group', id)
+    return updated
+  }
+
+  async deleteGroup(ctx: AuthContext, id: string): Promise<void> {
+    const group = await this.getGroup(ctx, id)
+    if (group.name === ADMIN_GROUP_NAME) throw new ForbiddenError(`the built-in group '${ADMIN_GROUP_NAME}' cannot be deleted`)
+    await this.store.transaction(async (tx) => {
+      const members = await tx.listUsers({ groupId: id })
+      if (!(await tx.deleteGroup(group.domain_id, id))) throw new NotFoundError('group', id)
+      await tx.cutUserTokens(members.map((m) => m.id), this.now())
+    })
+    this.invalidateAuthCache()
+  }
+
+  async listGroupMembers(ctx: AuthContext, groupId: string): Promise<UserRow[]> {
+    const group = await this.getGroup(ctx, groupId)
+    return this.store.listUsers({ groupId: group.id })
+  }
+
+  /** Both must belong to the caller's account; a user joins only groups of its own account. */
+  private async memberPair(ctx: AuthContext, groupId: string, userId: string): Promise<{ group: GroupRow; user: UserRow }> {
+    const group = await this.getGroup(ctx, groupId)
+    const user = await this.store.findUser(userId)
+    if (!user || user.domain_id !== group.domain_id) throw new NotFoundError('user', userId)
+    return { group, user }
+  }
+
+  async addGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
+    const { group, user } = await this.memberPair(ctx, groupId, userId)
+    await this.store.transaction(async (tx) => {
+      await tx.addGroupMember(group.id, user.id)
+      await tx.cutUserTokens([user.id], this.now())
+    })
+    this.invalidateAuthCache()
+  }
+
+  async checkGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
+    const { group, user } = await this.memberPair(ctx, groupId, userId)
+    if (!(await this.store.isGroupMember(group.id, user.id))) throw new MembershipNotFoundError(user.id, group.id)
+  }
+
+  async removeGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
+    const { group, user } = await this.memberPair(ctx, groupId, userId)
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.removeGroupMember(group.id, user.id))) throw new MembershipNotFoundError(user.id, group.id)
+      await tx.cutUserTokens([user.id], this.now())
+    })
+    this.invalidateAuthCache()
+  }
+}
+
+/** Keystone's words for a user that is not in the group. */
+class MembershipNotFoundError extends NotFoundError {
+  constructor(userId: string, groupId: string) {
+    super('user', userId)
+    this.message = `User '${userId}' not found in group '${groupId}'`
+  }
+}
+
+function extrasOf(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !USER_KNOWN_KEYS.has(k)))
+}
