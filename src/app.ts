@@ -25,6 +25,8 @@ import { IamService, isoMicros, type Clock } from './services/iam/service.js'
 import { IamWire, renderIamError } from './services/iam/wire.js'
 import { iamRoutes } from './services/iam/routes.js'
 import { IdentityService } from './services/iam/identity-service.js'
+import { identityRoutes } from './services/iam/identity-routes.js'
+import { RoleService } from './services/iam/role-service.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -66,9 +68,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   const codec = new TokenCodec((await iamStore.listTokenKeys()).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
   const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout })
-  const identityService = new IdentityService({
-    store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache: () => iamService.invalidateAuthCache(),
-  })
+  const invalidateAuthCache = () => iamService.invalidateAuthCache()
+  const identityService = new IdentityService({ store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
+  const roleService = new RoleService({ store: iamStore, clock, roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache })
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
   // At info and below every request writes a line, so a child logger bound to the request id
@@ -155,7 +157,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   if (perRequestLogger) installRequestSummary(app)
 
-  await app.register(iamRoutes({ service: iamService, identity: identityService, wire: new IamWire(flavour), baseUrl }))
+  const wire = new IamWire(flavour)
+  await app.register(iamRoutes({ service: iamService, wire, baseUrl }))
+  await app.register(identityRoutes({ identity: identityService, roles: roleService, store: iamStore, wire, baseUrl }))
   await app.ready()
   return { app, routes, policy }
 }

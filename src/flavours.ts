@@ -46,6 +46,8 @@ export interface Flavour {
     readonly keystoneTokenAndRegionShape: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
     readonly unscopedTokenRequest: 'domain' | 'unscoped'
+    /** The clouds grant global (AX) roles on the account only and project-level (XA) ones on projects only. */
+    readonly roleTypesRestrictGrants: boolean
     /** 401 text for a locked-out user; `%(user_id)s` is replaced. */
     readonly accountLockedMessage: string
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
@@ -84,6 +86,7 @@ const HUAWEICLOUD: Flavour = {
     keystoneTokenAndRegionShape: false,
     unscopedTokenRequest: 'domain',
     scopeNeedsRole: false,
+    roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
   },
 }
@@ -119,6 +122,7 @@ const KEYSTONE: Flavour = {
     keystoneTokenAndRegionShape: true,
     unscopedTokenRequest: 'unscoped',
     scopeNeedsRole: true,
+    roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
   },
 }

@@ -27,6 +27,8 @@ export interface Db {
    */
   write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   isUniqueViolation(error: unknown): boolean
+  /** A row referred to something deleted meanwhile (a race the caller answers with 404). */
+  isForeignKeyViolation(error: unknown): boolean
   close(): Promise<void>
 }
 
@@ -67,6 +69,8 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'inMemory' | 'sqli
     isUniqueViolation: (error) =>
       typeof error === 'object' && error !== null &&
       ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string }).code ?? ''),
+    isForeignKeyViolation: (error) =>
+      typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
     close: () => kysely.destroy(),
   }
 }

@@ -22,14 +22,14 @@ export interface UserRow {
 export interface GroupRow { id: string; domain_id: string; name: string; description: string; created_at: string }
 export interface GroupMemberRow { group_id: string; user_id: string }
 export interface RoleRow {
-  id: string; domain_key: string; name: string; display_name: string; description: string
+  id: string; domain_key: string; name: string; display_name: string; description: string; description_cn: string
   type: 'AX' | 'XA' | 'AA'; catalog: string; flag: string
   /** JSON permission document, see auth/policy-document.ts. */
   policy: string
   created_at: string; updated_at: string
 }
 export interface RoleAssignmentRow {
-  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system'
+  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'
   target_id: string; role_id: string; inherited: number
 }
 export interface TokenKeyRow { id: string; secret: string; created_at: string }

@@ -54,11 +54,11 @@ describe('users and groups (huaweicloud)', () => {
       expect(dup.body).toEqual(error(409, 'Conflict', `Conflict occurred attempting to store user - Duplicate entry found with name bob at domain ID ${s.account.id}.`))
       const short = await api('/v3/users', { method: 'POST', body: { user: { name: 'carol', password: 'Ab1!' } } })
       expect(short.status).toBe(400)
-      expect(short.body).toEqual(error(400, 'Bad Request', 'Password validation error: The password does not meet the requirements: The password must be at least 8 characters long.'))
+      expect(short.body).toEqual(error(400, 'Bad Request', 'The password does not match the requirements: The password must be at least 8 characters long.'))
       const oneKind = await api('/v3/users', { method: 'POST', body: { user: { name: 'carol', password: 'abcdefghij' } } })
-      expect(oneKind.body.error.message).toBe('Password validation error: The password does not meet the requirements: The password must contain at least 2 of: lowercase letters, uppercase letters, digits and special characters.')
+      expect(oneKind.body.error.message).toBe('The password does not match the requirements: The password must contain at least 2 of: lowercase letters, uppercase letters, digits and special characters.')
       const ownName = await api('/v3/users', { method: 'POST', body: { user: { name: 'Carol-2024', password: '4202-loraC' } } })
-      expect(ownName.body.error.message).toBe('Password validation error: The password does not meet the requirements: The password cannot be the user name or the user name spelled backwards.')
+      expect(ownName.body.error.message).toBe('The password does not match the requirements: The password cannot be the user name or the user name spelled backwards.')
       expect((await api('/v3/users?name=carol')).body.users).toEqual([])
     })
 
@@ -130,7 +130,7 @@ describe('users and groups (huaweicloud)', () => {
       const weak = await change({ user: { original_password: PASSWORD, password: 'weak' } })
       expect(weak.status).toBe(400)
       const same = await change({ user: { original_password: PASSWORD, password: PASSWORD } })
-      expect(same.body.error.message).toBe('Password validation error: The password does not meet the requirements: The new password cannot be identical to the current password.')
+      expect(same.body.error.message).toBe('Password validation error: The new password must be different from the old password.')
       const bob = (await api('/v3/users?name=bob')).body.users[0]
       const forSomeoneElse = await change({ user: { original_password: PASSWORD, password: 'New-Passw0rd!' } }, hankToken, bob.id)
       expect(forSomeoneElse.status).toBe(403)
@@ -211,7 +211,13 @@ describe('users and groups (huaweicloud)', () => {
       const created = await api('/v3/groups', { method: 'POST', body: { group: { name: 'ops', description: 'operators' } } })
       expect(created.status).toBe(201)
       const id = created.body.group.id
-      expect(created.body).toEqual({ group: { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'ops', domain_id: s.account.id, description: 'operators', links: { self: `${s.url}/v3/groups/${id}` } } })
+      expect(created.body).toEqual({
+        group: {
+          id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'ops', domain_id: s.account.id, description: 'operators',
+          links: { self: `${s.url}/v3/groups/${id}` }, create_time: expect.any(Number),
+        },
+      })
+      expect(Math.abs(created.body.group.create_time - Date.now())).toBeLessThan(60_000)
       expect((await api(`/v3/groups/${id}`)).body).toEqual(created.body)
       const dup = await api('/v3/groups', { method: 'POST', body: { group: { name: 'ops' } } })
       expect(dup.status).toBe(409)

@@ -5,6 +5,75 @@
  */
 import type { PolicyEntry } from '../policy.js'
 
+/**
+ * Where roles are granted: one family of routes per (target, actor), each with PUT (grant),
+ * HEAD (check), DELETE (revoke) under `…/roles/:role_id` and GET (list) under `…/roles`.
+ * The routes and their policy entries are both generated from this list.
+ */
+export interface GrantRouteFamily {
+  /** Path up to and including the actor id, e.g. `/v3/domains/:domain_id/groups/:group_id`. */
+  readonly base: string
+  /** After `/roles` or `/roles/:role_id`, e.g. `/inherited_to_projects`. */
+  readonly suffix: string
+  readonly targetType: 'domain' | 'project' | 'enterprise_project'
+  readonly targetParam: 'domain_id' | 'project_id' | 'enterprise_project_id'
+  readonly actorType: 'group' | 'user'
+  readonly inherited: boolean
+  /** Keystone-style action stem, e.g. `domain_group` → `identity:create_domain_group_grant`. */
+  readonly stem: string
+  /** The clouds' names for grant, check, revoke and list; undefined where the clouds have none. */
+  readonly cloud?: { readonly grant: string; readonly check?: string; readonly revoke: string; readonly list: string }
+  /** The clouds' enterprise-project APIs have no HEAD. */
+  readonly noCheck?: boolean
+}
+
+export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
+  {
+    base: '/v3/domains/:domain_id/groups/:group_id', suffix: '', targetType: 'domain', targetParam: 'domain_id', actorType: 'group', inherited: false, stem: 'domain_group',
+    cloud: { grant: 'iam:permissions:grantRoleToGroupOnDomain', check: 'iam:permissions:checkRoleForGroupOnDomain', revoke: 'iam:permissions:revokeRoleFromGroupOnDomain', list: 'iam:permissions:listRolesForGroupOnDomain' },
+  },
+  { base: '/v3/domains/:domain_id/users/:user_id', suffix: '', targetType: 'domain', targetParam: 'domain_id', actorType: 'user', inherited: false, stem: 'domain_user' },
+  {
+    base: '/v3/projects/:project_id/groups/:group_id', suffix: '', targetType: 'project', targetParam: 'project_id', actorType: 'group', inherited: false, stem: 'project_group',
+    cloud: { grant: 'iam:permissions:grantRoleToGroupOnProject', check: 'iam:permissions:checkRoleForGroupOnProject', revoke: 'iam:permissions:revokeRoleFromGroupOnProject', list: 'iam:permissions:listRolesForGroupOnProject' },
+  },
+  { base: '/v3/projects/:project_id/users/:user_id', suffix: '', targetType: 'project', targetParam: 'project_id', actorType: 'user', inherited: false, stem: 'project_user' },
+  {
+    base: '/v3/OS-INHERIT/domains/:domain_id/groups/:group_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'group', inherited: true, stem: 'inherited_group',
+    cloud: { grant: 'iam:permissions:grantRoleToGroup', check: 'iam:permissions:checkRoleForGroup', revoke: 'iam:permissions:revokeRoleFromGroup', list: 'iam:permissions:listRolesForGroup' },
+  },
+  {
+    base: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', suffix: '', targetType: 'enterprise_project', targetParam: 'enterprise_project_id', actorType: 'group', inherited: false, stem: 'enterprise_project_group', noCheck: true,
+    cloud: { grant: 'iam:permissions:grantRoleToGroupOnEnterpriseProject', revoke: 'iam:permissions:revokeRoleFromGroupOnEnterpriseProject', list: 'iam:permissions:listRolesForGroupOnEnterpriseProject' },
+  },
+  {
+    base: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', suffix: '', targetType: 'enterprise_project', targetParam: 'enterprise_project_id', actorType: 'user', inherited: false, stem: 'enterprise_project_user', noCheck: true,
+    cloud: { grant: 'iam:permissions:grantRoleToUserOnEnterpriseProject', revoke: 'iam:permissions:revokeRoleFromUserOnEnterpriseProject', list: 'iam:permissions:listRolesForUserOnEnterpriseProject' },
+  },
+]
+
+/** The four operations of a grant family, as method, path, action and the clouds' names. */
+export function grantOperations(f: GrantRouteFamily) {
+  const role = `${f.base}/roles/:role_id${f.suffix}`
+  const ops = [
+    { op: 'grant' as const, method: 'PUT', path: role, action: `identity:create_${f.stem}_grant`, cloudAction: f.cloud?.grant, description: `Grant a role to a ${f.actorType} on ${describeTarget(f)}` },
+    { op: 'check' as const, method: 'HEAD', path: role, action: `identity:check_${f.stem}_grant`, cloudAction: f.cloud?.check, description: `Check a ${f.actorType}'s role on ${describeTarget(f)}` },
+    { op: 'revoke' as const, method: 'DELETE', path: role, action: `identity:revoke_${f.stem}_grant`, cloudAction: f.cloud?.revoke, description: `Revoke a ${f.actorType}'s role on ${describeTarget(f)}` },
+    { op: 'list' as const, method: 'GET', path: `${f.base}/roles${f.suffix}`, action: `identity:list_${f.stem}_grants`, cloudAction: f.cloud?.list, description: `List a ${f.actorType}'s roles on ${describeTarget(f)}` },
+  ]
+  return f.noCheck ? ops.filter((o) => o.op !== 'check') : ops
+}
+
+function describeTarget(f: GrantRouteFamily): string {
+  if (f.inherited) return 'every project of the account'
+  return f.targetType === 'enterprise_project' ? 'an enterprise project' : `a ${f.targetType}`
+}
+
+const GRANT_POLICIES: PolicyEntry[] = GRANT_ROUTE_FAMILIES.flatMap((f) => grantOperations(f).map((o) => ({
+  action: o.action, method: o.method, path: o.path, rule: 'permission' as const, description: o.description,
+  ...(o.cloudAction ? { cloudActions: [o.cloudAction] } : {}),
+})))
+
 export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:get_version', method: 'GET', path: '/', rule: 'public', description: 'List API versions' },
   { action: 'identity:get_version_v3', method: 'GET', path: '/v3', rule: 'public', description: 'Show the v3 API version' },
@@ -45,4 +114,17 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:add_user_to_group', method: 'PUT', path: '/v3/groups/:group_id/users/:user_id', rule: 'permission', description: 'Add a user to a group', cloudActions: ['iam:groups:addUserToGroup'] },
   { action: 'identity:check_user_in_group', method: 'HEAD', path: '/v3/groups/:group_id/users/:user_id', rule: 'permission', description: 'Check group membership', cloudActions: ['iam:groups:checkUserInGroup'] },
   { action: 'identity:remove_user_from_group', method: 'DELETE', path: '/v3/groups/:group_id/users/:user_id', rule: 'permission', description: 'Remove a user from a group', cloudActions: ['iam:groups:removeUserFromGroup'] },
+  { action: 'identity:list_roles', method: 'GET', path: '/v3/roles', rule: 'permission', description: 'List system roles and policies, or (domain_id) the account\'s custom policies', cloudActions: ['iam:roles:listRoles'] },
+  { action: 'identity:get_role', method: 'GET', path: '/v3/roles/:role_id', rule: 'permission', description: 'Show a role or policy', cloudActions: ['iam:roles:getRole'] },
+  { action: 'identity:list_custom_policies', method: 'GET', path: '/v3.0/OS-ROLE/roles', rule: 'permission', description: 'List the account\'s custom policies', cloudActions: ['iam:roles:listRoles'] },
+  { action: 'identity:create_custom_policy', method: 'POST', path: '/v3.0/OS-ROLE/roles', rule: 'permission', description: 'Create a custom policy', cloudActions: ['iam:roles:createRole'] },
+  { action: 'identity:get_custom_policy', method: 'GET', path: '/v3.0/OS-ROLE/roles/:role_id', rule: 'permission', description: 'Show a custom policy', cloudActions: ['iam:roles:getRole'] },
+  { action: 'identity:update_custom_policy', method: 'PATCH', path: '/v3.0/OS-ROLE/roles/:role_id', rule: 'permission', description: 'Replace a custom policy', cloudActions: ['iam:roles:updateRole'] },
+  { action: 'identity:delete_custom_policy', method: 'DELETE', path: '/v3.0/OS-ROLE/roles/:role_id', rule: 'permission', description: 'Delete a custom policy that no grant uses', cloudActions: ['iam:roles:deleteRole'] },
+  { action: 'identity:list_role_assignments', method: 'GET', path: '/v3/role_assignments', rule: 'permission', description: 'List role assignments of the account', cloudActions: ['iam:permissions:listRoleAssignments'] },
+  { action: 'identity:list_enterprise_project_groups', method: 'GET', path: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups', rule: 'permission', description: 'Groups holding roles on an enterprise project', cloudActions: ['iam:permissions:listGroupsOnEnterpriseProject'] },
+  { action: 'identity:list_enterprise_project_users', method: 'GET', path: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users', rule: 'permission', description: 'Users holding roles on an enterprise project', cloudActions: ['iam:permissions:listUsersOnEnterpriseProject'] },
+  { action: 'identity:list_enterprise_projects_for_group', method: 'GET', path: '/v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects', rule: 'permission', description: 'Enterprise projects on which a group holds roles', cloudActions: ['iam:permissions:listEnterpriseProjectsForGroup'] },
+  { action: 'identity:list_enterprise_projects_for_user', method: 'GET', path: '/v3.0/OS-PERMISSION/users/:user_id/enterprise-projects', rule: 'permission_or_self', description: 'Enterprise projects on which a user holds roles', cloudActions: ['iam:permissions:listEnterpriseProjectsForUser'] },
+  ...GRANT_POLICIES,
 ]

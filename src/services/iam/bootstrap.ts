@@ -108,7 +108,7 @@ export async function syncSystemRoles(store: IamStore, flavour: Flavour, nowMs: 
   await store.transaction(async (tx) => {
     for (const role of flavour.systemRoles) {
       await tx.upsertSystemRole({
-        id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description,
+        id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: '',
         type: role.type, catalog: role.catalog, flag: role.flag, policy: JSON.stringify(role.policy), created_at: now, updated_at: now,
       })
     }

@@ -23,9 +23,10 @@ const USER_KNOWN_KEYS = new Set(['name', 'domain_id', 'password', 'enabled', 'de
 /** The group every account is born with; its members administer the account. */
 export const ADMIN_GROUP_NAME = 'admin'
 
+/** Keystone's PasswordRequirementsValidationError text; the clouds answer a weak password with 400 too. */
 export class PasswordValidationError extends ValidationError {
   constructor(detail: string) {
-    super(`Password validation error: The password does not meet the requirements: ${detail}`)
+    super(`The password does not match the requirements: ${detail}`)
   }
 }
 
@@ -147,7 +148,7 @@ export class IdentityService {
     if (!user) throw new NotFoundError('user', id)
     if (!(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
     if (body.user.password === body.user.original_password) {
-      throw new PasswordValidationError('The new password cannot be identical to the current password.')
+      throw new ValidationError('Password validation error: The new password must be different from the old password.')
     }
     const now = this.now()
     const hash = await this.checkedPasswordHash(body.user.password, user.name)

@@ -7,33 +7,29 @@ import type { FastifyRequest } from 'fastify'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { UnauthorizedError } from '../../errors/app-error.js'
 import type { IamService } from './service.js'
-import type { IdentityService } from './identity-service.js'
 import type { IamWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema, NocatalogQuerySchema,
   ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectUpdateBodySchema,
   RegionIdParamsSchema, TokenRequestSchema, UserIdParamsSchema,
-  GroupCreateBodySchema, GroupIdParamsSchema, GroupListQuerySchema, GroupMemberParamsSchema, GroupUpdateBodySchema,
-  PasswordChangeBodySchema, UserCreateBodySchema, UserListQuerySchema, UserUpdateBodySchema,
 } from './schemas.js'
 
 export interface IamRouteDeps {
   service: IamService
-  identity: IdentityService
   wire: IamWire
   baseUrl(request: FastifyRequest): string
 }
 
-function caller(request: FastifyRequest): AuthContext {
+export function caller(request: FastifyRequest): AuthContext {
   if (!request.auth) throw new UnauthorizedError()
   return request.auth
 }
 
-function selfUrl(base: string, request: FastifyRequest): string {
+export function selfUrl(base: string, request: FastifyRequest): string {
   return `${base}${request.url}`
 }
 
-export function iamRoutes({ service, identity, wire, baseUrl }: IamRouteDeps): FastifyPluginAsyncTypebox {
+export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const iam = { service: 'iam' as const }
 
@@ -137,63 +133,6 @@ export function iamRoutes({ service, identity, wire, baseUrl }: IamRouteDeps): F
     app.put('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectStatusBodySchema }, config: { ...iam, action: 'identity:update_project_status' } },
       async (request, reply) => {
         await service.setProjectStatus(caller(request), request.params.project_id, request.body)
-        return reply.status(204).send()
-      })
-
-    // ---- users
-    const list = (request: FastifyRequest, key: string, items: unknown[]) => ({ [key]: items, links: { self: selfUrl(baseUrl(request), request), previous: null, next: null } })
-    app.get('/v3/users', { schema: { querystring: UserListQuerySchema }, config: { ...iam, action: 'identity:list_users' } },
-      async (request) => list(request, 'users', (await identity.listUsers(caller(request), request.query)).map((u) => wire.user(baseUrl(request), u))))
-    app.post('/v3/users', { schema: { body: UserCreateBodySchema }, config: { ...iam, action: 'identity:create_user' } }, async (request, reply) => {
-      reply.status(201)
-      return { user: wire.user(baseUrl(request), await identity.createUser(caller(request), request.body)) }
-    })
-    app.get('/v3/users/:user_id', { schema: { params: UserIdParamsSchema }, config: { ...iam, action: 'identity:get_user' } },
-      async (request) => ({ user: wire.user(baseUrl(request), await identity.getUser(caller(request), request.params.user_id)) }))
-    app.patch('/v3/users/:user_id', { schema: { params: UserIdParamsSchema, body: UserUpdateBodySchema }, config: { ...iam, action: 'identity:update_user' } },
-      async (request) => ({ user: wire.user(baseUrl(request), await identity.updateUser(caller(request), request.params.user_id, request.body)) }))
-    app.delete('/v3/users/:user_id', { schema: { params: UserIdParamsSchema }, config: { ...iam, action: 'identity:delete_user' } }, async (request, reply) => {
-      await identity.deleteUser(caller(request), request.params.user_id)
-      return reply.status(204).send()
-    })
-    app.post('/v3/users/:user_id/password', { schema: { params: UserIdParamsSchema, body: PasswordChangeBodySchema }, config: { ...iam, action: 'identity:change_password' } },
-      async (request, reply) => {
-        await identity.changePassword(caller(request), request.params.user_id, request.body)
-        return reply.status(204).send()
-      })
-    app.get('/v3/users/:user_id/groups', { schema: { params: UserIdParamsSchema }, config: { ...iam, action: 'identity:list_groups_for_user' } },
-      async (request) => list(request, 'groups', (await identity.listGroupsOfUser(caller(request), request.params.user_id)).map((g) => wire.group(baseUrl(request), g))))
-
-    // ---- groups
-    app.get('/v3/groups', { schema: { querystring: GroupListQuerySchema }, config: { ...iam, action: 'identity:list_groups' } },
-      async (request) => list(request, 'groups', (await identity.listGroups(caller(request), request.query)).map((g) => wire.group(baseUrl(request), g))))
-    app.post('/v3/groups', { schema: { body: GroupCreateBodySchema }, config: { ...iam, action: 'identity:create_group' } }, async (request, reply) => {
-      reply.status(201)
-      return { group: wire.group(baseUrl(request), await identity.createGroup(caller(request), request.body)) }
-    })
-    app.get('/v3/groups/:group_id', { schema: { params: GroupIdParamsSchema }, config: { ...iam, action: 'identity:get_group' } },
-      async (request) => ({ group: wire.group(baseUrl(request), await identity.getGroup(caller(request), request.params.group_id)) }))
-    app.patch('/v3/groups/:group_id', { schema: { params: GroupIdParamsSchema, body: GroupUpdateBodySchema }, config: { ...iam, action: 'identity:update_group' } },
-      async (request) => ({ group: wire.group(baseUrl(request), await identity.updateGroup(caller(request), request.params.group_id, request.body)) }))
-    app.delete('/v3/groups/:group_id', { schema: { params: GroupIdParamsSchema }, config: { ...iam, action: 'identity:delete_group' } }, async (request, reply) => {
-      await identity.deleteGroup(caller(request), request.params.group_id)
-      return reply.status(204).send()
-    })
-    app.get('/v3/groups/:group_id/users', { schema: { params: GroupIdParamsSchema }, config: { ...iam, action: 'identity:list_users_in_group' } },
-      async (request) => list(request, 'users', (await identity.listGroupMembers(caller(request), request.params.group_id)).map((u) => wire.user(baseUrl(request), u))))
-    app.put('/v3/groups/:group_id/users/:user_id', { schema: { params: GroupMemberParamsSchema }, config: { ...iam, action: 'identity:add_user_to_group' } },
-      async (request, reply) => {
-        await identity.addGroupMember(caller(request), request.params.group_id, request.params.user_id)
-        return reply.status(204).send()
-      })
-    app.head('/v3/groups/:group_id/users/:user_id', { schema: { params: GroupMemberParamsSchema }, config: { ...iam, action: 'identity:check_user_in_group' } },
-      async (request, reply) => {
-        await identity.checkGroupMember(caller(request), request.params.group_id, request.params.user_id)
-        return reply.status(204).send()
-      })
-    app.delete('/v3/groups/:group_id/users/:user_id', { schema: { params: GroupMemberParamsSchema }, config: { ...iam, action: 'identity:remove_user_from_group' } },
-      async (request, reply) => {
-        await identity.removeGroupMember(caller(request), request.params.group_id, request.params.user_id)
         return reply.status(204).send()
       })
   }

@@ -201,9 +201,19 @@ export class IamService {
     }
     return {
       user: ref(user), userDomain: ref(userDomain), scope, accountId, roles: roles.map(ref), systemAdmin,
-      permissions: permissionsOf(roles), enterpriseProjectPermissions: NO_GRANTS,
+      permissions: permissionsOf(roles),
+      enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_GRANTS,
       auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
     }
+  }
+
+  /** Policies granted on single enterprise projects count only with the account-wide (domain) scope EPS uses. */
+  private async enterpriseProjectPermissions(userId: string): Promise<ReadonlyMap<string, Permissions>> {
+    const grants = await this.store.enterpriseProjectRoles(userId)
+    if (grants.length === 0) return NO_GRANTS
+    const byProject = new Map<string, RoleRow[]>()
+    for (const g of grants) byProject.set(g.enterpriseProjectId, [...(byProject.get(g.enterpriseProjectId) ?? []), g.role])
+    return new Map([...byProject].map(([id, roles]) => [id, permissionsOf(roles)]))
   }
 
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
@@ -562,14 +572,14 @@ export function parseBoolean(field: string, value: string | undefined): boolean 
   throw new InvalidFieldError(field, `'${value}' is not a boolean; use true or false`)
 }
 
-function parsePaging(page: string | undefined, perPage: string | undefined) {
+export function parsePaging(page: string | undefined, perPage: string | undefined, maxPerPage = MAX_PER_PAGE) {
   if (page === undefined && perPage === undefined) return undefined
   if (page === undefined || perPage === undefined) {
     throw new InvalidFieldError(page === undefined ? 'page' : 'per_page', "'page' and 'per_page' must be given together")
   }
   if (!/^[1-9]\d{0,8}$/.test(page)) throw new InvalidFieldError('page', `'${page}' is not a whole number of at least 1`)
-  if (!/^[1-9]\d{0,3}$/.test(perPage) || Number(perPage) > MAX_PER_PAGE) {
-    throw new InvalidFieldError('per_page', `'${perPage}' is not a whole number from 1 to ${MAX_PER_PAGE}`)
+  if (!/^[1-9]\d{0,3}$/.test(perPage) || Number(perPage) > maxPerPage) {
+    throw new InvalidFieldError('per_page', `'${perPage}' is not a whole number from 1 to ${maxPerPage}`)
   }
   return { page: Number(page), perPage: Number(perPage) }
 }

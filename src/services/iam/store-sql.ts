@@ -2,12 +2,12 @@
  * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
  * Unique violations become `ConflictError` here and nowhere else.
  */
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
-import { ConflictError } from '../../errors/app-error.js'
+import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
-import type { CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
+import type { Assignment, AssignmentFilter, AssignmentRecord, CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -78,6 +78,16 @@ export class SqlIamStore implements IamStore {
       return await work()
     } catch (error) {
       if (this.db.isUniqueViolation(error)) throw conflict()
+      throw error
+    }
+  }
+
+  /** A write whose references may have been deleted since they were checked: 404, not 500. */
+  private async referencing<T>(work: () => Promise<T>, gone: () => NotFoundError): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (this.db.isForeignKeyViolation(error)) throw gone()
       throw error
     }
   }
@@ -399,8 +409,8 @@ export class SqlIamStore implements IamStore {
   }
 
   async addGroupMember(groupId: string, userId: string) {
-    await this.x.insertInto('group_members').values({ group_id: groupId, user_id: userId })
-      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute()
+    await this.referencing(() => this.x.insertInto('group_members').values({ group_id: groupId, user_id: userId })
+      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute(), () => new NotFoundError('user', userId))
   }
 
   findRoleByName(name: string) {
@@ -420,12 +430,92 @@ export class SqlIamStore implements IamStore {
       .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
   }
 
-  async assignRole(a: { actorType: 'user' | 'group'; actorId: string; targetType: 'domain' | 'project' | 'system'; targetId: string; roleId: string; inherited: boolean }) {
-    await this.x
+  async assignRole(a: Assignment) {
+    await this.referencing(() => this.write((x) => x
       .insertInto('role_assignments')
-      .values({ actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 })
+      .values(assignmentRow(a))
       .onConflict((oc) => oc.columns(['actor_type', 'actor_id', 'target_type', 'target_id', 'role_id', 'inherited']).doNothing())
+      .execute()), () => new NotFoundError('role', a.roleId))
+  }
+
+  async unassignRole(a: Assignment) {
+    const result = await this.write((x) => x.deleteFrom('role_assignments').where((eb) => eb.and(assignmentRow(a))).executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  async hasAssignment(a: Assignment) {
+    return (await this.x.selectFrom('role_assignments').select('role_id').where((eb) => eb.and(assignmentRow(a))).executeTakeFirst()) !== undefined
+  }
+
+  listAssignedRoles(a: Omit<Assignment, 'roleId'>) {
+    return this.x.selectFrom('roles').selectAll().where('id', 'in', (eb) => eb.selectFrom('role_assignments').select('role_id')
+      .where('actor_type', '=', a.actorType).where('actor_id', '=', a.actorId).where('target_type', '=', a.targetType)
+      .where('target_id', '=', a.targetId).where('inherited', '=', a.inherited ? 1 : 0))
+      .orderBy('name').execute()
+  }
+
+  async listAssignments(f: AssignmentFilter): Promise<AssignmentRecord[]> {
+    let q = this.x.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
+      .selectAll('roles').select(['actor_type', 'actor_id', 'target_type', 'target_id', 'inherited'])
+    if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)
+    if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId)
+    if (f.targetType !== undefined) q = q.where('target_type', '=', f.targetType)
+    if (f.targetIds !== undefined) q = f.targetIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('target_id', 'in', f.targetIds)
+    if (f.roleId !== undefined) q = q.where('role_id', '=', f.roleId)
+    if (f.inherited !== undefined) q = q.where('inherited', '=', f.inherited ? 1 : 0)
+    const rows = await q.orderBy('actor_type').orderBy('actor_id').orderBy('target_id').orderBy('roles.name').execute()
+    return rows.map(({ actor_type, actor_id, target_type, target_id, inherited, ...role }) => ({
+      actorType: actor_type, actorId: actor_id, targetType: target_type, targetId: target_id, roleId: role.id, inherited: inherited === 1, role,
+    }))
+  }
+
+  async enterpriseProjectRoles(userId: string) {
+    const rows = await this.x.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
+      .selectAll('roles').select('target_id')
+      .where('target_type', '=', 'enterprise_project').where('actor_id', 'in', this.actorIds(userId))
       .execute()
+    return rows.map(({ target_id, ...role }) => ({ enterpriseProjectId: target_id, role }))
+  }
+
+  findRole(id: string) {
+    return this.x.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  listRoles(f: { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }) {
+    if (f.customOnly && f.customOf === undefined) return Promise.resolve([])
+    const owners = f.customOnly ? [f.customOf!] : f.customOf !== undefined ? ['', f.customOf] : ['']
+    let q = this.x.selectFrom('roles').selectAll().where('domain_key', 'in', owners)
+    if (f.name !== undefined) q = q.where('name', '=', f.name)
+    if (f.displayName !== undefined) q = q.where('display_name', '=', f.displayName)
+    if (f.type !== undefined) q = q.where('type', '=', f.type as RoleRow['type'])
+    if (f.catalog !== undefined) q = q.where('catalog', '=', f.catalog)
+    return q.orderBy('domain_key').orderBy('name').execute()
+  }
+
+  updateCustomRole(domainKey: string, id: string, changes: Partial<Pick<RoleRow, 'display_name' | 'description' | 'description_cn' | 'type' | 'policy'>>, now: string) {
+    return this.write((x) => x.updateTable('roles').set({ ...changes, updated_at: now })
+      .where('id', '=', id).where('domain_key', '=', domainKey).where('domain_key', '<>', '').returningAll().executeTakeFirst())
+  }
+
+  deleteCustomRole(domainKey: string, id: string) {
+    return this.transaction(async (tx) => (tx as SqlIamStore).deleteCustomRoleRows(domainKey, id))
+  }
+
+  private async deleteCustomRoleRows(domainKey: string, id: string): Promise<'deleted' | 'not_found' | number> {
+    if (domainKey === '') return 'not_found'
+    const role = await this.x.selectFrom('roles').select('id').where('id', '=', id).where('domain_key', '=', domainKey).executeTakeFirst()
+    if (!role) return 'not_found'
+    const uses = (await this.countAssignmentsByRole([id])).get(id) ?? 0
+    if (uses > 0) return uses
+    await this.x.deleteFrom('roles').where('id', '=', id).execute()
+    return 'deleted'
+  }
+
+  async countAssignmentsByRole(roleIds: readonly string[]) {
+    if (roleIds.length === 0) return new Map<string, number>()
+    const rows = await this.x.selectFrom('role_assignments').select((eb) => ['role_id', eb.fn.countAll<number>().as('uses')])
+      .where('role_id', 'in', roleIds).groupBy('role_id').execute()
+    return new Map(rows.map((r) => [r.role_id, Number(r.uses)]))
   }
 
   /** The user itself and every group it belongs to: the actors whose assignments it holds. */
@@ -508,6 +598,10 @@ export class SqlIamStore implements IamStore {
     await this.write((x) => x.insertInto('revoked_tokens').values({ audit_id: auditId, expires_at: expiresAt, revoked_at: now })
       .onConflict((oc) => oc.column('audit_id').doNothing()).execute())
   }
+}
+
+function assignmentRow(a: Assignment) {
+  return { actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 }
 }
 
 function projectNameConflict(name: string, domainId: string): ConflictError {

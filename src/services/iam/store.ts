@@ -51,6 +51,30 @@ export interface LoginFailure {
   lockUntil: string
 }
 
+export type ActorType = 'user' | 'group'
+export type TargetType = 'domain' | 'project' | 'system' | 'enterprise_project'
+
+export interface Assignment {
+  actorType: ActorType
+  actorId: string
+  targetType: TargetType
+  targetId: string
+  roleId: string
+  /** On a domain: applies to every project of it (OS-INHERIT), not to the domain itself. */
+  inherited: boolean
+}
+
+export interface AssignmentFilter {
+  actorType?: ActorType
+  actorId?: string
+  targetType?: TargetType
+  targetIds?: readonly string[]
+  roleId?: string
+  inherited?: boolean
+}
+
+export interface AssignmentRecord extends Assignment { role: RoleRow }
+
 /** A token's user with its account, and whether that token was revoked. */
 export interface CallerRecord {
   user: UserRow
@@ -116,12 +140,30 @@ export interface IamStore {
   removeGroupMember(groupId: string, userId: string): Promise<boolean>
   isGroupMember(groupId: string, userId: string): Promise<boolean>
 
-  // roles
+  // roles: system roles (domain_key '') and each account's custom policies (domain_key = account id)
   findRoleByName(name: string): Promise<RoleRow | undefined>
+  findRole(id: string): Promise<RoleRow | undefined>
+  /** System roles, plus the custom roles of `customOf` when given (only those with `customOnly`). */
+  listRoles(filter: { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }): Promise<RoleRow[]>
+  /** Throws ConflictError when the name is taken for that owner. */
   createRole(row: RoleRow): Promise<RoleRow>
+  /** Only a custom role of `domainKey`; undefined when none matched. */
+  updateCustomRole(domainKey: string, id: string, changes: Partial<Pick<RoleRow, 'display_name' | 'description' | 'description_cn' | 'type' | 'policy'>>, now: string): Promise<RoleRow | undefined>
+  /** Only a custom role of `domainKey` that no assignment uses; else how many use it. */
+  deleteCustomRole(domainKey: string, id: string): Promise<'deleted' | 'not_found' | number>
+  countAssignmentsByRole(roleIds: readonly string[]): Promise<Map<string, number>>
   /** Inserts a system role, or brings an existing one (same name) up to this definition. */
   upsertSystemRole(row: RoleRow): Promise<void>
-  assignRole(a: { actorType: 'user' | 'group'; actorId: string; targetType: 'domain' | 'project' | 'system'; targetId: string; roleId: string; inherited: boolean }): Promise<void>
+  /** Idempotent: granting what is already granted changes nothing. */
+  assignRole(a: Assignment): Promise<void>
+  /** False when there was no such assignment. */
+  unassignRole(a: Assignment): Promise<boolean>
+  hasAssignment(a: Assignment): Promise<boolean>
+  /** Roles granted to exactly this actor on exactly this target. */
+  listAssignedRoles(a: Omit<Assignment, 'roleId'>): Promise<RoleRow[]>
+  listAssignments(filter: AssignmentFilter): Promise<AssignmentRecord[]>
+  /** Roles the user holds (directly or through a group) on each enterprise project of its grants. */
+  enterpriseProjectRoles(userId: string): Promise<{ enterpriseProjectId: string; role: RoleRow }[]>
   /** Roles the user holds in the scope: direct and through groups; for a project also those inherited from its domain. */
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string): Promise<RoleRow[]>
   /** Roles held on the system scope (keystone flavour's cloud administrator). */

@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { Flavour } from '../../flavours.js'
-import type { DomainRow, GroupRow, ProjectRow, RegionRow, UserRow } from '../../db/schema.js'
+import type { DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
+import type { RolePage } from './role-service.js'
+import type { AssignmentRecord } from './store.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { AppError } from '../../errors/app-error.js'
 import { isoMicros, type ProjectPage } from './service.js'
@@ -16,6 +18,12 @@ const HTTP_TITLES: Record<number, string> = {
 
 export function renderIamError(error: AppError): unknown {
   return { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } }
+}
+
+/** Names of the actors and targets in a role assignment list, for `include_names`. */
+export interface AssignmentNames {
+  readonly actors: ReadonlyMap<string, string>
+  readonly targets: ReadonlyMap<string, string>
 }
 
 export class IamWire {
@@ -92,7 +100,61 @@ export class IamWire {
   }
 
   group(base: string, row: GroupRow): Record<string, unknown> {
-    return { id: row.id, name: row.name, domain_id: row.domain_id, description: row.description, links: { self: `${base}/v3/groups/${row.id}` } }
+    const out: Record<string, unknown> = { id: row.id, name: row.name, domain_id: row.domain_id, description: row.description, links: { self: `${base}/v3/groups/${row.id}` } }
+    // The clouds add the creation time, in epoch milliseconds.
+    if (!this.flavour.iam.keystoneProjectAttributes) out.create_time = Date.parse(row.created_at)
+    return out
+  }
+
+  // ---- roles
+  role(base: string, row: RoleRow, opts: { references?: number } = {}): Record<string, unknown> {
+    const links = { self: `${base}/v3/roles/${row.id}` }
+    const domainId = row.domain_key === '' ? null : row.domain_key
+    if (this.flavour.iam.keystoneProjectAttributes) {
+      return { id: row.id, name: row.name, domain_id: domainId, description: row.description, links, options: {} }
+    }
+    const out: Record<string, unknown> = {
+      id: row.id, name: row.name, display_name: row.display_name, type: row.type, catalog: row.catalog,
+      description: row.description, domain_id: domainId, policy: JSON.parse(row.policy), links,
+    }
+    if (row.description_cn !== '') out.description_cn = row.description_cn
+    if (row.flag !== '') out.flag = row.flag
+    if (domainId !== null) {
+      // The clouds show custom policies' times as epoch milliseconds in strings.
+      out.created_time = String(Date.parse(row.created_at))
+      out.updated_time = String(Date.parse(row.updated_at || row.created_at))
+      if (opts.references !== undefined) out.references = opts.references
+    }
+    return out
+  }
+
+  roleList(base: string, selfUrl: string, page: RolePage, references?: ReadonlyMap<string, number>): unknown {
+    const paging = page.paging && {
+      page: page.paging.page, perPage: page.paging.perPage, hasPrevious: page.paging.page > 1, hasNext: page.paging.page * page.paging.perPage < page.total,
+    }
+    const roles = page.roles.map((r) => this.role(base, r, references ? { references: references.get(r.id) ?? 0 } : {}))
+    if (this.flavour.iam.keystoneProjectAttributes) return { roles, links: collectionLinks(base, selfUrl, paging) }
+    return { roles, links: collectionLinks(base, selfUrl, paging), total_number: page.total }
+  }
+
+  /** Keystone's role assignment entry; with names as `include_names` asks. */
+  roleAssignment(base: string, a: AssignmentRecord, names?: AssignmentNames): Record<string, unknown> {
+    const named = (id: string, name: string | undefined) => (names && name !== undefined ? { id, name } : { id })
+    const scope: Record<string, unknown> = {
+      [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)),
+    }
+    if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects'
+    const targetPath = a.targetType === 'domain' ? `domains/${a.targetId}` : `projects/${a.targetId}`
+    const actorPath = `${a.actorType}s/${a.actorId}`
+    const assignment = a.inherited
+      ? `${base}/v3/OS-INHERIT/${targetPath}/${actorPath}/roles/${a.roleId}/inherited_to_projects`
+      : `${base}/v3/${targetPath}/${actorPath}/roles/${a.roleId}`
+    return {
+      scope,
+      role: named(a.roleId, a.role.name),
+      [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
+      links: { assignment },
+    }
   }
 
   // ---- tokens

@@ -1,0 +1,318 @@
+/**
+ * @module Roles and who holds them: the roles list, each account's custom policies (Huawei
+ * `OS-ROLE`), grants of roles to groups and users on the account, its projects, all its projects
+ * (OS-INHERIT) and single enterprise projects (OS-PERMISSION), and Keystone's assignment list.
+ * Every target, actor and custom role must belong to the caller's account; anything else is
+ * "not found", so an account learns nothing about another.
+ */
+import { randomBytes } from 'node:crypto'
+import type { GroupRow, RoleRow, UserRow } from '../../db/schema.js'
+import type { AuthContext } from '../../auth/auth-context.js'
+import { ConflictError, InvalidFieldError, NotFoundError, ValidationError } from '../../errors/app-error.js'
+import { validateCustomPolicy } from '../../auth/custom-policy.js'
+import type { ActorType, Assignment, AssignmentRecord, IamStore, TargetType } from './store.js'
+import { isoMicros, parseBoolean, parsePaging, type Clock } from './service.js'
+import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
+
+const HEX_ID = () => randomBytes(16).toString('hex')
+/** Enterprise project ids: `0` (the default one) or a UUID, as EPS issues them. */
+const ENTERPRISE_PROJECT_ID = /^(0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+/** The clouds cap custom policies per account. */
+export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
+
+export interface GrantRef {
+  actorType: ActorType
+  actorId: string
+  targetType: Exclude<TargetType, 'system'>
+  targetId: string
+  inherited?: boolean
+}
+
+export interface RoleServiceDeps {
+  store: IamStore
+  clock: Clock
+  /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
+  roleTypesRestrictGrants: boolean
+  invalidateAuthCache(): void
+}
+
+export interface RolePage {
+  readonly roles: RoleRow[]
+  /** All matches, before paging: the clouds' `total_number`. */
+  readonly total: number
+  readonly paging: { page: number; perPage: number } | undefined
+}
+
+const MAX_ROLES_PER_PAGE = 300
+const ROLE_TYPES_FOR: Record<string, readonly RoleRow['type'][]> = { domain: ['AA', 'AX'], project: ['AA', 'XA'], all: ['AA', 'AX', 'XA'] }
+
+export class RoleService {
+  private readonly store: IamStore
+  private readonly clock: Clock
+  private readonly invalidateAuthCache: () => void
+  private readonly roleTypesRestrictGrants: boolean
+
+  constructor(deps: RoleServiceDeps) {
+    this.store = deps.store
+    this.clock = deps.clock
+    this.invalidateAuthCache = deps.invalidateAuthCache
+    this.roleTypesRestrictGrants = deps.roleTypesRestrictGrants
+  }
+
+  private account(ctx: AuthContext): string {
+    return ctx.accountId ?? ctx.userDomain.id
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  /**
+   * GET /v3/roles: the system roles and policies; with `domain_id` of the caller's account, its
+   * custom policies instead. `type` domain/project/all selects by where a role applies,
+   * `permission_type` policy/role by kind, `display_name` matches a part of the name.
+   */
+  async listRoles(ctx: AuthContext, query: RoleListQuery): Promise<RolePage> {
+    const custom = query.domain_id !== undefined
+    const paging = parsePaging(query.page, query.per_page, MAX_ROLES_PER_PAGE)
+    if (custom && query.domain_id !== this.account(ctx) && !ctx.systemAdmin) return { roles: [], total: 0, paging }
+    const types = query.type === undefined ? undefined : ROLE_TYPES_FOR[query.type]
+    if (query.type !== undefined && !types) throw new InvalidFieldError('type', `'${query.type}' is not one of 'domain', 'project', 'all'`)
+    if (query.permission_type !== undefined && query.permission_type !== 'policy' && query.permission_type !== 'role') {
+      throw new InvalidFieldError('permission_type', `'${query.permission_type}' is not one of 'policy', 'role'`)
+    }
+    const rows = (await this.store.listRoles({ customOf: query.domain_id, customOnly: custom, name: query.name, catalog: query.catalog }))
+      .filter((r) => (types === undefined || types.includes(r.type))
+        && (query.display_name === undefined || r.display_name.includes(query.display_name))
+        && (custom || query.permission_type === undefined || (query.permission_type === 'policy') === (r.flag === 'fine_grained')))
+    const start = paging ? (paging.page - 1) * paging.perPage : 0
+    return { roles: rows.slice(start, start + (paging?.perPage ?? MAX_ROLES_PER_PAGE)), total: rows.length, paging }
+  }
+
+  /** A system role, or a custom role of the caller's account. */
+  async getRole(ctx: AuthContext, id: string): Promise<RoleRow> {
+    const role = await this.store.findRole(id)
+    if (!role || (role.domain_key !== '' && role.domain_key !== this.account(ctx) && !ctx.systemAdmin)) throw new NotFoundError('role', id)
+    return role
+  }
+
+  // ------------------------------------------------------------------ custom policies (OS-ROLE)
+
+  async listCustomRoles(ctx: AuthContext, query: PagingQuery): Promise<RolePage> {
+    const paging = parsePaging(query.page, query.per_page, MAX_ROLES_PER_PAGE)
+    const rows = await this.store.listRoles({ customOf: this.account(ctx), customOnly: true })
+    const start = paging ? (paging.page - 1) * paging.perPage : 0
+    return { roles: rows.slice(start, start + (paging?.perPage ?? MAX_ROLES_PER_PAGE)), total: rows.length, paging }
+  }
+
+  /** How many grants use each role: the `references` the clouds show on custom policies. */
+  references(roleIds: readonly string[]): Promise<Map<string, number>> {
+    return this.store.countAssignmentsByRole(roleIds)
+  }
+
+  async getCustomRole(ctx: AuthContext, id: string): Promise<RoleRow> {
+    const role = await this.store.findRole(id)
+    if (!role || role.domain_key !== this.account(ctx)) throw new NotFoundError('role', id)
+    return role
+  }
+
+  async createCustomRole(ctx: AuthContext, body: CustomRoleCreateBody): Promise<RoleRow> {
+    const account = this.account(ctx)
+    const input = body.role
+    const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
+    const existing = await this.store.listRoles({ customOf: account, customOnly: true })
+    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) {
+      throw new InvalidFieldError('role', `an account holds at most ${MAX_CUSTOM_ROLES_PER_ACCOUNT} custom policies`)
+    }
+    const now = isoMicros(this.clock.now())
+    // Names number the account's policies as the clouds do; two creating at once collide on the
+    // unique (owner, name) index, and the loser takes the next number.
+    let next = existing.reduce((max, r) => Math.max(max, Number(/_(\d+)$/.exec(r.name)?.[1] ?? -1)), -1) + 1
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.createRole({
+          id: HEX_ID(), domain_key: account, name: `custom_${account}_${next}`, display_name: input.display_name,
+          description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
+        })
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= 5) throw error
+        next++
+      }
+    }
+  }
+
+  /** PATCH replaces the whole definition, as the clouds' API does; id and name stay. */
+  async updateCustomRole(ctx: AuthContext, id: string, body: CustomRoleUpdateBody): Promise<RoleRow> {
+    const input = body.role
+    const changes = {
+      display_name: input.display_name, description: input.description, description_cn: input.description_cn ?? '', type: input.type,
+      policy: JSON.stringify(validateCustomPolicy(input.policy, 'role/policy')),
+    }
+    const updated = await this.store.updateCustomRole(this.account(ctx), id, changes, isoMicros(this.clock.now()))
+    if (!updated) throw new NotFoundError('role', id)
+    this.invalidateAuthCache()
+    return updated
+  }
+
+  /** Refused while any grant uses the policy: deleting it would silently take permissions away. */
+  async deleteCustomRole(ctx: AuthContext, id: string): Promise<void> {
+    const role = await this.getCustomRole(ctx, id)
+    const outcome = await this.store.deleteCustomRole(role.domain_key, id)
+    if (outcome === 'not_found') throw new NotFoundError('role', id)
+    if (typeof outcome === 'number') {
+      throw new ConflictError('role', `the custom policy ${id} is used by ${outcome} grant${outcome === 1 ? '' : 's'}; revoke ${outcome === 1 ? 'it' : 'them'} first`)
+    }
+  }
+
+  // ------------------------------------------------------------------ grants
+
+  /** Checks target and actor of a grant against the caller's account. */
+  private async checkedGrant(ctx: AuthContext, grant: GrantRef): Promise<Omit<Assignment, 'roleId'>> {
+    const account = this.account(ctx)
+    const inAccount = (domainId: string | undefined) => domainId !== undefined && (domainId === account || ctx.systemAdmin)
+    switch (grant.targetType) {
+      case 'domain': {
+        const domain = inAccount(grant.targetId) ? await this.store.findDomain(grant.targetId) : undefined
+        if (!domain) throw new NotFoundError('domain', grant.targetId)
+        break
+      }
+      case 'project': {
+        const project = await this.store.findProject(grant.targetId)
+        if (!project || !inAccount(project.domain_id)) throw new NotFoundError('project', grant.targetId)
+        break
+      }
+      case 'enterprise_project':
+        if (!ENTERPRISE_PROJECT_ID.test(grant.targetId)) throw new NotFoundError('enterprise project', grant.targetId)
+        break
+    }
+    const actor = grant.actorType === 'group' ? await this.store.findGroup(grant.actorId) : await this.store.findUser(grant.actorId)
+    if (!actor || !inAccount(actor.domain_id)) throw new NotFoundError(grant.actorType, grant.actorId)
+    return { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false }
+  }
+
+  private async assignment(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<Assignment> {
+    const checked = await this.checkedGrant(ctx, grant)
+    const role = await this.getRole(ctx, roleId)
+    this.assertGrantable(role, grant)
+    return { ...checked, roleId: role.id }
+  }
+
+  /**
+   * The clouds grant global (AX) permissions on the account and project-level (XA) ones on
+   * projects; enterprise projects take only fine-grained (1.1) policies. AA fits both.
+   */
+  private assertGrantable(role: RoleRow, grant: GrantRef): void {
+    if (grant.targetType === 'enterprise_project') {
+      if (role.flag !== 'fine_grained' && role.domain_key === '') {
+        throw new ValidationError(`Only fine-grained policies can be granted on an enterprise project; '${role.name}' is a role.`)
+      }
+      return
+    }
+    if (!this.roleTypesRestrictGrants || role.type === 'AA') return
+    const onProjects = grant.targetType === 'project' || grant.inherited === true
+    if (onProjects && role.type === 'AX') {
+      throw new ValidationError(`'${role.name}' is a global (AX) permission; grant it on the account, not on projects.`)
+    }
+    if (!onProjects && role.type === 'XA') {
+      throw new ValidationError(`'${role.name}' is a project-level (XA) permission; grant it on projects, not on the account.`)
+    }
+  }
+
+  async grant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
+    await this.store.assignRole(await this.assignment(ctx, grant, roleId))
+    this.invalidateAuthCache()
+  }
+
+  async checkGrant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
+    const assignment = await this.assignment(ctx, grant, roleId)
+    if (!(await this.store.hasAssignment(assignment))) throw new GrantNotFoundError(assignment)
+  }
+
+  async revoke(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
+    const assignment = await this.assignment(ctx, grant, roleId)
+    if (!(await this.store.unassignRole(assignment))) throw new GrantNotFoundError(assignment)
+    this.invalidateAuthCache()
+  }
+
+  async listGranted(ctx: AuthContext, grant: GrantRef): Promise<RoleRow[]> {
+    return this.store.listAssignedRoles(await this.checkedGrant(ctx, grant))
+  }
+
+  // ------------------------------------------------------------------ enterprise projects (OS-PERMISSION)
+
+  /** Enterprise projects on which the actor holds any role. */
+  async enterpriseProjectsOf(ctx: AuthContext, actorType: ActorType, actorId: string): Promise<string[]> {
+    const actor = actorType === 'group' ? await this.store.findGroup(actorId) : await this.store.findUser(actorId)
+    if (!actor || (actor.domain_id !== this.account(ctx) && !ctx.systemAdmin)) throw new NotFoundError(actorType, actorId)
+    const rows = await this.store.listAssignments({ actorType, actorId, targetType: 'enterprise_project' })
+    return [...new Set(rows.map((r) => r.targetId))]
+  }
+
+  /** Groups holding any role on the enterprise project, within the caller's account. */
+  async groupsOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<GroupRow[]> {
+    const ids = await this.actorIdsOnEnterpriseProject(enterpriseProjectId, 'group')
+    return (await this.store.listGroups({ domainId: this.account(ctx) })).filter((g) => ids.has(g.id))
+  }
+
+  /** Users holding any role on the enterprise project, within the caller's account. */
+  async usersOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<UserRow[]> {
+    const ids = await this.actorIdsOnEnterpriseProject(enterpriseProjectId, 'user')
+    return (await this.store.listUsers({ domainId: this.account(ctx) })).filter((u) => ids.has(u.id))
+  }
+
+  private async actorIdsOnEnterpriseProject(enterpriseProjectId: string, actorType: ActorType): Promise<Set<string>> {
+    if (!ENTERPRISE_PROJECT_ID.test(enterpriseProjectId)) throw new NotFoundError('enterprise project', enterpriseProjectId)
+    const rows = await this.store.listAssignments({ actorType, targetType: 'enterprise_project', targetIds: [enterpriseProjectId] })
+    return new Set(rows.map((r) => r.actorId))
+  }
+
+  // ------------------------------------------------------------------ Keystone role assignments
+
+  /** GET /v3/role_assignments over the caller's account (the whole cloud for a system admin). */
+  async listAssignments(ctx: AuthContext, query: RoleAssignmentQuery): Promise<AssignmentRecord[]> {
+    const account = this.account(ctx)
+    const effective = query.effective !== undefined && parseBoolean('effective', query.effective === '' ? 'true' : query.effective)
+    const inheritedOnly = query['scope.OS-INHERIT:inherited_to'] !== undefined
+    if (query['user.id'] !== undefined && query['group.id'] !== undefined) {
+      throw new InvalidFieldError('user.id', "'user.id' and 'group.id' cannot be combined")
+    }
+    const projects = await this.store.listProjects(ctx.systemAdmin ? {} : { domainId: account })
+    const domains = ctx.systemAdmin ? (await this.store.listDomains({})).map((d) => d.id) : [account]
+    let rows = [
+      ...(await this.store.listAssignments({ targetType: 'domain', targetIds: domains })),
+      ...(await this.store.listAssignments({ targetType: 'project', targetIds: projects.map((p) => p.id) })),
+    ]
+    if (effective) rows = await this.expandEffective(rows, projects)
+    return rows.filter((r) =>
+      (query['role.id'] === undefined || r.roleId === query['role.id'])
+      && (query['user.id'] === undefined || (r.actorType === 'user' && r.actorId === query['user.id']))
+      && (query['group.id'] === undefined || (r.actorType === 'group' && r.actorId === query['group.id']))
+      && (query['scope.domain.id'] === undefined || (r.targetType === 'domain' && r.targetId === query['scope.domain.id']))
+      && (query['scope.project.id'] === undefined || (r.targetType === 'project' && r.targetId === query['scope.project.id']))
+      && (!inheritedOnly || r.inherited))
+  }
+
+  /** Keystone's `effective`: group grants become their members', inherited ones land on each project. */
+  private async expandEffective(rows: AssignmentRecord[], projects: readonly { id: string; domain_id: string }[]): Promise<AssignmentRecord[]> {
+    const out: AssignmentRecord[] = []
+    const members = new Map<string, string[]>()
+    for (const row of rows) {
+      const targets = row.inherited
+        ? projects.filter((p) => p.domain_id === row.targetId).map((p) => ({ targetType: 'project' as const, targetId: p.id }))
+        : [{ targetType: row.targetType, targetId: row.targetId }]
+      let actors = [row.actorId]
+      if (row.actorType === 'group') {
+        if (!members.has(row.actorId)) members.set(row.actorId, (await this.store.listUsers({ groupId: row.actorId })).map((u) => u.id))
+        actors = members.get(row.actorId)!
+      }
+      for (const actorId of actors) for (const t of targets) out.push({ ...row, ...t, actorType: 'user', actorId, inherited: false })
+    }
+    return out
+  }
+}
+
+/** Keystone's words when the actor does not hold the role there. */
+class GrantNotFoundError extends NotFoundError {
+  constructor(a: Assignment) {
+    super('role assignment', a.roleId)
+    this.message = `Could not find role assignment with role: ${a.roleId}, user or group: ${a.actorId}, project, domain, or system: ${a.targetId}.`
+  }
+}
