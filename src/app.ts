@@ -24,11 +24,33 @@ import { SqlIamStore } from './services/iam/store-sql.js'
 import { IamService, isoMicros, type Clock } from './services/iam/service.js'
 import { IamWire, renderIamError } from './services/iam/wire.js'
 import { iamRoutes } from './services/iam/routes.js'
+import { AccessKeyAuthenticator } from './auth/access-key-auth.js'
+import type { SignedRequest } from './auth/aksk-signature.js'
+import { SecretBox } from './auth/secret-box.js'
+import { CredentialService } from './services/iam/credential-service.js'
+import { readBody } from './http/read-body.js'
 import { IdentityService } from './services/iam/identity-service.js'
 import { identityRoutes } from './services/iam/identity-routes.js'
 import { RoleService } from './services/iam/role-service.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
+/** Fastify reads no body for these; a signed one is read by the authentication hook. */
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
+const EMPTY_BODY = Buffer.alloc(0)
+/** token_keys row whose key seals stored secret keys (not a token key). */
+const CREDENTIAL_KEY_ID = 'credential-secrets'
+
+function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
+  const url = request.raw.url ?? '/'
+  const cut = url.indexOf('?')
+  return {
+    method: request.method,
+    rawPath: cut < 0 ? url : url.slice(0, cut),
+    rawQuery: cut < 0 ? '' : url.slice(cut + 1),
+    headers: request.headers,
+    body,
+  }
+}
 
 /**
  * 32 hex characters: 16 random per process (so instances never collide) and a 16-digit counter.
@@ -66,9 +88,23 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const policy = new Policy(flavour, { iam: IAM_POLICIES })
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
-  const codec = new TokenCodec((await iamStore.listTokenKeys()).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
+  await iamStore.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
+  const storedKeys = await iamStore.listTokenKeys()
+  const codec = new TokenCodec(storedKeys.filter((k) => k.id !== CREDENTIAL_KEY_ID).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
+  const secretBox = new SecretBox(Buffer.from(storedKeys.find((k) => k.id === CREDENTIAL_KEY_ID)!.secret, 'base64'))
   const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout })
-  const invalidateAuthCache = () => iamService.invalidateAuthCache()
+  const credentialService = new CredentialService({ store: iamStore, clock, policy, box: secretBox, invalidateAuthCache: () => invalidateAuthCache() })
+  const accessKeys = new AccessKeyAuthenticator({
+    signingKey: (access) => credentialService.signingKey(access),
+    contextFor: (userId, domainId, auditId) => iamService.accessKeyContext(userId, domainId, auditId),
+    projectInAccount: (projectId, accountId) => iamService.projectInAccount(projectId, accountId),
+    markUsed: (access) => credentialService.markUsed(access),
+    now: () => clock.now(),
+  })
+  const invalidateAuthCache = () => {
+    iamService.invalidateAuthCache()
+    accessKeys.clear()
+  }
   const identityService = new IdentityService({ store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
   const roleService = new RoleService({ store: iamStore, clock, roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache })
 
@@ -94,7 +130,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : {
       level: config.logLevel,
-      redact: { paths: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: { paths: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers["x-security-token"]', 'req.headers.authorization'], censor: '[redacted]' },
     },
     // A child logger per request cost ~1.5 % of a GET, wasted where no per-request line is written.
     ...(perRequestLogger ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
@@ -125,14 +161,36 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     // Authenticate and enforce before the body is even parsed: a stranger learns nothing about
     // what the body should look like, and a big body from one is never read. The hook is bound
     // to the route's action here, so no request pays for looking it up.
-    const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
-      setRequestIdHeaders(request, reply)
-      if (entry.rule !== 'public') {
-        request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
-      }
+    const enforce = (request: FastifyRequest) => {
       if (entry.enforcedBy === 'service') return
       const params = request.params as Record<string, string | undefined> | undefined
       policy.enforce(request.auth, action, { userId: params?.user_id })
+    }
+    const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+      setRequestIdHeaders(request, reply)
+      if (entry.rule !== 'public') {
+        const authorization = request.headers.authorization
+        if (AccessKeyAuthenticator.isSigned(authorization)) {
+          const pending = await accessKeys.prepare(authorization, request.headers['x-security-token'] as string | undefined)
+          // The signature covers the body: where Fastify parses one, verify once it has been read.
+          if (!BODYLESS_METHODS.has(request.method)) {
+            request.pendingSignature = pending
+            return
+          }
+          request.auth = await accessKeys.authenticate(signedRequest(request, await readBody(request.raw, BODY_LIMIT_BYTES)), pending)
+        } else {
+          request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
+        }
+      }
+      enforce(request)
+    }
+    const verifySignedBody = async (request: FastifyRequest) => {
+      if (!request.pendingSignature) return
+      request.auth = await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature)
+      enforce(request)
+    }
+    if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {
+      route.preValidation = [verifySignedBody, ...(route.preValidation ? [route.preValidation].flat() : [])]
     }
     route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
   })
@@ -140,14 +198,17 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   // JSON bodies only, with any parameters (`application/json;charset=utf8` as the docs send it);
   // every other media type is refused in the service's error format.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, raw, done) => {
+    // Kept as received: an access-key signature covers these exact bytes.
+    request.rawBody = raw as Buffer
+    const body = (raw as Buffer).toString('utf8')
     if (body === '') return done(null, {})
-    if (exceedsJsonDepth(body as string)) {
+    if (exceedsJsonDepth(body)) {
       return done(new ValidationError(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined)
     }
     try {
       // As Fastify's own parser: keys that would poison prototypes are refused, not stored.
-      done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }))
+      done(null, secureJson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }))
     } catch (error) {
       done(/forbidden prototype property/.test((error as Error).message)
         ? new ValidationError("The request body may not contain '__proto__' or 'constructor.prototype' keys.")
@@ -159,7 +220,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   const wire = new IamWire(flavour)
   await app.register(iamRoutes({ service: iamService, wire, baseUrl }))
-  await app.register(identityRoutes({ identity: identityService, roles: roleService, store: iamStore, wire, baseUrl }))
+  await app.register(identityRoutes({
+    identity: identityService, roles: roleService, credentials: credentialService, store: iamStore, wire, baseUrl,
+    checkToken: (token) => iamService.authenticate(token),
+  }))
   await app.ready()
   return { app, routes, policy }
 }

@@ -32,6 +32,15 @@ export interface RoleAssignmentRow {
   actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'
   target_id: string; role_id: string; inherited: number
 }
+export interface CredentialRow {
+  access: string; user_id: string
+  /** Sealed with the server's credential key; see auth/secret-box.ts. */
+  secret: string
+  status: 'active' | 'inactive'; description: string
+  kind: 'permanent' | 'temporary'; slot: number | null
+  security_token_hash: string | null; expires_at: string | null
+  created_at: string; last_used_at: string | null
+}
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
@@ -45,6 +54,7 @@ export interface Database {
   group_members: GroupMemberRow
   roles: RoleRow
   role_assignments: RoleAssignmentRow
+  credentials: CredentialRow
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow

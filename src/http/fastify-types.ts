@@ -2,6 +2,7 @@
  * @module What projectplane adds to Fastify's request and route config, declared once.
  */
 import type { AuthContext } from '../auth/auth-context.js'
+import type { PendingSignature } from '../auth/access-key-auth.js'
 
 /** The services whose error formats differ; a route's service picks the renderer. */
 export type ServiceName = 'iam' | 'eps' | 'coc'
@@ -10,6 +11,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook for every route whose rule is not `public`. */
     auth?: AuthContext
+    /** The JSON body's bytes as received, for access-key signatures. */
+    rawBody?: Buffer
+    /** A signed request whose key checked out, to verify once the body is read. */
+    pendingSignature?: PendingSignature
   }
   interface FastifyContextConfig {
     /** Policy action, e.g. `identity:update_project`; a route without one fails to register. */

@@ -64,6 +64,12 @@ export function validationMessage(error: FastifySchemaValidationError, context: 
     case 'maxItems':
       detail = `${repr(data)} is too long`
       break
+    case 'minimum':
+      detail = `${repr(data)} is less than the minimum of ${String(params.limit)}`
+      break
+    case 'maximum':
+      detail = `${repr(data)} is greater than the maximum of ${String(params.limit)}`
+      break
     default:
       detail = error.message ?? 'is invalid'
   }

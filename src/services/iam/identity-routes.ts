@@ -9,9 +9,13 @@ import { GRANT_ROUTE_FAMILIES, grantOperations, type GrantRouteFamily } from '..
 import type { IdentityService } from './identity-service.js'
 import type { RoleService, GrantRef } from './role-service.js'
 import type { IamStore } from './store.js'
+import type { CredentialService } from './credential-service.js'
+import type { CredentialRow } from '../../db/schema.js'
+import type { AuthContext } from '../../auth/auth-context.js'
 import type { AssignmentNames, IamWire } from './wire.js'
 import { caller, selfUrl } from './routes.js'
 import {
+  AccessKeyParamsSchema, CredentialCreateBodySchema, CredentialListQuerySchema, CredentialUpdateBodySchema, SecurityTokenBodySchema,
   CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
   GroupCreateBodySchema, GroupIdParamsSchema, GroupListQuerySchema, GroupMemberParamsSchema, GroupUpdateBodySchema,
   PagingQuerySchema, PasswordChangeBodySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema,
@@ -21,6 +25,9 @@ import {
 export interface IdentityRouteDeps {
   identity: IdentityService
   roles: RoleService
+  credentials: CredentialService
+  /** Validates a token given in a request body (temporary access keys). */
+  checkToken(token: string): Promise<AuthContext>
   /** Names for `include_names` on role assignments. */
   store: IamStore
   wire: IamWire
@@ -37,7 +44,7 @@ function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
   }
 }
 
-export function identityRoutes({ identity, roles, store, wire, baseUrl }: IdentityRouteDeps): FastifyPluginAsyncTypebox {
+export function identityRoutes({ identity, roles, credentials, checkToken, store, wire, baseUrl }: IdentityRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const iam = { service: 'iam' as const }
     const noContent = (reply: FastifyReply) => reply.status(204).send()
@@ -183,6 +190,41 @@ export function identityRoutes({ identity, roles, store, wire, baseUrl }: Identi
       { schema: { params: UserIdParamsSchema }, config: { ...iam, action: 'identity:list_enterprise_projects_for_user' } }, async (request) => ({
         'enterprise-projects': (await roles.enterpriseProjectsOf(caller(request), 'user', request.params.user_id)).map((projectId) => ({ projectId })),
       }))
+
+    // ---- access keys
+    const credentialOut = (row: CredentialRow, opts: { secret?: string; lastUse?: boolean } = {}) => ({
+      access: row.access,
+      ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
+      status: row.status,
+      user_id: row.user_id,
+      description: row.description,
+      create_time: row.created_at,
+      // The clouds show the creation time for a key never used.
+      ...(opts.lastUse ? { last_use_time: row.last_used_at ?? row.created_at } : {}),
+    })
+    app.post('/v3.0/OS-CREDENTIAL/credentials', { schema: { body: CredentialCreateBodySchema }, config: { ...iam, action: 'identity:create_credential' } },
+      async (request, reply) => {
+        const created = await credentials.create(caller(request), request.body)
+        reply.status(201)
+        return { credential: credentialOut(created.row, { secret: created.secret }) }
+      })
+    app.get('/v3.0/OS-CREDENTIAL/credentials', { schema: { querystring: CredentialListQuerySchema }, config: { ...iam, action: 'identity:list_credentials' } },
+      async (request) => ({ credentials: (await credentials.list(caller(request), request.query.user_id)).map((c) => credentialOut(c)) }))
+    app.get('/v3.0/OS-CREDENTIAL/credentials/:access_key', { schema: { params: AccessKeyParamsSchema }, config: { ...iam, action: 'identity:get_credential' } },
+      async (request) => ({ credential: credentialOut(await credentials.get(caller(request), request.params.access_key), { lastUse: true }) }))
+    app.put('/v3.0/OS-CREDENTIAL/credentials/:access_key', { schema: { params: AccessKeyParamsSchema, body: CredentialUpdateBodySchema }, config: { ...iam, action: 'identity:update_credential' } },
+      async (request) => ({ credential: credentialOut(await credentials.update(caller(request), request.params.access_key, request.body)) }))
+    app.delete('/v3.0/OS-CREDENTIAL/credentials/:access_key', { schema: { params: AccessKeyParamsSchema }, config: { ...iam, action: 'identity:delete_credential' } },
+      async (request, reply) => {
+        await credentials.delete(caller(request), request.params.access_key)
+        return noContent(reply)
+      })
+    app.post('/v3.0/OS-CREDENTIAL/securitytokens', { schema: { body: SecurityTokenBodySchema }, config: { ...iam, action: 'identity:create_security_token' } },
+      async (request, reply) => {
+        const created = await credentials.createTemporary(caller(request), request.body, checkToken)
+        reply.status(201)
+        return { credential: { access: created.row.access, secret: created.secret, expires_at: created.row.expires_at, securitytoken: created.securityToken } }
+      })
 
     // ---- Keystone role assignments (what `openstack role assignment list` reads)
     app.get('/v3/role_assignments', { schema: { querystring: RoleAssignmentQuerySchema }, config: { ...iam, action: 'identity:list_role_assignments' } },

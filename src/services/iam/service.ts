@@ -216,6 +216,21 @@ export class IamService {
     return new Map([...byProject].map(([id, roles]) => [id, permissionsOf(roles)]))
   }
 
+  /**
+   * The caller behind an access key: its user, account-wide in `domainId` (its own account when
+   * undefined), with every check a token gets. Undefined when the user may not act there.
+   */
+  async accessKeyContext(userId: string, domainId: string | undefined, auditId: string): Promise<AuthContext | undefined> {
+    const caller = await this.store.findCaller(userId, auditId)
+    if (!caller) return undefined
+    const now = this.clock.now()
+    return this.contextFor({ userId, scope: { type: 'domain', id: domainId ?? caller.user.domain_id }, issuedAt: now, expiresAt: now + AUTH_CACHE_TTL_MS, auditId }, caller)
+  }
+
+  async projectInAccount(projectId: string, accountId: string): Promise<boolean> {
+    return (await this.store.findProject(projectId))?.domain_id === accountId
+  }
+
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
   async authenticate(token: string | undefined): Promise<AuthContext> {
     if (!token) throw new UnauthorizedError()

@@ -4,7 +4,7 @@
  */
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
-import type { Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
+import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
@@ -318,6 +318,7 @@ export class SqlIamStore implements IamStore {
     const user = await this.x.selectFrom('users').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
     if (!user) return false
     await this.x.deleteFrom('group_members').where('user_id', '=', id).execute()
+    await this.x.deleteFrom('credentials').where('user_id', '=', id).execute()
     await this.x.deleteFrom('role_assignments').where('actor_type', '=', 'user').where('actor_id', '=', id).execute()
     await this.x.deleteFrom('users').where('id', '=', id).execute()
     return true
@@ -566,6 +567,55 @@ export class SqlIamStore implements IamStore {
       )
       .orderBy('name')
       .execute()
+  }
+
+  // ---- access keys
+  async createPermanentCredential(row: Omit<CredentialRow, 'slot' | 'kind'>) {
+    for (const slot of [1, 2]) {
+      try {
+        const credential: CredentialRow = { ...row, kind: 'permanent', slot }
+        await this.write((x) => x.insertInto('credentials').values(credential).execute())
+        return credential
+      } catch (error) {
+        // The slot is taken (maybe by a request racing this one): try the next.
+        if (!this.db.isUniqueViolation(error)) {
+          if (this.db.isForeignKeyViolation(error)) throw new NotFoundError('user', row.user_id)
+          throw error
+        }
+      }
+    }
+    return undefined
+  }
+
+  async createTemporaryCredential(row: Omit<CredentialRow, 'slot' | 'kind'>) {
+    const credential: CredentialRow = { ...row, kind: 'temporary', slot: null }
+    await this.referencing(() => this.write((x) => x.insertInto('credentials').values(credential).execute()), () => new NotFoundError('user', row.user_id))
+    return credential
+  }
+
+  findCredential(access: string) {
+    return this.x.selectFrom('credentials').selectAll().where('access', '=', access).executeTakeFirst()
+  }
+
+  listCredentials(userId: string) {
+    return this.x.selectFrom('credentials').selectAll().where('user_id', '=', userId).where('kind', '=', 'permanent').orderBy('created_at').execute()
+  }
+
+  updateCredential(access: string, changes: Partial<Pick<CredentialRow, 'status' | 'description'>>) {
+    return this.write((x) => x.updateTable('credentials').set(changes).where('access', '=', access).where('kind', '=', 'permanent').returningAll().executeTakeFirst())
+  }
+
+  async deleteCredential(access: string) {
+    const result = await this.write((x) => x.deleteFrom('credentials').where('access', '=', access).where('kind', '=', 'permanent').executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  async markCredentialUsed(access: string, now: string) {
+    await this.write((x) => x.updateTable('credentials').set({ last_used_at: now }).where('access', '=', access).execute())
+  }
+
+  async deleteExpiredCredentials(now: string) {
+    await this.write((x) => x.deleteFrom('credentials').where('kind', '=', 'temporary').where('expires_at', '<', now).execute())
   }
 
   // ---- tokens

@@ -4,7 +4,7 @@
  * unique rule (project name per account, user name per account, …) is broken. Every method that
  * reads tenant data takes the account (domain) id, so no query can wander into another account.
  */
-import type { DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
+import type { CredentialRow, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import type { TokenScope } from '../../auth/token-codec.js'
 
 export interface ProjectFilter {
@@ -170,6 +170,17 @@ export interface IamStore {
   systemRoles(userId: string): Promise<RoleRow[]>
   /** Domains on which the user holds any role. */
   listDomainsForUser(userId: string): Promise<DomainRow[]>
+
+  // access keys
+  /** Takes a free slot (1 or 2) for a permanent key; undefined when both are taken. */
+  createPermanentCredential(row: Omit<CredentialRow, 'slot' | 'kind'>): Promise<CredentialRow | undefined>
+  createTemporaryCredential(row: Omit<CredentialRow, 'slot' | 'kind'>): Promise<CredentialRow>
+  findCredential(access: string): Promise<CredentialRow | undefined>
+  listCredentials(userId: string): Promise<CredentialRow[]>
+  updateCredential(access: string, changes: Partial<Pick<CredentialRow, 'status' | 'description'>>): Promise<CredentialRow | undefined>
+  deleteCredential(access: string): Promise<boolean>
+  markCredentialUsed(access: string, now: string): Promise<void>
+  deleteExpiredCredentials(now: string): Promise<void>
 
   // tokens
   /** The user, its account and whether the token is revoked, in one round trip. */

@@ -1,0 +1,143 @@
+/**
+ * @module Access keys (Huawei `OS-CREDENTIAL`): permanent AK/SK pairs, at most two per user, and
+ * temporary ones with a security token. The secret key is shown once, at creation; the store
+ * keeps it sealed (auth/secret-box.ts) because verifying a signature needs it back. A user
+ * manages its own keys; managing another user's keys takes the permission.
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+import type { CredentialRow, UserRow } from '../../db/schema.js'
+import type { AuthContext } from '../../auth/auth-context.js'
+import type { Policy } from '../../auth/policy.js'
+import type { SecretBox } from '../../auth/secret-box.js'
+import { validateCustomPolicy } from '../../auth/custom-policy.js'
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
+import type { IamStore } from './store.js'
+import { isoMicros, type Clock } from './service.js'
+import type { CredentialCreateBody, CredentialUpdateBody, SecurityTokenBody } from './schemas.js'
+
+const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+const ALNUM = `${UPPER_ALNUM}abcdefghijklmnopqrstuvwxyz`
+const randomString = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('')
+/** The clouds' shapes: 20 upper-case characters for the AK, 40 for the SK. */
+export const newAccessKey = () => randomString(UPPER_ALNUM, 20)
+const newSecretKey = () => randomString(ALNUM, 40)
+export const hashSecurityToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/** Temporary keys live 15 minutes unless asked otherwise, at most a day. */
+export const TEMPORARY_KEY_SECONDS = { min: 900, max: 86_400, default: 900 }
+/** `last_use_time` is written at most this often per key, not on every signed request. */
+const LAST_USE_RESOLUTION_MS = 60_000
+
+export interface CreatedCredential { readonly row: CredentialRow; readonly secret: string; readonly securityToken?: string }
+
+export interface CredentialServiceDeps {
+  store: IamStore
+  clock: Clock
+  policy: Policy
+  box: SecretBox
+  invalidateAuthCache(): void
+}
+
+export class CredentialService {
+  private readonly lastMarked = new Map<string, number>()
+
+  constructor(private readonly deps: CredentialServiceDeps) {}
+
+  private now(): number {
+    return this.deps.clock.now()
+  }
+
+  /** The key's user, if the caller may see it: its own, or one of its account's with the permission. */
+  private async ownerFor(ctx: AuthContext, userId: string, action: string): Promise<UserRow> {
+    const user = await this.deps.store.findUser(userId)
+    if (!user || (user.id !== ctx.user.id && user.domain_id !== ctx.accountId && !ctx.systemAdmin)) throw new NotFoundError('user', userId)
+    this.deps.policy.enforce(ctx, action, { userId: user.id })
+    return user
+  }
+
+  private async credentialFor(ctx: AuthContext, access: string, action: string): Promise<CredentialRow> {
+    const row = await this.deps.store.findCredential(access)
+    if (!row || row.kind !== 'permanent') throw new NotFoundError('credential', access)
+    try {
+      await this.ownerFor(ctx, row.user_id, action)
+    } catch (error) {
+      // Another account's key is not even confirmed to exist.
+      if (error instanceof NotFoundError) throw new NotFoundError('credential', access)
+      throw error
+    }
+    return row
+  }
+
+  async create(ctx: AuthContext, body: CredentialCreateBody): Promise<CreatedCredential> {
+    const user = await this.ownerFor(ctx, body.credential.user_id, 'identity:create_credential')
+    const secret = newSecretKey()
+    const row = await this.deps.store.createPermanentCredential({
+      access: newAccessKey(), user_id: user.id, secret: this.deps.box.seal(secret), status: 'active',
+      description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
+      created_at: isoMicros(this.now()), last_used_at: null,
+    })
+    // The clouds' own word for "this user already has two keys".
+    if (!row) throw new ValidationError('akSkNumExceed')
+    return { row, secret }
+  }
+
+  async list(ctx: AuthContext, userId: string | undefined): Promise<CredentialRow[]> {
+    const user = await this.ownerFor(ctx, userId ?? ctx.user.id, 'identity:list_credentials')
+    return this.deps.store.listCredentials(user.id)
+  }
+
+  get(ctx: AuthContext, access: string): Promise<CredentialRow> {
+    return this.credentialFor(ctx, access, 'identity:get_credential')
+  }
+
+  async update(ctx: AuthContext, access: string, body: CredentialUpdateBody): Promise<CredentialRow> {
+    await this.credentialFor(ctx, access, 'identity:update_credential')
+    const updated = await this.deps.store.updateCredential(access, body.credential)
+    if (!updated) throw new NotFoundError('credential', access)
+    this.deps.invalidateAuthCache()
+    return updated
+  }
+
+  async delete(ctx: AuthContext, access: string): Promise<void> {
+    await this.credentialFor(ctx, access, 'identity:delete_credential')
+    if (!(await this.deps.store.deleteCredential(access))) throw new NotFoundError('credential', access)
+    this.deps.invalidateAuthCache()
+  }
+
+  /** POST /v3.0/OS-CREDENTIAL/securitytokens with the token method: keys for the caller, for a while. */
+  async createTemporary(ctx: AuthContext, body: SecurityTokenBody, checkBodyToken: (token: string) => Promise<AuthContext>): Promise<CreatedCredential> {
+    const identity = body.auth.identity
+    if (!identity.methods.includes('token')) throw new ValidationError("Only the 'token' method is supported for temporary access keys.")
+    // A token in the body must be valid and the caller's own; the header (or signature) says who asks.
+    if (identity.token?.id !== undefined && (await checkBodyToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
+    // The clouds apply such a policy to OBS only, which this server does not serve; it must still be a valid one.
+    if (identity.policy !== undefined) validateCustomPolicy(identity.policy, 'auth/identity/policy')
+    const seconds = identity.token?.duration_seconds ?? TEMPORARY_KEY_SECONDS.default
+    const now = this.now()
+    await this.deps.store.deleteExpiredCredentials(isoMicros(now))
+    const secret = newSecretKey()
+    const securityToken = randomBytes(96).toString('base64url')
+    const row = await this.deps.store.createTemporaryCredential({
+      access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
+      security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(now + seconds * 1000),
+      created_at: isoMicros(now), last_used_at: null,
+    })
+    return { row, secret, securityToken }
+  }
+
+  /** For signature checks: the key and its secret, or undefined when unknown or unreadable. */
+  async signingKey(access: string): Promise<{ row: CredentialRow; secret: string } | undefined> {
+    const row = await this.deps.store.findCredential(access)
+    const secret = row && this.deps.box.open(row.secret)
+    return row && secret !== undefined ? { row, secret } : undefined
+  }
+
+  /** Records use, throttled: the clouds' `last_use_time` is about days, not requests. */
+  async markUsed(access: string): Promise<void> {
+    const now = this.now()
+    if ((this.lastMarked.get(access) ?? 0) + LAST_USE_RESOLUTION_MS > now) return
+    if (this.lastMarked.size > 10_000) this.lastMarked.clear()
+    this.lastMarked.set(access, now)
+    await this.deps.store.markCredentialUsed(access, isoMicros(now))
+  }
+}

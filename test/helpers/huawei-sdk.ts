@@ -1,0 +1,61 @@
+/**
+ * The real Huawei Cloud Node SDK (unmodified) for tests: its IAM client, and its core signer for
+ * calls the IAM client has no method for. Both are CommonJS; the IAM package's main entry is
+ * broken, so its v3 public API is required directly (see shared/spec/aksk-and-sdk.md §0).
+ */
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const iam: any = require('@huaweicloud/huaweicloud-sdk-iam/v3/public-api')
+export const core: any = require('@huaweicloud/huaweicloud-sdk-core')
+const { ClientBuilder } = require('@huaweicloud/huaweicloud-sdk-core/ClientBuilder')
+const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner')
+
+export interface AccessKey { access: string; secret: string; securityToken?: string }
+
+export function globalCredentials(key: AccessKey, domainId?: string): any {
+  const cred = new core.GlobalCredentials().withAk(key.access).withSk(key.secret)
+  if (domainId) cred.withDomainId(domainId)
+  if (key.securityToken) cred.withSecurityToken(key.securityToken)
+  return cred
+}
+
+export function basicCredentials(key: AccessKey, projectId?: string): any {
+  const cred = new core.BasicCredentials().withAk(key.access).withSk(key.secret)
+  if (projectId) cred.withProjectId(projectId)
+  if (key.securityToken) cred.withSecurityToken(key.securityToken)
+  return cred
+}
+
+/** The generated IAM client against our endpoint (no discovery). */
+export function iamClient(credentials: any, endpoint: string): any {
+  return iam.IamClient.newBuilder().withCredential(credentials).withEndpoint(endpoint).build()
+}
+
+/** The SDK's own HcClient, for any path (spec recipe A): same signing, headers and error parsing. */
+export function hcClient(credentials: any, endpoint: string): any {
+  return new ClientBuilder((client: any) => client).withCredential(credentials).withEndpoint(endpoint).build()
+}
+
+/**
+ * Signs with the SDK's signer and sends with fetch (spec recipe B), so a test can change the
+ * request after signing and see the server refuse it.
+ */
+export function signRequest(opts: {
+  endpoint: string; method: string; path: string; query?: Record<string, string>; body?: unknown
+  headers?: Record<string, string>; key: AccessKey; domainId?: string
+}): { url: string; init: { method: string; headers: Record<string, string>; body?: string } } {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers }
+  if (opts.key.securityToken) headers['X-Security-Token'] = opts.key.securityToken
+  if (opts.domainId) headers['X-Domain-Id'] = opts.domainId
+  const request = { endpoint: opts.endpoint + opts.path, method: opts.method, queryParams: opts.query ?? {}, data: opts.body, headers }
+  const credential = globalCredentials(opts.key, opts.domainId)
+  const signed = AKSKSigner.sign(request, credential) as Record<string, string>
+  const qs = new URLSearchParams(opts.query ?? {}).toString().replace(/\+/g, '%20')
+  return {
+    url: opts.endpoint + opts.path + (qs ? `?${qs}` : ''),
+    init: { method: opts.method, headers: signed, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) },
+  }
+}
