@@ -13,6 +13,8 @@ export default class SummaryReporter implements Reporter {
     let failed = 0
     let skipped = 0
     for (const mod of modules) {
+      // A file that fails to load has no tests to count; it still failed.
+      if (mod.errors().length > 0) failed++
       for (const test of mod.children.allTests()) {
         const state = test.result().state
         if (state === 'passed') passed++

@@ -1,0 +1,248 @@
+/**
+ * Persona × route matrix for every IAM route (Keystone's tests/protection, in one table): the
+ * account administrator, a Security Administrator, a Tenant Administrator, a read-only guest, a
+ * user whose one custom policy allows one action on one enterprise project, a user with no
+ * grants, a disabled user and another account's administrator. Each cell checks the exact status
+ * and, for refusals, the exact error body. A route without a case fails the test, so a new route
+ * cannot skip the matrix.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, startServer, type TestServer } from '../helpers/server.js'
+import { createAccount, tokenFor } from '../helpers/fixtures.js'
+
+const PASSWORD = 'Matrix-Passw0rd!'
+const EP = '5b1f0c2e-9d8a-4c7b-a6e5-f4d3c2b1a090'
+const PERSONAS = ['admin', 'secu', 'te', 'readonly', 'ep_one', 'none', 'disabled', 'other'] as const
+type Persona = (typeof PERSONAS)[number]
+const IDENTITY_ADMINS: readonly Persona[] = ['admin', 'secu']
+const ANY_LIVE: readonly Persona[] = ['admin', 'secu', 'te', 'readonly', 'ep_one', 'none', 'other']
+
+interface Request { path: string; body?: unknown; headers?: Record<string, string> }
+interface Expectation { status: number; body?: unknown }
+interface Case {
+  /** Builds the request for one cell; may create fresh targets (deletes need their own). */
+  request(persona: Persona): Promise<Request>
+  okStatus: number
+  /** Who succeeds; everyone else alive is refused with 403 naming the action. */
+  allowed: readonly Persona[]
+  /** Another account's administrator: 'ok' when it succeeds on its own data, else the refusal. */
+  other: 'ok' | Expectation
+  /** What the allowed get, when the success is itself a refusal (HWC has no project delete). */
+  okBody?: unknown
+}
+
+const error = (code: number, title: string, message: string) => ({ error: { code, title, message } })
+const notFound = (target: string, id: string) => ({ status: 404, body: error(404, 'Not Found', `Could not find ${target}: ${id}.`) })
+const forbidden = (action: string) => error(403, 'Forbidden', `You are not authorized to perform the requested action: ${action}.`)
+
+describe('persona × route matrix (huaweicloud)', () => {
+  let s: TestServer
+  let admin: string
+  const tokens = {} as Record<Persona, string>
+  const ids = {} as Record<string, string>
+  let counter = 0
+  const unique = (prefix: string) => `${prefix}${++counter}`
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await call(`${s.url}${path}`, { method, token: admin, body })
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${res.text}`)
+    return res.body
+  }
+  const newUser = async () => (await api('POST', '/v3/users', { user: { name: unique('u'), password: PASSWORD } })).user.id as string
+  const newGroup = async () => (await api('POST', '/v3/groups', { group: { name: unique('g') } })).group.id as string
+  const newSubjectToken = () => tokenFor(s, 'target', PASSWORD, s.account.name)
+  const roleByName = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
+  const personaWithRole = async (name: string, roleName: string) => {
+    const user = (await api('POST', '/v3/users', { user: { name, password: PASSWORD } })).user.id
+    const group = (await api('POST', '/v3/groups', { group: { name: `${name}-group` } })).group.id
+    await api('PUT', `/v3/groups/${group}/users/${user}`)
+    if (roleName) await api('PUT', `/v3/domains/${s.account.id}/groups/${group}/roles/${await roleByName(roleName)}`)
+    return { user, group, token: await tokenFor(s, name, PASSWORD, s.account.name) }
+  }
+
+  beforeAll(async () => {
+    s = await startServer()
+    admin = await s.adminToken()
+    tokens.admin = admin
+    tokens.secu = (await personaWithRole('p-secu', 'secu_admin')).token
+    tokens.te = (await personaWithRole('p-te', 'te_admin')).token
+    tokens.readonly = (await personaWithRole('p-readonly', 'readonly')).token
+    const epOne = await personaWithRole('p-ep-one', '')
+    const policy = await api('POST', '/v3.0/OS-ROLE/roles', { role: { display_name: 'UpdateOneEp', type: 'AX', description: 'one EP', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:enterpriseProjects:update'] }] } } })
+    await api('PUT', `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${epOne.group}/roles/${policy.role.id}`)
+    tokens.ep_one = epOne.token
+    tokens.none = (await personaWithRole('p-none', '')).token
+    const disabled = await personaWithRole('p-disabled', 'secu_admin')
+    tokens.disabled = disabled.token
+    await api('PATCH', `/v3/users/${disabled.user}`, { user: { enabled: false } })
+    const other = await createAccount(s, 'matrix-other', PASSWORD)
+    tokens.other = await tokenFor(s, 'admin', PASSWORD, other.name)
+
+    // Shared targets; deletes make their own in request().
+    ids.target = (await api('POST', '/v3/users', { user: { name: 'target', password: PASSWORD } })).user.id
+    ids.group = await newGroup()
+    await api('PUT', `/v3/groups/${ids.group}/users/${ids.target}`)
+    ids.project = (await api('POST', '/v3/projects', { project: { name: 'cn-north-4_matrix' } })).project.id
+    ids.region = 'cn-north-4'
+    ids.secuRole = await roleByName('secu_admin')
+    ids.aaRole = await roleByName('te_admin')
+    ids.epPolicy = await roleByName('eps_full_access')
+    ids.custom = (await api('POST', '/v3.0/OS-ROLE/roles', { role: { display_name: 'Shared', type: 'AX', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } })).role.id
+    ids.credential = (await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: ids.target } })).credential.access
+    for (const [family, target] of [['domains', s.account.id], ['projects', ids.project]] as const) {
+      for (const actor of ['groups', 'users'] as const) {
+        await api('PUT', `/v3/${family}/${target}/${actor}/${actor === 'groups' ? ids.group : ids.target}/roles/${ids.aaRole}`)
+      }
+    }
+    await api('PUT', `/v3/OS-INHERIT/domains/${s.account.id}/groups/${ids.group}/roles/${ids.aaRole}/inherited_to_projects`)
+  }, 120_000)
+  afterAll(() => s.close())
+
+  /** A grant family's four operations: HEAD needs the grant, DELETE a fresh one. */
+  const grantCases = (base: (a: string) => string, suffix: string, actor: 'groups' | 'users', role: () => string, other: Expectation): Record<string, Case> => {
+    const actorId = async (fresh: boolean) => (fresh ? (actor === 'groups' ? newGroup() : newUser()) : actor === 'groups' ? ids.group! : ids.target!)
+    return {
+      PUT: { request: async () => ({ path: `${base(await actorId(false))}/roles/${role()}${suffix}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other },
+      HEAD: { request: async () => ({ path: `${base(await actorId(false))}/roles/${role()}${suffix}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other },
+      DELETE: {
+        request: async () => {
+          const path = `${base(await actorId(true))}/roles/${role()}${suffix}`
+          await api('PUT', path)
+          return { path }
+        },
+        okStatus: 204, allowed: IDENTITY_ADMINS, other,
+      },
+      GET: { request: async () => ({ path: `${base(await actorId(false))}/roles${suffix}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other },
+    }
+  }
+
+  const cases = (): Record<string, Case> => {
+    const subject = (h: Record<string, string>) => ({ headers: h })
+    const c: Record<string, Case> = {
+      'GET /v3/auth/tokens': { request: async () => ({ path: '/v3/auth/tokens?nocatalog', ...subject({ 'x-subject-token': await newSubjectToken() }) }), okStatus: 200, allowed: IDENTITY_ADMINS, other: { status: 403, body: forbidden('identity:validate_token') } },
+      'HEAD /v3/auth/tokens': { request: async () => ({ path: '/v3/auth/tokens', ...subject({ 'x-subject-token': await newSubjectToken() }) }), okStatus: 200, allowed: IDENTITY_ADMINS, other: { status: 403 } },
+      'DELETE /v3/auth/tokens': { request: async () => ({ path: '/v3/auth/tokens', ...subject({ 'x-subject-token': await newSubjectToken() }) }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 403, body: forbidden('identity:revoke_token') } },
+      'GET /v3/regions': { request: async () => ({ path: '/v3/regions' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/regions/:region_id': { request: async () => ({ path: `/v3/regions/${ids.region}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/auth/domains': { request: async () => ({ path: '/v3/auth/domains' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/auth/projects': { request: async () => ({ path: '/v3/auth/projects' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/users/:user_id/projects': { request: async () => ({ path: `/v3/users/${ids.target}/projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'GET /v3/domains': { request: async () => ({ path: '/v3/domains' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/domains/:domain_id': { request: async () => ({ path: `/v3/domains/${s.account.id}` }), okStatus: 200, allowed: ANY_LIVE, other: notFound('domain', s.account.id) },
+      'POST /v3/domains': { request: async () => ({ path: '/v3/domains', body: { domain: { name: unique('d') } } }), okStatus: 201, allowed: [], other: { status: 403, body: forbidden('identity:create_domain') } },
+      'PATCH /v3/domains/:domain_id': { request: async () => ({ path: `/v3/domains/${s.account.id}`, body: { domain: { description: 'x' } } }), okStatus: 200, allowed: [], other: { status: 403, body: forbidden('identity:update_domain') } },
+      'DELETE /v3/domains/:domain_id': { request: async () => ({ path: `/v3/domains/${s.account.id}` }), okStatus: 204, allowed: [], other: { status: 403, body: forbidden('identity:delete_domain') } },
+      'GET /v3/projects': { request: async () => ({ path: '/v3/projects' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'POST /v3/projects': { request: async () => ({ path: '/v3/projects', body: { project: { name: unique('cn-north-4_p') } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3/projects/:project_id': { request: async () => ({ path: `/v3/projects/${ids.project}` }), okStatus: 200, allowed: ANY_LIVE.filter((p) => p !== 'other'), other: notFound('project', ids.project!) },
+      'PATCH /v3/projects/:project_id': { request: async () => ({ path: `/v3/projects/${ids.project}`, body: { project: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('project', ids.project!) },
+      'DELETE /v3/projects/:project_id': {
+        request: async () => ({ path: `/v3/projects/${ids.project}` }), okStatus: 403, allowed: IDENTITY_ADMINS,
+        okBody: forbidden('projects cannot be deleted on huaweicloud'), other: { status: 403, body: forbidden('projects cannot be deleted on huaweicloud') },
+      },
+      'GET /v3-ext/projects/:project_id': { request: async () => ({ path: `/v3-ext/projects/${ids.project}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('project', ids.project!) },
+      'PUT /v3-ext/projects/:project_id': { request: async () => ({ path: `/v3-ext/projects/${ids.project}`, body: { project: { status: 'normal' } } }), okStatus: 204, allowed: IDENTITY_ADMINS, other: notFound('project', ids.project!) },
+      'GET /v3/users': { request: async () => ({ path: '/v3/users' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'POST /v3/users': { request: async () => ({ path: '/v3/users', body: { user: { name: unique('n'), password: PASSWORD } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${ids.target}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'PATCH /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${ids.target}`, body: { user: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'DELETE /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${await newUser()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'POST /v3/users/:user_id/password': { request: async () => ({ path: `/v3/users/${ids.target}/password`, body: { user: { original_password: PASSWORD, password: 'Other-Passw0rd!' } } }), okStatus: 204, allowed: [], other: { status: 403, body: forbidden('identity:change_password') } },
+      'GET /v3/users/:user_id/groups': { request: async () => ({ path: `/v3/users/${ids.target}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'GET /v3/groups': { request: async () => ({ path: '/v3/groups' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'POST /v3/groups': { request: async () => ({ path: '/v3/groups', body: { group: { name: unique('ng') } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${ids.group}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
+      'PATCH /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${ids.group}`, body: { group: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
+      'DELETE /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${await newGroup()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'GET /v3/groups/:group_id/users': { request: async () => ({ path: `/v3/groups/${ids.group}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
+      'PUT /v3/groups/:group_id/users/:user_id': { request: async () => ({ path: `/v3/groups/${ids.group}/users/${await newUser()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
+      'HEAD /v3/groups/:group_id/users/:user_id': { request: async () => ({ path: `/v3/groups/${ids.group}/users/${ids.target}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'DELETE /v3/groups/:group_id/users/:user_id': {
+        request: async () => {
+          const user = await newUser()
+          await api('PUT', `/v3/groups/${ids.group}/users/${user}`)
+          return { path: `/v3/groups/${ids.group}/users/${user}` }
+        },
+        okStatus: 204, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!),
+      },
+      'GET /v3/roles': { request: async () => ({ path: '/v3/roles' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3/roles/:role_id': { request: async () => ({ path: `/v3/roles/${ids.secuRole}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-ROLE/roles': { request: async () => ({ path: '/v3.0/OS-ROLE/roles' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'POST /v3.0/OS-ROLE/roles': { request: async () => ({ path: '/v3.0/OS-ROLE/roles', body: { role: { display_name: unique('P'), type: 'AX', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:list*'] }] } } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-ROLE/roles/:role_id': { request: async () => ({ path: `/v3.0/OS-ROLE/roles/${ids.custom}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('role', ids.custom!) },
+      'PATCH /v3.0/OS-ROLE/roles/:role_id': { request: async () => ({ path: `/v3.0/OS-ROLE/roles/${ids.custom}`, body: { role: { display_name: 'Shared', type: 'AX', description: unique('d'), policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('role', ids.custom!) },
+      'DELETE /v3.0/OS-ROLE/roles/:role_id': {
+        request: async () => ({ path: `/v3.0/OS-ROLE/roles/${(await api('POST', '/v3.0/OS-ROLE/roles', { role: { display_name: unique('D'), type: 'AX', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } })).role.id}` }),
+        okStatus: 200, allowed: IDENTITY_ADMINS, other: { status: 404 },
+      },
+      'GET /v3/role_assignments': { request: async () => ({ path: '/v3/role_assignments' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/groups/${ids.group}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
+      'GET /v3.0/OS-PERMISSION/users/:user_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/users/${ids.target}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'POST /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/credentials', body: { credential: { user_id: await newUser() } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'GET /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials?user_id=${ids.target}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
+      'GET /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
+      'PUT /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}`, body: { credential: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
+      'DELETE /v3.0/OS-CREDENTIAL/credentials/:access_key': {
+        request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${(await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: await newUser() } })).credential.access}` }),
+        okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 },
+      },
+      'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok' },
+    }
+    const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Expectation][] = [
+      ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],
+      ['/v3/domains/:domain_id/users/:user_id', (a) => `/v3/domains/${s.account.id}/users/${a}`, '', 'users', () => ids.secuRole!, notFound('domain', s.account.id)],
+      ['/v3/projects/:project_id/groups/:group_id', (a) => `/v3/projects/${ids.project}/groups/${a}`, '', 'groups', () => ids.aaRole!, notFound('project', ids.project!)],
+      ['/v3/projects/:project_id/users/:user_id', (a) => `/v3/projects/${ids.project}/users/${a}`, '', 'users', () => ids.aaRole!, notFound('project', ids.project!)],
+      ['/v3/OS-INHERIT/domains/:domain_id/groups/:group_id', (a) => `/v3/OS-INHERIT/domains/${s.account.id}/groups/${a}`, '/inherited_to_projects', 'groups', () => ids.aaRole!, notFound('domain', s.account.id)],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, { status: 404 }],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, { status: 404 }],
+    ]
+    for (const [pattern, base, suffix, actor, role, other] of families) {
+      for (const [method, spec] of Object.entries(grantCases(base, suffix, actor, role, other))) {
+        // The clouds' enterprise-project grants have no HEAD.
+        if (method === 'HEAD' && pattern.includes('OS-PERMISSION')) continue
+        const path = method === 'GET' ? `${pattern}/roles${suffix}` : `${pattern}/roles/:role_id${suffix}`
+        c[`${method} ${path}`] = spec
+      }
+    }
+    return c
+  }
+
+  /** Routes that need a caller; Fastify's automatic HEAD twin of a GET shares the GET's cell. */
+  const matrixRoutes = () => s.server.routes.filter((r) => s.server.policy.entry(r.action!)!.rule !== 'public'
+    && !(r.method === 'HEAD' && s.server.routes.some((g) => g.method === 'GET' && g.url === r.url && g.action === r.action)))
+
+  it('has a case for every route that needs a caller, and no case without a route', () => {
+    const table = cases()
+    const routes = matrixRoutes().map((r) => `${r.method} ${r.url}`)
+    expect(routes.filter((r) => !(r in table))).toEqual([])
+    expect(Object.keys(table).filter((k) => !routes.includes(k))).toEqual([])
+  })
+
+  for (const persona of PERSONAS) {
+    it(`${persona}: every route answers as the matrix says`, async () => {
+      const table = cases()
+      const routes = matrixRoutes()
+      const mismatches: string[] = []
+      for (const route of routes) {
+        const key = `${route.method} ${route.url}`
+        const spec = table[key]!
+        const req = await spec.request(persona)
+        const res = await call(`${s.url}${req.path}`, { method: route.method, token: tokens[persona], body: req.body, headers: req.headers })
+        let expected: Expectation
+        if (persona === 'disabled') expected = { status: 401, body: error(401, 'Unauthorized', 'The request you have made requires authentication.') }
+        else if (persona === 'other' && spec.other !== 'ok') expected = spec.other
+        else if (spec.allowed.includes(persona) || (persona === 'other' && spec.other === 'ok')) expected = { status: spec.okStatus, body: spec.okBody }
+        else expected = { status: 403, body: forbidden(route.action!) }
+        const bodyOk = route.method === 'HEAD' || expected.body === undefined || isDeepStrictEqual(res.body, expected.body)
+        const okShape = expected.status >= 400 || expected.body !== undefined || res.status === 204 || route.method === 'HEAD' || (typeof res.body === 'object' && !('error' in res.body))
+        if (res.status !== expected.status || !bodyOk || !okShape) {
+          mismatches.push(`${key}: expected ${expected.status} ${expected.body ? JSON.stringify(expected.body) : ''}, got ${res.status} ${res.text.slice(0, 200)}`)
+        }
+      }
+      expect(mismatches).toEqual([])
+    }, 120_000)
+  }
+})
