@@ -261,4 +261,23 @@ describe.each(CASES)('openstack CLI against the $flavour flavour', (c) => {
     const r = await cliFails(['--os-region-name', 'no-such-region', 'project', 'list', '-f', 'json'])
     expect(r.stderr).toContain('public endpoint for identity service in no-such-region region not found')
   })
+
+  it('user, group and grant commands: create, add to group, role add --group --domain, role assignment list --names, delete', { timeout: budget(9) }, async () => {
+    const domain = s.account.name
+    const role = c.flavour === 'keystone' ? 'reader' : 'readonly'
+    const user = await cliJson(['user', 'create', '--domain', domain, '--password', 'Cli-Passw0rd!', '--description', 'from the CLI', 'cli-user', '-f', 'json'])
+    expect(user).toMatchObject({ name: 'cli-user', domain_id: s.account.id, enabled: true, description: 'from the CLI' })
+    expect((await cliJson(['user', 'list', '-f', 'json'])).map((u: { Name: string }) => u.Name)).toContain('cli-user')
+    const group = await cliJson(['group', 'create', '--domain', domain, '--description', 'CLI team', 'cli-group', '-f', 'json'])
+    expect(group).toMatchObject({ name: 'cli-group', domain_id: s.account.id, description: 'CLI team' })
+    await cliOk(['group', 'add', 'user', 'cli-group', 'cli-user'])
+    const contains = await cliOk(['group', 'contains', 'user', 'cli-group', 'cli-user'])
+    expect(contains.stdout).toContain('cli-user in group cli-group')
+    await cliOk(['role', 'add', '--group', 'cli-group', '--domain', domain, role])
+    const assignments = await cliJson(['role', 'assignment', 'list', '--group', 'cli-group', '--names', '-f', 'json'])
+    expect(assignments).toEqual([expect.objectContaining({ Role: role, Group: expect.stringMatching(/^cli-group/), Domain: domain })])
+    await cliOk(['user', 'delete', 'cli-user'])
+    const gone = await call(`${s.url}/v3/users/${user.id}`, { token })
+    expect(gone.status).toBe(404)
+  })
 })

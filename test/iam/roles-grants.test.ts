@@ -253,7 +253,8 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
       }])
       const effective = await api(`/v3/role_assignments?user.id=${m.userId}&effective=True&include_names=True`)
       expect(effective.body.role_assignments).toEqual([{
-        scope: { domain: { id: s.account.id, name: s.account.name } }, role: { id: secu, name: 'secu_admin' }, user: { id: m.userId, name: 'assign-a' },
+        scope: { domain: { id: s.account.id, name: s.account.name } }, role: { id: secu, name: 'secu_admin' },
+        user: { id: m.userId, name: 'assign-a', domain: { id: s.account.id, name: s.account.name } },
         links: { assignment: `${s.url}/v3/domains/${s.account.id}/users/${m.userId}/roles/${secu}` },
       }])
       const inherited = await api('/v3/role_assignments?scope.OS-INHERIT:inherited_to=projects')

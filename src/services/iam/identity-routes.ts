@@ -12,7 +12,7 @@ import type { IamStore } from './store.js'
 import type { CredentialService } from './credential-service.js'
 import type { CredentialRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
-import type { AssignmentNames, IamWire } from './wire.js'
+import type { AssignmentNames, IamWire, NamedEntity } from './wire.js'
 import { caller, selfUrl } from './routes.js'
 import {
   AccessKeyParamsSchema, CredentialCreateBodySchema, CredentialListQuerySchema, CredentialUpdateBodySchema, SecurityTokenBodySchema,
@@ -239,16 +239,24 @@ export function identityRoutes({ identity, roles, credentials, checkToken, store
 }
 
 async function assignmentNames(store: IamStore, rows: readonly { actorType: string; actorId: string; targetType: string; targetId: string }[]): Promise<AssignmentNames> {
-  const actors = new Map<string, string>()
-  const targets = new Map<string, string>()
+  const actors = new Map<string, NamedEntity>()
+  const targets = new Map<string, NamedEntity>()
+  const domains = new Map<string, { id: string; name: string }>()
+  const domain = async (id: string) => {
+    if (!domains.has(id)) domains.set(id, { id, name: (await store.findDomain(id))?.name ?? '' })
+    return domains.get(id)!
+  }
   for (const r of rows) {
     if (!actors.has(r.actorId)) {
       const actor = r.actorType === 'group' ? await store.findGroup(r.actorId) : await store.findUser(r.actorId)
-      if (actor) actors.set(r.actorId, actor.name)
+      if (actor) actors.set(r.actorId, { name: actor.name, domain: await domain(actor.domain_id) })
     }
     if (!targets.has(r.targetId)) {
-      const target = r.targetType === 'domain' ? await store.findDomain(r.targetId) : await store.findProject(r.targetId)
-      if (target) targets.set(r.targetId, target.name)
+      if (r.targetType === 'domain') targets.set(r.targetId, { name: (await domain(r.targetId)).name })
+      else {
+        const project = await store.findProject(r.targetId)
+        if (project) targets.set(r.targetId, { name: project.name, domain: await domain(project.domain_id) })
+      }
     }
   }
   return { actors, targets }

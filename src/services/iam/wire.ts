@@ -20,10 +20,13 @@ export function renderIamError(error: AppError): unknown {
   return { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } }
 }
 
+/** A named reference as `include_names` shows it: users, groups and projects also name their domain. */
+export interface NamedEntity { readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
+
 /** Names of the actors and targets in a role assignment list, for `include_names`. */
 export interface AssignmentNames {
-  readonly actors: ReadonlyMap<string, string>
-  readonly targets: ReadonlyMap<string, string>
+  readonly actors: ReadonlyMap<string, NamedEntity>
+  readonly targets: ReadonlyMap<string, NamedEntity>
 }
 
 export class IamWire {
@@ -139,7 +142,7 @@ export class IamWire {
 
   /** Keystone's role assignment entry; with names as `include_names` asks. */
   roleAssignment(base: string, a: AssignmentRecord, names?: AssignmentNames): Record<string, unknown> {
-    const named = (id: string, name: string | undefined) => (names && name !== undefined ? { id, name } : { id })
+    const named = (id: string, entity: NamedEntity | undefined) => (names && entity ? { id, ...entity } : { id })
     const scope: Record<string, unknown> = {
       [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)),
     }
@@ -151,7 +154,7 @@ export class IamWire {
       : `${base}/v3/${targetPath}/${actorPath}/roles/${a.roleId}`
     return {
       scope,
-      role: named(a.roleId, a.role.name),
+      role: names ? { id: a.roleId, name: a.role.name } : { id: a.roleId },
       [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
       links: { assignment },
     }
