@@ -5,14 +5,13 @@
  * token gives. Every refusal is a 401 whose message says what was wrong, in the words of the
  * clouds' API gateway. Signed calls are account-wide: IAM, EPS and COC are global services.
  */
-import { timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { CredentialRow } from '../db/schema.js'
 import { UnauthorizedError } from '../errors/app-error.js'
 import type { AuthContext } from './auth-context.js'
 import {
   parseSdkAuthorization, verifySdkSignature, type SdkAuthorization, type SignatureFailure, type SignedRequest,
 } from './aksk-signature.js'
-import { hashSecurityToken } from '../services/iam/credential-service.js'
 
 const PREFIX = 'Incorrect IAM authentication information: '
 const FAILURE_TEXT: Record<SignatureFailure, string> = {
@@ -24,6 +23,9 @@ const FAILURE_TEXT: Record<SignatureFailure, string> = {
   signature_mismatch: 'verify aksk signature fail',
 }
 const CACHE_TTL_MS = 1000
+
+/** Temporary keys' security tokens are stored as this hash only. */
+export const hashSecurityToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export interface AccessKeyAuthDeps {
   signingKey(access: string): Promise<{ row: CredentialRow; secret: string } | undefined>
@@ -65,7 +67,7 @@ export class AccessKeyAuthenticator {
     const { row } = key
     if (row.status !== 'active') throw new UnauthorizedError(`${PREFIX}the access key ${row.access} is inactive`)
     if (row.kind === 'temporary') {
-      if (row.expires_at === null || row.expires_at <= new Date(this.deps.now()).toISOString().replace('Z', '000Z')) {
+      if (row.expires_at === null || Date.parse(row.expires_at) <= this.deps.now()) {
         throw new UnauthorizedError(`${PREFIX}the securitytoken has expired`)
       }
       if (!securityToken || !auth.signedHeaders.includes('x-security-token') || !sameHash(hashSecurityToken(securityToken), row.security_token_hash)) {

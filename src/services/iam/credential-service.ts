@@ -4,12 +4,13 @@
  * keeps it sealed (auth/secret-box.ts) because verifying a signature needs it back. A user
  * manages its own keys; managing another user's keys takes the permission.
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import type { CredentialRow, UserRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { Policy } from '../../auth/policy.js'
 import type { SecretBox } from '../../auth/secret-box.js'
 import { validateCustomPolicy } from '../../auth/custom-policy.js'
+import { hashSecurityToken } from '../../auth/access-key-auth.js'
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
 import type { IamStore } from './store.js'
 import { isoMicros, type Clock } from './service.js'
@@ -21,7 +22,6 @@ const randomString = (alphabet: string, length: number) => Array.from({ length }
 /** The clouds' shapes: 20 upper-case characters for the AK, 40 for the SK. */
 export const newAccessKey = () => randomString(UPPER_ALNUM, 20)
 const newSecretKey = () => randomString(ALNUM, 40)
-export const hashSecurityToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** Temporary keys live 15 minutes unless asked otherwise, at most a day. */
 export const TEMPORARY_KEY_SECONDS = { min: 900, max: 86_400, default: 900 }

@@ -274,12 +274,10 @@ export class RoleService {
     if (query['user.id'] !== undefined && query['group.id'] !== undefined) {
       throw new InvalidFieldError('user.id', "'user.id' and 'group.id' cannot be combined")
     }
-    const projects = await this.store.listProjects(ctx.systemAdmin ? {} : { domainId: account })
-    const domains = ctx.systemAdmin ? (await this.store.listDomains({})).map((d) => d.id) : [account]
-    let rows = [
-      ...(await this.store.listAssignments({ targetType: 'domain', targetIds: domains })),
-      ...(await this.store.listAssignments({ targetType: 'project', targetIds: projects.map((p) => p.id) })),
-    ]
+    const accounts = ctx.systemAdmin ? (await this.store.listDomains({})).map((d) => d.id) : [account]
+    let rows: AssignmentRecord[] = []
+    for (const id of accounts) rows.push(...(await this.store.listAssignments({ inAccount: id })))
+    const projects = effective ? await this.store.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
     if (effective) rows = await this.expandEffective(rows, projects)
     return rows.filter((r) =>
       (query['role.id'] === undefined || r.roleId === query['role.id'])

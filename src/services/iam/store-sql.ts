@@ -458,6 +458,13 @@ export class SqlIamStore implements IamStore {
   async listAssignments(f: AssignmentFilter): Promise<AssignmentRecord[]> {
     let q = this.x.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
       .selectAll('roles').select(['actor_type', 'actor_id', 'target_type', 'target_id', 'inherited'])
+    if (f.inAccount !== undefined) {
+      const account = f.inAccount
+      q = q.where((eb) => eb.or([
+        eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', account)]),
+        eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', eb.selectFrom('projects').select('id').where('domain_id', '=', account))]),
+      ]))
+    }
     if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)
     if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId)
     if (f.targetType !== undefined) q = q.where('target_type', '=', f.targetType)

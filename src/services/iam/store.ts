@@ -65,6 +65,8 @@ export interface Assignment {
 }
 
 export interface AssignmentFilter {
+  /** Only assignments on this account or on one of its projects. */
+  inAccount?: string
   actorType?: ActorType
   actorId?: string
   targetType?: TargetType
