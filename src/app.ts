@@ -169,9 +169,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
       setRequestIdHeaders(request, reply)
       if (entry.rule !== 'public') {
-        const authorization = request.headers.authorization
-        if (AccessKeyAuthenticator.isSigned(authorization)) {
-          const pending = await accessKeys.prepare(authorization, request.headers['x-security-token'] as string | undefined)
+        const pending = request.headers.authorization === undefined
+          ? undefined
+          : await accessKeys.prepare(request.headers.authorization, request.headers['x-security-token'] as string | undefined)
+        if (pending) {
           // The signature covers the body: where Fastify parses one, verify once it has been read.
           if (!BODYLESS_METHODS.has(request.method)) {
             request.pendingSignature = pending

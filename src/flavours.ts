@@ -42,6 +42,11 @@ export interface Flavour {
     readonly projectPatchResponseHasExtra: boolean
     /** Keystone projects carry `tags`, `options` and free extra attributes. */
     readonly keystoneProjectAttributes: boolean
+    /**
+     * Keystone's user, group and role bodies (`options`, no `create_time`, roles without the
+     * clouds' `display_name`/`type`/`policy`/`total_number`) instead of the clouds' ones.
+     */
+    readonly keystoneIdentityShape: boolean
     /** Keystone tokens list `audit_ids`; regions have no `type`/`locales` there. */
     readonly keystoneTokenAndRegionShape: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
@@ -83,6 +88,7 @@ const HUAWEICLOUD: Flavour = {
     managementNeedsDomainScope: true,
     projectPatchResponseHasExtra: true,
     keystoneProjectAttributes: false,
+    keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
     unscopedTokenRequest: 'domain',
     scopeNeedsRole: false,
@@ -119,6 +125,7 @@ const KEYSTONE: Flavour = {
     managementNeedsDomainScope: false,
     projectPatchResponseHasExtra: false,
     keystoneProjectAttributes: true,
+    keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
     unscopedTokenRequest: 'unscoped',
     scopeNeedsRole: true,

@@ -52,15 +52,13 @@ export class AccessKeyAuthenticator {
 
   constructor(private readonly deps: AccessKeyAuthDeps) {}
 
-  /** Whether the request claims to be signed (an SDK Authorization header). */
-  static isSigned(authorization: string | undefined): boolean {
-    return parseSdkAuthorization(authorization) !== undefined
-  }
-
-  /** Everything that can be checked before the body is read: header shape, key, key state. */
-  async prepare(authorization: string | undefined, securityToken: string | undefined): Promise<PendingSignature> {
+  /**
+   * Everything that can be checked before the body is read: header shape, key, key state.
+   * Undefined when the request is not signed at all (the caller then looks for a token).
+   */
+  async prepare(authorization: string | undefined, securityToken: string | undefined): Promise<PendingSignature | undefined> {
     const auth = parseSdkAuthorization(authorization)
-    if (auth === undefined) throw new UnauthorizedError()
+    if (auth === undefined) return undefined
     if ('error' in auth) throw new UnauthorizedError(PREFIX + FAILURE_TEXT[auth.error])
     const key = await this.key(auth.accessKey)
     if (!key) throw new UnauthorizedError(`${PREFIX}the access key ${auth.accessKey} does not exist`)

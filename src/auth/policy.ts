@@ -4,6 +4,7 @@
  * get the target passed in; a route without a rule cannot be registered (see app.ts).
  */
 import type { Flavour } from '../flavours.js'
+import type { ServiceName } from '../http/fastify-types.js'
 import { ForbiddenError, UnauthorizedError } from '../errors/app-error.js'
 import type { AuthContext } from './auth-context.js'
 import { Permissions } from './policy-document.js'
@@ -19,8 +20,6 @@ export type PolicyRuleKind =
   | 'permission_or_self'
   /** Keystone flavour's cloud administrator only. */
   | 'system_admin'
-
-export type PolicyService = 'iam' | 'eps' | 'coc'
 
 export interface PolicyEntry {
   readonly action: string
@@ -45,7 +44,7 @@ export interface PolicyTarget {
 }
 
 interface CompiledEntry extends PolicyEntry {
-  readonly service: PolicyService
+  readonly service: ServiceName
   /** The action under every name a permission document may use for it. */
   readonly names: readonly string[]
 }
@@ -53,8 +52,8 @@ interface CompiledEntry extends PolicyEntry {
 export class Policy {
   private readonly byAction = new Map<string, CompiledEntry>()
 
-  constructor(private readonly flavour: Flavour, tables: Readonly<Partial<Record<PolicyService, readonly PolicyEntry[]>>>) {
-    for (const [service, entries] of Object.entries(tables) as [PolicyService, readonly PolicyEntry[]][]) {
+  constructor(private readonly flavour: Flavour, tables: Readonly<Partial<Record<ServiceName, readonly PolicyEntry[]>>>) {
+    for (const [service, entries] of Object.entries(tables) as [ServiceName, readonly PolicyEntry[]][]) {
       for (const entry of entries) {
         this.byAction.set(entry.action, { ...entry, service, names: [entry.action, ...(entry.cloudActions ?? [])] })
       }

@@ -63,8 +63,9 @@ export class ForbiddenError extends AppError {
 export class NotFoundError extends AppError {
   readonly status = 404
   readonly code: string = 'not_found'
-  constructor(target: string, id: string) {
-    super(`Could not find ${target}: ${id}.`, { target, id })
+  /** `message` for the few cases Keystone words differently (memberships, assignments). */
+  constructor(target: string, id: string, message = `Could not find ${target}: ${id}.`) {
+    super(message, { target, id })
   }
 }
 

@@ -10,7 +10,6 @@ const require = createRequire(import.meta.url)
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export const iam: any = require('@huaweicloud/huaweicloud-sdk-iam/v3/public-api')
 export const core: any = require('@huaweicloud/huaweicloud-sdk-core')
-const { ClientBuilder } = require('@huaweicloud/huaweicloud-sdk-core/ClientBuilder')
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner')
 
 export interface AccessKey { access: string; secret: string; securityToken?: string }
@@ -32,11 +31,6 @@ export function basicCredentials(key: AccessKey, projectId?: string): any {
 /** The generated IAM client against our endpoint (no discovery). */
 export function iamClient(credentials: any, endpoint: string): any {
   return iam.IamClient.newBuilder().withCredential(credentials).withEndpoint(endpoint).build()
-}
-
-/** The SDK's own HcClient, for any path (spec recipe A): same signing, headers and error parsing. */
-export function hcClient(credentials: any, endpoint: string): any {
-  return new ClientBuilder((client: any) => client).withCredential(credentials).withEndpoint(endpoint).build()
 }
 
 /**

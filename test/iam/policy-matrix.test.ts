@@ -27,13 +27,16 @@ interface Case {
   /** Who succeeds; everyone else alive is refused with 403 naming the action. */
   allowed: readonly Persona[]
   /** Another account's administrator: 'ok' when it succeeds on its own data, else the refusal. */
-  other: 'ok' | Expectation
+  other: 'ok' | Expectation | ((req: Request) => Expectation)
   /** What the allowed get, when the success is itself a refusal (HWC has no project delete). */
   okBody?: unknown
 }
 
 const error = (code: number, title: string, message: string) => ({ error: { code, title, message } })
 const notFound = (target: string, id: string) => ({ status: 404, body: error(404, 'Not Found', `Could not find ${target}: ${id}.`) })
+/** 404 for the id that follows `segment` in the cell's path (targets made fresh for that cell). */
+const notFoundIn = (target: string, segment: string) => (req: Request) =>
+  notFound(target, req.path.split('/')[req.path.split('/').indexOf(segment) + 1]!)
 const forbidden = (action: string) => error(403, 'Forbidden', `You are not authorized to perform the requested action: ${action}.`)
 
 describe('persona × route matrix (huaweicloud)', () => {
@@ -99,7 +102,7 @@ describe('persona × route matrix (huaweicloud)', () => {
   afterAll(() => s.close())
 
   /** A grant family's four operations: HEAD needs the grant, DELETE a fresh one. */
-  const grantCases = (base: (a: string) => string, suffix: string, actor: 'groups' | 'users', role: () => string, other: Expectation): Record<string, Case> => {
+  const grantCases = (base: (a: string) => string, suffix: string, actor: 'groups' | 'users', role: () => string, other: Case['other']): Record<string, Case> => {
     const actorId = async (fresh: boolean) => (fresh ? (actor === 'groups' ? newGroup() : newUser()) : actor === 'groups' ? ids.group! : ids.target!)
     return {
       PUT: { request: async () => ({ path: `${base(await actorId(false))}/roles/${role()}${suffix}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other },
@@ -146,14 +149,14 @@ describe('persona × route matrix (huaweicloud)', () => {
       'POST /v3/users': { request: async () => ({ path: '/v3/users', body: { user: { name: unique('n'), password: PASSWORD } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
       'GET /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${ids.target}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
       'PATCH /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${ids.target}`, body: { user: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
-      'DELETE /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${await newUser()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'DELETE /v3/users/:user_id': { request: async () => ({ path: `/v3/users/${await newUser()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('user', 'users') },
       'POST /v3/users/:user_id/password': { request: async () => ({ path: `/v3/users/${ids.target}/password`, body: { user: { original_password: PASSWORD, password: 'Other-Passw0rd!' } } }), okStatus: 204, allowed: [], other: { status: 403, body: forbidden('identity:change_password') } },
       'GET /v3/users/:user_id/groups': { request: async () => ({ path: `/v3/users/${ids.target}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
       'GET /v3/groups': { request: async () => ({ path: '/v3/groups' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
       'POST /v3/groups': { request: async () => ({ path: '/v3/groups', body: { group: { name: unique('ng') } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' },
       'GET /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${ids.group}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'PATCH /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${ids.group}`, body: { group: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
-      'DELETE /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${await newGroup()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'DELETE /v3/groups/:group_id': { request: async () => ({ path: `/v3/groups/${await newGroup()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('group', 'groups') },
       'GET /v3/groups/:group_id/users': { request: async () => ({ path: `/v3/groups/${ids.group}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'PUT /v3/groups/:group_id/users/:user_id': { request: async () => ({ path: `/v3/groups/${ids.group}/users/${await newUser()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'HEAD /v3/groups/:group_id/users/:user_id': { request: async () => ({ path: `/v3/groups/${ids.group}/users/${ids.target}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 } },
@@ -173,31 +176,31 @@ describe('persona × route matrix (huaweicloud)', () => {
       'PATCH /v3.0/OS-ROLE/roles/:role_id': { request: async () => ({ path: `/v3.0/OS-ROLE/roles/${ids.custom}`, body: { role: { display_name: 'Shared', type: 'AX', description: unique('d'), policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('role', ids.custom!) },
       'DELETE /v3.0/OS-ROLE/roles/:role_id': {
         request: async () => ({ path: `/v3.0/OS-ROLE/roles/${(await api('POST', '/v3.0/OS-ROLE/roles', { role: { display_name: unique('D'), type: 'AX', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } })).role.id}` }),
-        okStatus: 200, allowed: IDENTITY_ADMINS, other: { status: 404 },
+        okStatus: 200, allowed: IDENTITY_ADMINS, other: notFoundIn('role', 'roles'),
       },
       'GET /v3/role_assignments': { request: async () => ({ path: '/v3/role_assignments' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
       'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
       'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
       'GET /v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/groups/${ids.group}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'GET /v3.0/OS-PERMISSION/users/:user_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/users/${ids.target}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
-      'POST /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/credentials', body: { credential: { user_id: await newUser() } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: { status: 404 } },
+      'POST /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/credentials', body: { credential: { user_id: await newUser() } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: (req) => notFound('user', (req.body as { credential: { user_id: string } }).credential.user_id) },
       'GET /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials?user_id=${ids.target}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
       'GET /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
       'PUT /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}`, body: { credential: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
       'DELETE /v3.0/OS-CREDENTIAL/credentials/:access_key': {
         request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${(await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: await newUser() } })).credential.access}` }),
-        okStatus: 204, allowed: IDENTITY_ADMINS, other: { status: 404 },
+        okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('credential', 'credentials'),
       },
       'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok' },
     }
-    const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Expectation][] = [
+    const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Case['other']][] = [
       ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],
       ['/v3/domains/:domain_id/users/:user_id', (a) => `/v3/domains/${s.account.id}/users/${a}`, '', 'users', () => ids.secuRole!, notFound('domain', s.account.id)],
       ['/v3/projects/:project_id/groups/:group_id', (a) => `/v3/projects/${ids.project}/groups/${a}`, '', 'groups', () => ids.aaRole!, notFound('project', ids.project!)],
       ['/v3/projects/:project_id/users/:user_id', (a) => `/v3/projects/${ids.project}/users/${a}`, '', 'users', () => ids.aaRole!, notFound('project', ids.project!)],
       ['/v3/OS-INHERIT/domains/:domain_id/groups/:group_id', (a) => `/v3/OS-INHERIT/domains/${s.account.id}/groups/${a}`, '/inherited_to_projects', 'groups', () => ids.aaRole!, notFound('domain', s.account.id)],
-      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, { status: 404 }],
-      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, { status: 404 }],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, notFoundIn('group', 'groups')],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, notFoundIn('user', 'users')],
     ]
     for (const [pattern, base, suffix, actor, role, other] of families) {
       for (const [method, spec] of Object.entries(grantCases(base, suffix, actor, role, other))) {
@@ -233,7 +236,7 @@ describe('persona × route matrix (huaweicloud)', () => {
         const res = await call(`${s.url}${req.path}`, { method: route.method, token: tokens[persona], body: req.body, headers: req.headers })
         let expected: Expectation
         if (persona === 'disabled') expected = { status: 401, body: error(401, 'Unauthorized', 'The request you have made requires authentication.') }
-        else if (persona === 'other' && spec.other !== 'ok') expected = spec.other
+        else if (persona === 'other' && spec.other !== 'ok') expected = typeof spec.other === 'function' ? spec.other(req) : spec.other
         else if (spec.allowed.includes(persona) || (persona === 'other' && spec.other === 'ok')) expected = { status: spec.okStatus, body: spec.okBody }
         else expected = { status: 403, body: forbidden(route.action!) }
         const bodyOk = route.method === 'HEAD' || expected.body === undefined || isDeepStrictEqual(res.body, expected.body)

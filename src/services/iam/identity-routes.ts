@@ -12,7 +12,7 @@ import type { IamStore } from './store.js'
 import type { CredentialService } from './credential-service.js'
 import type { CredentialRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
-import type { AssignmentNames, IamWire, NamedEntity } from './wire.js'
+import { collectionLinks, type AssignmentNames, type IamWire, type NamedEntity } from './wire.js'
 import { caller, selfUrl } from './routes.js'
 import {
   AccessKeyParamsSchema, CredentialCreateBodySchema, CredentialListQuerySchema, CredentialUpdateBodySchema, SecurityTokenBodySchema,
@@ -49,7 +49,7 @@ export function identityRoutes({ identity, roles, credentials, checkToken, store
     const iam = { service: 'iam' as const }
     const noContent = (reply: FastifyReply) => reply.status(204).send()
     // ---- users
-    const list = (request: FastifyRequest, key: string, items: unknown[]) => ({ [key]: items, links: { self: selfUrl(baseUrl(request), request), previous: null, next: null } })
+    const list = (request: FastifyRequest, key: string, items: unknown[]) => ({ [key]: items, links: collectionLinks(baseUrl(request), selfUrl(baseUrl(request), request)) })
     app.get('/v3/users', { schema: { querystring: UserListQuerySchema }, config: { ...iam, action: 'identity:list_users' } },
       async (request) => list(request, 'users', (await identity.listUsers(caller(request), request.query)).map((u) => wire.user(baseUrl(request), u))))
     app.post('/v3/users', { schema: { body: UserCreateBodySchema }, config: { ...iam, action: 'identity:create_user' } }, async (request, reply) => {
@@ -164,7 +164,7 @@ export function identityRoutes({ identity, roles, credentials, checkToken, store
               const base = baseUrl(request)
               const granted = (await roles.listGranted(caller(request), grantRef(family, request.params))).map((r) => wire.role(base, r))
               // The clouds' enterprise-project listings carry no links.
-              return family.targetType === 'enterprise_project' ? { roles: granted } : { roles: granted, links: { self: selfUrl(base, request), previous: null, next: null } }
+              return family.targetType === 'enterprise_project' ? { roles: granted } : { roles: granted, links: collectionLinks(base, selfUrl(base, request)) }
             })
             break
         }
@@ -233,7 +233,7 @@ export function identityRoutes({ identity, roles, credentials, checkToken, store
         const rows = await roles.listAssignments(caller(request), request.query)
         const withNames = request.query.include_names !== undefined && request.query.include_names.toLowerCase() !== 'false' && request.query.include_names !== '0'
         const names = withNames ? await assignmentNames(store, rows) : undefined
-        return { role_assignments: rows.map((r) => wire.roleAssignment(base, r, names)), links: { self: selfUrl(base, request), previous: null, next: null } }
+        return { role_assignments: rows.map((r) => wire.roleAssignment(base, r, names)), links: collectionLinks(base, selfUrl(base, request)) }
       })
   }
 }

@@ -245,13 +245,13 @@ export class IdentityService {
 
   async checkGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
-    if (!(await this.store.isGroupMember(group.id, user.id))) throw new MembershipNotFoundError(user.id, group.id)
+    if (!(await this.store.isGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
   }
 
   async removeGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
     await this.store.transaction(async (tx) => {
-      if (!(await tx.removeGroupMember(group.id, user.id))) throw new MembershipNotFoundError(user.id, group.id)
+      if (!(await tx.removeGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
       await tx.cutUserTokens([user.id], this.now())
     })
     this.invalidateAuthCache()
@@ -259,11 +259,8 @@ export class IdentityService {
 }
 
 /** Keystone's words for a user that is not in the group. */
-class MembershipNotFoundError extends NotFoundError {
-  constructor(userId: string, groupId: string) {
-    super('user', userId)
-    this.message = `User '${userId}' not found in group '${groupId}'`
-  }
+function membershipNotFound(userId: string, groupId: string): NotFoundError {
+  return new NotFoundError('user', userId, `User '${userId}' not found in group '${groupId}'`)
 }
 
 function extrasOf(input: Record<string, unknown>): Record<string, unknown> {

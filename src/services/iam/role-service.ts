@@ -223,12 +223,12 @@ export class RoleService {
 
   async checkGrant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
     const assignment = await this.assignment(ctx, grant, roleId)
-    if (!(await this.store.hasAssignment(assignment))) throw new GrantNotFoundError(assignment)
+    if (!(await this.store.hasAssignment(assignment))) throw grantNotFound(assignment)
   }
 
   async revoke(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
     const assignment = await this.assignment(ctx, grant, roleId)
-    if (!(await this.store.unassignRole(assignment))) throw new GrantNotFoundError(assignment)
+    if (!(await this.store.unassignRole(assignment))) throw grantNotFound(assignment)
     this.invalidateAuthCache()
   }
 
@@ -308,9 +308,7 @@ export class RoleService {
 }
 
 /** Keystone's words when the actor does not hold the role there. */
-class GrantNotFoundError extends NotFoundError {
-  constructor(a: Assignment) {
-    super('role assignment', a.roleId)
-    this.message = `Could not find role assignment with role: ${a.roleId}, user or group: ${a.actorId}, project, domain, or system: ${a.targetId}.`
-  }
+function grantNotFound(a: Assignment): NotFoundError {
+  return new NotFoundError('role assignment', a.roleId,
+    `Could not find role assignment with role: ${a.roleId}, user or group: ${a.actorId}, project, domain, or system: ${a.targetId}.`)
 }

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { UnauthorizedError } from '../../errors/app-error.js'
 import type { IamService } from './service.js'
-import type { IamWire } from './wire.js'
+import { collectionLinks, type IamWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema, NocatalogQuerySchema,
   ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectUpdateBodySchema,
@@ -69,7 +69,7 @@ export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPlug
     // ---- regions
     app.get('/v3/regions', { config: { ...iam, action: 'identity:list_regions' } }, async (request) => {
       const base = baseUrl(request)
-      return { links: { self: selfUrl(base, request), previous: null, next: null }, regions: (await service.listRegions()).map((r) => wire.region(base, r)) }
+      return { links: collectionLinks(base, selfUrl(base, request)), regions: (await service.listRegions()).map((r) => wire.region(base, r)) }
     })
     app.get('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: { ...iam, action: 'identity:get_region' } },
       async (request) => ({ region: wire.region(baseUrl(request), await service.getRegion(request.params.region_id)) }))
@@ -77,7 +77,7 @@ export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPlug
     // ---- what the caller can reach
     app.get('/v3/auth/domains', { config: { ...iam, action: 'identity:get_auth_domains' } }, async (request) => {
       const base = baseUrl(request)
-      return { links: { self: selfUrl(base, request), previous: null, next: null }, domains: (await service.listAuthDomains(caller(request))).map((d) => wire.domain(base, d)) }
+      return { links: collectionLinks(base, selfUrl(base, request)), domains: (await service.listAuthDomains(caller(request))).map((d) => wire.domain(base, d)) }
     })
     app.get('/v3/auth/projects', { config: { ...iam, action: 'identity:get_auth_projects' } }, async (request) => {
       const base = baseUrl(request)
@@ -93,7 +93,7 @@ export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPlug
     app.get('/v3/domains', { schema: { querystring: DomainListQuerySchema }, config: { ...iam, action: 'identity:list_domains' } }, async (request) => {
       const base = baseUrl(request)
       const domains = await service.listDomains(caller(request), request.query)
-      return { links: { self: selfUrl(base, request), previous: null, next: null }, domains: domains.map((d) => wire.domain(base, d)) }
+      return { links: collectionLinks(base, selfUrl(base, request)), domains: domains.map((d) => wire.domain(base, d)) }
     })
     app.get('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema }, config: { ...iam, action: 'identity:get_domain' } },
       async (request) => ({ domain: wire.domain(baseUrl(request), await service.getDomain(caller(request), request.params.domain_id)) }))

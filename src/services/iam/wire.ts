@@ -95,17 +95,17 @@ export class IamWire {
       password_expires_at: row.password_expires_at,
       links: { self: `${base}/v3/users/${row.id}` },
     }
-    if (row.description !== '' || !this.flavour.iam.keystoneProjectAttributes) out.description = row.description
+    if (row.description !== '' || !this.flavour.iam.keystoneIdentityShape) out.description = row.description
     if (row.email !== null) out.email = row.email
     if (row.default_project_id !== null) out.default_project_id = row.default_project_id
-    if (this.flavour.iam.keystoneProjectAttributes) out.options = out.options ?? {}
+    if (this.flavour.iam.keystoneIdentityShape) out.options = out.options ?? {}
     return out
   }
 
   group(base: string, row: GroupRow): Record<string, unknown> {
     const out: Record<string, unknown> = { id: row.id, name: row.name, domain_id: row.domain_id, description: row.description, links: { self: `${base}/v3/groups/${row.id}` } }
     // The clouds add the creation time, in epoch milliseconds.
-    if (!this.flavour.iam.keystoneProjectAttributes) out.create_time = Date.parse(row.created_at)
+    if (!this.flavour.iam.keystoneIdentityShape) out.create_time = Date.parse(row.created_at)
     return out
   }
 
@@ -113,7 +113,7 @@ export class IamWire {
   role(base: string, row: RoleRow, opts: { references?: number } = {}): Record<string, unknown> {
     const links = { self: `${base}/v3/roles/${row.id}` }
     const domainId = row.domain_key === '' ? null : row.domain_key
-    if (this.flavour.iam.keystoneProjectAttributes) {
+    if (this.flavour.iam.keystoneIdentityShape) {
       return { id: row.id, name: row.name, domain_id: domainId, description: row.description, links, options: {} }
     }
     const out: Record<string, unknown> = {
@@ -136,7 +136,7 @@ export class IamWire {
       page: page.paging.page, perPage: page.paging.perPage, hasPrevious: page.paging.page > 1, hasNext: page.paging.page * page.paging.perPage < page.total,
     }
     const roles = page.roles.map((r) => this.role(base, r, references ? { references: references.get(r.id) ?? 0 } : {}))
-    if (this.flavour.iam.keystoneProjectAttributes) return { roles, links: collectionLinks(base, selfUrl, paging) }
+    if (this.flavour.iam.keystoneIdentityShape) return { roles, links: collectionLinks(base, selfUrl, paging) }
     return { roles, links: collectionLinks(base, selfUrl, paging), total_number: page.total }
   }
 
