@@ -12,8 +12,10 @@ import type { Db } from './db/database.js'
 import { flavourFor } from './flavours.js'
 import { Policy } from './auth/policy.js'
 import { IAM_POLICIES } from './auth/policies/iam.js'
+import { EPS_POLICIES } from './auth/policies/eps.js'
+import { COC_POLICIES } from './auth/policies/coc.js'
 import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
-import { MissingAttributeError, ValidationError } from './errors/app-error.js'
+import { MalformedJsonError, ValidationError } from './errors/app-error.js'
 import secureJson from 'secure-json-parse'
 import { createErrorResponder, MAX_PARAM_LENGTH } from './http/error-handler.js'
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './http/json-depth.js'
@@ -23,6 +25,14 @@ import './http/fastify-types.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
 import { IamService, isoMicros, type Clock } from './services/iam/service.js'
 import { IamWire, renderIamError } from './services/iam/wire.js'
+import { renderEpsError } from './services/eps/wire.js'
+import { SqlEpsStore } from './services/eps/store-sql.js'
+import { EpsService } from './services/eps/service.js'
+import { epsRoutes } from './services/eps/routes.js'
+import { renderCocError } from './services/coc/wire.js'
+import { cocRoutes } from './services/coc/routes.js'
+import { CocService } from './services/coc/service.js'
+import { SqlCocStore } from './services/coc/store-sql.js'
 import { iamRoutes } from './services/iam/routes.js'
 import { AccessKeyAuthenticator } from './auth/access-key-auth.js'
 import type { SignedRequest } from './auth/aksk-signature.js'
@@ -74,7 +84,17 @@ export interface AppDeps {
   clock?: Clock
 }
 
-export interface RouteInfo { method: string; url: string; action: string | undefined }
+export interface RouteInfo { method: string; url: string; action: string | undefined; service: ServiceName | undefined }
+
+/**
+ * The service owning a URL no route matched, by prefix, so even a 404 speaks the service's
+ * format. `/_projectplane/` is our admin API for EPS resources and answers as EPS does.
+ */
+export function serviceForPath(path: string): ServiceName {
+  if (path.startsWith('/v1/enterprise-project-collect')) return 'coc'
+  if (/^\/(v1\.0|v1|v2|_projectplane)(\/|$)/.test(path)) return 'eps'
+  return 'iam'
+}
 
 export interface ProjectplaneApp {
   app: FastifyInstance
@@ -85,7 +105,7 @@ export interface ProjectplaneApp {
 
 export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
-  const policy = new Policy(flavour, { iam: IAM_POLICIES })
+  const policy = new Policy(flavour, { iam: IAM_POLICIES, eps: EPS_POLICIES, coc: COC_POLICIES })
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   await iamStore.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
@@ -106,7 +126,11 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     accessKeys.clear()
   }
   const identityService = new IdentityService({ store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
-  const roleService = new RoleService({ store: iamStore, clock, roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache })
+  const epsStore = new SqlEpsStore(db)
+  const roleService = new RoleService({
+    store: iamStore, clock, roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache,
+    enterpriseProjectExists: async (accountId, id) => (await epsStore.findEnterpriseProject(accountId, id)) !== undefined,
+  })
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
   // At info and below every request writes a line, so a child logger bound to the request id
@@ -115,10 +139,8 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   /** Path patterns of the registered routes, to tell 405 from 404. */
   const routePatterns: { regex: RegExp; method: string }[] = []
   const errors = createErrorResponder({
-    // NOTE: only IAM routes exist so far, so every URL is IAM's. EPS and COC bring their own
-    // renderers (their error bodies differ) and prefixes with the enterprise-project issue.
-    renderers: { iam: renderIamError, eps: renderIamError, coc: renderIamError } satisfies Record<ServiceName, unknown>,
-    serviceForUrl: () => 'iam',
+    renderers: { iam: renderIamError, eps: renderEpsError, coc: renderCocError },
+    serviceForUrl: (url) => serviceForPath(url.split('?')[0]!),
     methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],
     authenticateHeader: (request) => `Keystone uri="${baseUrl(request)}/v3"`,
     // Unknown routes and errors raised before a route's own hook still carry the ids.
@@ -152,7 +174,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const action = route.config?.action
     const regex = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}/?$`)
     for (const method of [route.method].flat()) {
-      routes.push({ method, url: route.url, action })
+      routes.push({ method, url: route.url, action, service: route.config?.service })
       routePatterns.push({ regex, method })
     }
     // A route without a rule in the policy tables must not exist: refuse to build.
@@ -164,7 +186,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const enforce = (request: FastifyRequest) => {
       if (entry.enforcedBy === 'service') return
       const params = request.params as Record<string, string | undefined> | undefined
-      policy.enforce(request.auth, action, { userId: params?.user_id })
+      policy.enforce(request.auth, action, {
+        userId: params?.user_id,
+        enterpriseProjectId: entry.enterpriseProjectScoped ? params?.enterprise_project_id : undefined,
+      })
     }
     const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
       setRequestIdHeaders(request, reply)
@@ -213,7 +238,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     } catch (error) {
       done(/forbidden prototype property/.test((error as Error).message)
         ? new ValidationError("The request body may not contain '__proto__' or 'constructor.prototype' keys.")
-        : new MissingAttributeError('valid JSON', 'request body'), undefined)
+        : new MalformedJsonError(), undefined)
     }
   })
 
@@ -225,6 +250,19 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     identity: identityService, roles: roleService, credentials: credentialService, store: iamStore, wire, baseUrl,
     checkToken: (token) => iamService.authenticate(token),
   }))
+  if (flavour.eps) {
+    const epsService = new EpsService({
+      store: epsStore, flavour: flavour.eps, policy, clock, quota: config.enterpriseProjectQuota, invalidateAuthCache,
+      listRegionIds: async () => (await iamStore.listRegions()).map((r) => r.id),
+      findProject: async (accountId, projectId) => {
+        const project = await iamStore.findProject(projectId)
+        return project?.domain_id === accountId ? project : undefined
+      },
+    })
+    await app.register(epsRoutes({ service: epsService, flavour: flavour.eps, baseUrl }))
+  }
+  // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
+  if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
   await app.ready()
   return { app, routes, policy }
 }

@@ -32,6 +32,8 @@ export interface Config {
   readonly passwordPolicy: PasswordPolicy
   /** Lock-out: this many failed logins within the window lock the user for the duration; 0 turns it off. */
   readonly lockout: { readonly attempts: number; readonly windowSeconds: number; readonly durationSeconds: number }
+  /** Enterprise projects an account may create (the default project `0` does not count). */
+  readonly enterpriseProjectQuota: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 }
 
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       windowSeconds: integer('LOGIN_LOCKOUT_WINDOW', env.LOGIN_LOCKOUT_WINDOW ?? '900', 1, 86400),
       durationSeconds: integer('LOGIN_LOCKOUT_DURATION', env.LOGIN_LOCKOUT_DURATION ?? '900', 1, 86400),
     },
+    enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
   }
   return Object.freeze(config)

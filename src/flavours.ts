@@ -13,6 +13,19 @@ export interface RegionSeed {
   readonly locales: Readonly<Record<string, string>>
 }
 
+/** How EPS differs between the clouds (seed 001, OTC's EPS docs; open questions 10, 11, 20). */
+export interface EpsFlavour {
+  readonly nameMaxLength: number
+  /** HWC accepts Chinese characters besides letters, digits, `_` and `-`; OTC does not. */
+  readonly namePattern: RegExp
+  /** HWC refuses a name equal to `default` in any case; OTC any name containing it. */
+  readonly reservedName: 'equals' | 'contains'
+  /** HWC has DELETE /v1.0/enterprise-projects/{id}; OTC does not. */
+  readonly deleteSupported: boolean
+  /** HWC's extra read APIs: migration records, resource mapping, associated resources, configs. */
+  readonly huaweiReadApis: boolean
+  readonly providersDefaultLimit: number
+}
 
 export interface Flavour {
   readonly name: FlavourName
@@ -24,6 +37,10 @@ export interface Flavour {
   readonly systemRoles: readonly SystemRoleSeed[]
   /** Roles the bootstrap administrator holds on the account (directly or through group `admin`). */
   readonly adminRoleNames: readonly string[]
+  /** Enterprise projects; undefined where the cloud has none (plain Keystone). */
+  readonly eps: EpsFlavour | undefined
+  /** COC's enterprise-project favourites exist on Huawei Cloud only. */
+  readonly coc: boolean
   readonly iam: {
     /** HWC/OTC: every account has one system project per region, named after the region. */
     readonly regionProjects: boolean
@@ -36,7 +53,7 @@ export interface Flavour {
     readonly projectDelete: boolean
     /** Keystone lets an administrator create, update and delete domains; the clouds have one account each. */
     readonly domainWrites: boolean
-    /** HWC/OTC IAM management APIs need a domain-scoped ("global service") token. */
+    /** HWC/OTC IAM management and EPS APIs need a domain-scoped ("global service") token. */
     readonly managementNeedsDomainScope: boolean
     /** HWC's PATCH response carries `"extra": {}`; OTC's example does not. */
     readonly projectPatchResponseHasExtra: boolean
@@ -78,6 +95,15 @@ const HUAWEICLOUD: Flavour = {
   defaultAdminUserName: 'admin',
   systemRoles: CLOUD_SYSTEM_ROLES,
   adminRoleNames: ['secu_admin', 'te_admin'],
+  eps: {
+    nameMaxLength: 64,
+    namePattern: /^[\p{Script=Han}A-Za-z0-9_-]+$/u,
+    reservedName: 'equals',
+    deleteSupported: true,
+    huaweiReadApis: true,
+    providersDefaultLimit: 200,
+  },
+  coc: true,
   iam: {
     regionProjects: true,
     regionPrefixedProjectNames: true,
@@ -104,6 +130,15 @@ const OPENTELEKOMCLOUD: Flavour = {
     { id: 'eu-de', locales: { 'en-us': 'EU-Germany', 'de-de': 'EU-Deutschland' } },
     { id: 'eu-nl', locales: { 'en-us': 'EU-Netherlands', 'de-de': 'EU-Niederlande' } },
   ],
+  eps: {
+    nameMaxLength: 255,
+    namePattern: /^[A-Za-z0-9_-]+$/,
+    reservedName: 'contains',
+    deleteSupported: false,
+    huaweiReadApis: false,
+    providersDefaultLimit: 10,
+  },
+  coc: false,
   iam: { ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false },
 }
 
@@ -115,6 +150,8 @@ const KEYSTONE: Flavour = {
   // keystone-manage bootstrap creates exactly these three.
   systemRoles: KEYSTONE_SYSTEM_ROLES,
   adminRoleNames: ['admin'],
+  eps: undefined,
+  coc: false,
   iam: {
     regionProjects: false,
     regionPrefixedProjectNames: false,

@@ -34,6 +34,19 @@ export interface PolicyEntry {
    * the route hook authenticates, and the service calls `enforce` with the target.
    */
   readonly enforcedBy?: 'service'
+  /** Policies granted on the enterprise project in the path count besides the account-wide ones. */
+  readonly enterpriseProjectScoped?: boolean
+  /**
+   * An action the service enforces inside another route (`enforcedBy: 'service'`), chosen by what
+   * the request asks (enable or disable); it has no route of its own.
+   */
+  readonly partOf?: string
+}
+
+/** Where a caller may perform an action: the whole account, or only some enterprise projects. */
+export interface PolicyReach {
+  readonly everywhere: boolean
+  readonly enterpriseProjectIds: readonly string[]
 }
 
 export interface PolicyTarget {
@@ -64,6 +77,18 @@ export class Policy {
     return this.byAction.get(action)
   }
 
+  /**
+   * For lists: the whole account when the caller's account-wide policies allow the action, else
+   * the enterprise projects whose grants allow it (possibly none).
+   */
+  reach(ctx: AuthContext, action: string): PolicyReach {
+    const entry = this.byAction.get(action)
+    if (!entry) return { everywhere: false, enterpriseProjectIds: [] }
+    if (this.permitted(ctx, entry, {})) return { everywhere: true, enterpriseProjectIds: [] }
+    const ids = [...ctx.enterpriseProjectPermissions.keys()].filter((id) => this.permitted(ctx, entry, { enterpriseProjectId: id }))
+    return { everywhere: false, enterpriseProjectIds: ids }
+  }
+
   /** Throws UnauthorizedError (no caller) or ForbiddenError (not allowed). */
   enforce(ctx: AuthContext | undefined, action: string, target: PolicyTarget = {}): void {
     const entry = this.byAction.get(action)
@@ -90,8 +115,8 @@ export class Policy {
 
   private permitted(ctx: AuthContext, entry: CompiledEntry, target: PolicyTarget): boolean {
     if (ctx.systemAdmin) return true
-    // IAM is a global service on the clouds: only a domain-scoped token manages it.
-    if (entry.service === 'iam' && this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
+    // IAM and EPS are global services on the clouds: only a domain-scoped token manages them.
+    if (entry.service !== 'coc' && this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
     const onProject = target.enterpriseProjectId === undefined ? undefined : ctx.enterpriseProjectPermissions.get(target.enterpriseProjectId)
     const sets = onProject ? [ctx.permissions, onProject] : [ctx.permissions]
     return Permissions.decideAll(sets, entry.names) === 'allow'

@@ -41,6 +41,33 @@ export interface CredentialRow {
   security_token_hash: string | null; expires_at: string | null
   created_at: string; last_used_at: string | null
 }
+export interface EnterpriseProjectRow {
+  domain_id: string; id: string; name: string; description: string
+  /** 1 enabled, 2 disabled, as EPS spells it. */
+  status: number
+  type: 'prod' | 'poc'; created_at: string; updated_at: string
+}
+export interface EpResourceRow {
+  domain_id: string; resource_type: string; resource_id: string; resource_name: string
+  /** '' for global resource types. */
+  project_id: string; region_id: string; enterprise_project_id: string
+  attached_to: string | null
+  /** JSON object or null. */
+  detail: string | null
+  created_at: string; updated_at: string
+}
+export interface EpMigrationRecordRow {
+  id: string; domain_id: string; event_time: string; user_id: string; user_name: string
+  resource_type: string; resource_id: string; resource_name: string; project_id: string; project_name: string; region_id: string
+  associated: number
+  initiate_ep_id: string; initiate_ep_name: string; origin_ep_id: string; origin_ep_name: string; target_ep_id: string; target_ep_name: string
+}
+export interface CocFavouritesRow {
+  id: string; domain_id: string; user_id: string
+  /** JSON array of enterprise project ids, in the user's order. */
+  ep_ids: string
+  created_at: string; updated_at: string
+}
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
@@ -55,6 +82,10 @@ export interface Database {
   roles: RoleRow
   role_assignments: RoleAssignmentRow
   credentials: CredentialRow
+  enterprise_projects: EnterpriseProjectRow
+  ep_resources: EpResourceRow
+  ep_migration_records: EpMigrationRecordRow
+  coc_favourites: CocFavouritesRow
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow

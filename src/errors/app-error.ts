@@ -22,7 +22,7 @@ export class ValidationError extends AppError {
 
 /** Keystone's `ValidationError(attribute, target)` text, which the openstack CLI shows verbatim. */
 export class MissingAttributeError extends ValidationError {
-  override readonly code = 'missing_attribute'
+  override readonly code: string = 'missing_attribute'
   constructor(attribute: string, target: string) {
     super(
       `Expecting to find ${attribute} in ${target}. The server could not comply with the request ` +
@@ -31,11 +31,29 @@ export class MissingAttributeError extends ValidationError {
   }
 }
 
+/** A body that is not JSON; EPS answers it with its own code (`EPS.0049`), IAM as Keystone does. */
+export class MalformedJsonError extends MissingAttributeError {
+  override readonly code = 'malformed_json'
+  constructor() {
+    super('valid JSON', 'request body')
+  }
+}
+
 /** Keystone's schema-error form: `Invalid input for field 'project/name': <reason>`. */
 export class InvalidFieldError extends ValidationError {
   override readonly code = 'invalid_field'
   constructor(field: string, reason: string) {
     super(`Invalid input for field '${field}': ${reason}`, { field })
+  }
+}
+
+/**
+ * A failure the emulated service documents with its own code (`EPS.0010`, `COC.00010002`): code
+ * and text go on the wire as they are. Generic errors get the service's code in its wire.ts.
+ */
+export class ServiceCodedError extends AppError {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message)
   }
 }
 

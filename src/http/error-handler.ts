@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
-  AppError, InternalError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ValidationError,
+  AppError, InternalError, MalformedJsonError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ValidationError,
 } from '../errors/app-error.js'
 
 /** Longest path parameter routed; a longer one is refused before routing. */
@@ -14,7 +14,8 @@ export const MAX_PARAM_LENGTH = 512
 import { validationMessage } from './validation-message.js'
 import type { ServiceName } from './fastify-types.js'
 
-export type ErrorRenderer = (error: AppError, requestId: string) => unknown
+/** A service's wire form of an error: its status (EPS answers some 4xx differently) and body. */
+export type ErrorRenderer = (error: AppError, requestId: string) => { status: number; body: unknown }
 
 export interface ErrorHandlingOptions {
   renderers: Record<ServiceName, ErrorRenderer>
@@ -36,7 +37,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   const e = error as FastifyError
   if (e.validation && e.validation.length > 0) {
-    return new ValidationError(validationMessage(e.validation[0]!, e.validationContext ?? 'body'))
+    const first = e.validation[0]!
+    const field = first.instancePath.split('/')[1] || String((first.params as { missingProperty?: unknown }).missingProperty ?? '')
+    // The field lets a service pick its own code for it (EPS: a bad `name` is EPS.0007).
+    return new ValidationError(validationMessage(first, e.validationContext ?? 'body'), { field, keyword: first.keyword, context: e.validationContext ?? 'body' })
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -51,7 +55,7 @@ export function toAppError(error: unknown): AppError {
       return new ValidationError(`The request URL is not valid: a path segment is longer than ${MAX_PARAM_LENGTH} characters.`)
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new MissingAttributeError('valid JSON', 'request body')
+      return new MalformedJsonError()
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new ValidationError(e.message)
@@ -78,7 +82,8 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
     else request.log.debug(fields, 'request rejected')
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
-    return reply.status(error.status).type('application/json').send(options.renderers[service](error, request.id))
+    const rendered = options.renderers[service](error, request.id)
+    return reply.status(rendered.status).type('application/json').send(rendered.body)
   }
   return {
     install(app) {

@@ -53,3 +53,15 @@ export function signRequest(opts: {
     init: { method: opts.method, headers: signed, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) },
   }
 }
+
+/**
+ * The SDK core's generic `HcClient` (spec recipe A), for services with no generated Node client
+ * (COC, EPS): the same signing, body handling and error parsing as the generated ones. Without
+ * credentials it signs nothing, so a request can carry an `X-Auth-Token` header instead.
+ */
+export function hcClient(credentials: any, endpoint: string): any {
+  const { ClientBuilder } = require('@huaweicloud/huaweicloud-sdk-core/ClientBuilder')
+  // The builder insists on credentials; a token client drops them once built.
+  const built = new ClientBuilder((hc: any) => hc).withCredential(credentials ?? new core.GlobalCredentials().withAk('unused').withSk('unused')).withEndpoint(endpoint).build()
+  return credentials ? built : built.withCredential(undefined)
+}

@@ -12,7 +12,7 @@ import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 
 const PASSWORD = 'Matrix-Passw0rd!'
-const EP = '5b1f0c2e-9d8a-4c7b-a6e5-f4d3c2b1a090'
+let EP: string
 const PERSONAS = ['admin', 'secu', 'te', 'readonly', 'ep_one', 'none', 'disabled', 'other'] as const
 type Persona = (typeof PERSONAS)[number]
 const IDENTITY_ADMINS: readonly Persona[] = ['admin', 'secu']
@@ -70,6 +70,7 @@ describe('persona × route matrix (huaweicloud)', () => {
     tokens.secu = (await personaWithRole('p-secu', 'secu_admin')).token
     tokens.te = (await personaWithRole('p-te', 'te_admin')).token
     tokens.readonly = (await personaWithRole('p-readonly', 'readonly')).token
+    EP = (await api('POST', '/v1.0/enterprise-projects', { name: 'matrix-ep' })).enterprise_project.id
     const epOne = await personaWithRole('p-ep-one', '')
     const policy = await api('POST', '/v3.0/OS-ROLE/roles', { role: { display_name: 'UpdateOneEp', type: 'AX', description: 'one EP', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:enterpriseProjects:update'] }] } } })
     await api('PUT', `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${epOne.group}/roles/${policy.role.id}`)
@@ -179,8 +180,8 @@ describe('persona × route matrix (huaweicloud)', () => {
         okStatus: 200, allowed: IDENTITY_ADMINS, other: notFoundIn('role', 'roles'),
       },
       'GET /v3/role_assignments': { request: async () => ({ path: '/v3/role_assignments' }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
-      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
-      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' },
+      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('enterprise project', EP) },
+      'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('enterprise project', EP) },
       'GET /v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/groups/${ids.group}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'GET /v3.0/OS-PERMISSION/users/:user_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/users/${ids.target}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
       'POST /v3.0/OS-CREDENTIAL/credentials': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/credentials', body: { credential: { user_id: await newUser() } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: (req) => notFound('user', (req.body as { credential: { user_id: string } }).credential.user_id) },
@@ -199,8 +200,8 @@ describe('persona × route matrix (huaweicloud)', () => {
       ['/v3/projects/:project_id/groups/:group_id', (a) => `/v3/projects/${ids.project}/groups/${a}`, '', 'groups', () => ids.aaRole!, notFound('project', ids.project!)],
       ['/v3/projects/:project_id/users/:user_id', (a) => `/v3/projects/${ids.project}/users/${a}`, '', 'users', () => ids.aaRole!, notFound('project', ids.project!)],
       ['/v3/OS-INHERIT/domains/:domain_id/groups/:group_id', (a) => `/v3/OS-INHERIT/domains/${s.account.id}/groups/${a}`, '/inherited_to_projects', 'groups', () => ids.aaRole!, notFound('domain', s.account.id)],
-      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, notFoundIn('group', 'groups')],
-      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, notFoundIn('user', 'users')],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, notFound('enterprise project', EP)],
+      ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, notFound('enterprise project', EP)],
     ]
     for (const [pattern, base, suffix, actor, role, other] of families) {
       for (const [method, spec] of Object.entries(grantCases(base, suffix, actor, role, other))) {
@@ -214,7 +215,7 @@ describe('persona × route matrix (huaweicloud)', () => {
   }
 
   /** Routes that need a caller; Fastify's automatic HEAD twin of a GET shares the GET's cell. */
-  const matrixRoutes = () => s.server.routes.filter((r) => s.server.policy.entry(r.action!)!.rule !== 'public'
+  const matrixRoutes = () => s.server.routes.filter((r) => r.service === 'iam' && s.server.policy.entry(r.action!)!.rule !== 'public'
     && !(r.method === 'HEAD' && s.server.routes.some((g) => g.method === 'GET' && g.url === r.url && g.action === r.action)))
 
   it('has a case for every route that needs a caller, and no case without a route', () => {

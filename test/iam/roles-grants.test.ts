@@ -8,7 +8,9 @@ import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 
 const PASSWORD = 'User-Passw0rd!'
-const EP = '8a2f6b1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b'
+/** Well formed, but no account has it. */
+const UNKNOWN_EP = '8a2f6b1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b'
+let EP: string
 const error = (code: number, title: string, message: string) => ({ error: { code, title, message } })
 const policy = (...statements: { Effect: string; Action: string[] }[]) => ({ Version: '1.1', Statement: statements })
 
@@ -33,6 +35,7 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
   beforeAll(async () => {
     s = await startServer()
     token = await s.adminToken()
+    EP = (await call(`${s.url}/v1.0/enterprise-projects`, { method: 'POST', token, body: { name: 'grants-ep' } })).body.enterprise_project.id
   })
   afterAll(() => s.close())
 
@@ -237,6 +240,10 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
       expect(rbac.body).toEqual(error(400, 'Bad Request', "Only fine-grained policies can be granted on an enterprise project; 'te_admin' is a role."))
       const badId = await api(`/v3.0/OS-PERMISSION/enterprise-projects/not-an-ep/users/${m.userId}/roles/${reader.id}`, { method: 'PUT' })
       expect(badId.body).toEqual(error(404, 'Not Found', 'Could not find enterprise project: not-an-ep.'))
+      const unknown = await api(`/v3.0/OS-PERMISSION/enterprise-projects/${UNKNOWN_EP}/users/${m.userId}/roles/${reader.id}`, { method: 'PUT' })
+      expect(unknown.body).toEqual(error(404, 'Not Found', `Could not find enterprise project: ${UNKNOWN_EP}.`))
+      // The default enterprise project exists in every account.
+      expect((await api(`/v3.0/OS-PERMISSION/enterprise-projects/0/users/${m.userId}/roles/${reader.id}`, { method: 'PUT' })).status).toBe(204)
     })
   })
 

@@ -49,14 +49,15 @@ export interface NewAccount {
 }
 
 /**
- * A cloud account as a new Huawei Cloud / OTC account has it: the domain, one system project per
- * known region, the administrator, and the built-in `admin` group holding the flavour's admin
+ * A cloud account as a new Huawei Cloud / OTC account has it: the domain, its default enterprise
+ * project `0`, one system project per known region, the administrator, and the built-in `admin` group holding the flavour's admin
  * roles on the account and (inherited) on all its projects. Regions and system roles must exist.
  */
 export async function createCloudAccount(tx: IamStore, account: NewAccount): Promise<{ accountId: string; userId: string }> {
   const { flavour, now } = account
   const accountId = hexId()
   await tx.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
+  await tx.createDefaultEnterpriseProject(accountId, now)
   const user = await createAdminUser(tx, accountId, account)
   for (const region of await tx.listRegions()) {
     await tx.createProject({

@@ -16,7 +16,6 @@ import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssig
 
 const HEX_ID = () => randomBytes(16).toString('hex')
 /** Enterprise project ids: `0` (the default one) or a UUID, as EPS issues them. */
-const ENTERPRISE_PROJECT_ID = /^(0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 /** The clouds cap custom policies per account. */
 export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
 
@@ -34,6 +33,8 @@ export interface RoleServiceDeps {
   /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
   roleTypesRestrictGrants: boolean
   invalidateAuthCache(): void
+  /** Whether the account has this enterprise project (EPS owns them). */
+  enterpriseProjectExists(accountId: string, id: string): Promise<boolean>
 }
 
 export interface RolePage {
@@ -51,8 +52,10 @@ export class RoleService {
   private readonly clock: Clock
   private readonly invalidateAuthCache: () => void
   private readonly roleTypesRestrictGrants: boolean
+  private readonly enterpriseProjectExists: RoleServiceDeps['enterpriseProjectExists']
 
   constructor(deps: RoleServiceDeps) {
+    this.enterpriseProjectExists = deps.enterpriseProjectExists
     this.store = deps.store
     this.clock = deps.clock
     this.invalidateAuthCache = deps.invalidateAuthCache
@@ -180,7 +183,7 @@ export class RoleService {
         break
       }
       case 'enterprise_project':
-        if (!ENTERPRISE_PROJECT_ID.test(grant.targetId)) throw new NotFoundError('enterprise project', grant.targetId)
+        if (!(await this.enterpriseProjectExists(account, grant.targetId))) throw new NotFoundError('enterprise project', grant.targetId)
         break
     }
     const actor = grant.actorType === 'group' ? await this.store.findGroup(grant.actorId) : await this.store.findUser(grant.actorId)
@@ -248,18 +251,18 @@ export class RoleService {
 
   /** Groups holding any role on the enterprise project, within the caller's account. */
   async groupsOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<GroupRow[]> {
-    const ids = await this.actorIdsOnEnterpriseProject(enterpriseProjectId, 'group')
+    const ids = await this.actorIdsOnEnterpriseProject(ctx, enterpriseProjectId, 'group')
     return (await this.store.listGroups({ domainId: this.account(ctx) })).filter((g) => ids.has(g.id))
   }
 
   /** Users holding any role on the enterprise project, within the caller's account. */
   async usersOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<UserRow[]> {
-    const ids = await this.actorIdsOnEnterpriseProject(enterpriseProjectId, 'user')
+    const ids = await this.actorIdsOnEnterpriseProject(ctx, enterpriseProjectId, 'user')
     return (await this.store.listUsers({ domainId: this.account(ctx) })).filter((u) => ids.has(u.id))
   }
 
-  private async actorIdsOnEnterpriseProject(enterpriseProjectId: string, actorType: ActorType): Promise<Set<string>> {
-    if (!ENTERPRISE_PROJECT_ID.test(enterpriseProjectId)) throw new NotFoundError('enterprise project', enterpriseProjectId)
+  private async actorIdsOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string, actorType: ActorType): Promise<Set<string>> {
+    if (!(await this.enterpriseProjectExists(this.account(ctx), enterpriseProjectId))) throw new NotFoundError('enterprise project', enterpriseProjectId)
     const rows = await this.store.listAssignments({ actorType, targetType: 'enterprise_project', targetIds: [enterpriseProjectId] })
     return new Set(rows.map((r) => r.actorId))
   }

@@ -119,6 +119,11 @@ export class SqlIamStore implements IamStore {
     return q.execute()
   }
 
+  async createDefaultEnterpriseProject(domainId: string, now: string) {
+    await this.write((x) => x.insertInto('enterprise_projects')
+      .values({ domain_id: domainId, id: '0', name: 'default', description: '', status: 1, type: 'prod', created_at: now, updated_at: now }).execute())
+  }
+
   createDomain(row: DomainRow) {
     return this.insertUnique(
       async () => (await this.x.insertInto('domains').values(row).execute(), row),

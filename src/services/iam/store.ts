@@ -90,6 +90,8 @@ export interface IamStore {
   findDomainByName(name: string): Promise<DomainRow | undefined>
   listDomains(filter: { ids?: readonly string[]; name?: string; enabled?: boolean }): Promise<DomainRow[]>
   createDomain(row: DomainRow): Promise<DomainRow>
+  /** The enterprise project `0` (`default`) every cloud account has from its creation (EPS reads it). */
+  createDefaultEnterpriseProject(domainId: string, now: string): Promise<void>
   updateDomain(id: string, changes: Partial<Pick<DomainRow, 'name' | 'description' | 'enabled'>>, now: string): Promise<DomainRow | undefined>
   /** Throws ConflictError while the domain still owns projects, users or groups. */
   deleteDomain(id: string): Promise<boolean>

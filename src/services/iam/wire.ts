@@ -16,8 +16,8 @@ const HTTP_TITLES: Record<number, string> = {
   409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
 }
 
-export function renderIamError(error: AppError): unknown {
-  return { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } }
+export function renderIamError(error: AppError): { status: number; body: unknown } {
+  return { status: error.status, body: { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } } }
 }
 
 /** A named reference as `include_names` shows it: users, groups and projects also name their domain. */

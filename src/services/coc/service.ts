@@ -1,0 +1,108 @@
+/**
+ * @module COC's enterprise-project favourites: one list per user and account, replaced whole on
+ * each save. COC keys the list by the caller, not by anything in the request, so `id` and
+ * `user_id` in a body may only confirm what the token already says (spec open questions 21–22).
+ * Ids are checked for form only, never against EPS (question 24): COC and EPS are separate
+ * services, and a favourite outlives the enterprise project it names until the user saves again.
+ */
+import { randomBytes } from 'node:crypto'
+import type { AuthContext } from '../../auth/auth-context.js'
+import { CocErrors } from '../../errors/coc-codes.js'
+import { isoMicros, type Clock } from '../iam/service.js'
+import type { CocStore, FavouritesRecord } from './store.js'
+import type { FavouritesListQuery, FavouritesUpdateBody } from './schemas.js'
+
+/** Most favourites one list may hold; far above the enterprise projects an account may have (EPS quota 100). */
+export const MAX_FAVOURITES = 1000
+/** `limit` of the list call, as COC documents it. */
+export const LIST_LIMIT = { min: 1, max: 500 } as const
+
+/** `0` is every account's default enterprise project; the others are UUIDs with dashes. */
+const EP_ID = /^(?:0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+const DIGITS = /^[0-9]+$/
+
+/** A value quoted in an error message, cut short so a message stays a sentence. */
+function quote(value: string): string {
+  return `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`
+}
+
+/** The record id: 24 hex characters, as COC-CMDB's ids look. */
+export const newFavouritesId = (): string => randomBytes(12).toString('hex')
+
+/**
+ * The list as it will be stored: empty strings dropped (terraform clears with `[""]`), ids
+ * lower-cased (EPS spells them so, and duplicates are then seen), duplicates after the first
+ * dropped. Throws COC.00010002 naming the first element that is not an enterprise project id.
+ */
+export function normaliseEpIds(list: readonly string[]): string[] {
+  const kept = new Set<string>()
+  list.forEach((raw, index) => {
+    if (raw === '') return
+    const id = raw.toLowerCase()
+    if (!EP_ID.test(id)) {
+      throw CocErrors.invalidParameters(`ep_id_list[${index}] ${quote(raw)} is not an enterprise project id: expected 0 or a UUID.`)
+    }
+    kept.add(id)
+  })
+  if (kept.size > MAX_FAVOURITES) {
+    throw CocErrors.invalidParameters(`ep_id_list holds ${kept.size} enterprise project ids; at most ${MAX_FAVOURITES} are allowed.`)
+  }
+  return [...kept]
+}
+
+/** Absent, null and "" are "not given". */
+const given = (value: string | null | undefined): value is string => value !== undefined && value !== null && value !== ''
+
+export interface CocServiceDeps {
+  store: CocStore
+  clock: Clock
+  /** Record ids; tests may fix them. */
+  newId?: () => string
+}
+
+export class CocService {
+  private readonly newId: () => string
+
+  constructor(private readonly deps: CocServiceDeps) {
+    this.newId = deps.newId ?? newFavouritesId
+  }
+
+  /** The account whose favourites the caller reads and writes. */
+  private accountOf(ctx: AuthContext): string {
+    if (ctx.accountId === undefined) throw CocErrors.loginUserNull()
+    return ctx.accountId
+  }
+
+  /** Replaces the caller's list (creating the record on first save); returns the record id. */
+  async updateFavourites(ctx: AuthContext, body: FavouritesUpdateBody): Promise<string> {
+    const accountId = this.accountOf(ctx)
+    const epIds = normaliseEpIds(body.ep_id_list)
+    if (given(body.user_id) && body.user_id !== ctx.user.id) {
+      throw CocErrors.invalidParameters(`user_id ${quote(body.user_id)} is not the id of the calling user.`)
+    }
+    const now = isoMicros(this.deps.clock.now())
+    if (given(body.id)) {
+      // NOTE: conditional update, not read-then-write: the record and its id are checked and
+      // written in one statement. A record id never changes, so a match means "this record".
+      if (!(await this.deps.store.updateFavourites(accountId, ctx.user.id, body.id, epIds, now))) {
+        throw CocErrors.invalidParameters(`id ${quote(body.id)} is not the id of the caller's favourites record.`)
+      }
+      return body.id
+    }
+    return this.deps.store.saveFavourites(accountId, ctx.user.id, epIds, this.newId(), now)
+  }
+
+  /** The caller's own record, if any and if it matches `marker` and `id`: zero or one element. */
+  async listFavourites(ctx: AuthContext, query: FavouritesListQuery): Promise<FavouritesRecord[]> {
+    const accountId = this.accountOf(ctx)
+    const limit = DIGITS.test(query.limit) ? Number(query.limit) : Number.NaN
+    if (!(limit >= LIST_LIMIT.min && limit <= LIST_LIMIT.max)) {
+      throw CocErrors.invalidParameters(`limit ${quote(query.limit)} is not an integer from ${LIST_LIMIT.min} to ${LIST_LIMIT.max}.`)
+    }
+    return this.deps.store.listFavourites(accountId, ctx.user.id, {
+      limit,
+      ...(given(query.marker) ? { afterId: query.marker } : {}),
+      ...(given(query.id) ? { id: query.id } : {}),
+    })
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * @module EPS business rules, per seed 001, the EPS docs of both clouds and the spec's open
+ * questions 10–20 and 27. No SQL and no HTTP: it reads the `EpsFlavour`, calls the `EpsStore`,
+ * enforces the actions a route leaves to it, and throws EPS's coded errors. Every read and write
+ * is bounded by the caller's account.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { AuthContext } from '../../auth/auth-context.js'
+import type { Policy } from '../../auth/policy.js'
+import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow, ProjectRow } from '../../db/schema.js'
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-error.js'
+import { EpsErrors } from '../../errors/eps-codes.js'
+import type { EpsFlavour } from '../../flavours.js'
+import { isoMicros, type Clock } from '../iam/service.js'
+import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType, type ProviderInfo } from './resource-types.js'
+import type {
+  AssociatedResourcesQuery, EnterpriseProjectActionBody, EnterpriseProjectBody, EnterpriseProjectListQuery, MigrationRecordQuery,
+  ProviderListQuery, ResourceFilterBody, ResourceMigrateBody, ResourceRegisterBody,
+} from './schemas.js'
+import type { EpsStore, ResourceWithProject } from './store.js'
+
+export const DEFAULT_ENTERPRISE_PROJECT_ID = '0'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DESCRIPTION_MAX = 512
+const LIST_LIMIT_MAX = 1000
+const PROVIDERS_LIMIT_MAX = 200
+const MATCH_VALUE_MAX = 255
+
+export interface EpsServiceDeps {
+  readonly store: EpsStore
+  readonly flavour: EpsFlavour
+  readonly policy: Policy
+  readonly clock: Clock
+  readonly quota: number
+  /** Region ids, for the providers listing. */
+  listRegionIds(): Promise<string[]>
+  /** The IAM project, if it belongs to the account. */
+  findProject(accountId: string, projectId: string): Promise<ProjectRow | undefined>
+  /** A deleted enterprise project takes its grants with it: cached callers must be rebuilt. */
+  invalidateAuthCache(): void
+}
+
+export interface ProviderPage { readonly providers: readonly ProviderInfo[]; readonly total: number; readonly locale: 'en-us' | 'zh-cn'; readonly regions: readonly string[] }
+
+function digits(value: string | undefined, fallback: number, min: number, max: number, error: () => Error): number {
+  if (value === undefined) return fallback
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) throw error()
+  return Number(value)
+}
+
+export class EpsService {
+  constructor(private readonly deps: EpsServiceDeps) {}
+
+  private account(ctx: AuthContext): string {
+    // Domain scope is enforced before any EPS route runs; this is the belt to those braces.
+    if (!ctx.accountId) throw new ForbiddenError('EPS needs a domain-scoped token')
+    return ctx.accountId
+  }
+
+  /** `0` or a UUID; anything else is EPS.0044 before any lookup. */
+  private checkId(id: string): void {
+    if (id !== DEFAULT_ENTERPRISE_PROJECT_ID && !UUID.test(id)) throw EpsErrors.invalidId()
+  }
+
+  private now(): string {
+    return isoMicros(this.deps.clock.now())
+  }
+
+  // ------------------------------------------------------------------ enterprise projects
+
+  async listEnterpriseProjects(ctx: AuthContext, query: EnterpriseProjectListQuery) {
+    const action = 'eps:list_enterprise_projects'
+    const reach = this.deps.policy.reach(ctx, action)
+    if (!reach.everywhere && reach.enterpriseProjectIds.length === 0) this.deps.policy.enforce(ctx, action)
+    const sortKey = query.sort_key ?? 'created_at'
+    const sortDir = query.sort_dir ?? 'desc'
+    if (sortKey !== 'created_at' && sortKey !== 'updated_at') throw EpsErrors.badRequest("'sort_key' must be created_at or updated_at.")
+    if (sortDir !== 'asc' && sortDir !== 'desc') throw EpsErrors.badRequest("'sort_dir' must be asc or desc.")
+    if (query.status !== undefined && query.status !== '1' && query.status !== '2') throw EpsErrors.badRequest("'status' must be 1 (enabled) or 2 (disabled).")
+    if (query.type !== undefined && query.type !== 'prod' && query.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+    return this.deps.store.listEnterpriseProjects(this.account(ctx), {
+      id: query.id,
+      nameContains: query.name === undefined || query.name === '' ? undefined : query.name,
+      status: query.status === undefined ? undefined : Number(query.status),
+      type: query.type,
+      onlyIds: reach.everywhere ? undefined : reach.enterpriseProjectIds,
+      sortKey, sortDir,
+      offset: digits(query.offset, 0, 0, Number.MAX_SAFE_INTEGER, EpsErrors.invalidOffset),
+      limit: digits(query.limit, LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX, EpsErrors.invalidLimit),
+    })
+  }
+
+  async getEnterpriseProject(ctx: AuthContext, id: string): Promise<EnterpriseProjectRow> {
+    this.checkId(id)
+    const row = await this.deps.store.findEnterpriseProject(this.account(ctx), id)
+    if (!row) throw new NotFoundError('enterprise project', id)
+    return row
+  }
+
+  private checkName(name: string): void {
+    const { nameMaxLength, namePattern, reservedName } = this.deps.flavour
+    if (name.length === 0 || name.length > nameMaxLength || !namePattern.test(name)) throw EpsErrors.invalidName()
+    const lower = name.toLowerCase()
+    if (reservedName === 'equals' ? lower === 'default' : lower.includes('default')) throw EpsErrors.invalidName()
+  }
+
+  private checkBody(body: EnterpriseProjectBody): void {
+    this.checkName(body.name)
+    if (body.description !== undefined && body.description.length > DESCRIPTION_MAX) throw EpsErrors.invalidDescription()
+    if (body.type !== undefined && body.type !== 'prod' && body.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+  }
+
+  async createEnterpriseProject(ctx: AuthContext, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
+    this.checkBody(body)
+    const now = this.now()
+    const created = await this.nameChecked(() => this.deps.store.createEnterpriseProject({
+      domain_id: this.account(ctx), id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
+      type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
+    }, this.deps.quota))
+    if (created === 'quota') throw EpsErrors.quotaExceeded()
+    return created
+  }
+
+  async updateEnterpriseProject(ctx: AuthContext, id: string, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
+    if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNotModifiable()
+    this.checkId(id)
+    this.checkBody(body)
+    // An omitted description keeps the current one (open question 12).
+    const outcome = await this.nameChecked(() => this.deps.store.updateEnterpriseProject(this.account(ctx), id, {
+      name: body.name, description: body.description, type: body.type as EnterpriseProjectRow['type'] | undefined, updatedAt: this.now(),
+    }))
+    switch (outcome) {
+      case 'not_found': throw new NotFoundError('enterprise project', id)
+      case 'disabled': throw EpsErrors.disabledNotModifiable()
+      case 'type_downgrade': throw EpsErrors.badRequest('A prod enterprise project cannot become poc; only poc → prod is allowed.')
+      default:
+        if (typeof outcome === 'string') throw new Error(`unexpected refusal ${outcome}`)
+        return outcome
+    }
+  }
+
+  /** The one conflict these writes can meet is the account's unique name index. */
+  private async nameChecked<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write()
+    } catch (error) {
+      if (error instanceof ConflictError) throw EpsErrors.nameExists()
+      throw error
+    }
+  }
+
+  async enableOrDisable(ctx: AuthContext, id: string, body: EnterpriseProjectActionBody): Promise<void> {
+    if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNoOperation()
+    if (body.action !== 'enable' && body.action !== 'disable') throw EpsErrors.invalidAction()
+    this.deps.policy.enforce(ctx, body.action === 'enable' ? 'eps:enable_enterprise_project' : 'eps:disable_enterprise_project', { enterpriseProjectId: id })
+    this.checkId(id)
+    // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
+    const outcome = await this.deps.store.setEnterpriseProjectStatus(this.account(ctx), id, body.action === 'enable' ? 1 : 2, this.now())
+    if (outcome === 'not_found') throw new NotFoundError('enterprise project', id)
+    if (outcome === 'has_scaling_groups') throw EpsErrors.holdsScalingGroups()
+  }
+
+  async deleteEnterpriseProject(ctx: AuthContext, id: string): Promise<void> {
+    if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNoOperation()
+    this.checkId(id)
+    const outcome = await this.deps.store.deleteEnterpriseProject(this.account(ctx), id)
+    if (outcome === 'not_found') throw new NotFoundError('enterprise project', id)
+    if (outcome === 'has_resources') {
+      throw EpsErrors.badRequest('The enterprise project still holds resources; move them to another enterprise project first.')
+    }
+    this.deps.invalidateAuthCache()
+  }
+
+  async quota(ctx: AuthContext): Promise<{ used: number; quota: number }> {
+    return { used: await this.deps.store.countEnterpriseProjects(this.account(ctx)), quota: this.deps.quota }
+  }
+
+  // ------------------------------------------------------------------ resources
+
+  async filterResources(ctx: AuthContext, id: string, body: ResourceFilterBody) {
+    this.checkId(id)
+    const account = this.account(ctx)
+    if (new Set(body.resource_types).size !== body.resource_types.length) throw EpsErrors.duplicatedResourceTypes()
+    const known = body.resource_types.map((t) => {
+      const info = resourceType(t)
+      if (!info) throw EpsErrors.invalidResourceTypeElement()
+      return info
+    })
+    const projects = body.projects ?? []
+    if (known.some((t) => !t.global) && projects.length === 0) throw EpsErrors.emptyProjectList()
+    if (new Set(projects).size !== projects.length) throw EpsErrors.duplicatedProjects()
+    for (const projectId of projects) {
+      if (projectId === '') throw EpsErrors.invalidProjectElement()
+      if (!(await this.deps.findProject(account, projectId))) throw EpsErrors.invalidProjectId()
+    }
+    let nameContains: string | undefined
+    const keys = new Set<string>()
+    for (const match of body.matches ?? []) {
+      if (match.key !== 'resource_name') throw EpsErrors.invalidMatchKey()
+      if (keys.has(match.key)) throw EpsErrors.duplicatedMatchKeys()
+      keys.add(match.key)
+      if (match.value.length > MATCH_VALUE_MAX) throw EpsErrors.invalidMatchValue()
+      nameContains = match.value
+    }
+    if (!(await this.deps.store.findEnterpriseProject(account, id))) throw new NotFoundError('enterprise project', id)
+    return this.deps.store.listResources(account, {
+      enterpriseProjectId: id, types: body.resource_types, projectIds: projects, nameContains,
+      offset: body.offset ?? 0, limit: body.limit ?? LIST_LIMIT_MAX,
+    })
+  }
+
+  async migrateResource(ctx: AuthContext, targetId: string, body: ResourceMigrateBody): Promise<void> {
+    this.checkId(targetId)
+    this.deps.policy.enforce(ctx, 'eps:add_resource', { enterpriseProjectId: targetId })
+    const account = this.account(ctx)
+    const type = resourceType(body.resource_type)
+    if (!type) throw EpsErrors.invalidResourceType()
+    this.checkPlacement(type, body.project_id, body.region_id)
+    if (body.associated === true && type.type !== 'ecs') throw EpsErrors.badRequest("'associated' applies to ecs resources only (their disks and EIPs move with them).")
+    const resource = await this.deps.store.findResource(account, type.type, body.resource_id)
+    if (!resource || (!type.global && resource.project_id !== body.project_id) || (type.needsRegion && resource.region_id !== body.region_id)) {
+      throw EpsErrors.invalidResourceId()
+    }
+    this.deps.policy.enforce(ctx, 'eps:remove_resource', { enterpriseProjectId: resource.enterprise_project_id })
+    const store = this.deps.store
+    const [origin, target] = await Promise.all([
+      store.findEnterpriseProject(account, resource.enterprise_project_id),
+      store.findEnterpriseProject(account, targetId),
+    ])
+    if (!target) throw new NotFoundError('enterprise project', targetId)
+    if (target.status !== 1) throw EpsErrors.disabledNoResources()
+    if (resource.enterprise_project_id === targetId) return
+    const outcome = await store.moveResource({
+      domainId: account, resourceType: type.type, resourceId: resource.resource_id,
+      fromEnterpriseProjectId: resource.enterprise_project_id, toEnterpriseProjectId: targetId, withAttached: body.associated === true,
+      record: {
+        domain_id: account, event_time: this.now(), user_id: ctx.user.id, user_name: ctx.user.name,
+        initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: origin?.name ?? '',
+        origin_ep_id: resource.enterprise_project_id, origin_ep_name: origin?.name ?? '',
+        target_ep_id: target.id, target_ep_name: target.name,
+      },
+      newRecordId: () => randomBytes(16).toString('hex'),
+    })
+    if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
+    if (outcome === 'disabled') throw EpsErrors.disabledNoResources()
+    if (outcome === 'moved') throw new ConflictError('resource', 'it was moved by another request meanwhile; retry')
+  }
+
+  /** Regional types live in an IAM project; global ones have none, and OBS buckets name a region. */
+  private checkPlacement(type: NonNullable<ReturnType<typeof resourceType>>, projectId: string | undefined, regionId: string | undefined): void {
+    if (type.global && projectId !== undefined && projectId !== '') throw EpsErrors.noProjectForGlobal()
+    if (!type.global && (projectId === undefined || projectId === '')) throw EpsErrors.invalidProjectId()
+    if (type.needsRegion && (regionId === undefined || regionId === '')) throw EpsErrors.badRequest(`'region_id' is required for ${type.type} resources.`)
+  }
+
+  async listMigrationRecords(ctx: AuthContext, query: MigrationRecordQuery): Promise<EpMigrationRecordRow[]> {
+    return this.deps.store.listMigrationRecords(this.account(ctx), {
+      from: query.start_time === undefined ? undefined : this.time('start_time', query.start_time),
+      to: query.end_time === undefined ? undefined : this.time('end_time', query.end_time),
+      resourceId: query.resource_id,
+      offset: digits(query.offset, 0, 0, Number.MAX_SAFE_INTEGER, EpsErrors.invalidOffset),
+      limit: digits(query.limit, LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX, EpsErrors.invalidLimit),
+    })
+  }
+
+  /** The doc types these as numbers (epoch milliseconds), the SDK as strings: both are accepted. */
+  private time(field: string, value: string): string {
+    const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value)
+    if (!Number.isFinite(ms)) throw EpsErrors.badRequest(`'${field}' must be epoch milliseconds or an ISO 8601 time.`)
+    return isoMicros(ms)
+  }
+
+  async associatedResources(ctx: AuthContext, resourceId: string, query: AssociatedResourcesQuery) {
+    const account = this.account(ctx)
+    const type = resourceType(query.resource_type)
+    if (!type) throw EpsErrors.invalidResourceType()
+    const resource = await this.deps.store.findResource(account, type.type, resourceId)
+    if (!resource || (!type.global && resource.project_id !== query.project_id) || resource.region_id !== query.region_id) {
+      throw EpsErrors.invalidResourceId()
+    }
+    return { resource, attached: await this.deps.store.attachedResources(account, resourceId) }
+  }
+
+  async listProviders(query: ProviderListQuery): Promise<ProviderPage> {
+    const offset = digits(query.offset, 0, 0, Number.MAX_SAFE_INTEGER, EpsErrors.invalidOffset)
+    const limit = digits(query.limit, this.deps.flavour.providersDefaultLimit, 1, PROVIDERS_LIMIT_MAX, EpsErrors.invalidLimit)
+    const matching = query.provider === undefined ? PROVIDERS : PROVIDERS.filter((p) => p.provider === query.provider)
+    return {
+      providers: matching.slice(offset, offset + limit), total: matching.length,
+      locale: query.locale?.toLowerCase() === 'zh-cn' ? 'zh-cn' : 'en-us',
+      regions: await this.deps.listRegionIds(),
+    }
+  }
+
+  // ------------------------------------------------------------------ projectplane admin API
+
+  async registerResource(ctx: AuthContext, body: ResourceRegisterBody): Promise<ResourceWithProject> {
+    const account = this.account(ctx)
+    const type = resourceType(body.resource_type)
+    if (!type) throw EpsErrors.invalidResourceType()
+    this.checkPlacement(type, body.project_id, body.region_id)
+    let project: ProjectRow | undefined
+    if (!type.global) {
+      project = await this.deps.findProject(account, body.project_id!)
+      if (!project) throw EpsErrors.invalidProjectId()
+    }
+    const enterpriseProjectId = body.enterprise_project_id ?? DEFAULT_ENTERPRISE_PROJECT_ID
+    this.checkId(enterpriseProjectId)
+    if (body.attached_to !== undefined) {
+      if (!ATTACHABLE_TO_ECS.has(type.type)) throw EpsErrors.badRequest(`Only ${[...ATTACHABLE_TO_ECS].join(' and ')} resources can be attached to an ECS.`)
+      const server = await this.deps.store.findResource(account, 'ecs', body.attached_to)
+      if (!server || server.project_id !== body.project_id) throw EpsErrors.badRequest(`'attached_to' must be an ECS registered in project ${body.project_id}.`)
+    }
+    const now = this.now()
+    const row: EpResourceRow = {
+      domain_id: account, resource_type: type.type, resource_id: body.resource_id ?? randomUUID(), resource_name: body.resource_name ?? '',
+      project_id: project?.id ?? '', region_id: project ? (project.region_id ?? '') : (body.region_id ?? ''),
+      enterprise_project_id: enterpriseProjectId, attached_to: body.attached_to ?? null,
+      detail: body.resource_detail === undefined || body.resource_detail === null ? null : JSON.stringify(body.resource_detail),
+      created_at: now, updated_at: now,
+    }
+    await this.deps.store.registerResource(row)
+    return { ...row, project_name: project?.name ?? '' }
+  }
+
+  listRegisteredResources(ctx: AuthContext): Promise<ResourceWithProject[]> {
+    return this.deps.store.listAllResources(this.account(ctx))
+  }
+
+  async deleteRegisteredResource(ctx: AuthContext, resourceType: string, resourceId: string): Promise<void> {
+    if (!(await this.deps.store.deleteResource(this.account(ctx), resourceType, resourceId))) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+  }
+}

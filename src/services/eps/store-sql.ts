@@ -1,0 +1,246 @@
+/**
+ * @module `EpsStore` over Kysely, for every dialect `db/` opens. Guarded writes are single
+ * conditional statements (or one transaction): when one changes nothing, the row is read to say
+ * why. Unique and foreign-key violations become ConflictError and NotFoundError here only.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Db } from '../../db/database.js'
+import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
+import { ConflictError, NotFoundError } from '../../errors/app-error.js'
+import type {
+  EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject, WriteRefusal,
+} from './store.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+const DEFAULT_ID = '0'
+
+/** LIKE pattern matching `text` anywhere, with the pattern's own wildcards escaped. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+export class SqlEpsStore implements EpsStore {
+  constructor(private readonly db: Db) {}
+
+  private get x(): Kysely<Database> {
+    return this.db.kysely
+  }
+
+  findEnterpriseProject(domainId: string, id: string) {
+    return this.x.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
+  }
+
+  async listEnterpriseProjects(domainId: string, f: EnterpriseProjectFilter) {
+    let query = this.x.selectFrom('enterprise_projects').where('domain_id', '=', domainId)
+    if (f.id !== undefined) query = query.where('id', '=', f.id)
+    if (f.nameContains !== undefined) query = query.where(sql<string>`lower(name)`, 'like', sql<string>`${containsPattern(f.nameContains)} escape '\\'`)
+    if (f.status !== undefined) query = query.where('status', '=', f.status)
+    if (f.type !== undefined) query = query.where('type', '=', f.type as EnterpriseProjectRow['type'])
+    if (f.onlyIds !== undefined) {
+      if (f.onlyIds.length === 0) return { rows: [], total: 0 }
+      query = query.where('id', 'in', f.onlyIds)
+    }
+    const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute() as [{ total: number }]
+    const rows = await query.selectAll().orderBy(f.sortKey, f.sortDir).orderBy('id', f.sortDir).limit(f.limit).offset(f.offset).execute()
+    return { rows, total: Number(total) }
+  }
+
+  async countEnterpriseProjects(domainId: string) {
+    return countOf(this.x, domainId)
+  }
+
+  async createEnterpriseProject(row: EnterpriseProjectRow, quota: number) {
+    try {
+      // NOTE: one writer at a time on the embedded store, so count-then-insert cannot overshoot.
+      // PostgreSQL (issue 5) needs the account row locked first for the same guarantee.
+      return await this.db.write(async (trx) => {
+        if ((await countOf(trx, row.domain_id)) >= quota) return 'quota' as const
+        await trx.insertInto('enterprise_projects').values(row).execute()
+        return row
+      })
+    } catch (error) {
+      if (this.db.isUniqueViolation(error)) throw nameTaken(row.name)
+      throw error
+    }
+  }
+
+  async updateEnterpriseProject(domainId: string, id: string, changes: EnterpriseProjectChanges) {
+    try {
+      return await this.db.write(async (trx) => {
+        let update = trx.updateTable('enterprise_projects')
+          .set({
+            name: changes.name,
+            ...(changes.description !== undefined ? { description: changes.description } : {}),
+            ...(changes.type !== undefined ? { type: changes.type } : {}),
+            updated_at: changes.updatedAt,
+          })
+          .where('domain_id', '=', domainId).where('id', '=', id).where('status', '=', 1)
+        // A project may become `prod`, never go back to `poc`.
+        if (changes.type === 'poc') update = update.where('type', '=', 'poc')
+        const updated = await update.returningAll().executeTakeFirst()
+        if (updated) return updated
+        const current = await trx.selectFrom('enterprise_projects').select(['status', 'type']).where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
+        if (!current) return 'not_found' as const
+        return current.status !== 1 ? 'disabled' as const : 'type_downgrade' as const
+      })
+    } catch (error) {
+      if (this.db.isUniqueViolation(error)) throw nameTaken(changes.name)
+      throw error
+    }
+  }
+
+  setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<true | WriteRefusal> {
+    return this.db.write(async (trx) => {
+      let update = trx.updateTable('enterprise_projects').set({ status, updated_at: updatedAt })
+        .where('domain_id', '=', domainId).where('id', '=', id)
+      // EPS refuses to disable a project that holds Auto Scaling groups (EPS.0016).
+      if (status === 2) {
+        update = update.where(({ not, exists, selectFrom }) => not(exists(
+          selectFrom('ep_resources').select('resource_id')
+            .where('ep_resources.domain_id', '=', domainId).where('ep_resources.enterprise_project_id', '=', id).where('ep_resources.resource_type', '=', 'scaling_group'),
+        )))
+      }
+      const result = await update.executeTakeFirst()
+      if (Number(result.numUpdatedRows) > 0) return true
+      const exists = await trx.selectFrom('enterprise_projects').select('id').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
+      return exists ? 'has_scaling_groups' : 'not_found'
+    })
+  }
+
+  async deleteEnterpriseProject(domainId: string, id: string): Promise<true | WriteRefusal> {
+    try {
+      return await this.db.write(async (trx) => {
+        const result = await trx.deleteFrom('enterprise_projects').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
+        if (Number(result.numDeletedRows) === 0) return 'not_found' as const
+        // Grants on it go with it; role_assignments has no foreign key to enterprise projects.
+        await trx.deleteFrom('role_assignments').where('target_type', '=', 'enterprise_project').where('target_id', '=', id)
+          .where((eb) => eb.or([
+            eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', eb.selectFrom('users').select('id').where('domain_id', '=', domainId))]),
+            eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', domainId))]),
+          ]))
+          .execute()
+        return true as const
+      })
+    } catch (error) {
+      // The resources' foreign key: the project still holds some.
+      if (this.db.isForeignKeyViolation(error)) return 'has_resources'
+      throw error
+    }
+  }
+
+  async registerResource(row: EpResourceRow) {
+    try {
+      await this.db.write((trx) => trx.insertInto('ep_resources').values(row).execute())
+      return row
+    } catch (error) {
+      if (this.db.isUniqueViolation(error)) throw new ConflictError('resource', `${row.resource_type} ${row.resource_id} is registered already`)
+      if (this.db.isForeignKeyViolation(error)) throw new NotFoundError('enterprise project', row.enterprise_project_id)
+      throw error
+    }
+  }
+
+  private withProject() {
+    return this.x.selectFrom('ep_resources')
+      .leftJoin('projects', (join) => join.onRef('projects.id', '=', 'ep_resources.project_id').onRef('projects.domain_id', '=', 'ep_resources.domain_id'))
+      .selectAll('ep_resources')
+      .select(sql<string>`coalesce(projects.name, '')`.as('project_name'))
+  }
+
+  findResource(domainId: string, resourceType: string, resourceId: string) {
+    return this.withProject().where('ep_resources.domain_id', '=', domainId)
+      .where('ep_resources.resource_type', '=', resourceType).where('ep_resources.resource_id', '=', resourceId)
+      .executeTakeFirst() as Promise<ResourceWithProject | undefined>
+  }
+
+  async listResources(domainId: string, f: ResourceFilter) {
+    if (f.types.length === 0) return { rows: [], total: 0 }
+    let query = this.x.selectFrom('ep_resources').where('ep_resources.domain_id', '=', domainId).where('ep_resources.resource_type', 'in', f.types)
+    if (f.enterpriseProjectId !== undefined) query = query.where('ep_resources.enterprise_project_id', '=', f.enterpriseProjectId)
+    query = query.where((eb) => f.projectIds.length > 0
+      ? eb.or([eb('ep_resources.project_id', '=', ''), eb('ep_resources.project_id', 'in', f.projectIds)])
+      : eb('ep_resources.project_id', '=', ''))
+    if (f.nameContains !== undefined) query = query.where(sql<string>`lower(ep_resources.resource_name)`, 'like', sql<string>`${containsPattern(f.nameContains)} escape '\\'`)
+    const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute() as [{ total: number }]
+    const rows = await query
+      .leftJoin('projects', (join) => join.onRef('projects.id', '=', 'ep_resources.project_id').onRef('projects.domain_id', '=', 'ep_resources.domain_id'))
+      .selectAll('ep_resources').select(sql<string>`coalesce(projects.name, '')`.as('project_name'))
+      .orderBy('ep_resources.created_at').orderBy('ep_resources.resource_type').orderBy('ep_resources.resource_id')
+      .limit(f.limit).offset(f.offset).execute()
+    return { rows: rows as ResourceWithProject[], total: Number(total) }
+  }
+
+  async listAllResources(domainId: string) {
+    return await this.withProject().where('ep_resources.domain_id', '=', domainId)
+      .orderBy('ep_resources.created_at').orderBy('ep_resources.resource_type').orderBy('ep_resources.resource_id').execute() as ResourceWithProject[]
+  }
+
+  attachedResources(domainId: string, resourceId: string) {
+    return this.x.selectFrom('ep_resources').selectAll().where('domain_id', '=', domainId).where('attached_to', '=', resourceId)
+      .orderBy('resource_type').orderBy('resource_id').execute()
+  }
+
+  async deleteResource(domainId: string, resourceType: string, resourceId: string) {
+    const result = await this.db.write((trx) => trx.deleteFrom('ep_resources')
+      .where('domain_id', '=', domainId).where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  moveResource(m: ResourceMove): Promise<number | WriteRefusal> {
+    return this.db.write(async (trx) => {
+      const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
+      if (!target) return 'not_found' as const
+      if (target.status !== 1) return 'disabled' as const
+      const moving = await trx.selectFrom('ep_resources')
+        .leftJoin('projects', (join) => join.onRef('projects.id', '=', 'ep_resources.project_id').onRef('projects.domain_id', '=', 'ep_resources.domain_id'))
+        .selectAll('ep_resources').select(sql<string>`coalesce(projects.name, '')`.as('project_name'))
+        .where('ep_resources.domain_id', '=', m.domainId)
+        .where((eb) => m.withAttached
+          ? eb.or([
+            eb.and([eb('ep_resources.resource_type', '=', m.resourceType), eb('ep_resources.resource_id', '=', m.resourceId)]),
+            eb('ep_resources.attached_to', '=', m.resourceId),
+          ])
+          : eb.and([eb('ep_resources.resource_type', '=', m.resourceType), eb('ep_resources.resource_id', '=', m.resourceId)]))
+        .execute() as ResourceWithProject[]
+      const main = moving.find((r) => r.resource_type === m.resourceType && r.resource_id === m.resourceId)
+      // Another request moved it first: the caller's permission on the source no longer applies.
+      if (!main || main.enterprise_project_id !== m.fromEnterpriseProjectId) return 'moved' as const
+      for (const resource of moving) {
+        await trx.updateTable('ep_resources').set({ enterprise_project_id: m.toEnterpriseProjectId, updated_at: m.record.event_time })
+          .where('domain_id', '=', m.domainId).where('resource_type', '=', resource.resource_type).where('resource_id', '=', resource.resource_id).execute()
+        await trx.insertInto('ep_migration_records').values({
+          ...m.record,
+          id: m.newRecordId(),
+          origin_ep_id: resource.enterprise_project_id,
+          origin_ep_name: resource === main ? m.record.origin_ep_name : await epName(trx, m.domainId, resource.enterprise_project_id),
+          resource_type: resource.resource_type, resource_id: resource.resource_id, resource_name: resource.resource_name,
+          project_id: resource.project_id, project_name: resource.project_name, region_id: resource.region_id,
+          associated: resource === main ? 0 : 1,
+        } satisfies EpMigrationRecordRow).execute()
+      }
+      return moving.length
+    })
+  }
+
+  async listMigrationRecords(domainId: string, f: MigrationRecordFilter) {
+    let query = this.x.selectFrom('ep_migration_records').selectAll().where('domain_id', '=', domainId)
+    if (f.from !== undefined) query = query.where('event_time', '>=', f.from)
+    if (f.to !== undefined) query = query.where('event_time', '<=', f.to)
+    if (f.resourceId !== undefined) query = query.where('resource_id', '=', f.resourceId)
+    return query.orderBy('event_time', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute()
+  }
+}
+
+async function countOf(x: Executor, domainId: string): Promise<number> {
+  const row = await x.selectFrom('enterprise_projects').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('domain_id', '=', domainId).where('id', '!=', DEFAULT_ID).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function epName(x: Executor, domainId: string, id: string): Promise<string> {
+  return (await x.selectFrom('enterprise_projects').select('name').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst())?.name ?? ''
+}
+
+function nameTaken(name: string): ConflictError {
+  return new ConflictError('enterprise project', `the name ${name} is in use`)
+}
