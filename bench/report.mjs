@@ -24,7 +24,13 @@ if (rows.length === 0) {
 }
 
 // Targets. Ratio targets compare with the bare server at the same connection count.
-const RATIO_TARGET = { 'GET /v3/projects/{id}': 0.5, 'PATCH /v3/projects/{id}': 0.25 }
+// The EPS and COC writes have the IAM PATCH's target (issue 4).
+const RATIO_TARGET = {
+  'GET /v3/projects/{id}': 0.5,
+  'PATCH /v3/projects/{id}': 0.25,
+  'PUT /v1.0/enterprise-projects/{id}': 0.25,
+  'PUT /v1/enterprise-project-collect': 0.25,
+}
 const P99_LIMIT_US = 10_000
 const P99_AT_CONNECTIONS = 32
 

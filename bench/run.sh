@@ -4,7 +4,9 @@
 # Builds, starts projectplane (temporary DATA_DIR, LOG_LEVEL=warn) and a bare node:http server
 # (bench/bare-server.mjs, the ceiling), both on 127.0.0.1, gets a token, creates a project, then
 # runs wrk for each scenario, interleaved so each ratio compares runs taken next to each other:
-#   bare GET, GET /v3/projects/{id}, PATCH /v3/projects/{id}   at 1 and 32 connections (-t1).
+#   bare GET, GET /v3/projects/{id}, PATCH /v3/projects/{id}, PUT /v1.0/enterprise-projects/{id}
+#   (EPS, seed 001) and PUT /v1/enterprise-project-collect (COC, seed 000), at 1 and 32
+#   connections (-t1). The three writes change the stored data on every request.
 # Prints a table (req/s, p50/p99, errors, ratio to bare at the same connection count) and
 # PASS/FAIL against the targets. Every process it starts is stopped on exit, even on failure.
 #
@@ -146,6 +148,16 @@ status="$(curl -s --max-time 10 -o "$WORK/project.json" -w '%{http_code}' -X POS
 PROJECT_ID="$(node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).project.id)' "$WORK/project.json")"
 PROJECT_URL="$BASE/v3/projects/$PROJECT_ID"
 
+status="$(curl -s --max-time 10 -o "$WORK/ep.json" -w '%{http_code}' -X POST "$BASE/v1.0/enterprise-projects" \
+  -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' -d '{"name":"bench_ep"}')" \
+  || die "enterprise project creation failed"
+[ "$status" = 201 ] || { cat "$WORK/ep.json" >&2; die "enterprise project creation answered $status"; }
+EP_ID="$(node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).enterprise_project.id)' "$WORK/ep.json")"
+EP_URL="$BASE/v1.0/enterprise-projects/$EP_ID"
+COC_URL="$BASE/v1/enterprise-project-collect"
+EPS_BODY='{"name":"bench_#N#","description":"bench write #N#"}'
+COC_BODY='{"ep_id_list":["0","00000000-0000-4000-8000-#N#"]}'
+
 # Sanity: each target answers 200 before it is measured.
 check_200() {
   local what="$1"; shift
@@ -157,6 +169,10 @@ check_200 'bare GET' "http://$HOST:$BARE_PORT/"
 check_200 'GET project' -H "X-Auth-Token: $TOKEN" "$PROJECT_URL"
 check_200 'PATCH project' -X PATCH -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' \
   -d '{"project":{"description":"bench sanity"}}' "$PROJECT_URL"
+check_200 'PUT enterprise project' -X PUT -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"name":"bench_sanity"}' "$EP_URL"
+check_200 'PUT favourites' -X PUT -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"ep_id_list":["0"]}' "$COC_URL"
 log "project $PROJECT_ID ready; $(wc -c <"$WORK/check.json") byte PATCH response, bare body $(curl -s "http://$HOST:$BARE_PORT/" | wc -c) bytes"
 
 export BENCH_DIR BENCH_TOKEN="$TOKEN"
@@ -210,7 +226,10 @@ log "running: DURATION=$DURATION, WARMUP=$WARMUP, connections: $CONNECTIONS"
 for c in $CONNECTIONS; do
   measure 'bare GET' "$c" "$BARE_PID" "http://$HOST:$BARE_PORT/" -s "$BENCH_DIR/report.lua" -H "X-Auth-Token: $TOKEN"
   measure 'GET /v3/projects/{id}' "$c" "$SERVER_PID" "$PROJECT_URL" -s "$BENCH_DIR/report.lua" -H "X-Auth-Token: $TOKEN"
-  measure 'PATCH /v3/projects/{id}' "$c" "$SERVER_PID" "$PROJECT_URL" -s "$BENCH_DIR/patch.lua"
+  BENCH_METHOD=PATCH BENCH_BODY='{"project":{"description":"bench write #N#"}}' \
+    measure 'PATCH /v3/projects/{id}' "$c" "$SERVER_PID" "$PROJECT_URL" -s "$BENCH_DIR/write.lua"
+  BENCH_METHOD=PUT BENCH_BODY="$EPS_BODY" measure 'PUT /v1.0/enterprise-projects/{id}' "$c" "$SERVER_PID" "$EP_URL" -s "$BENCH_DIR/write.lua"
+  BENCH_METHOD=PUT BENCH_BODY="$COC_BODY" measure 'PUT /v1/enterprise-project-collect' "$c" "$SERVER_PID" "$COC_URL" -s "$BENCH_DIR/write.lua"
 done
 UPTIME_AFTER="$(uptime)"
 log "load after: $UPTIME_AFTER"
@@ -221,12 +240,22 @@ case "$final" in
   *'"description":"bench write '*) ;;
   *) die "after the PATCH runs the project does not hold a benchmark description: $final" ;;
 esac
+final="$(curl -s --max-time 10 -H "X-Auth-Token: $TOKEN" "$EP_URL")"
+case "$final" in
+  *'"name":"bench_'[0-9]*) ;;
+  *) die "after the PUT runs the enterprise project does not hold a benchmark name: $final" ;;
+esac
+final="$(curl -s --max-time 10 -H "X-Auth-Token: $TOKEN" "$COC_URL?limit=1")"
+case "$final" in
+  *'"00000000-0000-4000-8000-'*) ;;
+  *) die "after the PUT runs the favourites do not hold a benchmark list: $final" ;;
+esac
 kill -0 "$SERVER_PID" 2>/dev/null || die "projectplane died during the run"
 kill -0 "$BARE_PID" 2>/dev/null || die "bare server died during the run"
 
 # Table order: scenario first, then connections.
 sorted="$WORK/sorted.tsv"
-for s in 'bare GET' 'GET /v3/projects/{id}' 'PATCH /v3/projects/{id}'; do
+for s in 'bare GET' 'GET /v3/projects/{id}' 'PATCH /v3/projects/{id}' 'PUT /v1.0/enterprise-projects/{id}' 'PUT /v1/enterprise-project-collect'; do
   awk -F'\t' -v s="$s" '$1 == s' "$RESULTS" | sort -t$'\t' -k2,2n
 done >"$sorted"
 
