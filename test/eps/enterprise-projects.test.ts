@@ -14,7 +14,8 @@ const EPS = '/v1.0/enterprise-projects'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
 const UNKNOWN_ID = '3f0e6b55-0c4d-4d9b-9a55-2f4a3e1b7c90'
-const epsError = (code: string, message: string) => ({ error: { error_code: code, error_msg: message } })
+/** EPS's nested error body, with the same fields at the top level for the SDK and terraform. */
+const epsError = (code: string, message: string) => ({ error: { error_code: code, error_msg: message }, error_code: code, error_msg: message })
 const INVALID_NAME = epsError('EPS.0007', 'Invalid enterprise project name.')
 const NOT_FOUND = epsError('EPS.0005', 'Requested resources not found.')
 const FORBIDDEN = epsError('EPS.0004', 'Permission error.')

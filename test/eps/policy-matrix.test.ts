@@ -30,7 +30,8 @@ interface Case {
   other: 'ok' | Expectation
 }
 
-const epsError = (code: string, message: string) => ({ error: { error_code: code, error_msg: message } })
+/** EPS's nested error body, with the same fields at the top level for the SDK and terraform. */
+const epsError = (code: string, message: string) => ({ error: { error_code: code, error_msg: message }, error_code: code, error_msg: message })
 const EPS_REFUSALS = { 401: epsError('EPS.0003', 'Unauthorized user.'), 403: epsError('EPS.0004', 'Permission error.') }
 const COC_REFUSALS = { 401: { error_code: 'common.01010001', error_msg: 'Token missing or invalid.' }, 403: { error_code: 'COC.00010003', error_msg: 'Permission denied.' } }
 const EPS_NOT_FOUND: Expectation = { status: 404, body: epsError('EPS.0005', 'Requested resources not found.') }

@@ -34,9 +34,15 @@ function epsError(error: AppError): AppError {
   return error
 }
 
+/**
+ * EPS documents `{"error":{"error_code","error_msg"}}`. The same two fields also go at the top
+ * level: the Huawei SDK core reads only `error.code` or a top-level `error_code` (so with the
+ * nested form alone its exceptions carry no code), and the terraform provider parses 403s flat.
+ */
 export function renderEpsError(error: AppError): { status: number; body: unknown } {
   const failure = codedFailure(epsError(error), EPS_CODES)
-  return { status: failure.status, body: { error: { error_code: failure.code, error_msg: failure.message } } }
+  const fields = { error_code: failure.code, error_msg: failure.message }
+  return { status: failure.status, body: { error: fields, ...fields } }
 }
 
 /** EPS times are UTC with second precision: `2018-05-18T06:49:06Z`. */
