@@ -11,6 +11,9 @@ const require = createRequire(import.meta.url)
 export const iam: any = require('@huaweicloud/huaweicloud-sdk-iam/v3/public-api')
 export const core: any = require('@huaweicloud/huaweicloud-sdk-core')
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner')
+// The SDK logs every failed response at ERROR to stdout, Authorization header included: tests
+// assert those failures themselves, so its log is turned off here.
+require('@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger').Logger4jInstance.level = 'off'
 
 export interface AccessKey { access: string; secret: string; securityToken?: string }
 
