@@ -217,26 +217,28 @@ export class EpsService {
     if (!type) throw EpsErrors.invalidResourceType()
     this.checkPlacement(type, body.project_id, body.region_id)
     if (body.associated === true && type.type !== 'ecs') throw EpsErrors.badRequest("'associated' applies to ecs resources only (their disks and EIPs move with them).")
-    const resource = await this.deps.store.findResource(account, type.type, body.resource_id)
+    const store = this.deps.store
+    const resource = await store.findResource(account, type.type, body.resource_id)
     if (!resource || (!type.global && resource.project_id !== body.project_id) || (type.needsRegion && resource.region_id !== body.region_id)) {
       throw EpsErrors.invalidResourceId()
     }
-    this.deps.policy.enforce(ctx, 'eps:remove_resource', { enterpriseProjectId: resource.enterprise_project_id })
-    const store = this.deps.store
-    const [origin, target] = await Promise.all([
-      store.findEnterpriseProject(account, resource.enterprise_project_id),
-      store.findEnterpriseProject(account, targetId),
-    ])
+    const attached = body.associated === true ? await store.attachedResources(account, resource.resource_id) : []
+    // Everything not already in the target moves; each source needs `remove`, however it got there.
+    const leaving = [{ resource, associated: false }, ...attached.map((r) => ({ resource: { ...r, project_name: resource.project_name }, associated: true }))]
+      .filter((m) => m.resource.enterprise_project_id !== targetId)
+    const sources = [...new Set(leaving.map((m) => m.resource.enterprise_project_id))]
+    for (const source of sources) this.deps.policy.enforce(ctx, 'eps:remove_resource', { enterpriseProjectId: source })
+    const target = await store.findEnterpriseProject(account, targetId)
     if (!target) throw new NotFoundError('enterprise project', targetId)
     if (target.status !== 1) throw EpsErrors.disabledNoResources()
-    if (resource.enterprise_project_id === targetId) return
-    const outcome = await store.moveResource({
-      domainId: account, resourceType: type.type, resourceId: resource.resource_id,
-      fromEnterpriseProjectId: resource.enterprise_project_id, toEnterpriseProjectId: targetId, withAttached: body.associated === true,
+    if (leaving.length === 0) return
+    const names = new Map(await Promise.all(sources.map(async (id) => [id, (await store.findEnterpriseProject(account, id))?.name ?? ''] as const)))
+    const outcome = await store.moveResources({
+      domainId: account, toEnterpriseProjectId: targetId,
+      moving: leaving.map((m) => ({ ...m, originName: names.get(m.resource.enterprise_project_id) ?? '' })),
       record: {
         domain_id: account, event_time: this.now(), user_id: ctx.user.id, user_name: ctx.user.name,
-        initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: origin?.name ?? '',
-        origin_ep_id: resource.enterprise_project_id, origin_ep_name: origin?.name ?? '',
+        initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: names.get(resource.enterprise_project_id) ?? target.name,
         target_ep_id: target.id, target_ep_name: target.name,
       },
       newRecordId: () => randomBytes(16).toString('hex'),

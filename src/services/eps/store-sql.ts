@@ -186,40 +186,32 @@ export class SqlEpsStore implements EpsStore {
     return Number(result.numDeletedRows) > 0
   }
 
-  moveResource(m: ResourceMove): Promise<number | WriteRefusal> {
-    return this.db.write(async (trx) => {
-      const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
-      if (!target) return 'not_found' as const
-      if (target.status !== 1) return 'disabled' as const
-      const moving = await trx.selectFrom('ep_resources')
-        .leftJoin('projects', (join) => join.onRef('projects.id', '=', 'ep_resources.project_id').onRef('projects.domain_id', '=', 'ep_resources.domain_id'))
-        .selectAll('ep_resources').select(sql<string>`coalesce(projects.name, '')`.as('project_name'))
-        .where('ep_resources.domain_id', '=', m.domainId)
-        .where((eb) => m.withAttached
-          ? eb.or([
-            eb.and([eb('ep_resources.resource_type', '=', m.resourceType), eb('ep_resources.resource_id', '=', m.resourceId)]),
-            eb('ep_resources.attached_to', '=', m.resourceId),
-          ])
-          : eb.and([eb('ep_resources.resource_type', '=', m.resourceType), eb('ep_resources.resource_id', '=', m.resourceId)]))
-        .execute() as ResourceWithProject[]
-      const main = moving.find((r) => r.resource_type === m.resourceType && r.resource_id === m.resourceId)
-      // Another request moved it first: the caller's permission on the source no longer applies.
-      if (!main || main.enterprise_project_id !== m.fromEnterpriseProjectId) return 'moved' as const
-      for (const resource of moving) {
-        await trx.updateTable('ep_resources').set({ enterprise_project_id: m.toEnterpriseProjectId, updated_at: m.record.event_time })
-          .where('domain_id', '=', m.domainId).where('resource_type', '=', resource.resource_type).where('resource_id', '=', resource.resource_id).execute()
-        await trx.insertInto('ep_migration_records').values({
-          ...m.record,
-          id: m.newRecordId(),
-          origin_ep_id: resource.enterprise_project_id,
-          origin_ep_name: resource === main ? m.record.origin_ep_name : await epName(trx, m.domainId, resource.enterprise_project_id),
-          resource_type: resource.resource_type, resource_id: resource.resource_id, resource_name: resource.resource_name,
-          project_id: resource.project_id, project_name: resource.project_name, region_id: resource.region_id,
-          associated: resource === main ? 0 : 1,
-        } satisfies EpMigrationRecordRow).execute()
-      }
-      return moving.length
-    })
+  async moveResources(m: ResourceMove): Promise<true | WriteRefusal> {
+    try {
+      return await this.db.write(async (trx) => {
+        const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
+        if (!target) return 'not_found' as const
+        if (target.status !== 1) return 'disabled' as const
+        for (const { resource, originName, associated } of m.moving) {
+          // Guarded by the enterprise project the caller's permission was checked on.
+          const moved = await trx.updateTable('ep_resources').set({ enterprise_project_id: m.toEnterpriseProjectId, updated_at: m.record.event_time })
+            .where('domain_id', '=', m.domainId).where('resource_type', '=', resource.resource_type).where('resource_id', '=', resource.resource_id)
+            .where('enterprise_project_id', '=', resource.enterprise_project_id)
+            .executeTakeFirst()
+          if (Number(moved.numUpdatedRows) === 0) throw new MovedMeanwhile()
+          await trx.insertInto('ep_migration_records').values({
+            ...m.record, id: m.newRecordId(), origin_ep_id: resource.enterprise_project_id, origin_ep_name: originName,
+            resource_type: resource.resource_type, resource_id: resource.resource_id, resource_name: resource.resource_name,
+            project_id: resource.project_id, project_name: resource.project_name, region_id: resource.region_id, associated: associated ? 1 : 0,
+          } satisfies EpMigrationRecordRow).execute()
+        }
+        return true as const
+      })
+    } catch (error) {
+      // Thrown inside the write so that its savepoint rolls every row of the move back.
+      if (error instanceof MovedMeanwhile) return 'moved'
+      throw error
+    }
   }
 
   async listMigrationRecords(domainId: string, f: MigrationRecordFilter) {
@@ -237,9 +229,7 @@ async function countOf(x: Executor, domainId: string): Promise<number> {
   return Number(row.n)
 }
 
-async function epName(x: Executor, domainId: string, id: string): Promise<string> {
-  return (await x.selectFrom('enterprise_projects').select('name').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst())?.name ?? ''
-}
+class MovedMeanwhile extends Error {}
 
 function nameTaken(name: string): ConflictError {
   return new ConflictError('enterprise project', `the name ${name} is in use`)

@@ -44,16 +44,21 @@ export interface ResourceFilter {
   readonly limit: number
 }
 
+/** One resource of a move, as the service read (and permission-checked) it. */
+export interface MovingResource {
+  readonly resource: ResourceWithProject
+  /** Name of the enterprise project it leaves, for the record. */
+  readonly originName: string
+  /** An attached resource moving with its ECS (`associated`). */
+  readonly associated: boolean
+}
+
 export interface ResourceMove {
   readonly domainId: string
-  readonly resourceType: string
-  readonly resourceId: string
-  readonly fromEnterpriseProjectId: string
   readonly toEnterpriseProjectId: string
-  /** Also move the resources attached to it (an ECS's disks and EIPs). */
-  readonly withAttached: boolean
-  /** One record per moved resource, filled in by the store with each resource's own fields. */
-  readonly record: Omit<EpMigrationRecordRow, 'id' | 'resource_type' | 'resource_id' | 'resource_name' | 'project_id' | 'project_name' | 'region_id' | 'associated'>
+  readonly moving: readonly MovingResource[]
+  /** What every record of this move shares; the store adds each resource's own fields. */
+  readonly record: Pick<EpMigrationRecordRow, 'domain_id' | 'event_time' | 'user_id' | 'user_name' | 'initiate_ep_id' | 'initiate_ep_name' | 'target_ep_id' | 'target_ep_name'>
   readonly newRecordId: () => string
 }
 
@@ -93,10 +98,10 @@ export interface EpsStore {
   attachedResources(domainId: string, resourceId: string): Promise<EpResourceRow[]>
   deleteResource(domainId: string, resourceType: string, resourceId: string): Promise<boolean>
   /**
-   * Moves the resource (and what is attached to it) into an enabled target project and writes a
-   * record per moved resource, in one transaction. Refuses when the target is missing or
-   * disabled, or the resource left the source meanwhile ('moved').
+   * Moves the resources into an enabled target project and writes a record per resource, in one
+   * transaction: all or none. Refuses when the target is missing or disabled, or when any
+   * resource is no longer in the enterprise project it was read (and checked) in ('moved').
    */
-  moveResource(move: ResourceMove): Promise<number | WriteRefusal>
+  moveResources(move: ResourceMove): Promise<true | WriteRefusal>
   listMigrationRecords(domainId: string, filter: MigrationRecordFilter): Promise<EpMigrationRecordRow[]>
 }
