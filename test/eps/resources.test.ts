@@ -212,7 +212,7 @@ describe('EPS resources (huaweicloud)', () => {
         [{ resource_type: 'cdn', project_id: P1 }, 400, NO_PROJECT_FOR_GLOBAL],
         [{ resource_type: 'bucket' }, 400, badRequest("'region_id' is required for bucket resources.")],
         [{ resource_type: 'bucket', region_id: '' }, 400, badRequest("'region_id' is required for bucket resources.")],
-        [{ resource_type: 'rds', project_id: P1 }, 400, INVALID_TYPE],
+        [{ resource_type: 'dds', project_id: P1 }, 400, INVALID_TYPE],
         [{ resource_type: 'ECS', project_id: P1 }, 400, INVALID_TYPE],
         [{ resource_type: '', project_id: P1 }, 400, INVALID_TYPE],
         [{ project_id: P1 }, 400, INVALID_TYPE],
@@ -402,7 +402,7 @@ describe('EPS resources (huaweicloud)', () => {
         [{ resource_types: [] }, EMPTY_TYPES],
         [{ projects: [P1] }, EMPTY_TYPES],
         [{ resource_types: ['ecs', 'disk', 'ecs'], projects: [P1] }, DUP_TYPES],
-        [{ resource_types: ['ecs', 'rds'], projects: [P1] }, BAD_TYPE_ELEMENT],
+        [{ resource_types: ['ecs', 'dds'], projects: [P1] }, BAD_TYPE_ELEMENT],
         [{ resource_types: ['ECS'], projects: [P1] }, BAD_TYPE_ELEMENT],
         [{ resource_types: [''], projects: [P1] }, BAD_TYPE_ELEMENT],
         [{ resource_types: [7], projects: [P1] }, BAD_TYPE_ELEMENT],
@@ -606,7 +606,7 @@ describe('EPS resources (huaweicloud)', () => {
         [target.id, { resource_id: server.resource_id, resource_type: 'ecs' }, 400, INVALID_PROJECT],
         [target.id, { resource_id: server.resource_id, resource_type: 'ecs', project_id: '' }, 400, INVALID_PROJECT],
         [target.id, { resource_id: cdn.resource_id, resource_type: 'cdn', project_id: P1 }, 400, NO_PROJECT_FOR_GLOBAL],
-        [target.id, { resource_id: server.resource_id, resource_type: 'rds', project_id: P1 }, 400, INVALID_TYPE],
+        [target.id, { resource_id: server.resource_id, resource_type: 'dds', project_id: P1 }, 400, INVALID_TYPE],
         [target.id, { resource_id: server.resource_id, resource_type: '', project_id: P1 }, 400, INVALID_TYPE],
         [target.id, { resource_id: server.resource_id, project_id: P1 }, 400, INVALID_TYPE],
         [target.id, { resource_id: disk.resource_id, resource_type: 'disk', project_id: P1, associated: true }, 400, badRequest("'associated' applies to ecs resources only (their disks and EIPs move with them).")],
@@ -793,7 +793,7 @@ describe('EPS resources (huaweicloud)', () => {
       const r = await ecs('ro-target')
       const target = await createEp()
       expect((await migrate(target.id, { resource_id: r.resource_id, resource_type: 'ecs', project_id: P1 }, t)).body).toEqual(FORBIDDEN)
-      expect((await migrate(target.id, { resource_id: r.resource_id, resource_type: 'rds' }, t)).body).toEqual(FORBIDDEN)
+      expect((await migrate(target.id, { resource_id: r.resource_id, resource_type: 'dds' }, t)).body).toEqual(FORBIDDEN)
       const anonymous = await call(`${s.url}/v1.0/enterprise-projects/${target.id}/resources-migrate`, { method: 'POST', body: { resource_id: r.resource_id, resource_type: 'ecs', project_id: P1 } })
       expect(anonymous.status).toBe(401)
       expect(anonymous.body).toEqual(UNAUTHORIZED)
@@ -870,7 +870,7 @@ describe('EPS resources (huaweicloud)', () => {
       expect((await at(server.resource_id, `project_id=${P1}&region_id=cn-east-3&resource_type=ecs`)).body).toEqual(INVALID_RESOURCE)
       expect((await at(randomUUID(), `project_id=${P1}&region_id=cn-north-4&resource_type=ecs`)).body).toEqual(INVALID_RESOURCE)
       expect((await at(server.resource_id, `project_id=${P1}&region_id=cn-north-4&resource_type=disk`)).body).toEqual(INVALID_RESOURCE)
-      const badType = await at(server.resource_id, `project_id=${P1}&region_id=cn-north-4&resource_type=rds`)
+      const badType = await at(server.resource_id, `project_id=${P1}&region_id=cn-north-4&resource_type=dds`)
       expect(badType.status).toBe(400)
       expect(badType.body).toEqual(INVALID_TYPE)
       const missing = await at(server.resource_id, 'region_id=cn-north-4&resource_type=ecs')
@@ -884,11 +884,17 @@ describe('EPS resources (huaweicloud)', () => {
   describe('resources-mapping, providers and configs', () => {
     const EN_PROVIDERS = [
       ['as', 'Auto Scaling', [['scaling_group', 'Scaling Group', false]]],
+      ['cce', 'Cloud Container Engine', [['cce_cluster', 'Cluster', false]]],
       ['cdn', 'Content Delivery Network', [['cdn', 'Domain Name', true]]],
+      ['dcs', 'Distributed Cache Service', [['dcs', 'Instance', false]]],
       ['ecs', 'Elastic Cloud Server', [['ecs', 'ECS', false]]],
+      ['elb', 'Elastic Load Balance', [['loadbalancers', 'Load Balancer', false]]],
       ['evs', 'Elastic Volume Service', [['disk', 'Disk', false]]],
       ['ims', 'Image Management Service', [['images', 'Image', false]]],
+      ['nat', 'NAT Gateway', [['nat_gateways', 'NAT Gateway', false]]],
       ['obs', 'Object Storage Service', [['bucket', 'Bucket', true]]],
+      ['rds', 'Relational Database Service', [['rds', 'DB Instance', false]]],
+      ['sfs', 'Scalable File Service', [['sfs-turbo', 'File System', false]]],
       ['vpc', 'Virtual Private Cloud', [['vpcs', 'VPC', false], ['security-groups', 'Security Group', false], ['eip', 'EIP', false], ['shared_bandwidth', 'Shared Bandwidth', false]]],
     ] as const
     let regions: string[]
@@ -907,27 +913,28 @@ describe('EPS resources (huaweicloud)', () => {
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
         resource_mapping: {
-          scaling_group: 'as', cdn: 'cdn', ecs: 'ecs', disk: 'evs', images: 'ims', bucket: 'obs',
+          scaling_group: 'as', cce_cluster: 'cce', cdn: 'cdn', dcs: 'dcs', ecs: 'ecs', loadbalancers: 'elb', disk: 'evs', images: 'ims',
+          nat_gateways: 'nat', bucket: 'obs', rds: 'rds', 'sfs-turbo': 'sfs',
           vpcs: 'vpc', 'security-groups': 'vpc', eip: 'vpc', shared_bandwidth: 'vpc',
         },
       })
     })
 
-    it('GET providers lists all seven by default (limit 200), with the regions of regional types', async () => {
+    it('GET providers lists all thirteen by default (limit 200), with the regions of regional types', async () => {
       const res = await api('/v1.0/enterprise-projects/providers')
       expect(res.status).toBe(200)
-      expect(res.body).toEqual({ providers: providerBodies(), total_count: 7 })
+      expect(res.body).toEqual({ providers: providerBodies(), total_count: 13 })
       expect([...regions].sort()).toEqual(['af-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'cn-east-3', 'cn-north-1', 'cn-north-4', 'cn-south-1', 'eu-west-101', 'la-south-2'])
       expect((await api('/v1.0/enterprise-projects/providers?limit=200')).body).toEqual(res.body)
       expect((await api('/v1.0/enterprise-projects/providers?locale=en-us')).body).toEqual(res.body)
     })
 
     it('GET providers pages with limit and offset, filters by provider, and speaks zh-cn', async () => {
-      expect((await api('/v1.0/enterprise-projects/providers?limit=2&offset=1')).body).toEqual({ providers: providerBodies().slice(1, 3), total_count: 7 })
-      expect((await api('/v1.0/enterprise-projects/providers?offset=7')).body).toEqual({ providers: [], total_count: 7 })
-      expect((await api('/v1.0/enterprise-projects/providers?limit=1')).body).toEqual({ providers: providerBodies().slice(0, 1), total_count: 7 })
-      expect((await api('/v1.0/enterprise-projects/providers?provider=vpc')).body).toEqual({ providers: providerBodies().slice(6), total_count: 1 })
-      expect((await api('/v1.0/enterprise-projects/providers?provider=rds')).body).toEqual({ providers: [], total_count: 0 })
+      expect((await api('/v1.0/enterprise-projects/providers?limit=2&offset=1')).body).toEqual({ providers: providerBodies().slice(1, 3), total_count: 13 })
+      expect((await api('/v1.0/enterprise-projects/providers?offset=13')).body).toEqual({ providers: [], total_count: 13 })
+      expect((await api('/v1.0/enterprise-projects/providers?limit=1')).body).toEqual({ providers: providerBodies().slice(0, 1), total_count: 13 })
+      expect((await api('/v1.0/enterprise-projects/providers?provider=vpc')).body).toEqual({ providers: providerBodies().slice(12), total_count: 1 })
+      expect((await api('/v1.0/enterprise-projects/providers?provider=nope')).body).toEqual({ providers: [], total_count: 0 })
       const zh = await api('/v1.0/enterprise-projects/providers?locale=zh-cn&provider=evs')
       expect(zh.body).toEqual({
         providers: [{ provider: 'evs', provider_i18n_display_name: '云硬盘', resource_types: [{ resource_type: 'disk', resource_type_i18n_display_name: '磁盘', regions, global: false }] }],
@@ -935,7 +942,7 @@ describe('EPS resources (huaweicloud)', () => {
       })
       const zhAll = (await api('/v1.0/enterprise-projects/providers?locale=zh-CN')).body
       expect(zhAll.providers.map((p: { provider_i18n_display_name: string }) => p.provider_i18n_display_name))
-        .toEqual(['弹性伸缩', 'CDN', '弹性云服务器', '云硬盘', '镜像服务', '对象存储服务', '虚拟私有云'])
+        .toEqual(['弹性伸缩', '云容器引擎', 'CDN', '分布式缓存服务', '弹性云服务器', '弹性负载均衡', '云硬盘', '镜像服务', 'NAT网关', '对象存储服务', '云数据库', '弹性文件服务', '虚拟私有云'])
       expect((await api('/v1.0/enterprise-projects/providers?locale=fr-fr&provider=as')).body.providers[0].provider_i18n_display_name).toBe('Auto Scaling')
     })
 
@@ -970,14 +977,15 @@ describe('EPS resources (opentelekomcloud)', () => {
   })
   afterAll(() => s.close())
 
-  it('GET providers lists the seven providers with the OTC regions (default limit 10) and refuses limit 201', async () => {
+  it('GET providers lists ten of the thirteen providers by default (OTC: limit 10), with the OTC regions, and refuses limit 201', async () => {
     const res = await api('/v1.0/enterprise-projects/providers')
     expect(res.status).toBe(200)
-    expect(res.body.total_count).toBe(7)
-    expect(res.body.providers.map((p: { provider: string }) => p.provider)).toEqual(['as', 'cdn', 'ecs', 'evs', 'ims', 'obs', 'vpc'])
-    expect(res.body.providers[2].resource_types).toEqual([{ resource_type: 'ecs', resource_type_i18n_display_name: 'ECS', regions: ['eu-de', 'eu-nl'], global: false }])
+    expect(res.body.total_count).toBe(13)
+    expect(res.body.providers.map((p: { provider: string }) => p.provider)).toEqual(['as', 'cce', 'cdn', 'dcs', 'ecs', 'elb', 'evs', 'ims', 'nat', 'obs'])
+    expect(res.body.providers[4].resource_types).toEqual([{ resource_type: 'ecs', resource_type_i18n_display_name: 'ECS', regions: ['eu-de', 'eu-nl'], global: false }])
     expect((await api('/v1.0/enterprise-projects/providers?limit=10')).body).toEqual(res.body)
-    expect((await api('/v1.0/enterprise-projects/providers?limit=3&offset=5')).body.providers.map((p: { provider: string }) => p.provider)).toEqual(['obs', 'vpc'])
+    expect((await api('/v1.0/enterprise-projects/providers?limit=200')).body.providers).toHaveLength(13)
+    expect((await api('/v1.0/enterprise-projects/providers?limit=3&offset=11')).body.providers.map((p: { provider: string }) => p.provider)).toEqual(['sfs', 'vpc'])
     expect((await api('/v1.0/enterprise-projects/providers?limit=201')).body).toEqual(INVALID_LIMIT)
   })
 

@@ -261,8 +261,8 @@ describe('EPS through the Huawei SDK core (huaweicloud)', () => {
 
     // ---- ListProviders
     const allProviders = await run(c, eps.listProviders())
-    expect(allProviders.total_count).toBe(7)
-    expect(allProviders.providers.map((p: { provider: string }) => p.provider)).toEqual(['as', 'cdn', 'ecs', 'evs', 'ims', 'obs', 'vpc'])
+    expect(allProviders.total_count).toBe(13)
+    expect(allProviders.providers.map((p: { provider: string }) => p.provider)).toEqual(['as', 'cce', 'cdn', 'dcs', 'ecs', 'elb', 'evs', 'ims', 'nat', 'obs', 'rds', 'sfs', 'vpc'])
     expect(await run(c, eps.listProviders({ provider: 'evs' }))).toEqual({
       providers: [{
         provider: 'evs', provider_i18n_display_name: 'Elastic Volume Service',
@@ -270,16 +270,16 @@ describe('EPS through the Huawei SDK core (huaweicloud)', () => {
       }],
       total_count: 1, httpStatusCode: 200,
     })
-    expect(await run(c, eps.listProviders({ locale: 'zh-cn', limit: 1, offset: 1 }))).toEqual({
+    expect(await run(c, eps.listProviders({ locale: 'zh-cn', limit: 1, offset: 2 }))).toEqual({
       providers: [{ provider: 'cdn', provider_i18n_display_name: 'CDN', resource_types: [{ resource_type: 'cdn', resource_type_i18n_display_name: '域名', regions: [], global: true }] }],
-      total_count: 7, httpStatusCode: 200,
+      total_count: 13, httpStatusCode: 200,
     })
 
     // ---- ListResourceMapping, ShowEpConfigs, the BSS authority call
     expect(await run(c, eps.listResourceMapping())).toEqual({
       resource_mapping: {
-        scaling_group: 'as', cdn: 'cdn', ecs: 'ecs', disk: 'evs', images: 'ims', bucket: 'obs',
-        vpcs: 'vpc', 'security-groups': 'vpc', eip: 'vpc', shared_bandwidth: 'vpc',
+        scaling_group: 'as', cce_cluster: 'cce', cdn: 'cdn', dcs: 'dcs', ecs: 'ecs', loadbalancers: 'elb', disk: 'evs', images: 'ims',
+        nat_gateways: 'nat', bucket: 'obs', rds: 'rds', 'sfs-turbo': 'sfs', vpcs: 'vpc', 'security-groups': 'vpc', eip: 'vpc', shared_bandwidth: 'vpc',
       },
       httpStatusCode: 200,
     })
