@@ -19,6 +19,7 @@
 #   BENCH_LOG_DIR=dir   keep the raw wrk outputs and server logs there
 #   RESULTS_MD=file     also write the table and verdicts as Markdown to that file
 #   BENCH_STRICT=1      exit 1 when a target fails (default: exit 0 once measured)
+#   BENCH_EPS_RENAME=1  the EPS PUT also renames the enterprise project on every request
 # Exit status: 0 measured (and, with BENCH_STRICT, all targets passed); 1 target failed
 # (BENCH_STRICT only); 2 the harness itself failed.
 set -euo pipefail
@@ -155,7 +156,13 @@ status="$(curl -s --max-time 10 -o "$WORK/ep.json" -w '%{http_code}' -X POST "$B
 EP_ID="$(node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).enterprise_project.id)' "$WORK/ep.json")"
 EP_URL="$BASE/v1.0/enterprise-projects/$EP_ID"
 COC_URL="$BASE/v1/enterprise-project-collect"
-EPS_BODY='{"name":"bench_#N#","description":"bench write #N#"}'
+# The seed's body shape (name mandatory) with a new description each time, like the IAM PATCH
+# scenario; BENCH_EPS_RENAME=1 also renames on every request (a unique-index update each time).
+if [ -n "${BENCH_EPS_RENAME:-}" ]; then
+  EPS_BODY='{"name":"bench_#N#","description":"bench write #N#"}'
+else
+  EPS_BODY='{"name":"bench_ep","description":"bench write #N#"}'
+fi
 COC_BODY='{"ep_id_list":["0","00000000-0000-4000-8000-#N#"]}'
 
 # Sanity: each target answers 200 before it is measured.
@@ -242,8 +249,8 @@ case "$final" in
 esac
 final="$(curl -s --max-time 10 -H "X-Auth-Token: $TOKEN" "$EP_URL")"
 case "$final" in
-  *'"name":"bench_'[0-9]*) ;;
-  *) die "after the PUT runs the enterprise project does not hold a benchmark name: $final" ;;
+  *'"description":"bench write '[0-9]*) ;;
+  *) die "after the PUT runs the enterprise project does not hold a benchmark description: $final" ;;
 esac
 final="$(curl -s --max-time 10 -H "X-Auth-Token: $TOKEN" "$COC_URL?limit=1")"
 case "$final" in

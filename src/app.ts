@@ -28,7 +28,7 @@ import { IamWire, renderIamError } from './services/iam/wire.js'
 import { renderEpsError } from './services/eps/wire.js'
 import { SqlEpsStore } from './services/eps/store-sql.js'
 import { EpsService } from './services/eps/service.js'
-import { epsRoutes } from './services/eps/routes.js'
+import { epsRoutes, epsVersions } from './services/eps/routes.js'
 import { renderCocError } from './services/coc/wire.js'
 import { cocRoutes } from './services/coc/routes.js'
 import { CocService } from './services/coc/service.js'
@@ -245,7 +245,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   if (perRequestLogger) installRequestSummary(app)
 
   const wire = new IamWire(flavour)
-  await app.register(iamRoutes({ service: iamService, wire, baseUrl }))
+  await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   await app.register(identityRoutes({
     identity: identityService, roles: roleService, credentials: credentialService, store: iamStore, wire, baseUrl,
     checkToken: (token) => iamService.authenticate(token),

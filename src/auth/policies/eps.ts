@@ -11,7 +11,6 @@ import type { PolicyEntry } from '../policy.js'
 const EP = '/v1.0/enterprise-projects'
 
 export const EPS_POLICIES: readonly PolicyEntry[] = [
-  { action: 'eps:list_api_versions', method: 'GET', path: '/', rule: 'public', description: 'List API versions (requests for an eps.* host name; others get IAM\'s)' },
   { action: 'eps:get_api_version', method: 'GET', path: '/v1.0', rule: 'public', description: 'Show the v1.0 API version' },
   { action: 'eps:list_enterprise_projects', method: 'GET', path: EP, rule: 'permission', enforcedBy: 'service', description: 'List the enterprise projects the caller may list (all, or those granted to it)', cloudActions: ['eps:enterpriseProjects:list'] },
   { action: 'eps:create_enterprise_project', method: 'POST', path: EP, rule: 'permission', description: 'Create an enterprise project', cloudActions: ['eps:enterpriseProjects:create'] },

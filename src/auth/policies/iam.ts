@@ -75,7 +75,7 @@ const GRANT_POLICIES: PolicyEntry[] = GRANT_ROUTE_FAMILIES.flatMap((f) => grantO
 })))
 
 export const IAM_POLICIES: readonly PolicyEntry[] = [
-  { action: 'identity:get_version', method: 'GET', path: '/', rule: 'public', description: 'List API versions' },
+  { action: 'identity:get_version', method: 'GET', path: '/', rule: 'public', description: "List API versions (EPS's list for an eps.* host name)" },
   { action: 'identity:get_version_v3', method: 'GET', path: '/v3', rule: 'public', description: 'Show the v3 API version' },
   { action: 'identity:issue_token', method: 'POST', path: '/v3/auth/tokens', rule: 'public', description: 'Obtain a token with a password' },
   { action: 'identity:validate_token', method: 'GET', path: '/v3/auth/tokens', rule: 'permission_or_self', enforcedBy: 'service', description: 'Validate a token (own, or any in the account for an administrator)', cloudActions: ['iam:tokens:validate'] },

@@ -4,6 +4,7 @@
  * Each write is one statement, so the database, not this code, settles races between saves.
  */
 import type { Db } from '../../db/database.js'
+import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CocFavouritesRow } from '../../db/schema.js'
 import { NotFoundError } from '../../errors/app-error.js'
 import type { CocStore, FavouritesQuery, FavouritesRecord } from './store.js'
@@ -13,6 +14,8 @@ function toRecord(row: Pick<CocFavouritesRow, 'id' | 'user_id' | 'ep_ids'>): Fav
 }
 
 export class SqlCocStore implements CocStore {
+  private readonly sqlTexts = new SqlTextCache()
+
   constructor(private readonly db: Db) {}
 
   async saveFavourites(domainId: string, userId: string, epIds: readonly string[], newId: string, now: string): Promise<string> {
@@ -20,12 +23,14 @@ export class SqlCocStore implements CocStore {
     try {
       // NOTE: one statement. A read-then-insert would let two first saves race to two records
       // (or one unique violation); here the second becomes an update of the first's row.
-      const row = await this.db.write((x) => x.insertInto('coc_favourites')
-        .values({ id: newId, domain_id: domainId, user_id: userId, ep_ids: epIdsJson, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['domain_id', 'user_id']).doUpdateSet({ ep_ids: epIdsJson, updated_at: now }))
-        .returning('id')
-        .executeTakeFirstOrThrow())
-      return row.id
+      // The seed's PUT is a hot path: compiled once (see sql-text-cache.ts).
+      const [row] = await this.db.write((x) => this.sqlTexts.run(x, 'favourites-upsert', [newId, domainId, userId, epIdsJson, now, now, epIdsJson, now], () =>
+        x.insertInto('coc_favourites')
+          .values({ id: newId, domain_id: domainId, user_id: userId, ep_ids: epIdsJson, created_at: now, updated_at: now })
+          .onConflict((oc) => oc.columns(['domain_id', 'user_id']).doUpdateSet({ ep_ids: epIdsJson, updated_at: now }))
+          .returning('id')
+          .compile()))
+      return row!.id
     } catch (error) {
       // The user was deleted between authentication and this write.
       if (this.db.isForeignKeyViolation(error)) throw new NotFoundError('user', userId)

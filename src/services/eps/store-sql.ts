@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import type {
@@ -21,6 +22,8 @@ function containsPattern(text: string): string {
 }
 
 export class SqlEpsStore implements EpsStore {
+  private readonly sqlTexts = new SqlTextCache()
+
   constructor(private readonly db: Db) {}
 
   private get x(): Kysely<Database> {
@@ -68,17 +71,25 @@ export class SqlEpsStore implements EpsStore {
   async updateEnterpriseProject(domainId: string, id: string, changes: EnterpriseProjectChanges) {
     try {
       return await this.db.write(async (trx) => {
-        let update = trx.updateTable('enterprise_projects')
-          .set({
-            name: changes.name,
-            ...(changes.description !== undefined ? { description: changes.description } : {}),
-            ...(changes.type !== undefined ? { type: changes.type } : {}),
-            updated_at: changes.updatedAt,
-          })
-          .where('domain_id', '=', domainId).where('id', '=', id).where('status', '=', 1)
-        // A project may become `prod`, never go back to `poc`.
-        if (changes.type === 'poc') update = update.where('type', '=', 'poc')
-        const updated = await update.returningAll().executeTakeFirst()
+        // The seed's PUT is a hot path: its few shapes are compiled once (see sql-text-cache.ts).
+        const shape = `ep-update:${changes.description !== undefined}:${changes.type ?? ''}`
+        const parameters = [
+          changes.name, ...(changes.description !== undefined ? [changes.description] : []), ...(changes.type !== undefined ? [changes.type] : []),
+          changes.updatedAt, domainId, id, 1, ...(changes.type === 'poc' ? ['poc'] : []),
+        ]
+        const [updated] = await this.sqlTexts.run(trx, shape, parameters, () => {
+          let update = trx.updateTable('enterprise_projects')
+            .set({
+              name: changes.name,
+              ...(changes.description !== undefined ? { description: changes.description } : {}),
+              ...(changes.type !== undefined ? { type: changes.type } : {}),
+              updated_at: changes.updatedAt,
+            })
+            .where('domain_id', '=', domainId).where('id', '=', id).where('status', '=', 1)
+          // A project may become `prod`, never go back to `poc`.
+          if (changes.type === 'poc') update = update.where('type', '=', 'poc')
+          return update.returningAll().compile()
+        })
         if (updated) return updated
         const current = await trx.selectFrom('enterprise_projects').select(['status', 'type']).where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
         if (!current) return 'not_found' as const

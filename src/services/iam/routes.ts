@@ -18,6 +18,8 @@ export interface IamRouteDeps {
   service: IamService
   wire: IamWire
   baseUrl(request: FastifyRequest): string
+  /** What `GET /` answers for an `eps.*` host name (EPS has its own endpoint on the clouds). */
+  epsVersions?(base: string): unknown
 }
 
 export function caller(request: FastifyRequest): AuthContext {
@@ -29,12 +31,13 @@ export function selfUrl(base: string, request: FastifyRequest): string {
   return `${base}${request.url}`
 }
 
-export function iamRoutes({ service, wire, baseUrl }: IamRouteDeps): FastifyPluginAsyncTypebox {
+export function iamRoutes({ service, wire, baseUrl, epsVersions }: IamRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const iam = { service: 'iam' as const }
 
     // ---- versions: keystoneauth discovers the identity API here before anything else.
     app.get('/', { config: { ...iam, action: 'identity:get_version' } }, async (request, reply) => {
+      if (epsVersions && /^eps\./i.test(request.host)) return epsVersions(baseUrl(request))
       reply.status(300)
       return { versions: { values: [wire.version(baseUrl(request))] } }
     })
