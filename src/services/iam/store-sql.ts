@@ -2,8 +2,9 @@
  * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
  * Unique violations become `ConflictError` here and nowhere else.
  */
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import type { TokenScope } from '../../auth/token-codec.js'
@@ -26,13 +27,13 @@ interface PerDatabase {
    * SQL of the project UPDATE per shape (columns set, guards used). Building and compiling it
    * with Kysely costs ~10 µs, more than running it. Kept per database: the text is dialect's.
    */
-  projectUpdateSql: Map<string, string>
+  projectUpdateSql: SqlTextCache
 }
 const perDatabase = new WeakMap<Db, PerDatabase>()
 
 function stateOf(db: Db): PerDatabase {
   let state = perDatabase.get(db)
-  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new Map() }))
+  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache() }))
   return state
 }
 
@@ -213,20 +214,12 @@ export class SqlIamStore implements IamStore {
     const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
     return this.writingProject(id, () =>
       this.insertUnique(
-        () => this.write(async (x) => {
-          let text = this.shared.projectUpdateSql.get(shape)
-          if (text === undefined) {
-            let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
-            if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
-            if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
-            const compiled = q.returningAll().compile()
-            // Reuse the SQL only if the parameter order above is exactly Kysely's.
-            const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i])
-            if (!sameOrder) return (await x.executeQuery(compiled)).rows[0]
-            this.shared.projectUpdateSql.set(shape, (text = compiled.sql))
-          }
-          return (await x.executeQuery<ProjectRow>(CompiledQuery.raw(text, parameters))).rows[0]
-        }),
+        () => this.write(async (x) => (await this.shared.projectUpdateSql.run(x, shape, parameters, () => {
+          let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
+          if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
+          if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
+          return q.returningAll().compile()
+        }))[0]),
         () => projectNameConflict(changes.name ?? '', domainId),
       ),
     )
