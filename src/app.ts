@@ -254,10 +254,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     const epsService = new EpsService({
       store: epsStore, flavour: flavour.eps, policy, clock, quota: config.enterpriseProjectQuota, invalidateAuthCache,
       listRegionIds: async () => (await iamStore.listRegions()).map((r) => r.id),
-      findProject: async (accountId, projectId) => {
-        const project = await iamStore.findProject(projectId)
-        return project?.domain_id === accountId ? project : undefined
-      },
+      findProject: (accountId, projectId) => iamService.findProjectInAccount(projectId, accountId),
     })
     await app.register(epsRoutes({ service: epsService, flavour: flavour.eps, baseUrl }))
   }

@@ -23,11 +23,14 @@ export class ValidationError extends AppError {
 /** Keystone's `ValidationError(attribute, target)` text, which the openstack CLI shows verbatim. */
 export class MissingAttributeError extends ValidationError {
   override readonly code: string = 'missing_attribute'
+  /** The sentence without Keystone's boilerplate tail, for services that word errors briefly. */
+  readonly summary: string
   constructor(attribute: string, target: string) {
     super(
       `Expecting to find ${attribute} in ${target}. The server could not comply with the request ` +
         'since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
     )
+    this.summary = `Expecting to find ${attribute} in ${target}.`
   }
 }
 

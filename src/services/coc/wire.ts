@@ -13,11 +13,9 @@ import type { FavouritesListResponse } from './schemas.js'
 
 const COC_CODES = { ...COC_GENERIC, badRequest: CocErrors.invalidParameters }
 
-/** Keystone's tail on `MissingAttributeError` texts, which says nothing in a COC message. */
-const KEYSTONE_TAIL = / The server could not comply with the request.*$/s
-
+/** Keystone's boilerplate tail says nothing in a COC message: the short sentence goes instead. */
 function cocError(error: AppError): AppError {
-  if (error instanceof MissingAttributeError) return CocErrors.invalidParameters(error.message.replace(KEYSTONE_TAIL, ''))
+  if (error instanceof MissingAttributeError) return CocErrors.invalidParameters(error.summary)
   return error
 }
 

@@ -47,5 +47,8 @@ export function resourceType(type: string): (ResourceTypeInfo & { provider: stri
   return BY_TYPE.get(type)
 }
 
+/** GET resources-mapping: each resource type and the service (provider) it belongs to. */
+export const RESOURCE_MAPPING: Readonly<Record<string, string>> = Object.fromEntries(PROVIDERS.flatMap((p) => p.resourceTypes.map((t) => [t.type, p.provider])))
+
 /** Resource types whose resources can be attached to an ECS and move with it (`associated`). */
 export const ATTACHABLE_TO_ECS: ReadonlySet<string> = new Set(['disk', 'eip'])

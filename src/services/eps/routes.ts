@@ -17,7 +17,7 @@ import {
 import {
   associatedResourcesBody, enterpriseProjectBody, migrationRecordBody, providersBody, registeredResourceBody, resourceBody, versionBody,
 } from './wire.js'
-import { PROVIDERS } from './resource-types.js'
+import { RESOURCE_MAPPING } from './resource-types.js'
 
 export const EPS_BODY_LIMIT_BYTES = 200 * 1024
 const EP = '/v1.0/enterprise-projects'
@@ -90,9 +90,7 @@ export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyP
     if (flavour.huaweiReadApis) {
       app.get(`${EP}/migrate-record/list`, { schema: { querystring: MigrationRecordQuerySchema }, config: { ...eps, action: 'eps:list_migration_records' } },
         async (request) => ({ records: (await service.listMigrationRecords(caller(request), request.query)).map(migrationRecordBody) }))
-      app.get(`${EP}/resources-mapping`, { config: { ...eps, action: 'eps:list_resource_mapping' } }, async () => ({
-        resource_mapping: Object.fromEntries(PROVIDERS.flatMap((p) => p.resourceTypes.map((t) => [t.type, p.provider]))),
-      }))
+      app.get(`${EP}/resources-mapping`, { config: { ...eps, action: 'eps:list_resource_mapping' } }, async () => ({ resource_mapping: RESOURCE_MAPPING }))
       app.get('/v1.0/associated-resources/:resource_id', { schema: { params: AssociatedResourcesParamsSchema, querystring: AssociatedResourcesQuerySchema }, config: { ...eps, action: 'eps:get_associated_resources' } },
         async (request) => {
           const { resource, attached } = await service.associatedResources(caller(request), request.params.resource_id, request.query)

@@ -50,8 +50,9 @@ export interface NewAccount {
 
 /**
  * A cloud account as a new Huawei Cloud / OTC account has it: the domain, its default enterprise
- * project `0`, one system project per known region, the administrator, and the built-in `admin` group holding the flavour's admin
- * roles on the account and (inherited) on all its projects. Regions and system roles must exist.
+ * project `0`, one system project per known region, the administrator, and the built-in `admin`
+ * group holding the flavour's admin roles on the account and (inherited) on all its projects.
+ * Regions and system roles must exist.
  */
 export async function createCloudAccount(tx: IamStore, account: NewAccount): Promise<{ accountId: string; userId: string }> {
   const { flavour, now } = account

@@ -227,8 +227,14 @@ export class IamService {
     return this.contextFor({ userId, scope: { type: 'domain', id: domainId ?? caller.user.domain_id }, issuedAt: now, expiresAt: now + AUTH_CACHE_TTL_MS, auditId }, caller)
   }
 
+  /** The project, if it belongs to the account. */
+  async findProjectInAccount(projectId: string, accountId: string): Promise<ProjectRow | undefined> {
+    const project = await this.store.findProject(projectId)
+    return project?.domain_id === accountId ? project : undefined
+  }
+
   async projectInAccount(projectId: string, accountId: string): Promise<boolean> {
-    return (await this.store.findProject(projectId))?.domain_id === accountId
+    return (await this.findProjectInAccount(projectId, accountId)) !== undefined
   }
 
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
