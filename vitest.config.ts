@@ -1,13 +1,20 @@
 import { defineConfig } from 'vitest/config'
 
+/** HTTP suites that depend on the store: run once on SQLite and once on PostgreSQL. */
+const STORE_BACKED = ['test/iam/**/*.test.ts', 'test/eps/**/*.test.ts', 'test/coc/**/*.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: keep files in parallel modest; the CLI suite spawns processes.
     poolOptions: { forks: { maxForks: 2 } },
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      // Everything, on the embedded store (suites that need PostgreSQL ask for it themselves).
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts', 'src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: STORE_BACKED, env: { TEST_DATABASE: 'postgres' } } },
+    ],
   },
 })

@@ -112,8 +112,14 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const storedKeys = await iamStore.listTokenKeys()
   const codec = new TokenCodec(storedKeys.filter((k) => k.id !== CREDENTIAL_KEY_ID).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))
   const secretBox = new SecretBox(Buffer.from(storedKeys.find((k) => k.id === CREDENTIAL_KEY_ID)!.secret, 'base64'))
-  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout })
-  const credentialService = new CredentialService({ store: iamStore, clock, policy, box: secretBox, invalidateAuthCache: () => invalidateAuthCache() })
+  // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
+  // cached callers here and, through the store, on every other instance sharing it.
+  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout }, () => {
+    accessKeys.clear()
+    db.announceChange()
+  })
+  const invalidateAuthCache = () => iamService.invalidateAuthCache()
+  const credentialService = new CredentialService({ store: iamStore, clock, policy, box: secretBox, invalidateAuthCache })
   const accessKeys = new AccessKeyAuthenticator({
     signingKey: (access) => credentialService.signingKey(access),
     contextFor: (userId, domainId, auditId) => iamService.accessKeyContext(userId, domainId, auditId),
@@ -121,10 +127,10 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     markUsed: (access) => credentialService.markUsed(access),
     now: () => clock.now(),
   })
-  const invalidateAuthCache = () => {
-    iamService.invalidateAuthCache()
+  db.onChangeElsewhere(() => {
+    iamService.dropCachedCallers()
     accessKeys.clear()
-  }
+  })
   const identityService = new IdentityService({ store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
   const epsStore = new SqlEpsStore(db)
   const roleService = new RoleService({
@@ -140,6 +146,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const routePatterns: { regex: RegExp; method: string }[] = []
   const errors = createErrorResponder({
     renderers: { iam: renderIamError, eps: renderEpsError, coc: renderCocError },
+    unavailable: (error) => db.isUnavailable(error),
     serviceForUrl: (url) => serviceForPath(url.split('?')[0]!),
     methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],
     authenticateHeader: (request) => `Keystone uri="${baseUrl(request)}/v3"`,

@@ -14,6 +14,8 @@ export interface Config {
   readonly port: number
   /** Base URL written into links and the catalog; derived from the request's Host when unset. */
   readonly publicUrl: string | undefined
+  /** PostgreSQL instead of the embedded store, when `DATABASE_URL` is set. */
+  readonly database: PostgresConfig | undefined
   /** Folder of the embedded SQLite file. */
   readonly dataDir: string
   /** Throwaway store: nothing survives the process. */
@@ -35,6 +37,17 @@ export interface Config {
   /** Enterprise projects an account may create (the default project `0` does not count). */
   readonly enterpriseProjectQuota: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+export interface PostgresConfig {
+  /** `postgres://user:password@host:port/database?sslmode=…`, as libpq spells it. */
+  readonly url: string
+  /** Tables live in this schema (created when missing); the user's default search path otherwise. */
+  readonly schema: string | undefined
+  /** Connections per instance. */
+  readonly poolSize: number
+  /** Longest wait for a connection or a statement; past it the request gets a 503. */
+  readonly timeoutMs: number
 }
 
 export interface PasswordPolicy {
@@ -75,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'in-memory': { type: 'boolean' },
       flavour: { type: 'string' },
       'public-url': { type: 'string' },
+      'database-url': { type: 'string' },
     },
   })
   const publicUrl = nonEmpty(flags['public-url'] ?? env.PUBLIC_URL)
@@ -87,6 +101,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       throw new ConfigError(`REGIONS: '${region}' is not a region id (letters, digits and '-', no '_')`)
     }
   }
+  const databaseUrl = nonEmpty(flags['database-url'] ?? env.DATABASE_URL)
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL; got '${databaseUrl.replace(/:[^:@/]*@/, ':***@')}'`)
+  }
+  const schema = nonEmpty(env.DATABASE_SCHEMA)
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, '_'); got '${schema}'`)
+  }
   const flavour = oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
   // The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none.
   const cloud = flavour !== 'keystone'
@@ -95,6 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     port: integer('PORT', flags.port ?? env.PORT ?? '5050', 0, 65535),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
+    database: databaseUrl === undefined ? undefined : {
+      url: databaseUrl,
+      schema,
+      poolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 1000),
+      timeoutMs: integer('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS ?? '5000', 100, 600_000),
+    },
     dataDir: path.resolve(flags['data-dir'] ?? env.DATA_DIR ?? 'data'),
     inMemory: flags['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', env.SQLITE_SYNCHRONOUS ?? 'normal', ['normal', 'full'] as const),

@@ -18,20 +18,24 @@ export interface Projectplane extends ProjectplaneApp {
 }
 
 export async function openProjectplane(config: Config, clock?: Clock): Promise<Projectplane> {
-  const db = openDatabase(config)
+  const db = await openDatabase(config)
   try {
-    await migrate(db)
     const flavour = flavourFor(config.flavour)
-    const now = (clock ?? Date).now()
-    const store = new SqlIamStore(db)
-    await syncSystemRoles(store, flavour, now)
-    const bootstrap = await bootstrapIfEmpty(store, {
-      flavour,
-      regions: config.regions,
-      accountName: config.adminAccount,
-      adminUser: config.adminUser,
-      adminPassword: config.adminPassword,
-      now,
+    // Instances starting together on one PostgreSQL take turns: the first migrates and
+    // bootstraps, the others find it done.
+    const bootstrap = await db.exclusive('start-up', async () => {
+      await migrate(db)
+      const now = (clock ?? Date).now()
+      const store = new SqlIamStore(db)
+      await syncSystemRoles(store, flavour, now)
+      return bootstrapIfEmpty(store, {
+        flavour,
+        regions: config.regions,
+        accountName: config.adminAccount,
+        adminUser: config.adminUser,
+        adminPassword: config.adminPassword,
+        now,
+      })
     })
     const built = await buildApp({ config, db, clock })
     return {

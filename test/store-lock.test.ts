@@ -9,7 +9,7 @@ import { call, startServer } from './helpers/server.js'
 
 describe('embedded store lock', () => {
   it('refuses a second server on the same data folder', async () => {
-    const first = await startServer()
+    const first = await startServer({ database: 'sqlite' })
     try {
       const config = loadConfig({ PORT: '0', DATA_DIR: first.dataDir, LOG_LEVEL: 'silent' })
       await expect(openProjectplane(config)).rejects.toThrow(`Another projectplane server is using ${first.dataDir}/projectplane.sqlite; stop it or choose another DATA_DIR.`)

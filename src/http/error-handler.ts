@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
-  AppError, InternalError, MalformedJsonError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ValidationError,
+  AppError, InternalError, MalformedJsonError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ServiceUnavailableError, ValidationError,
 } from '../errors/app-error.js'
 
 /** Longest path parameter routed; a longer one is refused before routing. */
@@ -31,6 +31,8 @@ export interface ErrorHandlingOptions {
   logFields(request: FastifyRequest): Record<string, unknown>
   /** A fresh request id, for answers to HTTP that never became a request. */
   newRequestId(): string
+  /** Whether a failure means the database is out of reach for now (503, worth a retry) rather than a bug. */
+  unavailable(error: unknown): boolean
 }
 
 export function toAppError(error: unknown): AppError {
@@ -87,7 +89,13 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
   }
   return {
     install(app) {
-      app.setErrorHandler((error, request, reply) => send(request, reply, toAppError(error)))
+      app.setErrorHandler((error, request, reply) => {
+      if (!(error instanceof AppError) && options.unavailable(error)) {
+        reply.header('retry-after', '1')
+        return send(request, reply, new ServiceUnavailableError({ cause: error }))
+      }
+      return send(request, reply, toAppError(error))
+    })
       app.setNotFoundHandler((request, reply) => {
         const methods = options.methodsForPath(request.url.split('?')[0]!)
         return send(request, reply, methods.length > 0 ? new MethodNotAllowedError(methods) : new RouteNotFoundError())

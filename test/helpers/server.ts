@@ -1,15 +1,48 @@
 /**
  * Starts the real server (the same `openProjectplane()` as `npm start`) on port 0 with a
- * throwaway store, and gives tests a URL, the admin's credentials and a token.
+ * throwaway store, and gives tests a URL, the admin's credentials and a token. The store is a
+ * temporary SQLite file, or a fresh schema on the machine's PostgreSQL when the test (or
+ * `TEST_DATABASE=postgres`) asks for it.
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { loadConfig } from '../../src/config.js'
 import type { FlavourName } from '../../src/flavours.js'
 import { openProjectplane, type Projectplane } from '../../src/server.js'
+import pg from 'pg'
 
 export const ADMIN_PASSWORD = 'Test-Passw0rd!'
+
+/** The PostgreSQL every session and CI run starts (trust auth). */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+export type TestDatabase = 'sqlite' | 'postgres'
+
+export function defaultTestDatabase(): TestDatabase {
+  return process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite'
+}
+
+/** A schema name no other test uses; the server creates it on first start. */
+export function newPostgresSchema(): string {
+  return `t_${randomBytes(6).toString('hex')}`
+}
+
+export async function dropPostgresSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+  await client.connect()
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`)
+  } finally {
+    await client.end()
+  }
+}
+
+/** The environment that puts a server on PostgreSQL in `schema`. */
+export function postgresEnv(schema: string): Record<string, string> {
+  return { DATABASE_URL: TEST_POSTGRES_URL, DATABASE_SCHEMA: schema }
+}
 
 export interface TestServer {
   url: string
@@ -19,6 +52,8 @@ export interface TestServer {
   adminUser: string
   adminPassword: string
   dataDir: string
+  /** The PostgreSQL schema holding the store, when on PostgreSQL. */
+  schema: string | undefined
   /** A fresh domain-scoped (keystone: project-scoped on `admin`) token of the bootstrap admin. */
   adminToken(): Promise<string>
   close(): Promise<void>
@@ -29,16 +64,32 @@ export interface StartOptions {
   env?: Record<string, string>
   /** Reuse a data folder (restart tests); a new temporary one otherwise. */
   dataDir?: string
+  /** Where the store lives; `TEST_DATABASE` decides when unset. */
+  database?: TestDatabase
+  /**
+   * PostgreSQL: join this schema (a second instance, a restart) and leave it in place on close;
+   * a new schema, dropped on close, otherwise.
+   */
+  schema?: string
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const flavour = options.flavour ?? 'huaweicloud'
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-test-'))
+  const onPostgres = options.schema !== undefined || (options.database ?? defaultTestDatabase()) === 'postgres'
+  const schema = onPostgres ? options.schema ?? newPostgresSchema() : undefined
+  const ownsSchema = onPostgres && options.schema === undefined
   const config = loadConfig({
     FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-    PROJECTPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env,
+    PROJECTPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(schema ? postgresEnv(schema) : {}), ...options.env,
   })
-  const server = await openProjectplane(config)
+  let server: Projectplane
+  try {
+    server = await openProjectplane(config)
+  } catch (error) {
+    if (ownsSchema) await dropPostgresSchema(schema!)
+    throw error
+  }
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
   const account = await server.db.kysely.selectFrom('domains').select(['id', 'name']).orderBy('created_at').executeTakeFirstOrThrow()
   const adminUser = options.env?.PROJECTPLANE_ADMIN_USER ?? 'admin'
@@ -51,6 +102,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     adminUser,
     adminPassword,
     dataDir,
+    schema,
     adminToken: async () => {
       const scope = flavour === 'keystone' ? { project: { name: 'admin', domain: { id: account.id } } } : { domain: { name: account.name } }
       const res = await fetch(`${address}/v3/auth/tokens?nocatalog=1`, {
@@ -61,7 +113,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       if (res.status !== 201) throw new Error(`admin token: ${res.status} ${await res.text()}`)
       return res.headers.get('x-subject-token')!
     },
-    close: () => server.close(),
+    close: async () => {
+      await server.close()
+      if (ownsSchema) await dropPostgresSchema(schema!)
+    },
   }
 }
 

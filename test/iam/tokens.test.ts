@@ -3,7 +3,7 @@
  * tampering, and tokens surviving a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, startServer, type TestServer } from '../helpers/server.js'
+import { call, defaultTestDatabase, dropPostgresSchema, newPostgresSchema, startServer, type TestServer } from '../helpers/server.js'
 import { createPlainUser, tokenFor } from '../helpers/fixtures.js'
 
 const UNAUTHORIZED = { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } }
@@ -144,7 +144,9 @@ describe('tokens (huaweicloud)', () => {
 
 describe('tokens across a restart', () => {
   it('accepts tokens issued before a restart, keeps revocations, and bootstraps only once', async () => {
-    const first = await startServer()
+    // The store outlives the first server, on SQLite (its folder) and PostgreSQL (its schema).
+    const schema = defaultTestDatabase() === 'postgres' ? newPostgresSchema() : undefined
+    const first = await startServer({ schema })
     const kept = await first.adminToken()
     const revoked = await first.adminToken()
     expect((await call(`${first.url}/v3/auth/tokens`, { method: 'DELETE', token: kept, headers: { 'x-subject-token': revoked } })).status).toBe(204)
@@ -152,7 +154,7 @@ describe('tokens across a restart', () => {
     expect(created.status).toBe(201)
     await first.close()
 
-    const second = await startServer({ dataDir: first.dataDir })
+    const second = await startServer({ dataDir: first.dataDir, schema })
     try {
       expect(second.server.bootstrap.created).toBe(false)
       expect(second.account).toEqual(first.account)
@@ -162,6 +164,7 @@ describe('tokens across a restart', () => {
       expect((await call(`${second.url}/v3/projects`, { token: revoked })).status).toBe(401)
     } finally {
       await second.close()
+      if (schema) await dropPostgresSchema(schema)
     }
   })
 

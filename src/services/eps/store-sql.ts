@@ -55,9 +55,10 @@ export class SqlEpsStore implements EpsStore {
 
   async createEnterpriseProject(row: EnterpriseProjectRow, quota: number) {
     try {
-      // NOTE: one writer at a time on the embedded store, so count-then-insert cannot overshoot.
-      // PostgreSQL (issue 5) needs the account row locked first for the same guarantee.
+      // NOTE: count-then-insert holds only while no other creation in the account runs between
+      // the two, on any instance: both happen under the account's quota key.
       return await this.db.write(async (trx) => {
+        await this.db.serialize(trx, `eps-quota:${row.domain_id}`)
         if ((await countOf(trx, row.domain_id)) >= quota) return 'quota' as const
         await trx.insertInto('enterprise_projects').values(row).execute()
         return row

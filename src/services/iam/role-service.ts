@@ -122,19 +122,22 @@ export class RoleService {
     const input = body.role
     const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
     const existing = await this.store.listRoles({ customOf: account, customOnly: true })
-    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) {
-      throw new InvalidFieldError('role', `an account holds at most ${MAX_CUSTOM_ROLES_PER_ACCOUNT} custom policies`)
-    }
+    const capReached = () => new InvalidFieldError('role', `an account holds at most ${MAX_CUSTOM_ROLES_PER_ACCOUNT} custom policies`)
+    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw capReached()
     const now = isoMicros(this.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.
     let next = existing.reduce((max, r) => Math.max(max, Number(/_(\d+)$/.exec(r.name)?.[1] ?? -1)), -1) + 1
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.store.createRole({
+        // The early check above answers most callers; this one, counted in the insert's own
+        // transaction, is what holds when several instances create at once.
+        const created = await this.store.createCustomRole({
           id: HEX_ID(), domain_key: account, name: `custom_${account}_${next}`, display_name: input.display_name,
           description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
-        })
+        }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
+        if (created === 'cap') throw capReached()
+        return created
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= 5) throw error
         next++

@@ -75,6 +75,8 @@ export class IamService {
     private readonly clock: Clock,
     private readonly tokenTtlSeconds: number,
     private readonly security: { readonly lockout: Config['lockout'] },
+    /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
+    private readonly callersChanged: () => void = () => {},
   ) {}
 
   // ------------------------------------------------------------------ tokens
@@ -256,6 +258,12 @@ export class IamService {
    * grant changes.
    */
   invalidateAuthCache(): void {
+    this.dropCachedCallers()
+    this.callersChanged()
+  }
+
+  /** Only this service's cache: for a change another instance announced. */
+  dropCachedCallers(): void {
     this.authCache.clear()
   }
 

@@ -416,9 +416,15 @@ export class SqlIamStore implements IamStore {
     return this.x.selectFrom('roles').selectAll().where('domain_key', '=', '').where('name', '=', name).executeTakeFirst()
   }
 
-  createRole(row: RoleRow) {
+  createCustomRole(row: RoleRow, cap: number) {
     return this.insertUnique(
-      async () => (await this.x.insertInto('roles').values(row).execute(), row),
+      () => this.write(async (x) => {
+        await this.db.serialize(x, `custom-roles:${row.domain_key}`)
+        const { n } = await x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()
+        if (Number(n) >= cap) return 'cap' as const
+        await x.insertInto('roles').values(row).execute()
+        return row
+      }),
       () => new ConflictError('role', `Duplicate entry found with name ${row.name}`),
     )
   }

@@ -150,7 +150,8 @@ export interface IamStore {
   /** System roles, plus the custom roles of `customOf` when given (only those with `customOnly`). */
   listRoles(filter: { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }): Promise<RoleRow[]>
   /** Throws ConflictError when the name is taken for that owner. */
-  createRole(row: RoleRow): Promise<RoleRow>
+  /** A custom role of `row.domain_key`, unless that account holds `cap` of them already. ConflictError on a taken name. */
+  createCustomRole(row: RoleRow, cap: number): Promise<RoleRow | 'cap'>
   /** Only a custom role of `domainKey`; undefined when none matched. */
   updateCustomRole(domainKey: string, id: string, changes: Partial<Pick<RoleRow, 'display_name' | 'description' | 'description_cn' | 'type' | 'policy'>>, now: string): Promise<RoleRow | undefined>
   /** Only a custom role of `domainKey` that no assignment uses; else how many use it. */

@@ -1,0 +1,189 @@
+/**
+ * @module PostgreSQL (or a Postgres-compatible database) shared by any number of stateless
+ * instances. Uniqueness is left to constraints, counted rules to transaction-scoped advisory
+ * locks, start-up work to a session advisory lock, and cache invalidation to LISTEN/NOTIFY.
+ * An unreachable or restarting database fails requests fast (a bounded wait, then 503) and the
+ * pool reconnects by itself when it returns.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import type { PostgresConfig } from '../config.js'
+import type { Database } from './schema.js'
+import type { Db } from './database.js'
+
+const CHANGE_CHANNEL = 'projectplane_change'
+const INT8_OID = 20
+/** A failed write is retried this many times when PostgreSQL chose it as a deadlock or serialization victim. */
+const WRITE_ATTEMPTS = 3
+const LISTEN_RETRY_MS = 500
+
+/** Class 08 (connection exception), shutdowns and "cannot connect now", too many connections, read-only standby. */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300|25006)$/
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+/** pg's own messages for a lost or never-made connection and for its client-side timeouts. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connection is closed|Client was closed/i
+
+function codeOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
+}
+
+export function isPostgresUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const code = codeOf(error) ?? ''
+  if (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true
+  // 57014: statement_timeout cancelled the query, i.e. the database is too slow to answer.
+  if (code === '57014') return true
+  if (UNAVAILABLE_MESSAGES.test((error as Error).message ?? '')) return true
+  const cause = (error as { cause?: unknown }).cause
+  return cause !== undefined && cause !== error && isPostgresUnavailable(cause)
+}
+
+function clientConfig(config: PostgresConfig): pg.ClientConfig {
+  return {
+    connectionString: config.url,
+    // Bounded waits everywhere: connecting, and each statement on both ends of the wire.
+    connectionTimeoutMillis: config.timeoutMs,
+    query_timeout: config.timeoutMs,
+    statement_timeout: config.timeoutMs,
+    keepAlive: true,
+    application_name: 'projectplane',
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+    // COUNT(*) and other bigints arrive as numbers, as they do from SQLite.
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser },
+  }
+}
+
+export async function openPostgres(config: PostgresConfig): Promise<Db> {
+  if (config.schema) await createSchema(config)
+  const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000 })
+  // A pooled connection that dies while idle (a restart) is dropped by the pool; without a
+  // listener its error would take the process down.
+  pool.on('error', () => {})
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const instanceId = randomBytes(8).toString('hex')
+  const changes = new ChangeListener(clientConfig(config), instanceId)
+
+  return {
+    kysely,
+    dialect: 'postgres',
+    location: describe(config),
+    soleWriter: false,
+    async write(work) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await kysely.transaction().execute(work)
+        } catch (error) {
+          // 40001 serialization failure, 40P01 deadlock: PostgreSQL rolled it back; run it again.
+          if (attempt >= WRITE_ATTEMPTS || !['40001', '40P01'].includes(codeOf(error) ?? '')) throw error
+        }
+      }
+    },
+    async serialize(trx, key) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+    },
+    async exclusive(name, work) {
+      // Its own connection, so the work may use the whole pool while the lock is held.
+      // No statement timeout: waiting for another instance's migrations is the point.
+      const client = new pg.Client({ ...clientConfig(config), query_timeout: undefined, statement_timeout: undefined })
+      client.on('error', () => {})
+      await client.connect()
+      try {
+        await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [`projectplane:${name}`])
+        return await work()
+      } finally {
+        await client.end().catch(() => {})
+      }
+    },
+    announceChange() {
+      // After the change committed. Lost if the database is down; the 1 s cache lifetime bounds it.
+      pool.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, instanceId]).catch(() => {})
+    },
+    onChangeElsewhere(listener) {
+      changes.add(listener)
+    },
+    isUniqueViolation: (error) => codeOf(error) === '23505',
+    isForeignKeyViolation: (error) => codeOf(error) === '23503',
+    isUnavailable: isPostgresUnavailable,
+    async close() {
+      await changes.close()
+      await kysely.destroy()
+    },
+  }
+}
+
+/** The URL without its password, for the start-up banner. */
+function describe(config: PostgresConfig): string {
+  const url = new URL(config.url)
+  url.password = ''
+  return `${url.toString()}${config.schema ? ` (schema ${config.schema})` : ''}`
+}
+
+async function createSchema(config: PostgresConfig): Promise<void> {
+  const client = new pg.Client(clientConfig({ ...config, schema: undefined }))
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    await client.query(`create schema if not exists ${config.schema}`)
+  } catch (error) {
+    // Two instances creating it at once: the loser finds it there.
+    if (!['23505', '42P06'].includes(codeOf(error) ?? '')) throw error
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/**
+ * One connection LISTENing for other instances' announcements. When it is lost it reconnects,
+ * and tells its listeners, since announcements made meanwhile were missed.
+ */
+class ChangeListener {
+  private readonly listeners: (() => void)[] = []
+  private client: pg.Client | undefined
+  private closed = false
+  private retry: NodeJS.Timeout | undefined
+
+  constructor(private readonly config: pg.ClientConfig, private readonly instanceId: string) {}
+
+  add(listener: () => void): void {
+    this.listeners.push(listener)
+    if (this.listeners.length === 1) void this.connect()
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener()
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return
+    const client = new pg.Client({ ...this.config, query_timeout: undefined, statement_timeout: undefined })
+    this.client = client
+    let failed = false
+    const fail = () => {
+      if (failed) return
+      failed = true
+      client.end().catch(() => {})
+      if (this.closed) return
+      this.notify()
+      this.retry = setTimeout(() => void this.connect(), LISTEN_RETRY_MS)
+      this.retry.unref()
+    }
+    client.on('error', fail)
+    client.on('end', fail)
+    client.on('notification', (message) => {
+      if (message.payload !== this.instanceId) this.notify()
+    })
+    try {
+      await client.connect()
+      await client.query(`listen ${CHANGE_CHANNEL}`)
+    } catch {
+      fail()
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.retry)
+    await this.client?.end().catch(() => {})
+  }
+}
