@@ -11,6 +11,7 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2 } },
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       // Everything, on the embedded store (suites that need PostgreSQL ask for it themselves).
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts', 'src/**/*.test.ts'] } },
