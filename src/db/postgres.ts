@@ -57,9 +57,11 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
 export async function openPostgres(config: PostgresConfig): Promise<Db> {
   if (config.schema) await createSchema(config)
   const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000 })
-  // A pooled connection that dies while idle (a restart) is dropped by the pool; without a
-  // listener its error would take the process down.
+  // A connection that dies (a restart, a cut network) errors its queries, which fail their
+  // requests with 503, and also emits 'error': the pool listens only while a connection is idle,
+  // and an unheard 'error' on a checked-out one would take the process down.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const instanceId = randomBytes(8).toString('hex')
   const changes = new ChangeListener(clientConfig(config), instanceId)

@@ -79,7 +79,9 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
     options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
     const fields = { ...options.logFields(request), code: error.code, reason: error.message }
-    if (error.status >= 500) request.log.error({ ...fields, err: error.cause ?? error }, 'request failed')
+    // An outage fails every request alike: one line each, without a stack that says nothing new.
+    if (error instanceof ServiceUnavailableError) request.log.warn({ ...fields, cause: (error.cause as Error | undefined)?.message }, 'request failed: database unavailable')
+    else if (error.status >= 500) request.log.error({ ...fields, err: error.cause ?? error }, 'request failed')
     else if (error.status === 401 || error.status === 403) request.log.warn(fields, 'request refused')
     else request.log.debug(fields, 'request rejected')
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
