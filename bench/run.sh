@@ -38,21 +38,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/projectplane-bench.XXXXXX")"
 SERVER_PID=''
 BARE_PID=''
 WRK_PID=''
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 2; }
-
-stop_pid() {
-  local pid="$1"
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 
 cleanup() {
   local rc=$?
@@ -70,16 +57,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 2' INT TERM
 
-# wrk duration ("10s", "1m", "500ms" not supported by wrk) to whole seconds, for time bounds.
-seconds_of() {
-  local d="$1"
-  case "$d" in
-    *h) echo $(( ${d%h} * 3600 )) ;;
-    *m) echo $(( ${d%m} * 60 )) ;;
-    *s) echo $(( ${d%s} )) ;;
-    *) echo $(( d )) ;;
-  esac
-}
 DURATION_S="$(seconds_of "$DURATION")" || die "bad DURATION '$DURATION'"
 WARMUP_S="$(seconds_of "$WARMUP")" || die "bad WARMUP '$WARMUP'"
 [ "$DURATION_S" -ge 1 ] || die "DURATION must be at least 1s"
@@ -105,11 +82,7 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
 fi
 [ -f dist/main.js ] || die "dist/main.js missing; build first"
 
-# Two free ports on 127.0.0.1 (asked of the kernel, then released).
-read -r PORT BARE_PORT < <(node -e '
-  const net = require("node:net")
-  const get = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)) }) })
-  Promise.all([get(), get()]).then(([a, b]) => console.log(a, b))')
+read -r PORT BARE_PORT < <(free_ports 2)
 [ -n "$PORT" ] && [ -n "$BARE_PORT" ] || die "could not find free ports"
 
 log "starting projectplane on $HOST:$PORT (data in $WORK/data), bare server on $HOST:$BARE_PORT; pinning: $PINNING"
@@ -120,33 +93,12 @@ SERVER_PID=$!
 "${PIN_SERVER[@]}" node "$BENCH_DIR/bare-server.mjs" "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
-# Waits until the URL answers with any HTTP status (bounded: 20 s), and the process is alive.
-wait_http() {
-  local url="$1" pid="$2" name="$3"
-  for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK"/*.log >&2 || true; die "$name exited during start-up"; }
-    if curl -s -o /dev/null --max-time 1 "$url"; then return 0; fi
-    sleep 0.1
-  done
-  die "$name did not answer on $url within 20 s"
-}
 wait_http "http://$HOST:$PORT/v3" "$SERVER_PID" projectplane
 wait_http "http://$HOST:$BARE_PORT/" "$BARE_PID" bare-server
 
 BASE="http://$HOST:$PORT"
-curl -s --max-time 10 -o "$WORK/token.json" -D "$WORK/token.headers" -w '%{http_code}' \
-  -H 'Content-Type: application/json' -X POST "$BASE/v3/auth/tokens" \
-  -d "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\",\"password\":\"$ADMIN_PASSWORD\",\"domain\":{\"name\":\"projectplane\"}}}},\"scope\":{\"domain\":{\"name\":\"projectplane\"}}}}" \
-  >"$WORK/token.status" || die "token request failed"
-[ "$(cat "$WORK/token.status")" = 201 ] || { cat "$WORK/token.json" >&2; die "token request answered $(cat "$WORK/token.status")"; }
-TOKEN="$(grep -i '^x-subject-token:' "$WORK/token.headers" | head -1 | cut -d: -f2- | tr -d ' \r\n')"
-[ -n "$TOKEN" ] || die "no X-Subject-Token in the token response"
-
-status="$(curl -s --max-time 10 -o "$WORK/project.json" -w '%{http_code}' -X POST "$BASE/v3/projects" \
-  -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' -d '{"project":{"name":"cn-north-4_bench"}}')" \
-  || die "project creation failed"
-[ "$status" = 201 ] || { cat "$WORK/project.json" >&2; die "project creation answered $status"; }
-PROJECT_ID="$(node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).project.id)' "$WORK/project.json")"
+TOKEN="$(admin_token "$BASE" "$ADMIN_PASSWORD")"
+PROJECT_ID="$(create_project "$BASE" "$TOKEN" cn-north-4_bench)"
 PROJECT_URL="$BASE/v3/projects/$PROJECT_ID"
 
 status="$(curl -s --max-time 10 -o "$WORK/ep.json" -w '%{http_code}' -X POST "$BASE/v1.0/enterprise-projects" \
@@ -185,24 +137,6 @@ log "project $PROJECT_ID ready; $(wc -c <"$WORK/check.json") byte PATCH response
 export BENCH_DIR BENCH_TOKEN="$TOKEN"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
-
-# run_wrk <duration> <connections> <log> <url> [wrk args...]; runs wrk in the background so the
-# trap can stop it, bounded by `timeout` at duration + 30 s.
-run_wrk() {
-  local duration="$1" conns="$2" out="$3" url="$4"; shift 4
-  local secs rc=0
-  secs="$(seconds_of "$duration")"
-  timeout -k 5 $(( secs + 30 )) "${PIN_WRK[@]}" wrk -t1 -c"$conns" -d"$duration" --timeout 5s --latency \
-    "$@" "$url" >"$out" 2>&1 &
-  WRK_PID=$!
-  wait "$WRK_PID" || rc=$?
-  WRK_PID=''
-  [ "$rc" = 0 ] || { cat "$out" >&2; die "wrk exited with status $rc"; }
-}
-
-CLK_TCK="$(getconf CLK_TCK)"
-# CPU time (ticks, user + system, all threads) used so far by a process.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # measure <scenario> <connections> <server pid> <url> [wrk args...]
 # Besides wrk's numbers, records how much CPU the server under test got during the measured run
