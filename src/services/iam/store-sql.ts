@@ -76,7 +76,7 @@ export class SqlIamStore implements IamStore {
 
   private async insertUnique<T>(work: () => Promise<T>, conflict: () => ConflictError): Promise<T> {
     try {
-      return await work()
+      return await this.undoable(work)
     } catch (error) {
       if (this.db.isUniqueViolation(error)) throw conflict()
       throw error
@@ -86,11 +86,31 @@ export class SqlIamStore implements IamStore {
   /** A write whose references may have been deleted since they were checked: 404, not 500. */
   private async referencing<T>(work: () => Promise<T>, gone: () => NotFoundError): Promise<T> {
     try {
-      return await work()
+      return await this.undoable(work)
     } catch (error) {
       if (this.db.isForeignKeyViolation(error)) throw gone()
       throw error
     }
+  }
+
+  /**
+   * Inside a transaction, a write that may fail on a constraint runs under a savepoint: the
+   * failure undoes that write alone and the caller's transaction goes on. PostgreSQL would
+   * otherwise abort the whole transaction where SQLite only undoes the statement.
+   */
+  private async undoable<T>(work: () => Promise<T>): Promise<T> {
+    if (this.x === this.db.kysely) return work()
+    await sql`savepoint iam_store_write`.execute(this.x)
+    let result: T
+    try {
+      result = await work()
+    } catch (error) {
+      await sql`rollback to savepoint iam_store_write`.execute(this.x)
+      await sql`release savepoint iam_store_write`.execute(this.x)
+      throw error
+    }
+    await sql`release savepoint iam_store_write`.execute(this.x)
+    return result
   }
 
   async transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
@@ -242,6 +262,9 @@ export class SqlIamStore implements IamStore {
 
   async deleteProject(domainId: string, id: string) {
     const result = await this.writingProject(id, () => this.write(async (x) => {
+      // Another account's project id must neither lose its grants nor reveal its children.
+      const own = await x.selectFrom('projects').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+      if (!own) return { numDeletedRows: 0n }
       const child = await x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
       if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
       await x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
@@ -475,7 +498,7 @@ export class SqlIamStore implements IamStore {
     if (f.targetIds !== undefined) q = f.targetIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('target_id', 'in', f.targetIds)
     if (f.roleId !== undefined) q = q.where('role_id', '=', f.roleId)
     if (f.inherited !== undefined) q = q.where('inherited', '=', f.inherited ? 1 : 0)
-    const rows = await q.orderBy('actor_type').orderBy('actor_id').orderBy('target_id').orderBy('roles.name').execute()
+    const rows = await q.orderBy('actor_type').orderBy('actor_id').orderBy('target_id').orderBy('roles.name').orderBy('target_type').orderBy('inherited').execute()
     return rows.map(({ actor_type, actor_id, target_type, target_id, inherited, ...role }) => ({
       actorType: actor_type, actorId: actor_id, targetType: target_type, targetId: target_id, roleId: role.id, inherited: inherited === 1, role,
     }))
@@ -585,7 +608,7 @@ export class SqlIamStore implements IamStore {
     for (const slot of [1, 2]) {
       try {
         const credential: CredentialRow = { ...row, kind: 'permanent', slot }
-        await this.write((x) => x.insertInto('credentials').values(credential).execute())
+        await this.undoable(() => this.write((x) => x.insertInto('credentials').values(credential).execute()))
         return credential
       } catch (error) {
         // The slot is taken (maybe by a request racing this one): try the next.

@@ -149,7 +149,6 @@ export interface IamStore {
   findRole(id: string): Promise<RoleRow | undefined>
   /** System roles, plus the custom roles of `customOf` when given (only those with `customOnly`). */
   listRoles(filter: { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }): Promise<RoleRow[]>
-  /** Throws ConflictError when the name is taken for that owner. */
   /** A custom role of `row.domain_key`, unless that account holds `cap` of them already. ConflictError on a taken name. */
   createCustomRole(row: RoleRow, cap: number): Promise<RoleRow | 'cap'>
   /** Only a custom role of `domainKey`; undefined when none matched. */
