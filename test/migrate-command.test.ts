@@ -14,7 +14,7 @@ import { dropPostgresSchema, newPostgresSchema, postgresEnv, TEST_POSTGRES_URL }
 import { spawnServer } from './helpers/server-process.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
-const VERSIONS = readMigrations().map((m) => m.version)
+const VERSIONS = readMigrations('postgres').map((m) => m.version)
 
 function projectplane(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { call, dropPostgresSchema, newPostgresSchema, postgresEnv, TEST_POSTGRES_URL } from './helpers/server.js'
 import { spawnServer, type ServerProcess } from './helpers/server-process.js'
+import { readMigrations } from '../src/db/migrate.js'
 
 const ACCOUNT = 'scaleout'
 const PASSWORD = 'Scale-0ut-Passw0rd!'
@@ -83,9 +84,7 @@ describe('two instances on one PostgreSQL', () => {
       const domains = await client.query(`select name from ${schema}.domains`)
       expect(domains.rows).toEqual([{ name: ACCOUNT }])
       const migrations = await client.query(`select version from ${schema}.schema_migrations order by version`)
-      expect(migrations.rows.map((r) => r.version)).toEqual([
-        '0001_init', '0002_role_policies', '0003_user_security', '0004_custom_policies', '0005_credentials', '0006_enterprise_projects',
-      ])
+      expect(migrations.rows.map((r) => r.version)).toEqual(readMigrations('postgres').map((m) => m.version))
     } finally {
       await client.end()
     }

@@ -11,27 +11,35 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
 
 export interface Migration { version: string; statements: string[] }
 
-export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return fs
-    .readdirSync(dir)
-    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({
-      version: file.replace(/\.sql$/, ''),
-      // One statement per execute: drivers prepare a single statement at a time.
-      statements: fs
-        .readFileSync(`${dir}/${file}`, 'utf8')
-        .replace(/--.*$/gm, '')
-        .split(/;\s*$/m)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    }))
+/**
+ * `NNNN_name.sql` runs on every dialect; `NNNN_name.postgres.sql` or `NNNN_name.sqlite.sql` only
+ * on that one, after the common file of the same version if there is one. A version with no file
+ * for a dialect is still recorded there, so every store knows the same versions.
+ */
+export function readMigrations(dialect: Db['dialect'], dir = MIGRATIONS_DIR): Migration[] {
+  const byVersion = new Map<string, string[]>()
+  for (const file of fs.readdirSync(dir).sort()) {
+    const match = /^(\d{4}_[a-z0-9_]+)(?:\.(sqlite|postgres))?\.sql$/.exec(file)
+    if (!match) continue
+    const [, version, only] = match as unknown as [string, string, Db['dialect'] | undefined]
+    const statements = byVersion.get(version) ?? []
+    byVersion.set(version, statements)
+    if (only !== undefined && only !== dialect) continue
+    // One statement per execute: drivers prepare a single statement at a time.
+    statements.push(...fs
+      .readFileSync(`${dir}/${file}`, 'utf8')
+      .replace(/--.*$/gm, '')
+      .split(/;\s*$/m)
+      .map((s) => s.trim())
+      .filter(Boolean))
+  }
+  return [...byVersion].sort(([a], [b]) => a.localeCompare(b)).map(([version, statements]) => ({ version, statements }))
 }
 
 export class SchemaTooNewError extends Error {}
 
 /** Returns the versions it applied. */
-export async function migrate(db: Db, migrations = readMigrations()): Promise<string[]> {
+export async function migrate(db: Db, migrations = readMigrations(db.dialect)): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`.execute(db.kysely)
   const applied = new Set((await db.kysely.selectFrom('schema_migrations').select('version').execute()).map((r) => r.version))
   const known = new Set(migrations.map((m) => m.version))
