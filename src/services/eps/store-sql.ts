@@ -3,7 +3,7 @@
  * conditional statements (or one transaction): when one changes nothing, the row is read to say
  * why. Unique and foreign-key violations become ConflictError and NotFoundError here only.
  */
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
@@ -16,9 +16,22 @@ type Executor = Kysely<Database> | Transaction<Database>
 
 const DEFAULT_ID = '0'
 
-/** LIKE pattern matching `text` anywhere, with the pattern's own wildcards escaped. */
+/**
+ * LIKE pattern matching `text` anywhere, with the pattern's own wildcards escaped. Only ASCII
+ * letters are folded, as the column side folds them (see `nameContains`).
+ */
 function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return `%${text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/**
+ * `column` contains `text`, ASCII letters in any case, everything else as it is. SQLite's lower()
+ * folds ASCII only; PostgreSQL's folds as the column's collation says, so it is pinned to "C",
+ * which folds ASCII only too: both stores find the same rows whatever the database's locale.
+ */
+function nameContains(db: Db, column: 'name' | 'ep_resources.resource_name', text: string) {
+  const folded = db.dialect === 'postgres' ? sql`lower(${sql.ref(column)} collate "C")` : sql`lower(${sql.ref(column)})`
+  return sql<SqlBool>`${folded} like ${containsPattern(text)} escape '\\'`
 }
 
 export class SqlEpsStore implements EpsStore {
@@ -37,7 +50,7 @@ export class SqlEpsStore implements EpsStore {
   async listEnterpriseProjects(domainId: string, f: EnterpriseProjectFilter) {
     let query = this.x.selectFrom('enterprise_projects').where('domain_id', '=', domainId)
     if (f.id !== undefined) query = query.where('id', '=', f.id)
-    if (f.nameContains !== undefined) query = query.where(sql<string>`lower(name)`, 'like', sql<string>`${containsPattern(f.nameContains)} escape '\\'`)
+    if (f.nameContains !== undefined) query = query.where(nameContains(this.db, 'name', f.nameContains))
     if (f.status !== undefined) query = query.where('status', '=', f.status)
     if (f.type !== undefined) query = query.where('type', '=', f.type as EnterpriseProjectRow['type'])
     if (f.onlyIds !== undefined) {
@@ -172,7 +185,7 @@ export class SqlEpsStore implements EpsStore {
     query = query.where((eb) => f.projectIds.length > 0
       ? eb.or([eb('ep_resources.project_id', '=', ''), eb('ep_resources.project_id', 'in', f.projectIds)])
       : eb('ep_resources.project_id', '=', ''))
-    if (f.nameContains !== undefined) query = query.where(sql<string>`lower(ep_resources.resource_name)`, 'like', sql<string>`${containsPattern(f.nameContains)} escape '\\'`)
+    if (f.nameContains !== undefined) query = query.where(nameContains(this.db, 'ep_resources.resource_name', f.nameContains))
     const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute() as [{ total: number }]
     const rows = await query
       .leftJoin('projects', (join) => join.onRef('projects.id', '=', 'ep_resources.project_id').onRef('projects.domain_id', '=', 'ep_resources.domain_id'))

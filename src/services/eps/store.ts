@@ -7,7 +7,11 @@ import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '
 
 export interface EnterpriseProjectFilter {
   readonly id?: string
-  /** Substring of the name, any case. */
+  /**
+   * Substring of the name; ASCII letters match in either case, everything else as written.
+   * Enterprise project names hold only ASCII letters, digits, '_', '-' and Han characters, so
+   * for them this is simply "any case", and both stores agree byte for byte.
+   */
   readonly nameContains?: string
   readonly status?: number
   readonly type?: string
@@ -39,6 +43,7 @@ export interface ResourceFilter {
   readonly types: readonly string[]
   /** Regional resources only in these IAM projects; global resources always match. */
   readonly projectIds: readonly string[]
+  /** Substring of the resource name, as `EnterpriseProjectFilter.nameContains` matches. */
   readonly nameContains?: string
   readonly offset: number
   readonly limit: number
