@@ -15,7 +15,7 @@ import { IAM_POLICIES } from './auth/policies/iam.js'
 import { EPS_POLICIES } from './auth/policies/eps.js'
 import { COC_POLICIES } from './auth/policies/coc.js'
 import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
-import { MalformedJsonError, ValidationError } from './errors/app-error.js'
+import { MalformedJsonError, ServiceUnavailableError, ValidationError } from './errors/app-error.js'
 import secureJson from 'secure-json-parse'
 import { createErrorResponder, MAX_PARAM_LENGTH } from './http/error-handler.js'
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './http/json-depth.js'
@@ -168,13 +168,20 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: newRequestId,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, verbose: true } },
-    return503OnClosing: true,
+    // Requests that arrive while closing get our own 503 (in the service's format, with request
+    // ids) from the route hook below, not Fastify's generic one.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Refusals Fastify makes before routing, and unparseable HTTP, in the service's format too.
     frameworkErrors: errors.frameworkErrors,
     clientErrorHandler: errors.clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
   errors.install(app)
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    done()
+  })
 
   const routes: RouteInfo[] = []
   app.addHook('onRoute', (route) => {
@@ -200,6 +207,11 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     }
     const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
       setRequestIdHeaders(request, reply)
+      if (closing) {
+        // A request on a kept-alive connection after SIGTERM: refused, and the connection ends.
+        reply.header('connection', 'close')
+        throw new ServiceUnavailableError()
+      }
       if (entry.rule !== 'public') {
         const pending = request.headers.authorization === undefined
           ? undefined

@@ -11,6 +11,9 @@ import { SqlIamStore } from './services/iam/store-sql.js'
 import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
 import type { Clock } from './services/iam/service.js'
 
+/** While closing, how often connections whose last request has been answered are closed. */
+const CLOSE_IDLE_EVERY_MS = 50
+
 export interface Projectplane extends ProjectplaneApp {
   db: Db
   bootstrap: BootstrapResult
@@ -43,7 +46,16 @@ export async function openProjectplane(config: Config, clock?: Clock): Promise<P
       db,
       bootstrap,
       close: async () => {
-        await built.app.close()
+        // Node closes the keep-alive connections that are idle when the server stops listening,
+        // but not those still answering a request: once answered they stay open until the
+        // client leaves or the keep-alive timeout (72 s) ends them, and the close waits that
+        // long. Closing them as they fall idle lets it end with the last request in flight.
+        const closeIdle = setInterval(() => built.app.server.closeIdleConnections(), CLOSE_IDLE_EVERY_MS)
+        try {
+          await built.app.close()
+        } finally {
+          clearInterval(closeIdle)
+        }
         await db.close()
       },
     }
