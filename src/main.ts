@@ -6,6 +6,7 @@
 import { ConfigError, loadConfig } from './config.js'
 import { SchemaTooNewError } from './db/migrate.js'
 import { StoreLockedError } from './db/database.js'
+import { isPostgresUnavailable } from './db/postgres.js'
 import { openProjectplane } from './server.js'
 
 async function main(): Promise<void> {
@@ -52,6 +53,10 @@ main().catch((error: unknown) => {
   if (error instanceof SchemaTooNewError || error instanceof StoreLockedError) {
     process.stderr.write(`projectplane: ${error.message}\n`)
     process.exit(3)
+  }
+  if (isPostgresUnavailable(error)) {
+    process.stderr.write(`projectplane: cannot reach the database named by DATABASE_URL: ${(error as Error).message}\n`)
+    process.exit(1)
   }
   process.stderr.write(`projectplane: failed to start: ${(error as Error).stack ?? String(error)}\n`)
   process.exit(1)

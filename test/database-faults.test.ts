@@ -10,7 +10,8 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
-import { call, startServer, TEST_POSTGRES_URL, type TestServer } from './helpers/server.js'
+import { call, newPostgresSchema, startServer, TEST_POSTGRES_URL, type TestServer } from './helpers/server.js'
+import { spawnServer } from './helpers/server-process.js'
 
 const TIMEOUT_MS = 1000
 /** A 503 must come within the configured timeout plus scheduling slack on a busy 2-core machine. */
@@ -207,5 +208,17 @@ describe('PostgreSQL out of reach while the server runs', () => {
     expect(await msUntilRecovered()).toBeLessThan(5000)
     const created = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'cn-north-4_after-restart' } } })
     expect(created.status).toBe(201)
+  })
+})
+
+describe('PostgreSQL out of reach at start-up', () => {
+  it('stops with a message that names the cause, not a stack', async () => {
+    const closed = net.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as net.AddressInfo
+    await new Promise((resolve) => closed.close(resolve))
+    const url = `postgres://postgres@127.0.0.1:${port}/test`
+    const started = spawnServer({ DATABASE_URL: url, DATABASE_SCHEMA: newPostgresSchema(), DATABASE_TIMEOUT_MS: String(TIMEOUT_MS) })
+    await expect(started).rejects.toThrow(/server exited \(1\) before listening:\nprojectplane: cannot reach the database named by DATABASE_URL: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/)
   })
 })

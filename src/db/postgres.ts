@@ -12,7 +12,8 @@ import type { PostgresConfig } from '../config.js'
 import type { Database } from './schema.js'
 import type { Db } from './database.js'
 
-const CHANGE_CHANNEL = 'projectplane_change'
+/** Per schema, so stores sharing a database (one schema each) do not wake each other. */
+const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
 const INT8_OID = 20
 /** A failed write is retried this many times when PostgreSQL chose it as a deadlock or serialization victim. */
 const WRITE_ATTEMPTS = 3
@@ -64,7 +65,8 @@ export async function openPostgres(config: PostgresConfig): Promise<Db> {
   pool.on('connect', (client) => client.on('error', () => {}))
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const instanceId = randomBytes(8).toString('hex')
-  const changes = new ChangeListener(clientConfig(config), instanceId)
+  const channel = changeChannel(config.schema)
+  const changes = new ChangeListener(clientConfig(config), channel, instanceId)
 
   return {
     kysely,
@@ -99,7 +101,7 @@ export async function openPostgres(config: PostgresConfig): Promise<Db> {
     },
     announceChange() {
       // After the change committed. Lost if the database is down; the 1 s cache lifetime bounds it.
-      pool.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, instanceId]).catch(() => {})
+      pool.query('select pg_notify($1, $2)', [channel, instanceId]).catch(() => {})
     },
     onChangeElsewhere(listener) {
       changes.add(listener)
@@ -145,7 +147,7 @@ class ChangeListener {
   private closed = false
   private retry: NodeJS.Timeout | undefined
 
-  constructor(private readonly config: pg.ClientConfig, private readonly instanceId: string) {}
+  constructor(private readonly config: pg.ClientConfig, private readonly channel: string, private readonly instanceId: string) {}
 
   add(listener: () => void): void {
     this.listeners.push(listener)
@@ -177,7 +179,7 @@ class ChangeListener {
     })
     try {
       await client.connect()
-      await client.query(`listen ${CHANGE_CHANNEL}`)
+      await client.query(`listen ${this.channel}`)
     } catch {
       fail()
     }
