@@ -86,3 +86,17 @@ create_project() {
   [ "$status" = 201 ] || { cat "$WORK/project.json" >&2; die "project creation answered $status"; }
   node -e 'console.log(JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")).project.id)' "$WORK/project.json"
 }
+
+# True when taskset can pin to CPUs 0 and 1 and BENCH_NO_PIN is unset.
+can_pin() {
+  [ -z "${BENCH_NO_PIN:-}" ] && command -v taskset >/dev/null && taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null
+}
+
+# Builds dist/ unless BENCH_SKIP_BUILD is set.
+build_dist() {
+  if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+    log "building"
+    timeout 300 npm run -s build >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+  fi
+  [ -f dist/main.js ] || die "dist/main.js missing; build first"
+}

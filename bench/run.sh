@@ -67,8 +67,7 @@ command -v node >/dev/null || die "node not found"
 
 PIN_SERVER=()
 PIN_WRK=()
-if [ -z "${BENCH_NO_PIN:-}" ] && command -v taskset >/dev/null \
-  && taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null; then
+if can_pin; then
   PIN_SERVER=(taskset -c 0)
   PIN_WRK=(taskset -c 1)
   PINNING='servers on CPU 0, wrk on CPU 1 (taskset)'
@@ -76,11 +75,7 @@ else
   PINNING='none'
 fi
 
-if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-  log "building"
-  timeout 300 npm run -s build >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
-fi
-[ -f dist/main.js ] || die "dist/main.js missing; build first"
+build_dist
 
 read -r PORT BARE_PORT < <(free_ports 2)
 [ -n "$PORT" ] && [ -n "$BARE_PORT" ] || die "could not find free ports"

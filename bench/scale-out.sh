@@ -57,8 +57,7 @@ psql -q "$DATABASE_URL" -c 'select 1' >/dev/null || die "PostgreSQL at $DATABASE
 CPU0=()
 CPU1=()
 PIN_WRK=()
-if [ -z "${BENCH_NO_PIN:-}" ] && command -v taskset >/dev/null \
-  && taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null; then
+if can_pin; then
   CPU0=(taskset -c 0)
   CPU1=(taskset -c 1)
   PIN_WRK=(taskset -c 1)
@@ -67,10 +66,7 @@ else
   PINNING='none'
 fi
 
-if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-  log "building"
-  timeout 300 npm run -s build >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
-fi
+build_dist
 
 read -r BARE_PORT SQLITE_PORT PG_A_PORT PG_B_PORT < <(free_ports 4)
 

@@ -4,12 +4,13 @@
  * reads that never reach another user's record. Each test works with users of its own.
  */
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { CocFavouritesRow } from '../../src/db/schema.js'
 import { NotFoundError } from '../../src/errors/app-error.js'
 import { SqlCocStore } from '../../src/services/coc/store-sql.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
-import { BACKENDS, type OpenStore } from './backends.js'
+import { BACKENDS } from './backends.js'
+import { useStore } from './iam-fixtures.js'
 
 const hex = (bytes = 16) => randomBytes(bytes).toString('hex')
 /** A record id as the service allocates them: 24 lowercase hex characters. */
@@ -18,18 +19,13 @@ const at = (second: number) => `2024-03-01T10:00:${String(second).padStart(2, '0
 const CREATED = at(0)
 
 describe.each(BACKENDS)('CocStore on $name', (backend) => {
-  let open: OpenStore
+  const opened = useStore(backend)
   let store: SqlCocStore
   let iam: SqlIamStore
 
-  beforeAll(async () => {
-    open = await backend.open()
-    store = new SqlCocStore(open.db)
-    iam = new SqlIamStore(open.db)
-  })
-
-  afterAll(async () => {
-    await open?.close()
+  beforeAll(() => {
+    store = new SqlCocStore(opened.db)
+    iam = opened.store
   })
 
   async function account(): Promise<string> {
@@ -46,7 +42,7 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
 
   /** The stored rows of a user, to check what the interface does not show (one row, its times). */
   function rowsOf(domainId: string, userId: string): Promise<CocFavouritesRow[]> {
-    return open.db.kysely.selectFrom('coc_favourites').selectAll().where('domain_id', '=', domainId).where('user_id', '=', userId).execute()
+    return opened.db.kysely.selectFrom('coc_favourites').selectAll().where('domain_id', '=', domainId).where('user_id', '=', userId).execute()
   }
 
   const all = { limit: 100 }

@@ -5,13 +5,14 @@
  * own, so tests sharing one store cannot see each other's rows.
  */
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../src/db/schema.js'
 import { ConflictError, NotFoundError } from '../../src/errors/app-error.js'
 import type { EnterpriseProjectFilter, MigrationRecordFilter, MovingResource, ResourceFilter, ResourceMove, ResourceWithProject } from '../../src/services/eps/store.js'
 import { SqlEpsStore } from '../../src/services/eps/store-sql.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
-import { BACKENDS, type OpenStore } from './backends.js'
+import { BACKENDS } from './backends.js'
+import { useStore } from './iam-fixtures.js'
 
 const hex = () => randomBytes(16).toString('hex')
 /** Distinct, ordered ISO times (microseconds, as the services write them). */
@@ -41,18 +42,13 @@ const resourcesOf = (over: Partial<ResourceFilter> = {}): ResourceFilter =>
   ({ types: ['ecs', 'disk', 'eip', 'scaling_group', 'cdn', 'bucket'], projectIds: [], offset: 0, limit: 1000, ...over })
 
 describe.each(BACKENDS)('EpsStore on $name', (backend) => {
-  let open: OpenStore
+  const opened = useStore(backend)
   let store: SqlEpsStore
   let iam: SqlIamStore
 
-  beforeAll(async () => {
-    open = await backend.open()
-    store = new SqlEpsStore(open.db)
-    iam = new SqlIamStore(open.db)
-  })
-
-  afterAll(async () => {
-    await open?.close()
+  beforeAll(() => {
+    store = new SqlEpsStore(opened.db)
+    iam = opened.store
   })
 
   /** A cloud account as EPS sees it: the domain and its default enterprise project `0`. */
@@ -421,7 +417,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       ]
       for (const g of grants) await iam.assignRole(g)
       expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe(true)
-      const left = await open.db.kysely.selectFrom('role_assignments').select(['actor_type', 'actor_id', 'target_type', 'target_id'])
+      const left = await opened.db.kysely.selectFrom('role_assignments').select(['actor_type', 'actor_id', 'target_type', 'target_id'])
         .where('role_id', '=', roleId).orderBy('actor_id').orderBy('target_type').orderBy('target_id').execute()
       const expected = [
         { actor_type: 'user', actor_id: user, target_type: 'domain', target_id: a },
