@@ -14,6 +14,7 @@ import { Policy } from './auth/policy.js'
 import { IAM_POLICIES } from './auth/policies/iam.js'
 import { EPS_POLICIES } from './auth/policies/eps.js'
 import { COC_POLICIES } from './auth/policies/coc.js'
+import { PROJECTPLANE_POLICIES } from './auth/policies/projectplane.js'
 import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
 import { MalformedJsonError, ServiceUnavailableError, ValidationError } from './errors/app-error.js'
 import secureJson from 'secure-json-parse'
@@ -105,7 +106,7 @@ export interface ProjectplaneApp {
 
 export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
-  const policy = new Policy(flavour, { iam: IAM_POLICIES, eps: EPS_POLICIES, coc: COC_POLICIES })
+  const policy = new Policy(flavour, { iam: [...IAM_POLICIES, ...PROJECTPLANE_POLICIES], eps: EPS_POLICIES, coc: COC_POLICIES })
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   await iamStore.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })

@@ -7,6 +7,7 @@ import { startServer, type TestServer } from '../helpers/server.js'
 import { IAM_POLICIES } from '../../src/auth/policies/iam.js'
 import { EPS_POLICIES } from '../../src/auth/policies/eps.js'
 import { COC_POLICIES } from '../../src/auth/policies/coc.js'
+import { PROJECTPLANE_POLICIES } from '../../src/auth/policies/projectplane.js'
 
 describe('policy coverage', () => {
   let s: TestServer
@@ -24,7 +25,7 @@ describe('policy coverage', () => {
 
   it('matches each policy entry to the route it describes (huaweicloud has every EPS and COC route)', () => {
     const registered = new Set(s.server.routes.map((r) => `${r.method} ${r.url} ${r.action}`))
-    for (const entry of [...IAM_POLICIES, ...EPS_POLICIES, ...COC_POLICIES]) {
+    for (const entry of [...IAM_POLICIES, ...EPS_POLICIES, ...COC_POLICIES, ...PROJECTPLANE_POLICIES]) {
       // An action the service picks inside another route is checked against that route.
       const action = entry.partOf ?? entry.action
       if (entry.partOf) expect(s.server.policy.entry(entry.partOf)?.enforcedBy, entry.action).toBe('service')
