@@ -76,22 +76,72 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
-/** Reads flags first, then the environment, then defaults. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
-  const { values: flags } = parseArgs({
+/**
+ * Every option, once: its environment variable, whether it is a switch, a one-line description and
+ * the default as help shows it. Each `FOO_BAR` is also the flag `--foo-bar <value>` (a switch:
+ * `--foo-bar`), and flags win over the environment. `projectplane serve --help` prints this list,
+ * so an option added here is documented there too. Append new options to the section they belong to.
+ */
+export interface ConfigOption {
+  readonly env: string
+  /** A switch: `--in-memory` on the command line, `1`/`true` in the environment. */
+  readonly boolean?: true
+  readonly description: string
+  /** How help shows the default; omitted when there is none to show. */
+  readonly default?: string
+}
+
+export const CONFIG_OPTIONS: readonly ConfigOption[] = [
+  // ---- server
+  { env: 'FLAVOUR', description: 'which cloud to imitate: huaweicloud, opentelekomcloud or keystone', default: 'huaweicloud' },
+  { env: 'PORT', description: 'listening port (0: any free port)', default: '5050' },
+  { env: 'HOST', description: 'listening address', default: '127.0.0.1' },
+  { env: 'PUBLIC_URL', description: 'base URL written into links and the token catalog (behind a proxy)', default: "from the request's Host" },
+  { env: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  // ---- store
+  { env: 'DATABASE_URL', description: 'postgres://user:password@host:5432/db: the store on PostgreSQL instead of SQLite' },
+  { env: 'DATABASE_SCHEMA', description: "PostgreSQL schema holding projectplane's tables, created when missing", default: "the user's search path" },
+  { env: 'DATABASE_POOL_SIZE', description: 'PostgreSQL connections per instance', default: '10' },
+  { env: 'DATABASE_TIMEOUT_MS', description: 'longest wait for a connection or a statement (then 503)', default: '5000' },
+  { env: 'DATA_DIR', description: 'folder of the embedded SQLite store (one server per folder)', default: './data' },
+  { env: 'IN_MEMORY', boolean: true, description: 'throwaway store: nothing survives the process' },
+  { env: 'SQLITE_SYNCHRONOUS', description: 'normal (survives a process crash) or full (also a power loss)', default: 'normal' },
+  // ---- first start
+  { env: 'REGIONS', description: 'comma-separated region ids created at the first start', default: "the flavour's list" },
+  { env: 'PROJECTPLANE_ADMIN_ACCOUNT', description: 'account (domain) name of the first start', default: 'projectplane (keystone: Default)' },
+  { env: 'PROJECTPLANE_ADMIN_USER', description: "administrator's user name", default: 'admin' },
+  { env: 'PROJECTPLANE_ADMIN_PASSWORD', description: "administrator's password; never logged", default: 'generated, printed once' },
+  // ---- identity
+  { env: 'TOKEN_TTL', description: 'token lifetime in seconds (60 s to 30 days)', default: '86400' },
+  { env: 'PASSWORD_MIN_LENGTH', description: 'shortest password accepted (1-128)', default: '8 (keystone: 1)' },
+  { env: 'PASSWORD_MIN_CHAR_CLASSES', description: 'how many of lower case, upper case, digits, other a password needs', default: '2 (keystone: 1)' },
+  { env: 'LOGIN_LOCKOUT_ATTEMPTS', description: 'failed logins within the window that lock a user (0: off)', default: '5 (keystone: 0)' },
+  { env: 'LOGIN_LOCKOUT_WINDOW', description: 'seconds in which failed logins are counted', default: '900' },
+  { env: 'LOGIN_LOCKOUT_DURATION', description: 'seconds a locked user stays locked', default: '900' },
+  // ---- enterprise projects
+  { env: 'EPS_QUOTA', description: 'enterprise projects an account may create', default: '100' },
+]
+
+/** `DATA_DIR` → `--data-dir`. */
+export function flagOf(option: ConfigOption): string {
+  return `--${option.env.toLowerCase().replace(/_/g, '-')}`
+}
+
+/** The flags of `argv` as the environment variables they stand for (switches as `1`). */
+function flagsAsEnv(argv: string[]): Record<string, string> {
+  const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      flavour: { type: 'string' },
-      'public-url': { type: 'string' },
-      'database-url': { type: 'string' },
-    },
+    options: Object.fromEntries(CONFIG_OPTIONS.map((o) => [flagOf(o).slice(2), { type: o.boolean ? 'boolean' : 'string' }] as const)),
   })
-  const publicUrl = nonEmpty(flags['public-url'] ?? env.PUBLIC_URL)
+  const byFlag = new Map(CONFIG_OPTIONS.map((o) => [flagOf(o).slice(2), o.env]))
+  return Object.fromEntries(Object.entries(values).map(([flag, value]) => [byFlag.get(flag)!, value === true ? '1' : String(value)]))
+}
+
+/** Reads flags first, then the environment, then defaults. */
+export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const env: NodeJS.ProcessEnv = { ...processEnv, ...flagsAsEnv(argv) }
+  const publicUrl = nonEmpty(env.PUBLIC_URL)
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicUrl)) {
     throw new ConfigError(`PUBLIC_URL must be an http(s) URL; got '${publicUrl}'`)
   }
@@ -101,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       throw new ConfigError(`REGIONS: '${region}' is not a region id (letters, digits and '-', no '_')`)
     }
   }
-  const databaseUrl = nonEmpty(flags['database-url'] ?? env.DATABASE_URL)
+  const databaseUrl = nonEmpty(env.DATABASE_URL)
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL; got '${databaseUrl.replace(/:[^:@/]*@/, ':***@')}'`)
   }
@@ -109,13 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, '_'); got '${schema}'`)
   }
-  const flavour = oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
+  const flavour = oneOf('FLAVOUR', env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
   // The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none.
   const cloud = flavour !== 'keystone'
   const config: Config = {
     flavour,
-    host: flags.host ?? env.HOST ?? '127.0.0.1',
-    port: integer('PORT', flags.port ?? env.PORT ?? '5050', 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    port: integer('PORT', env.PORT ?? '5050', 0, 65535),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     database: databaseUrl === undefined ? undefined : {
       url: databaseUrl,
@@ -123,8 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       poolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 1000),
       timeoutMs: integer('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS ?? '5000', 100, 600_000),
     },
-    dataDir: path.resolve(flags['data-dir'] ?? env.DATA_DIR ?? 'data'),
-    inMemory: flags['in-memory'] ?? ['1', 'true'].includes(env.IN_MEMORY ?? ''),
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    inMemory: ['1', 'true'].includes(env.IN_MEMORY ?? ''),
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', env.SQLITE_SYNCHRONOUS ?? 'normal', ['normal', 'full'] as const),
     tokenTtlSeconds: integer('TOKEN_TTL', env.TOKEN_TTL ?? '86400', 60, 30 * 86400),
     regions,
