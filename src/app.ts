@@ -102,6 +102,8 @@ export interface ProjectplaneApp {
   /** Every registered route with its policy action; the policy-coverage test walks it. */
   routes: RouteInfo[]
   policy: Policy
+  /** A token of the account's administrator, minted without a password, for the `projectplane` command. */
+  issueOperatorToken(accountId: string): Promise<string>
 }
 
 export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
@@ -281,5 +283,5 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
   if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
   await app.ready()
-  return { app, routes, policy }
+  return { app, routes, policy, issueOperatorToken: (accountId) => iamService.issueOperatorToken(accountId) }
 }

@@ -109,6 +109,42 @@ export class IamService {
     return { token: this.codec.encode(payload), ctx }
   }
 
+  /**
+   * A token of an account's administrator, without a password: for the `projectplane` command,
+   * which opened the store itself and so already holds everything a token would grant. On the
+   * clouds the first enabled member of the account's `admin` group, domain-scoped; in the
+   * keystone flavour the first enabled holder of `admin` on the system, scoped to its `admin`
+   * project as after `keystone-manage bootstrap`. It goes through every check a login's does.
+   */
+  async issueOperatorToken(accountId: string): Promise<string> {
+    const now = this.clock.now()
+    let candidates: { userId: string; scope: TokenScope }[]
+    if (this.flavour.iam.managementNeedsDomainScope) {
+      const group = await this.store.findGroupByName(accountId, 'admin')
+      const members = group ? await this.store.listUsers({ groupId: group.id, enabled: true }) : []
+      candidates = members.map((u) => ({ userId: u.id, scope: { type: 'domain', id: accountId } }))
+    } else {
+      const admin = await this.store.findRoleByName('admin')
+      const holders = admin ? await this.store.listAssignments({ actorType: 'user', targetType: 'system', roleId: admin.id }) : []
+      candidates = []
+      for (const { actorId } of holders) {
+        const user = await this.store.findUser(actorId)
+        const project = user && (await this.store.findProjectByName(user.domain_id, 'admin'))
+        if (project) candidates.push({ userId: actorId, scope: { type: 'project', id: project.id } })
+      }
+    }
+    for (const { userId, scope } of candidates) {
+      const auditId = newAuditId()
+      const caller = await this.store.findCaller(userId, auditId)
+      if (!caller) continue
+      const payload: TokenPayload = {
+        userId, scope, issuedAt: issuedAfterCut(now, caller.user.tokens_valid_after), expiresAt: now + this.tokenTtlSeconds * 1000, auditId,
+      }
+      if (await this.contextFor(payload, caller)) return this.codec.encode(payload)
+    }
+    throw new UnauthorizedError(`account ${accountId} has no enabled administrator (a member of its 'admin' group, or keystone's system admin)`)
+  }
+
   /** Counts the failure; the one that reaches the limit locks the user and says so. */
   private async countFailedLogin(userId: string, now: number): Promise<void> {
     const { attempts, windowSeconds, durationSeconds } = this.security.lockout
