@@ -15,6 +15,7 @@ import { IAM_POLICIES } from './auth/policies/iam.js'
 import { EPS_POLICIES } from './auth/policies/eps.js'
 import { COC_POLICIES } from './auth/policies/coc.js'
 import { PROJECTPLANE_POLICIES } from './auth/policies/projectplane.js'
+import { CTS_POLICIES } from './auth/policies/cts.js'
 import { newTokenKeySecret, TokenCodec } from './auth/token-codec.js'
 import { MalformedJsonError, ServiceUnavailableError, ValidationError } from './errors/app-error.js'
 import secureJson from 'secure-json-parse'
@@ -34,9 +35,14 @@ import { renderCocError } from './services/coc/wire.js'
 import { cocRoutes } from './services/coc/routes.js'
 import { CocService } from './services/coc/service.js'
 import { SqlCocStore } from './services/coc/store-sql.js'
+import { renderCtsError } from './services/cts/wire.js'
+import { ctsRoutes } from './services/cts/routes.js'
+import { CtsService } from './services/cts/service.js'
+import { SqlCtsStore } from './services/cts/store-sql.js'
 import { iamRoutes } from './services/iam/routes.js'
 import { AccessKeyAuthenticator } from './auth/access-key-auth.js'
 import type { SignedRequest } from './auth/aksk-signature.js'
+import type { AuthContext } from './auth/auth-context.js'
 import { SecretBox } from './auth/secret-box.js'
 import { CredentialService } from './services/iam/credential-service.js'
 import { readBody } from './http/read-body.js'
@@ -79,6 +85,15 @@ function setRequestIdHeaders(request: FastifyRequest, reply: FastifyReply): void
   reply.header('x-openstack-request-id', `req-${request.id}`)
 }
 
+/**
+ * The caller plus where the request came from, for the audit trail. Only requests that may change
+ * something pay for the copy: contexts are cached across requests, so it cannot be set in place.
+ */
+function withOrigin(ctx: AuthContext, request: FastifyRequest): AuthContext {
+  const userAgent = request.headers['user-agent']
+  return { ...ctx, origin: { requestId: request.id, sourceIp: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : '' } }
+}
+
 export interface AppDeps {
   config: Config
   db: Db
@@ -108,7 +123,7 @@ export interface ProjectplaneApp {
 
 export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
-  const policy = new Policy(flavour, { iam: [...IAM_POLICIES, ...PROJECTPLANE_POLICIES], eps: EPS_POLICIES, coc: COC_POLICIES })
+  const policy = new Policy(flavour, { iam: [...IAM_POLICIES, ...PROJECTPLANE_POLICIES], eps: EPS_POLICIES, coc: COC_POLICIES, cts: CTS_POLICIES })
   const iamStore = new SqlIamStore(db)
   await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   await iamStore.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
@@ -148,7 +163,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   /** Path patterns of the registered routes, to tell 405 from 404. */
   const routePatterns: { regex: RegExp; method: string }[] = []
   const errors = createErrorResponder({
-    renderers: { iam: renderIamError, eps: renderEpsError, coc: renderCocError },
+    renderers: { iam: renderIamError, eps: renderEpsError, coc: renderCocError, cts: renderCtsError },
     unavailable: (error) => db.isUnavailable(error),
     serviceForUrl: (url) => serviceForPath(url.split('?')[0]!),
     methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],
@@ -227,14 +242,15 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
           }
           request.auth = await accessKeys.authenticate(signedRequest(request, await readBody(request.raw, BODY_LIMIT_BYTES)), pending)
         } else {
-          request.auth = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
+          const ctx = await iamService.authenticate(request.headers['x-auth-token'] as string | undefined)
+          request.auth = BODYLESS_METHODS.has(request.method) ? ctx : withOrigin(ctx, request)
         }
       }
       enforce(request)
     }
     const verifySignedBody = async (request: FastifyRequest) => {
       if (!request.pendingSignature) return
-      request.auth = await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature)
+      request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature), request)
       enforce(request)
     }
     if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {
@@ -282,6 +298,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   }
   // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
   if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
+  await app.register(ctsRoutes({
+    service: new CtsService({ store: new SqlCtsStore(db), clock, projectInAccount: (projectId, accountId) => iamService.projectInAccount(projectId, accountId) }),
+  }))
   await app.ready()
   return { app, routes, policy, issueOperatorToken: (accountId) => iamService.issueOperatorToken(accountId) }
 }

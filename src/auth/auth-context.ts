@@ -11,6 +11,13 @@ export type AuthScope =
   | { readonly type: 'project'; readonly project: NamedRef; readonly domain: NamedRef }
   | { readonly type: 'unscoped' }
 
+/** Where a request came from, for the audit trail; the authentication hook adds it per request. */
+export interface RequestOrigin {
+  readonly requestId: string
+  readonly sourceIp: string
+  readonly userAgent: string
+}
+
 export interface AuthContext {
   readonly user: NamedRef
   readonly userDomain: NamedRef
@@ -27,4 +34,6 @@ export interface AuthContext {
   readonly auditId: string
   readonly issuedAt: number
   readonly expiresAt: number
+  /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
+  readonly origin?: RequestOrigin
 }

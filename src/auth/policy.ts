@@ -116,7 +116,7 @@ export class Policy {
   private permitted(ctx: AuthContext, entry: CompiledEntry, target: PolicyTarget): boolean {
     if (ctx.systemAdmin) return true
     // IAM and EPS are global services on the clouds: only a domain-scoped token manages them.
-    if (entry.service !== 'coc' && this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
+    if ((entry.service === 'iam' || entry.service === 'eps') && this.flavour.iam.managementNeedsDomainScope && ctx.scope.type !== 'domain') return false
     const onProject = target.enterpriseProjectId === undefined ? undefined : ctx.enterpriseProjectPermissions.get(target.enterpriseProjectId)
     const sets = onProject ? [ctx.permissions, onProject] : [ctx.permissions]
     return Permissions.decideAll(sets, entry.names) === 'allow'

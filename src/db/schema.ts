@@ -68,6 +68,17 @@ export interface CocFavouritesRow {
   ep_ids: string
   created_at: string; updated_at: string
 }
+export interface AuditTraceRow {
+  id: string; domain_id: string
+  /** ISO time with microseconds, as every other row's times. */
+  time: string
+  service_type: string; trace_name: string; trace_type: string
+  resource_type: string; resource_id: string; resource_name: string
+  user_id: string; user_name: string; user_domain_id: string; user_domain_name: string
+  source_ip: string; request_id: string; user_agent: string
+  /** JSON text, secrets removed; null for a creation's before and a deletion's after. */
+  before_state: string | null; after_state: string | null
+}
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
@@ -86,6 +97,7 @@ export interface Database {
   ep_resources: EpResourceRow
   ep_migration_records: EpMigrationRecordRow
   coc_favourites: CocFavouritesRow
+  audit_traces: AuditTraceRow
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow

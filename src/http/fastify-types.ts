@@ -5,7 +5,7 @@ import type { AuthContext } from '../auth/auth-context.js'
 import type { PendingSignature } from '../auth/access-key-auth.js'
 
 /** The services whose error formats differ; a route's service picks the renderer. */
-export type ServiceName = 'iam' | 'eps' | 'coc'
+export type ServiceName = 'iam' | 'eps' | 'coc' | 'cts'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -8,6 +8,7 @@ import { IAM_POLICIES } from '../../src/auth/policies/iam.js'
 import { EPS_POLICIES } from '../../src/auth/policies/eps.js'
 import { COC_POLICIES } from '../../src/auth/policies/coc.js'
 import { PROJECTPLANE_POLICIES } from '../../src/auth/policies/projectplane.js'
+import { CTS_POLICIES } from '../../src/auth/policies/cts.js'
 
 describe('policy coverage', () => {
   let s: TestServer
@@ -25,7 +26,7 @@ describe('policy coverage', () => {
 
   it('matches each policy entry to the route it describes (huaweicloud has every EPS and COC route)', () => {
     const registered = new Set(s.server.routes.map((r) => `${r.method} ${r.url} ${r.action}`))
-    for (const entry of [...IAM_POLICIES, ...EPS_POLICIES, ...COC_POLICIES, ...PROJECTPLANE_POLICIES]) {
+    for (const entry of [...IAM_POLICIES, ...EPS_POLICIES, ...COC_POLICIES, ...PROJECTPLANE_POLICIES, ...CTS_POLICIES]) {
       // An action the service picks inside another route is checked against that route.
       const action = entry.partOf ?? entry.action
       if (entry.partOf) expect(s.server.policy.entry(entry.partOf)?.enforcedBy, entry.action).toBe('service')

@@ -102,12 +102,12 @@ export function iamRoutes({ service, wire, baseUrl, epsVersions }: IamRouteDeps)
       async (request) => ({ domain: wire.domain(baseUrl(request), await service.getDomain(caller(request), request.params.domain_id)) }))
     app.post('/v3/domains', { schema: { body: DomainCreateBodySchema }, config: { ...iam, action: 'identity:create_domain' } }, async (request, reply) => {
       reply.status(201)
-      return { domain: wire.domain(baseUrl(request), await service.createDomain(request.body)) }
+      return { domain: wire.domain(baseUrl(request), await service.createDomain(caller(request), request.body)) }
     })
     app.patch('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema, body: DomainUpdateBodySchema }, config: { ...iam, action: 'identity:update_domain' } },
-      async (request) => ({ domain: wire.domain(baseUrl(request), await service.updateDomain(request.params.domain_id, request.body)) }))
+      async (request) => ({ domain: wire.domain(baseUrl(request), await service.updateDomain(caller(request), request.params.domain_id, request.body)) }))
     app.delete('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema }, config: { ...iam, action: 'identity:delete_domain' } }, async (request, reply) => {
-      await service.deleteDomain(request.params.domain_id)
+      await service.deleteDomain(caller(request), request.params.domain_id)
       return reply.status(204).send()
     })
 

@@ -15,7 +15,8 @@ import { parsePolicyDocument, Permissions } from '../../auth/policy-document.js'
 import {
   ForbiddenError, InvalidFieldError, MissingAttributeError, NotFoundError, UnauthorizedError, ValidationError,
 } from '../../errors/app-error.js'
-import type { CallerRecord, IamStore, Page, ProjectChanges } from './store.js'
+import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectUpdateGuard } from './store.js'
+import { creationOf, deletionOf, traceContext, updateOf, type TraceContext } from '../cts/trace.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody, TokenRequest,
 } from './schemas.js'
@@ -366,34 +367,47 @@ export class IamService {
     return domain
   }
 
-  async createDomain(body: DomainCreateBody): Promise<DomainRow> {
+  async createDomain(ctx: AuthContext, body: DomainCreateBody): Promise<DomainRow> {
     this.assertDomainWrites()
     const now = isoMicros(this.clock.now())
-    return this.store.createDomain({
-      id: HEX_ID(), name: body.domain.name, description: body.domain.description ?? '',
-      enabled: body.domain.enabled === false ? 0 : 1, created_at: now, updated_at: now,
+    const id = HEX_ID()
+    return this.store.transaction(async (tx) => {
+      const row = await tx.createDomain({
+        id, name: body.domain.name, description: body.domain.description ?? '',
+        enabled: body.domain.enabled === false ? 0 : 1, created_at: now, updated_at: now,
+      })
+      await tx.recordChange(this.trace(ctx, ctx.accountId ?? id, 'createDomain', now), creationOf('domain', row))
+      return row
     })
   }
 
-  async updateDomain(id: string, body: DomainUpdateBody): Promise<DomainRow> {
+  async updateDomain(ctx: AuthContext, id: string, body: DomainUpdateBody): Promise<DomainRow> {
     this.assertDomainWrites()
     const changes: Partial<Pick<DomainRow, 'name' | 'description' | 'enabled'>> = {}
     if (body.domain.name !== undefined) changes.name = body.domain.name
     if (body.domain.description !== undefined) changes.description = body.domain.description ?? ''
     if (body.domain.enabled !== undefined) changes.enabled = body.domain.enabled ? 1 : 0
-    const updated = await this.store.updateDomain(id, changes, isoMicros(this.clock.now()))
-    if (!updated) throw new NotFoundError('domain', id)
+    const now = isoMicros(this.clock.now())
+    const updated = await this.store.transaction(async (tx) => {
+      const before = await tx.findDomain(id)
+      const after = before && await tx.updateDomain(id, changes, now)
+      if (!after) throw new NotFoundError('domain', id)
+      await tx.recordChange(this.trace(ctx, ctx.accountId ?? id, 'updateDomain', now), updateOf('domain', before, after))
+      return after
+    })
     this.invalidateAuthCache()
     return updated
   }
 
-  async deleteDomain(id: string): Promise<void> {
+  async deleteDomain(ctx: AuthContext, id: string): Promise<void> {
     this.assertDomainWrites()
+    const now = isoMicros(this.clock.now())
     await this.store.transaction(async (store) => {
       const domain = await store.findDomain(id)
       if (!domain) throw new NotFoundError('domain', id)
       if (domain.enabled === 1) throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.')
       await store.deleteDomain(id)
+      await store.recordChange(this.trace(ctx, ctx.accountId ?? id, 'deleteDomain', now), deletionOf('domain', domain))
     })
     this.invalidateAuthCache()
   }
@@ -474,11 +488,15 @@ export class IamService {
     }
 
     const now = isoMicros(this.clock.now())
-    return this.store.createProject({
-      id: HEX_ID(), domain_id: domainId, name: input.name, description, parent_id: parentId, kind: 'custom', region_id: regionId,
-      enabled: input.enabled === false ? 0 : 1, status: 'normal', suspended_at: null,
-      tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
-      extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,
+    return this.store.transaction(async (tx) => {
+      const row = await tx.createProject({
+        id: HEX_ID(), domain_id: domainId, name: input.name, description, parent_id: parentId, kind: 'custom', region_id: regionId,
+        enabled: input.enabled === false ? 0 : 1, status: 'normal', suspended_at: null,
+        tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
+        extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,
+      })
+      await tx.recordChange(this.trace(ctx, domainId, 'createProject', now), creationOf('project', row))
+      return row
     })
   }
 
@@ -510,7 +528,7 @@ export class IamService {
     let updated: ProjectRow | undefined
     if (simple) {
       const regionId = regionPrefixed && input.name !== undefined ? input.name.slice(0, Math.max(0, input.name.indexOf('_'))) : undefined
-      updated = await this.store.updateProject(this.account(ctx), id, changes, now, { kind: 'custom', regionId })
+      updated = await this.updateProjectTraced(ctx, this.account(ctx), id, changes, now, { kind: 'custom', regionId })
     }
     if (!updated) {
       const project = await this.getProject(ctx, id)
@@ -527,12 +545,22 @@ export class IamService {
       if (input.options !== undefined) changes.options = JSON.stringify({ ...JSON.parse(project.options), ...input.options })
       const extras = this.extrasOf(input)
       if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(project.extra), ...extras })
-      updated = await this.store.updateProject(project.domain_id, project.id, changes, now, { kind: 'custom' })
+      updated = await this.updateProjectTraced(ctx, project.domain_id, project.id, changes, now, { kind: 'custom' })
       if (!updated) throw new NotFoundError('project', id)
     }
     // Project-scoped contexts carry the project's name and depend on it being enabled.
     if (changes.enabled !== undefined || changes.name !== undefined) this.invalidateAuthCache()
     return updated
+  }
+
+  /** One guarded UPDATE and its trace, in one transaction; undefined when the guard matched nothing. */
+  private updateProjectTraced(ctx: AuthContext, domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard) {
+    return this.store.transaction(async (tx) => {
+      const before = await tx.findProject(id)
+      const after = before && await tx.updateProject(domainId, id, changes, now, guard)
+      if (after) await tx.recordChange(this.trace(ctx, domainId, 'updateProject', now), updateOf('project', before, after))
+      return after
+    })
   }
 
   async deleteProject(ctx: AuthContext, id: string): Promise<void> {
@@ -541,14 +569,29 @@ export class IamService {
     }
     const project = await this.getProject(ctx, id)
     this.assertNotRegionProject(project, 'identity:delete_project')
-    if (!(await this.store.deleteProject(project.domain_id, project.id))) throw new NotFoundError('project', id)
+    const now = isoMicros(this.clock.now())
+    await this.store.transaction(async (tx) => {
+      const before = await tx.findProject(project.id)
+      if (!before || !(await tx.deleteProject(project.domain_id, project.id))) throw new NotFoundError('project', id)
+      await tx.recordChange(this.trace(ctx, project.domain_id, 'deleteProject', now), deletionOf('project', before))
+    })
     this.invalidateAuthCache()
   }
 
   async setProjectStatus(ctx: AuthContext, id: string, body: ProjectStatusBody): Promise<void> {
     const project = await this.getProject(ctx, id)
-    await this.store.setProjectStatus(project.domain_id, project.id, body.project.status, isoMicros(this.clock.now()))
+    const now = isoMicros(this.clock.now())
+    await this.store.transaction(async (tx) => {
+      const before = await tx.findProject(project.id)
+      if (!before || !(await tx.setProjectStatus(project.domain_id, project.id, body.project.status, now))) throw new NotFoundError('project', id)
+      const after = await tx.findProject(project.id)
+      await tx.recordChange(this.trace(ctx, project.domain_id, 'updateProjectStatus', now), updateOf('project', before, after!))
+    })
     this.invalidateAuthCache()
+  }
+
+  private trace(ctx: AuthContext, accountId: string, action: string, now: string): TraceContext {
+    return traceContext(ctx, accountId, 'IAM', action, now)
   }
 
   // ------------------------------------------------------------------ helpers

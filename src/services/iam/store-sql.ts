@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
+import { traceWriterFor, type TraceContext, type TracedChange, type TraceWriter } from '../cts/trace.js'
 import type { TokenScope } from '../../auth/token-codec.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
@@ -28,23 +29,28 @@ interface PerDatabase {
    * with Kysely costs ~10 µs, more than running it. Kept per database: the text is dialect's.
    */
   projectUpdateSql: SqlTextCache
+  traces: TraceWriter
 }
 const perDatabase = new WeakMap<Db, PerDatabase>()
 
 function stateOf(db: Db): PerDatabase {
   let state = perDatabase.get(db)
-  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache() }))
+  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache(), traces: traceWriterFor(db) }))
   return state
 }
 
 export class SqlIamStore implements IamStore {
   private readonly shared: PerDatabase
 
+  /** Inside a transaction: the projects it wrote, whose cache entries go when it ends. */
+  private readonly touchedProjects: Set<string> | undefined
+
   constructor(
     private readonly db: Db,
     private readonly x: Executor = db.kysely,
   ) {
     this.shared = stateOf(db)
+    this.touchedProjects = x === db.kysely ? undefined : new Set()
   }
 
   private get projectCache() {
@@ -66,6 +72,7 @@ export class SqlIamStore implements IamStore {
    * from memory meanwhile) and after (a read queued before the write may have cached the old row).
    */
   private async writingProject<T>(id: string, write: () => Promise<T>): Promise<T> {
+    this.touchedProjects?.add(id)
     this.projectCache?.delete(id)
     try {
       return await write()
@@ -113,14 +120,26 @@ export class SqlIamStore implements IamStore {
     return result
   }
 
+  /**
+   * Through the store's write path, so on SQLite a transaction shares a grouped commit with the
+   * writes around it, as a single write does (every audited change is a transaction).
+   */
   async transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
     if (this.x !== this.db.kysely) return work(this)
+    const touched = new Set<string>()
     try {
-      return await this.db.kysely.transaction().execute((trx) => work(new SqlIamStore(this.db, trx)))
+      return await this.db.write((trx) => {
+        const store = new SqlIamStore(this.db, trx)
+        return work(store).finally(() => store.touchedProjects!.forEach((id) => touched.add(id)))
+      })
     } finally {
-      // Whatever the transaction wrote (or rolled back) is not known row by row here.
-      this.projectCache?.clear()
+      // Committed or rolled back: a reader must not be served a row cached while it was open.
+      for (const id of touched) this.projectCache?.delete(id)
     }
+  }
+
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
+    return this.shared.traces.record(this.x, trace, change)
   }
 
   // ---- domains

@@ -6,6 +6,7 @@
  */
 import type { CredentialRow, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import type { TokenScope } from '../../auth/token-codec.js'
+import type { TraceContext, TracedChange } from '../cts/trace.js'
 
 export interface ProjectFilter {
   /** undefined only for a cloud-wide administrator (keystone flavour). */
@@ -193,6 +194,12 @@ export interface IamStore {
   /** Inserts unless a key with that id exists: instances starting together settle on one key by the primary key. */
   ensureTokenKey(row: { id: string; secret: string; created_at: string }): Promise<void>
   revokeToken(auditId: string, expiresAt: string, now: string): Promise<void>
+
+  /**
+   * Writes the trace of a change to the audit trail. Call it on the store `transaction` passes
+   * in, beside the change, so both commit together or neither does.
+   */
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void>
 
   /** Runs `work` in one transaction; the store passed in sees and writes only inside it. */
   transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T>

@@ -1,0 +1,18 @@
+/**
+ * @module The traces API (CTS v3), projectplane's audit trail over HTTP: path, schema, action
+ * (the hook in app.ts authenticates and enforces it), one service call, one envelope.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { caller } from '../iam/routes.js'
+import type { CtsService } from './service.js'
+import { TraceListParamsSchema, TraceListQuerySchema } from './schemas.js'
+import { traceListBody } from './wire.js'
+
+export function ctsRoutes({ service }: { service: CtsService }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/v3/:project_id/traces', {
+      schema: { params: TraceListParamsSchema, querystring: TraceListQuerySchema },
+      config: { service: 'cts', action: 'cts:list_traces' },
+    }, async (request) => traceListBody(await service.listTraces(caller(request), request.params.project_id, request.query)))
+  }
+}

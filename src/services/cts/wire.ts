@@ -1,0 +1,58 @@
+/**
+ * @module The traces API's wire: CTS's trace body and meta_data, and CTS's flat error body
+ * `{"error_code":"CTS.xxxx","error_msg"}`. CTS documents the format but not one code per case, so
+ * the codes below are projectplane's own (see docs/decisions.md). `resource_before` and
+ * `resource_after` are projectplane's: the resource as stored before and after the change.
+ */
+import type { AuditTraceRow } from '../../db/schema.js'
+import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
+import { codedFailure, type ServiceCodes } from '../../http/coded-errors.js'
+import type { TracePage } from './service.js'
+
+const CTS_INVALID_PARAMETER = 'CTS.0200'
+
+export const CtsErrors = {
+  invalidParameter: (reason: string) => new ServiceCodedError(400, CTS_INVALID_PARAMETER, `Invalid parameter. ${reason}`),
+} as const
+
+const CTS_CODES: ServiceCodes = {
+  unauthorized: { status: 401, code: 'CTS.0001', message: 'Token missing or invalid.' },
+  forbidden: { status: 403, code: 'CTS.0003', message: 'Permission denied.' },
+  notFound: { status: 404, code: 'CTS.0004', message: 'Resource not found.' },
+  internal: { status: 500, code: 'CTS.0005', message: 'Internal error.' },
+  busy: { status: 503, code: 'CTS.0006', message: 'The system is busy, please try again later.' },
+  badRequest: CtsErrors.invalidParameter,
+}
+
+export function renderCtsError(error: AppError): { status: number; body: unknown } {
+  const failure = codedFailure(error, CTS_CODES)
+  return { status: failure.status, body: { error_code: failure.code, error_msg: failure.message } }
+}
+
+const state = (json: string | null): unknown => (json === null ? null : JSON.parse(json))
+
+export function traceBody(row: AuditTraceRow): Record<string, unknown> {
+  const time = Date.parse(row.time)
+  return {
+    trace_id: row.id,
+    trace_name: row.trace_name,
+    trace_rating: 'normal',
+    trace_type: row.trace_type,
+    service_type: row.service_type,
+    resource_type: row.resource_type,
+    resource_id: row.resource_id,
+    resource_name: row.resource_name,
+    time,
+    record_time: time,
+    user: { id: row.user_id, name: row.user_name, domain: { id: row.user_domain_id, name: row.user_domain_name } },
+    source_ip: row.source_ip,
+    request_id: row.request_id,
+    user_agent: row.user_agent,
+    resource_before: state(row.before_state),
+    resource_after: state(row.after_state),
+  }
+}
+
+export function traceListBody(page: TracePage): unknown {
+  return { traces: page.traces.map(traceBody), meta_data: { count: page.traces.length, marker: page.marker } }
+}
