@@ -1,63 +1,100 @@
 #!/usr/bin/env node
 /**
- * @module The `projectplane` command. `serve` is `npm start`; `migrate` brings the configured
- * store's schema up to date and exits, for deployments that migrate as a step of their own
- * before rolling out new instances (the server also migrates at start, under the same lock).
+ * @module The `projectplane` command: `serve` (what `npm start` runs), `migrate`, and commands
+ * that manage the store and its accounts. Commands that change accounts act through the real HTTP
+ * API in-process, as the account's administrator. Exit codes: see `EXIT` and `--help`.
  */
-import { ConfigError, loadConfig } from '../config.js'
-import { openDatabase } from '../db/database.js'
-import { migrate, SchemaTooNewError } from '../db/migrate.js'
+import { Command, CommanderError, type Option } from 'commander'
+import { ConfigError } from '../config.js'
+import { StoreLockedError } from '../db/database.js'
+import { SchemaTooNewError } from '../db/migrate.js'
+import { isPostgresUnavailable } from '../db/postgres.js'
+import { CliError, EXIT } from './cli-error.js'
+import { auditCommand } from './commands/audit.js'
+import { bootstrapCommand } from './commands/bootstrap.js'
+import { examples } from './commands/examples.js'
+import { groupCommand } from './commands/group.js'
+import { keyCommand } from './commands/key.js'
+import { migrateCommand } from './commands/migrate.js'
+import { serveCommand, serving } from './commands/serve.js'
+import { userCommand } from './commands/user.js'
+import { VERSION } from './store-access.js'
 
-const USAGE = `Usage: projectplane <command> [options]
+function program(): Command {
+  const root = new Command('projectplane')
+    .description('A self-hosted IAM, EPS and COC server of Huawei Cloud and Open Telekom Cloud, and the commands that manage its store.')
+    .version(VERSION, '-V, --version')
+    .addCommand(serveCommand())
+    .addCommand(migrateCommand())
+    .addCommand(bootstrapCommand())
+    .addCommand(userCommand())
+    .addCommand(groupCommand())
+    .addCommand(keyCommand())
+    .addCommand(auditCommand())
+  examples(root, [
+    'projectplane serve --port 8080',
+    'projectplane user create alice --password-stdin < alice.pw',
+    'projectplane key create --user alice',
+    'projectplane user list --help',
+  ])
+  root.addHelpText('after', `
+The store is SQLite in DATA_DIR (./data), or PostgreSQL with DATABASE_URL. A SQLite store belongs
+to one process: stop the server before running a store command on its DATA_DIR (on PostgreSQL
+they run beside servers).
 
-Commands:
-  serve     Run the server (the same as npm start; options as documented in the README)
-  migrate   Apply pending schema migrations to the store named by DATABASE_URL (or DATA_DIR) and exit
-`
-
-async function runMigrate(argv: string[]): Promise<number> {
-  const config = loadConfig(process.env, argv)
-  const db = await openDatabase(config)
-  try {
-    const applied = await db.exclusive('start-up', () => migrate(db))
-    process.stdout.write(applied.length === 0
-      ? `projectplane: the schema of ${db.location} is up to date.\n`
-      : `projectplane: applied ${applied.join(', ')} to ${db.location}.\n`)
-    return 0
-  } finally {
-    await db.close()
-  }
+Exit codes:
+  0  done
+  1  failed at run time (database out of reach, unexpected error)
+  2  bad usage or input (unknown command or option, bad value, refused by the API)
+  3  the store cannot be used: another server holds it, or a newer release wrote it
+`)
+  return root
 }
 
-async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2)
-  switch (command) {
-    case 'migrate':
-      return runMigrate(rest)
-    case 'serve':
-      // The server reads its options from process.argv, as under `npm start`.
-      process.argv.splice(2, 1)
-      await import('../main.js')
-      return -1
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE)
-      return command === undefined ? 2 : 0
-    default:
-      process.stderr.write(`projectplane: unknown command '${command}'\n${USAGE}`)
-      return 2
-  }
+/** Every command: errors as one `projectplane: …` line with a pointer to its help, no exit of its own. */
+function configure(command: Command): void {
+  command
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'projectplane: ')) })
+    .showHelpAfterError(`(see 'projectplane ${command.name() === 'projectplane' ? '' : `${fullName(command)} `}--help')`)
+  // The command's own options first, the store's (a help group) after them.
+  const options = command.options as Option[]
+  options.sort((a, b) => Number(a.helpGroupHeading !== undefined) - Number(b.helpGroupHeading !== undefined))
+  for (const sub of command.commands) configure(sub)
 }
 
-main().then((code) => {
-  if (code >= 0) process.exit(code)
-}, (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof SchemaTooNewError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`projectplane: ${(error as Error).message}\n`)
-    process.exit(error instanceof SchemaTooNewError ? 3 : 2)
+function fullName(command: Command): string {
+  const names: string[] = []
+  for (let c: Command | null = command; c && c.parent; c = c.parent) names.unshift(c.name())
+  return names.join(' ')
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  const say = (message: string) => process.stderr.write(`projectplane: ${message}\n`)
+  if (error instanceof CliError) {
+    say(error.message)
+    return error.exitCode
   }
-  process.stderr.write(`projectplane: ${(error as Error).stack ?? String(error)}\n`)
-  process.exit(1)
-})
+  if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    say((error as Error).message)
+    return EXIT.usage
+  }
+  if (error instanceof StoreLockedError || error instanceof SchemaTooNewError) {
+    say(error.message)
+    return EXIT.store
+  }
+  if (isPostgresUnavailable(error)) {
+    say(`cannot reach the database named by DATABASE_URL: ${(error as Error).message}`)
+    return EXIT.failure
+  }
+  say(`unexpected failure: ${(error as Error).stack ?? String(error)}`)
+  return EXIT.failure
+}
+
+const root = program()
+configure(root)
+root.parseAsync(process.argv).then(() => {
+  // The server keeps running; every other command is done once its action returns.
+  if (!serving.started) process.exit(EXIT.ok)
+}, (error: unknown) => process.exit(exitCodeOf(error)))
