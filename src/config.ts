@@ -37,6 +37,8 @@ export interface Config {
   /** Enterprise projects an account may create (the default project `0` does not count). */
   readonly enterpriseProjectQuota: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** State document imported at the first start instead of the default bootstrap (`--seed`, `PROJECTPLANE_SEED`). */
+  readonly seedFile: string | undefined
 }
 
 export interface PostgresConfig {
@@ -57,6 +59,11 @@ export interface PasswordPolicy {
 }
 
 export class ConfigError extends Error {}
+
+/** The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none. */
+export function defaultPasswordPolicy(flavour: FlavourName): PasswordPolicy {
+  return flavour === 'keystone' ? { minLength: 1, minCharacterClasses: 1 } : { minLength: 8, minCharacterClasses: 2 }
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -84,6 +91,8 @@ function nonEmpty(value: string | undefined): string | undefined {
  */
 export interface ConfigOption {
   readonly env: string
+  /** The flag when it is not the variable's name (`PROJECTPLANE_SEED`: `--seed`). */
+  readonly flag?: string
   /** A switch: `--in-memory` on the command line, `1`/`true` in the environment. */
   readonly boolean?: true
   readonly description: string
@@ -111,6 +120,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { env: 'PROJECTPLANE_ADMIN_ACCOUNT', description: 'account (domain) name of the first start', default: 'projectplane (keystone: Default)' },
   { env: 'PROJECTPLANE_ADMIN_USER', description: "administrator's user name", default: 'admin' },
   { env: 'PROJECTPLANE_ADMIN_PASSWORD', description: "administrator's password; never logged", default: 'generated, printed once' },
+  { env: 'PROJECTPLANE_SEED', flag: '--seed', description: 'state document (as projectplane export writes it) imported at the first start instead of the default bootstrap' },
   // ---- identity
   { env: 'TOKEN_TTL', description: 'token lifetime in seconds (60 s to 30 days)', default: '86400' },
   { env: 'PASSWORD_MIN_LENGTH', description: 'shortest password accepted (1-128)', default: '8 (keystone: 1)' },
@@ -124,7 +134,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
 
 /** `DATA_DIR` → `--data-dir`. */
 export function flagOf(option: ConfigOption): string {
-  return `--${option.env.toLowerCase().replace(/_/g, '-')}`
+  return option.flag ?? `--${option.env.toLowerCase().replace(/_/g, '-')}`
 }
 
 /** The flags of `argv` as the environment variables they stand for (switches as `1`). */
@@ -160,8 +170,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, '_'); got '${schema}'`)
   }
   const flavour = oneOf('FLAVOUR', env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
-  // The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none.
   const cloud = flavour !== 'keystone'
+  const passwordDefaults = defaultPasswordPolicy(flavour)
+  const seedFile = nonEmpty(env.PROJECTPLANE_SEED)
   const config: Config = {
     flavour,
     host: env.HOST ?? '127.0.0.1',
@@ -182,8 +193,8 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     adminUser: nonEmpty(env.PROJECTPLANE_ADMIN_USER),
     adminPassword: nonEmpty(env.PROJECTPLANE_ADMIN_PASSWORD),
     passwordPolicy: {
-      minLength: integer('PASSWORD_MIN_LENGTH', env.PASSWORD_MIN_LENGTH ?? (cloud ? '8' : '1'), 1, 128),
-      minCharacterClasses: integer('PASSWORD_MIN_CHAR_CLASSES', env.PASSWORD_MIN_CHAR_CLASSES ?? (cloud ? '2' : '1'), 1, 4),
+      minLength: integer('PASSWORD_MIN_LENGTH', env.PASSWORD_MIN_LENGTH ?? String(passwordDefaults.minLength), 1, 128),
+      minCharacterClasses: integer('PASSWORD_MIN_CHAR_CLASSES', env.PASSWORD_MIN_CHAR_CLASSES ?? String(passwordDefaults.minCharacterClasses), 1, 4),
     },
     lockout: {
       attempts: integer('LOGIN_LOCKOUT_ATTEMPTS', env.LOGIN_LOCKOUT_ATTEMPTS ?? (cloud ? '5' : '0'), 0, 1000),
@@ -192,6 +203,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     },
     enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
+    seedFile: seedFile === undefined ? undefined : path.resolve(seedFile),
   }
   return Object.freeze(config)
 }
