@@ -6,9 +6,6 @@
  */
 import { Command, CommanderError, type Option } from 'commander'
 import { ConfigError } from '../config.js'
-import { StoreLockedError } from '../db/database.js'
-import { SchemaTooNewError } from '../db/migrate.js'
-import { isPostgresUnavailable } from '../db/postgres.js'
 import { CliError, EXIT } from './cli-error.js'
 import { auditCommand } from './commands/audit.js'
 import { bootstrapCommand } from './commands/bootstrap.js'
@@ -17,6 +14,7 @@ import { groupCommand } from './commands/group.js'
 import { keyCommand } from './commands/key.js'
 import { migrateCommand } from './commands/migrate.js'
 import { serveCommand, serving } from './commands/serve.js'
+import { exportCommand, importCommand, resetCommand } from './commands/state.js'
 import { userCommand } from './commands/user.js'
 import { VERSION } from './store-access.js'
 
@@ -31,6 +29,9 @@ function program(): Command {
     .addCommand(groupCommand())
     .addCommand(keyCommand())
     .addCommand(auditCommand())
+    .addCommand(exportCommand())
+    .addCommand(importCommand())
+    .addCommand(resetCommand())
   examples(root, [
     'projectplane serve --port 8080',
     'projectplane user create alice --password-stdin < alice.pw',
@@ -69,7 +70,7 @@ function fullName(command: Command): string {
   return names.join(' ')
 }
 
-function exitCodeOf(error: unknown): number {
+async function exitCodeOf(error: unknown): Promise<number> {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage
   const say = (message: string) => process.stderr.write(`projectplane: ${message}\n`)
   if (error instanceof CliError) {
@@ -80,6 +81,10 @@ function exitCodeOf(error: unknown): number {
     say((error as Error).message)
     return EXIT.usage
   }
+  // Loaded only now: parsing a command and printing help need none of the store's modules.
+  const { StoreLockedError } = await import('../db/database.js')
+  const { SchemaTooNewError } = await import('../db/migrate.js')
+  const { isPostgresUnavailable } = await import('../db/postgres.js')
   if (error instanceof StoreLockedError || error instanceof SchemaTooNewError) {
     say(error.message)
     return EXIT.store
@@ -97,4 +102,4 @@ configure(root)
 root.parseAsync(process.argv).then(() => {
   // The server keeps running; every other command is done once its action returns.
   if (!serving.started) process.exit(EXIT.ok)
-}, (error: unknown) => process.exit(exitCodeOf(error)))
+}, async (error: unknown) => process.exit(await exitCodeOf(error)))

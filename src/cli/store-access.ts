@@ -3,11 +3,13 @@
  * (`--data-dir`, `--database-url`, …, from the same list as `serve`), and commands that change an
  * account go through the real HTTP API in-process (`app.inject()`) with a token of the account's
  * administrator, so validation, policy and the audit trail apply exactly as over the network.
+ * The store's modules are loaded when a command runs, not to parse it: `--help` stays quick.
  */
 import fs from 'node:fs'
 import { Option, type Command } from 'commander'
 import { CONFIG_OPTIONS, flagOf, loadConfig, type Config, type ConfigOption } from '../config.js'
-import { openProjectplane, type Projectplane } from '../server.js'
+import type { Db } from '../db/database.js'
+import type { Projectplane } from '../server.js'
 import { CliError, EXIT } from './cli-error.js'
 import { note } from './output.js'
 
@@ -105,6 +107,7 @@ function apiMessage(status: number, text: string): string {
 /** Opens the store (migrating and bootstrapping it as the server does), runs `work`, closes. */
 export async function withAccountApi<T>(command: Command, work: (api: AccountApi) => Promise<T>): Promise<T> {
   const config = storeConfigOf(command)
+  const { openProjectplane } = await import('../server.js')
   const server = await openProjectplane(config)
   try {
     reportBootstrap(server)
@@ -122,5 +125,18 @@ export async function withAccountApi<T>(command: Command, work: (api: AccountApi
     return await work({ account, config, request })
   } finally {
     await server.close()
+  }
+}
+
+/** The store opened and brought to this release's schema, as the server would before using it; closed after `work`. */
+export async function withMigratedStore<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../db/database.js')
+  const { migrate } = await import('../db/migrate.js')
+  const db = await openDatabase(config)
+  try {
+    await db.exclusive('start-up', () => migrate(db))
+    return await work(db)
+  } finally {
+    await db.close()
   }
 }

@@ -4,8 +4,6 @@
  * also migrates at start, under the same lock).
  */
 import { Command } from 'commander'
-import { openDatabase } from '../../db/database.js'
-import { migrate } from '../../db/migrate.js'
 import { print } from '../output.js'
 import { addStoreOptions, storeConfigOf } from '../store-access.js'
 import { examples } from './examples.js'
@@ -18,6 +16,8 @@ export function migrateCommand(): Command {
     'projectplane migrate --data-dir /var/lib/projectplane',
   ])
   return command.action(async (_options, self: Command) => {
+    const { openDatabase } = await import('../../db/database.js')
+    const { migrate } = await import('../../db/migrate.js')
     const db = await openDatabase(storeConfigOf(self))
     try {
       const applied = await db.exclusive('start-up', () => migrate(db))

@@ -1,0 +1,109 @@
+/**
+ * @module `projectplane export`, `import` and `reset`: the whole state of a store as one JSON
+ * document (src/state/), out and in, and back to a freshly bootstrapped store. They work on the
+ * store itself, not through the API: they move every account at once, secrets included.
+ */
+import fs from 'node:fs'
+import { Command } from 'commander'
+import { CliError } from '../cli-error.js'
+import { formatTable, print, printJson } from '../output.js'
+import { addStoreOptions, reportBootstrap, storeConfigOf, withMigratedStore } from '../store-access.js'
+import { examples } from './examples.js'
+
+function readDocument(file: string): unknown {
+  let text: string
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8')
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new CliError(`${file} is not JSON: ${(error as Error).message}`)
+  }
+}
+
+export function exportCommand(): Command {
+  const command = addStoreOptions(new Command('export')
+    .description('write the whole state (every account, user, group, key, project, …) as one JSON document; it holds secrets')
+    .option('-o, --output <file>', 'write to this file (created with mode 600) instead of stdout'))
+  examples(command, [
+    'projectplane export > state.json',
+    'projectplane export --output /backup/projectplane-$(date +%F).json',
+    'DATABASE_URL=postgres://projectplane@db:5432/projectplane projectplane export | gzip > state.json.gz',
+  ])
+  return command.action(async (options: { output?: string }, self: Command) => {
+    const config = storeConfigOf(self)
+    const { exportState } = await import('../../state/export-state.js')
+    const document = await withMigratedStore(config, (db) => exportState(db, { flavour: config.flavour }))
+    const text = `${JSON.stringify(document, null, 2)}\n`
+    if (options.output === undefined) return print(text)
+    // Access keys' secrets and password hashes: readable by the owner only.
+    fs.writeFileSync(options.output, text, { mode: 0o600 })
+    fs.chmodSync(options.output, 0o600)
+  })
+}
+
+export function importCommand(): Command {
+  const command = addStoreOptions(new Command('import')
+    .description('load a state document (as export writes it, or a hand-written seed), checked whole first, written in one transaction')
+    .argument('<file>', "the document ('-': stdin)")
+    .option('--replace', 'delete the current state first (in the same transaction); without it a store holding accounts is refused')
+    .option('--json', 'print the rows written as JSON'))
+  examples(command, [
+    'projectplane import state.json            # into an empty store',
+    'projectplane import state.json --replace  # instead of what the store holds',
+    'gunzip -c state.json.gz | projectplane import - --replace',
+  ])
+  return command.action(async (file: string, options: { replace?: boolean; json?: boolean }, self: Command) => {
+    const config = storeConfigOf(self)
+    const input = readDocument(file)
+    const { importState, StateNotEmptyError } = await import('../../state/import-state.js')
+    const { StateDocumentError } = await import('../../state/state-document.js')
+    const summary = await withMigratedStore(config, async (db) => {
+      try {
+        const written = await importState(db, input, { flavour: config.flavour, replace: options.replace === true, passwordPolicy: config.passwordPolicy })
+        // Servers sharing a PostgreSQL store drop what they cached.
+        db.announceChange()
+        return written
+      } catch (error) {
+        if (error instanceof StateDocumentError) throw new CliError(`${file}: ${error.message}`)
+        if (error instanceof StateNotEmptyError) throw new CliError(`${error.message} (add --replace to delete it first)`)
+        throw error
+      }
+    })
+    if (options.json) return printJson(summary)
+    print(`Imported ${file} into ${config.database ? 'PostgreSQL' : config.dataDir}:\n`)
+    print(formatTable(Object.entries(summary), [['KIND', ([kind]) => kind.replace(/_/g, ' ')], ['ROWS', ([, rows]) => rows]]))
+  })
+}
+
+export function resetCommand(): Command {
+  const command = addStoreOptions(new Command('reset')
+    .description('delete the whole state and bootstrap the store again, as at its first start (PROJECTPLANE_ADMIN_* apply)')
+    .option('--yes', 'really: without it nothing is deleted'))
+  examples(command, [
+    'projectplane reset --yes',
+    "PROJECTPLANE_ADMIN_PASSWORD='Secret-123' projectplane reset --yes --data-dir ./data",
+  ])
+  return command.action(async (options: { yes?: boolean }, self: Command) => {
+    if (!options.yes) throw new CliError('reset deletes every account, user and key in the store; add --yes to do it')
+    const config = storeConfigOf(self)
+    const { resetState } = await import('../../state/reset-state.js')
+    const location = await withMigratedStore(config, async (db) => {
+      await resetState(db)
+      db.announceChange()
+      return db.location
+    })
+    print(`Emptied ${location}.\n`)
+    // The first start's bootstrap, exactly as the server runs it.
+    const { openProjectplane } = await import('../../server.js')
+    const server = await openProjectplane(config)
+    try {
+      reportBootstrap(server, (line) => print(`${line}\n`))
+    } finally {
+      await server.close()
+    }
+  })
+}
