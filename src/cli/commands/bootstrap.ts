@@ -31,11 +31,15 @@ export function bootstrapCommand(): Command {
     const given = options.adminPasswordStdin ? await readStdinSecret('password') : options.adminPassword
     // --regions is checked by the same rules as REGIONS at the first start.
     const config = configOf(self, { LOG_LEVEL: 'silent', ...(options.regions !== undefined ? { REGIONS: options.regions } : {}) })
+    // Checked before the store's modules load, so a refused password costs nothing.
+    const check = (password: string) => {
+      const problem = passwordProblem(password, config.passwordPolicy, options.adminUser)
+      if (problem) throw new CliError(problem)
+      return password
+    }
+    if (given !== undefined) check(given)
     const { bootstrapAccount } = await import('../account-bootstrap.js')
-    const { generatePassword } = await import('../../services/iam/bootstrap.js')
-    const password = given ?? generatePassword()
-    const problem = passwordProblem(password, config.passwordPolicy, options.adminUser)
-    if (problem) throw new CliError(problem)
+    const password = given ?? check((await import('../../services/iam/bootstrap.js')).generatePassword())
     const outcome = await bootstrapAccount(config, {
       account: options.account, adminUser: options.adminUser, password, generated: given === undefined, regions: options.regions !== undefined,
     })

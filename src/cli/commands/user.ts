@@ -61,23 +61,25 @@ export function userCommand(): Command {
     .option('--description <text>', 'a description')
     .option('--disabled', 'create it disabled (it cannot log in)')
     .option('--group <name>', 'add it to this group (repeatable)', collect)
-    .action(async (name: string, options: UserOptions, command: Command) => withAccountApi(command, async (api) => {
+    .action(async (name: string, options: UserOptions, command: Command) => {
       const password = await passwordOf(options)
-      // Groups first: a misspelt group must not leave a user created without it.
-      const groups = await Promise.all((options.group ?? []).map((g) => findGroup(api, g)))
-      const created = ((await api.request('POST', '/v3/users', {
-        user: {
-          name, domain_id: api.account.id,
-          ...(password !== undefined ? { password } : {}),
-          ...(options.email !== undefined ? { email: options.email } : {}),
-          ...(options.description !== undefined ? { description: options.description } : {}),
-          ...(options.disabled ? { enabled: false } : {}),
-        },
-      })) as { user: UserObject }).user
-      for (const group of groups) await api.request('PUT', `/v3/groups/${group.id}/users/${created.id}`)
-      if (options.json) printJson(created)
-      else print(userRecord(created, groups))
-    }))
+      return withAccountApi(command, async (api) => {
+        // Groups first: a misspelt group must not leave a user created without it.
+        const groups = await Promise.all((options.group ?? []).map((g) => findGroup(api, g)))
+        const created = ((await api.request('POST', '/v3/users', {
+          user: {
+            name, domain_id: api.account.id,
+            ...(password !== undefined ? { password } : {}),
+            ...(options.email !== undefined ? { email: options.email } : {}),
+            ...(options.description !== undefined ? { description: options.description } : {}),
+            ...(options.disabled ? { enabled: false } : {}),
+          },
+        })) as { user: UserObject }).user
+        for (const group of groups) await api.request('PUT', `/v3/groups/${group.id}/users/${created.id}`)
+        if (options.json) printJson(created)
+        else print(userRecord(created, groups))
+      })
+    })
   examples(create, [
     'projectplane user create alice --password-stdin < alice.pw',
     "projectplane user create bob --password 'Secret-123' --email bob@example.com --group developers --group testers",
@@ -107,7 +109,7 @@ export function userCommand(): Command {
     .option('--description <text>', 'a description')
     .option('--enabled', 'let it log in again')
     .option('--disabled', 'disable it: it cannot log in and its tokens stop working')
-    .action(async (name: string, options: UserOptions, command: Command) => withAccountApi(command, async (api) => {
+    .action(async (name: string, options: UserOptions, command: Command) => {
       const enabled = enabledOf(options)
       const changes = {
         ...(options.name !== undefined ? { name: options.name } : {}),
@@ -116,23 +118,27 @@ export function userCommand(): Command {
         ...(enabled !== undefined ? { enabled } : {}),
       }
       if (Object.keys(changes).length === 0) throw new CliError('nothing to change: give --name, --email, --description, --enabled or --disabled')
-      const found = await findUser(api, name)
-      const updated = ((await api.request('PATCH', `/v3/users/${found.id}`, { user: changes })) as { user: UserObject }).user
-      if (options.json) printJson(updated)
-      else print(userRecord(updated))
-    }))
+      return withAccountApi(command, async (api) => {
+        const found = await findUser(api, name)
+        const updated = ((await api.request('PATCH', `/v3/users/${found.id}`, { user: changes })) as { user: UserObject }).user
+        if (options.json) printJson(updated)
+        else print(userRecord(updated))
+      })
+    })
   examples(set, ['projectplane user set alice --email alice@example.org --description "team lead"', 'projectplane user set alice --disabled', 'projectplane user set alice --name alice.smith'])
 
   const password = addAccountOptions(user.command('password').description("set a user's password (as its administrator: the old one is not needed; its tokens stop working)").argument('<user>', 'user name or id'), { json: false })
     .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)')
     .option('--password-stdin', 'read the new password from stdin')
-    .action(async (name: string, options: UserOptions, command: Command) => withAccountApi(command, async (api) => {
+    .action(async (name: string, options: UserOptions, command: Command) => {
       const secret = await passwordOf(options)
       if (secret === undefined) throw new CliError('give the new password with --password or --password-stdin')
-      const found = await findUser(api, name)
-      await api.request('PATCH', `/v3/users/${found.id}`, { user: { password: secret } })
-      print(`Changed the password of user '${found.name}'.\n`)
-    }))
+      return withAccountApi(command, async (api) => {
+        const found = await findUser(api, name)
+        await api.request('PATCH', `/v3/users/${found.id}`, { user: { password: secret } })
+        print(`Changed the password of user '${found.name}'.\n`)
+      })
+    })
   examples(password, ['projectplane user password alice --password-stdin < new.pw', "echo 'N3w-Secret!' | projectplane user password alice --password-stdin"])
 
   const remove = addAccountOptions(user.command('delete').description('delete a user, with its access keys and memberships').argument('<user>', 'user name or id'), { json: false })
