@@ -10,6 +10,7 @@ import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourN
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
+import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 
 type Json = Record<string, unknown>
@@ -151,6 +152,8 @@ class AccountChecks {
     this.enterpriseProjects = entries(account.enterprise_projects)
     this.resources = entries(account.resources)
     this.groupNames = new Set(this.groups.flatMap(([, g]) => text(g.name) ?? []))
+    // Every cloud account has the built-in group, whether the document lists it or not.
+    if (flavour.iam.regionProjects) this.groupNames.add(ADMIN_GROUP_NAME)
     this.userNames = new Set(this.users.flatMap(([, u]) => text(u.name) ?? []))
     this.projectByName = new Map(this.projects.flatMap(([, p]) => (text(p.name) === undefined ? [] : [[text(p.name)!, p] as [string, Json]])))
   }
