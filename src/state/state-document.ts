@@ -239,7 +239,7 @@ function shapeProblems(input: unknown): string[] {
   const problems: string[] = []
   for (const error of Value.Errors(StateDocumentSchema, input)) {
     // One problem per place: a too-short name is not also "not matching" its pattern.
-    if (seen.has(error.path) || [...seen].some((p) => error.path.startsWith(`${p}/`))) continue
+    if (seen.has(error.path)) continue
     seen.add(error.path)
     problems.push(`${placeOf(error.path)}: ${shapeMessage(error)}`)
   }
