@@ -52,7 +52,7 @@ describe('serve --seed as a process', () => {
     fs.writeFileSync(file, '{\n  "format": "projectplane-state",\n  "version": 1,,\n}')
     const broken = await run({ PROJECTPLANE_SEED: file, IN_MEMORY: '1' })
     expect(broken.code).toBe(2)
-    expect(broken.stderr).toMatch(new RegExp(`^projectplane: seed ${file}: the state document has 1 problem:\\n  \\(file\\): not JSON: .* \\(line 3, column 15\\)\\n$`))
+    expect(broken.stderr).toMatch(new RegExp(`^projectplane: seed ${file}: the state document has 1 problem:\\n  \\(file\\): not JSON: .* \\(line 3, column 16\\)\\n$`))
     const missing = await run({ PROJECTPLANE_SEED: path.join(dir, 'nope.json'), IN_MEMORY: '1' })
     expect(missing.code).toBe(2)
     expect(missing.stderr).toBe(`projectplane: seed ${path.join(dir, 'nope.json')}: the state document has 1 problem:\n  (file): cannot read it: ENOENT: no such file or directory, open '${path.join(dir, 'nope.json')}'\n`)
