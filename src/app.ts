@@ -55,7 +55,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 const EMPTY_BODY = Buffer.alloc(0)
 /** token_keys row whose key seals stored secret keys (not a token key). */
-const CREDENTIAL_KEY_ID = 'credential-secrets'
+export const CREDENTIAL_KEY_ID = 'credential-secrets'
 
 function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
   const url = request.raw.url ?? '/'

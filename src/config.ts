@@ -37,6 +37,8 @@ export interface Config {
   /** Enterprise projects an account may create (the default project `0` does not count). */
   readonly enterpriseProjectQuota: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** State document imported at the first start instead of the default bootstrap (`--seed`, `PROJECTPLANE_SEED`). */
+  readonly seedFile: string | undefined
 }
 
 export interface PostgresConfig {
@@ -57,6 +59,11 @@ export interface PasswordPolicy {
 }
 
 export class ConfigError extends Error {}
+
+/** The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none. */
+export function defaultPasswordPolicy(flavour: FlavourName): PasswordPolicy {
+  return flavour === 'keystone' ? { minLength: 1, minCharacterClasses: 1 } : { minLength: 8, minCharacterClasses: 2 }
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       flavour: { type: 'string' },
       'public-url': { type: 'string' },
       'database-url': { type: 'string' },
+      seed: { type: 'string' },
     },
   })
   const publicUrl = nonEmpty(flags['public-url'] ?? env.PUBLIC_URL)
@@ -110,8 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, '_'); got '${schema}'`)
   }
   const flavour = oneOf('FLAVOUR', flags.flavour ?? env.FLAVOUR ?? 'huaweicloud', FLAVOUR_NAMES)
-  // The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none.
   const cloud = flavour !== 'keystone'
+  const passwordDefaults = defaultPasswordPolicy(flavour)
+  const seedFile = nonEmpty(flags.seed ?? env.PROJECTPLANE_SEED)
   const config: Config = {
     flavour,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
@@ -132,8 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     adminUser: nonEmpty(env.PROJECTPLANE_ADMIN_USER),
     adminPassword: nonEmpty(env.PROJECTPLANE_ADMIN_PASSWORD),
     passwordPolicy: {
-      minLength: integer('PASSWORD_MIN_LENGTH', env.PASSWORD_MIN_LENGTH ?? (cloud ? '8' : '1'), 1, 128),
-      minCharacterClasses: integer('PASSWORD_MIN_CHAR_CLASSES', env.PASSWORD_MIN_CHAR_CLASSES ?? (cloud ? '2' : '1'), 1, 4),
+      minLength: integer('PASSWORD_MIN_LENGTH', env.PASSWORD_MIN_LENGTH ?? String(passwordDefaults.minLength), 1, 128),
+      minCharacterClasses: integer('PASSWORD_MIN_CHAR_CLASSES', env.PASSWORD_MIN_CHAR_CLASSES ?? String(passwordDefaults.minCharacterClasses), 1, 4),
     },
     lockout: {
       attempts: integer('LOGIN_LOCKOUT_ATTEMPTS', env.LOGIN_LOCKOUT_ATTEMPTS ?? (cloud ? '5' : '0'), 0, 1000),
@@ -142,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
+    seedFile: seedFile === undefined ? undefined : path.resolve(seedFile),
   }
   return Object.freeze(config)
 }

@@ -22,7 +22,7 @@ const ALNUM = `${UPPER_ALNUM}abcdefghijklmnopqrstuvwxyz`
 const randomString = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('')
 /** The clouds' shapes: 20 upper-case characters for the AK, 40 for the SK. */
 export const newAccessKey = () => randomString(UPPER_ALNUM, 20)
-const newSecretKey = () => randomString(ALNUM, 40)
+export const newSecretKey = () => randomString(ALNUM, 40)
 
 /** Temporary keys live 15 minutes unless asked otherwise, at most a day. */
 export const TEMPORARY_KEY_SECONDS = { min: 900, max: 86_400, default: 900 }

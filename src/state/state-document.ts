@@ -1,0 +1,288 @@
+/**
+ * @module The state document: the whole state of a projectplane store as one JSON document,
+ * written by `export`, read by `import` and by `serve --seed`. The TypeBox schema below is the
+ * one source of its type and of its shape check; `parseStateDocument` adds what a schema cannot
+ * say (names that must resolve inside their account, the flavour's naming rules, the password
+ * policy) and reports every problem at once, each under the exact place it was found, so a
+ * hand-written seed is fixed in one round rather than one error at a time.
+ */
+import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
+import { FLAVOUR_NAMES, type FlavourName } from '../flavours.js'
+import type { PasswordPolicy } from '../config.js'
+import { checkReferences } from './state-checks.js'
+
+export const STATE_FORMAT = 'projectplane-state'
+export const STATE_VERSION = 1
+
+/** Every problem of a document, each starting with the place it names (`accounts[0].users[2].name: …`). */
+export class StateDocumentError extends Error {
+  constructor(readonly problems: string[], source?: string) {
+    super(`${source ? `${source}: ` : ''}the state document has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p}`).join('\n')}`)
+    this.name = 'StateDocumentError'
+  }
+}
+
+// ---------------------------------------------------------------- building blocks
+// `expected` is ours, not JSON Schema's: the words an error uses for what was expected.
+
+const Enum = <V extends string>(values: readonly V[]) =>
+  T.Union(values.map((v) => T.Literal(v)), { expected: `one of ${values.map((v) => `'${v}'`).join(', ')}` })
+const Name = (max: number) => T.String({ minLength: 1, maxLength: max, pattern: '\\S', expected: `a name of 1 to ${max} characters, not blank` })
+const Text = (max?: number) => T.String(max === undefined ? {} : { maxLength: max, expected: `a text of at most ${max} characters` })
+const Id = T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', expected: 'an id of 1 to 64 letters, digits, _ or -' })
+const RegionId = T.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,63}$', expected: "a region id of 1 to 64 letters, digits and '-'" })
+/** An ISO 8601 time in UTC; stored with microseconds whatever precision it is given with. */
+export const TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$'
+const Time = T.String({ pattern: TIME_PATTERN, expected: "an ISO 8601 time in UTC such as '2026-01-31T12:00:00Z'" })
+const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Null()], { expected: `null or ${String(schema.expected ?? 'a string')}` })
+const JsonObject = T.Record(T.String(), T.Unknown(), { expected: 'a JSON object' })
+const Times = { created_at: T.Optional(Time), updated_at: T.Optional(Time) }
+const closed = { additionalProperties: false } as const
+
+export const RegionSchema = T.Object({
+  id: RegionId,
+  type: T.Optional(Text(64)),
+  description: T.Optional(Text(255)),
+  parent_region_id: T.Optional(Nullable(RegionId)),
+  locales: T.Optional(T.Record(T.String(), T.String(), { expected: 'an object of locale names to display names' })),
+}, closed)
+
+export const AccessKeySchema = T.Object({
+  access: T.Optional(T.String({ pattern: '^[A-Za-z0-9]{1,128}$', expected: 'an access key of 1 to 128 letters and digits' })),
+  /** Plain text: an export holds secrets (see the README). */
+  secret: T.Optional(T.String({ pattern: '^\\S{1,128}$', expected: 'a secret key of 1 to 128 characters without spaces' })),
+  status: T.Optional(Enum(['active', 'inactive'] as const)),
+  description: T.Optional(Text(255)),
+  created_at: T.Optional(Time),
+  last_used_at: T.Optional(Nullable(Time)),
+}, closed)
+
+export const FavouritesSchema = T.Object({
+  id: T.Optional(T.String({ pattern: '^[0-9a-f]{24}$', expected: 'a record id of 24 lower-case hex digits' })),
+  /** Names or ids of enterprise projects of the account, in the user's order; ids of deleted ones are kept as COC keeps them. */
+  enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: 1000 }),
+}, closed)
+
+export const UserSchema = T.Object({
+  id: T.Optional(Id),
+  name: Name(255),
+  /** Plain text, hashed on import and checked against the password policy; or the stored hash. */
+  password: T.Optional(T.String({ expected: 'a password' })),
+  password_hash: T.Optional(T.String({ pattern: '^\\$argon2(id|i|d)\\$', expected: "an argon2 hash as an export writes it ('$argon2id$…')" })),
+  enabled: T.Optional(T.Boolean()),
+  description: T.Optional(Text()),
+  email: T.Optional(Nullable(Text(255))),
+  default_project: T.Optional(Nullable(Name(64))),
+  password_expires_at: T.Optional(Nullable(Time)),
+  extra: T.Optional(JsonObject),
+  groups: T.Optional(T.Array(Name(64))),
+  access_keys: T.Optional(T.Array(AccessKeySchema, { maxItems: 2, expected: 'at most 2 access keys (the clouds\' limit per user)' })),
+  favourites: T.Optional(FavouritesSchema),
+  ...Times,
+}, closed)
+
+export const GroupSchema = T.Object({
+  id: T.Optional(Id),
+  name: Name(64),
+  description: T.Optional(Text(255)),
+  created_at: T.Optional(Time),
+}, closed)
+
+export const CustomPolicySchema = T.Object({
+  id: T.Optional(Id),
+  /** Unique in the account; `custom_<account id>_<n>` as the clouds number them when left out. */
+  name: T.Optional(Name(128)),
+  display_name: T.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$', expected: 'a display name of 1 to 64 characters without spaces' }),
+  type: Enum(['AX', 'XA'] as const),
+  description: T.Optional(Text(256)),
+  description_cn: T.Optional(Text(256)),
+  policy: T.Unknown(),
+  ...Times,
+}, closed)
+
+export const ProjectSchema = T.Object({
+  id: T.Optional(Id),
+  name: Name(64),
+  description: T.Optional(Text()),
+  enabled: T.Optional(T.Boolean()),
+  status: T.Optional(Enum(['normal', 'suspended'] as const)),
+  suspended_at: T.Optional(Nullable(Time)),
+  /** Keystone only: the parent project's name (the account when left out). */
+  parent: T.Optional(Name(64)),
+  tags: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 255 }), { maxItems: 80 })),
+  options: T.Optional(JsonObject),
+  extra: T.Optional(JsonObject),
+  ...Times,
+}, closed)
+
+export const EnterpriseProjectSchema = T.Object({
+  id: T.Optional(T.String({ pattern: '^(0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$', expected: "'0' or a lower-case UUID" })),
+  name: T.String({ minLength: 1, maxLength: 255 }),
+  description: T.Optional(Text(512)),
+  enabled: T.Optional(T.Boolean()),
+  type: T.Optional(Enum(['prod', 'poc'] as const)),
+  ...Times,
+}, closed)
+
+const ResourceId = T.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', expected: "a resource id of 1 to 128 letters, digits, '.', '_', ':' or '-'" })
+export const ResourceSchema = T.Object({
+  type: T.String({ minLength: 1, maxLength: 64 }),
+  id: T.Optional(ResourceId),
+  name: T.Optional(Text(255)),
+  /** The IAM project's name; regional types only. */
+  project: T.Optional(Name(64)),
+  /** Buckets (global, but in a region) name their region; regional types take their project's. */
+  region: T.Optional(RegionId),
+  /** Name of the enterprise project holding it; `default` (id 0) when left out. */
+  enterprise_project: T.Optional(T.String({ minLength: 1, maxLength: 255 })),
+  /** Id of the ECS a disk or EIP is attached to. */
+  attached_to: T.Optional(Nullable(ResourceId)),
+  detail: T.Optional(Nullable(JsonObject)),
+  ...Times,
+}, closed)
+
+/** One role held by one user or group on one target, all by name; no target means the account. */
+export const GrantSchema = T.Object({
+  user: T.Optional(Name(255)),
+  group: T.Optional(Name(64)),
+  /** A system role's name, or a custom policy's name (or its display name when unique in the account). */
+  role: Name(128),
+  project: T.Optional(Name(64)),
+  enterprise_project: T.Optional(T.String({ minLength: 1, maxLength: 255 })),
+  /** Keystone only: the cloud-wide system scope. */
+  system: T.Optional(T.Boolean()),
+  /** On the account: the role applies to every project of it instead (OS-INHERIT). */
+  inherited: T.Optional(T.Boolean()),
+}, closed)
+
+export const AccountSchema = T.Object({
+  id: T.Optional(Id),
+  name: Name(64),
+  description: T.Optional(Text()),
+  enabled: T.Optional(T.Boolean()),
+  ...Times,
+  users: T.Optional(T.Array(UserSchema)),
+  groups: T.Optional(T.Array(GroupSchema)),
+  custom_policies: T.Optional(T.Array(CustomPolicySchema, { maxItems: 200, expected: 'at most 200 custom policies (the clouds\' limit per account)' })),
+  projects: T.Optional(T.Array(ProjectSchema)),
+  enterprise_projects: T.Optional(T.Array(EnterpriseProjectSchema)),
+  resources: T.Optional(T.Array(ResourceSchema)),
+  grants: T.Optional(T.Array(GrantSchema)),
+}, closed)
+
+export const StateDocumentSchema = T.Object({
+  format: T.Literal(STATE_FORMAT, { expected: `'${STATE_FORMAT}'` }),
+  version: T.Integer({ minimum: 1, expected: `a version number (this projectplane reads ${STATE_VERSION})` }),
+  flavour: Enum(FLAVOUR_NAMES),
+  /** Written by export; ignored on import. */
+  exported_at: T.Optional(Time),
+  /** The flavour's default regions when left out. */
+  regions: T.Optional(T.Array(RegionSchema)),
+  accounts: T.Array(AccountSchema),
+}, closed)
+
+export type StateDocument = Static<typeof StateDocumentSchema>
+export type StateRegion = Static<typeof RegionSchema>
+export type StateAccount = Static<typeof AccountSchema>
+export type StateUser = Static<typeof UserSchema>
+export type StateGroup = Static<typeof GroupSchema>
+export type StateCustomPolicy = Static<typeof CustomPolicySchema>
+export type StateProject = Static<typeof ProjectSchema>
+export type StateEnterpriseProject = Static<typeof EnterpriseProjectSchema>
+export type StateResource = Static<typeof ResourceSchema>
+export type StateGrant = Static<typeof GrantSchema>
+export type StateAccessKey = Static<typeof AccessKeySchema>
+
+// ---------------------------------------------------------------- parsing
+
+export interface ParseOptions {
+  /** The flavour the reader runs: a document for another one is refused (its rules differ). */
+  flavour?: FlavourName
+  /** Rules plain passwords must meet; the flavour's defaults (as `loadConfig` has them) when left out. */
+  passwordPolicy?: PasswordPolicy
+}
+
+/**
+ * The document, checked whole. Throws `StateDocumentError` listing every problem: shape first,
+ * then references and rules, each in document order. A document of a newer version is refused
+ * with that one problem, since its other fields may mean what this release cannot know.
+ */
+export function parseStateDocument(input: unknown, options: ParseOptions = {}): StateDocument {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new StateDocumentError([`(document): expected a JSON object, got ${describeValue(input)}`])
+  }
+  const version = (input as { version?: unknown }).version
+  if (typeof version === 'number' && Number.isInteger(version) && version > STATE_VERSION) {
+    throw new StateDocumentError([`version: ${version} is newer than this projectplane reads (${STATE_VERSION})`])
+  }
+  const problems = shapeProblems(input)
+  const flavour = (input as { flavour?: unknown }).flavour
+  if (options.flavour !== undefined && typeof flavour === 'string' && FLAVOUR_NAMES.includes(flavour as FlavourName) && flavour !== options.flavour) {
+    problems.push(`flavour: the document is for '${flavour}'; this projectplane runs '${options.flavour}'`)
+  }
+  problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy))
+  if (problems.length > 0) throw new StateDocumentError(problems)
+  return input as StateDocument
+}
+
+/** `/accounts/0/users/2/name` → `accounts[0].users[2].name`. */
+export function placeOf(pointer: string): string {
+  if (pointer === '') return '(document)'
+  return pointer.split('/').slice(1).map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, key) => /^\d+$/.test(key) ? `${out}[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${out}${out ? '.' : ''}${key}` : `${out}[${JSON.stringify(key)}]`, '')
+}
+
+function shapeProblems(input: unknown): string[] {
+  const seen = new Set<string>()
+  const problems: string[] = []
+  for (const error of Value.Errors(StateDocumentSchema, input)) {
+    // One problem per place: a too-short name is not also "not matching" its pattern.
+    if (seen.has(error.path)) continue
+    seen.add(error.path)
+    problems.push(`${placeOf(error.path)}: ${shapeMessage(error)}`)
+  }
+  return problems
+}
+
+function shapeMessage(error: ValueError): string {
+  const schema = error.schema
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return `is required (${expectedOf(schema)})`
+    case ValueErrorType.ObjectAdditionalProperties:
+      return `unknown field; allowed here: ${Object.keys(schema.properties ?? {}).join(', ')}`
+    case ValueErrorType.StringMinLength:
+    case ValueErrorType.StringMaxLength:
+      return `expected ${expectedOf(schema)}, got ${(error.value as string).length} characters`
+    case ValueErrorType.ArrayMaxItems:
+      return `expected ${schema.expected ?? `at most ${schema.maxItems} items`}, got ${(error.value as unknown[]).length}`
+    default:
+      return `expected ${expectedOf(schema)}, got ${describeValue(error.value)}`
+  }
+}
+
+function expectedOf(schema: TSchema): string {
+  if (typeof schema.expected === 'string') return schema.expected
+  if (schema.const !== undefined) return JSON.stringify(schema.const)
+  switch (schema.type) {
+    case 'string':
+      return schema.maxLength !== undefined ? `a string of ${schema.minLength ?? 0} to ${schema.maxLength} characters` : 'a string'
+    case 'boolean': return 'true or false'
+    case 'integer': return 'a whole number'
+    case 'array': return 'a list'
+    case 'object': return 'an object'
+    case 'null': return 'null'
+    default: return 'a value'
+  }
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return value.length > 40 ? `'${value.slice(0, 40)}…'` : `'${value}'`
+  return String(value)
+}
