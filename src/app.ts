@@ -242,6 +242,11 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     }
     route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
   })
+  // Right after the route hook, before any route: the document collects routes as they register.
+  await registerApiDocuments(app, {
+    policy, flavour: config.flavour, renderers,
+    serviceFor: (url, service) => service ?? serviceForPath(url),
+  })
 
   // JSON bodies only, with any parameters (`application/json;charset=utf8` as the docs send it);
   // every other media type is refused in the service's error format.
@@ -265,11 +270,6 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   })
 
   if (perRequestLogger) installRequestSummary(app)
-  // Before the service routes: the document is collected from their registration.
-  await registerApiDocuments(app, {
-    policy, flavour: config.flavour, renderers,
-    serviceFor: (url, service) => service ?? serviceForPath(url),
-  })
 
   const wire = new IamWire(flavour)
   await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))

@@ -73,6 +73,8 @@ const REASONS: Record<number, string> = {
   403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Request Entity Too Large', 503: 'Service Unavailable',
 }
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH'])
+/** Stands for the `4XX` range in the error response builder. */
+const ANY_CLIENT_ERROR = 0
 
 /** What the document needs to know about one operation beyond its schemas. */
 interface OperationFacts {
@@ -154,7 +156,7 @@ export async function registerApiDocuments(app: FastifyInstance, deps: ApiDocume
 
   const errorResponse = (facts: OperationFacts, status: number, lastParam: string | undefined): OpenAPIV3_1.ResponseObject => {
     const { service, method } = facts
-    const response: OpenAPIV3_1.ResponseObject = { description: status === 0 ? 'Any other client error' : REASONS[status] ?? 'Error' }
+    const response: OpenAPIV3_1.ResponseObject = { description: status === ANY_CLIENT_ERROR ? 'Any other client error' : REASONS[status] ?? 'Error' }
     // HEAD answers carry headers only.
     if (method === 'HEAD') return response
     const sample = sampleError(status, facts, lastParam)
@@ -188,12 +190,13 @@ export async function registerApiDocuments(app: FastifyInstance, deps: ApiDocume
     // Services refuse some requests on `authenticated` routes too (another user's password).
     if (entry.rule !== 'public') errors.push(401, 403)
     if (pathParams.length > 0) errors.push(404)
-    if (BODY_METHODS.has(method) && (success[0] === 201 || success[0] === 200)) errors.push(409)
+    // Creates and updates can meet a name already taken; POST 200s are queries (resources/filter).
+    if (success[0] === 201 || ((method === 'PUT' || method === 'PATCH') && success[0] === 200)) errors.push(409)
     if (BODY_METHODS.has(method)) errors.push(413)
     const lastParam = pathParams.at(-1)
     for (const status of errors) responses[status] = errorResponse(facts, status, lastParam)
     // Whatever else goes wrong (a 405, oversized headers) is answered in the same format.
-    responses['4XX'] = errorResponse(facts, 0, lastParam)
+    responses['4XX'] = errorResponse(facts, ANY_CLIENT_ERROR, lastParam)
     responses[503] = { ...errorResponse(facts, 503, lastParam), description: 'Database unreachable for now, or the server is shutting down; retry' }
     return responses
   }
