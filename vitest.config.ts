@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 /** HTTP suites that depend on the store: run once on SQLite and once on PostgreSQL. */
-const STORE_BACKED = ['test/iam/**/*.test.ts', 'test/eps/**/*.test.ts', 'test/coc/**/*.test.ts']
+const STORE_BACKED = ['test/iam/**/*.test.ts', 'test/eps/**/*.test.ts', 'test/coc/**/*.test.ts', 'test/cts/**/*.test.ts', 'test/state/**/*.test.ts']
 
 export default defineConfig({
   test: {

@@ -49,13 +49,14 @@ import { readBody } from './http/read-body.js'
 import { IdentityService } from './services/iam/identity-service.js'
 import { identityRoutes } from './services/iam/identity-routes.js'
 import { RoleService } from './services/iam/role-service.js'
+import { registerApiDocuments } from './http/openapi.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 /** Fastify reads no body for these; a signed one is read by the authentication hook. */
 const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 const EMPTY_BODY = Buffer.alloc(0)
 /** token_keys row whose key seals stored secret keys (not a token key). */
-const CREDENTIAL_KEY_ID = 'credential-secrets'
+export const CREDENTIAL_KEY_ID = 'credential-secrets'
 
 function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
   const url = request.raw.url ?? '/'
@@ -162,8 +163,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   const perRequestLogger = ['info', 'debug', 'trace'].includes(config.logLevel)
   /** Path patterns of the registered routes, to tell 405 from 404. */
   const routePatterns: { regex: RegExp; method: string }[] = []
+  const renderers = { iam: renderIamError, eps: renderEpsError, coc: renderCocError, cts: renderCtsError }
   const errors = createErrorResponder({
-    renderers: { iam: renderIamError, eps: renderEpsError, coc: renderCocError, cts: renderCtsError },
+    renderers,
     unavailable: (error) => db.isUnavailable(error),
     serviceForUrl: (url) => serviceForPath(url.split('?')[0]!),
     methodsForPath: (path) => [...new Set(routePatterns.filter((r) => r.regex.test(path)).map((r) => r.method))],
@@ -257,6 +259,11 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
       route.preValidation = [verifySignedBody, ...(route.preValidation ? [route.preValidation].flat() : [])]
     }
     route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
+  })
+  // Right after the route hook, before any route: the document collects routes as they register.
+  await registerApiDocuments(app, {
+    policy, flavour: config.flavour, renderers,
+    serviceFor: (url, service) => service ?? serviceForPath(url),
   })
 
   // JSON bodies only, with any parameters (`application/json;charset=utf8` as the docs send it);

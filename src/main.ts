@@ -8,6 +8,7 @@ import { SchemaTooNewError } from './db/migrate.js'
 import { StoreLockedError } from './db/database.js'
 import { isPostgresUnavailable } from './db/postgres.js'
 import { openProjectplane } from './server.js'
+import { StateDocumentError } from './state/state-document.js'
 
 async function main(): Promise<void> {
   let config
@@ -34,6 +35,12 @@ async function main(): Promise<void> {
         : 'Password: as given in PROJECTPLANE_ADMIN_PASSWORD.',
     )
   }
+  if (server.seed?.imported) {
+    const s = server.seed.summary!
+    lines.push(`Seeded from ${server.seed.file}: ${s.accounts} accounts, ${s.users} users, ${s.projects} projects, ${s.enterprise_projects} enterprise projects, ${s.access_keys} access keys.`)
+  } else if (server.seed) {
+    lines.push(`Seed ${server.seed.file} skipped: the store already holds accounts (start with --in-memory or a fresh DATA_DIR to begin from the seed).`)
+  }
   lines.push(`Identity endpoint: ${base}/v3`)
   process.stdout.write(`${lines.join('\n')}\n`)
 
@@ -50,6 +57,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StateDocumentError) {
+    process.stderr.write(`projectplane: ${error.message}\n`)
+    process.exit(2)
+  }
   if (error instanceof SchemaTooNewError || error instanceof StoreLockedError) {
     process.stderr.write(`projectplane: ${error.message}\n`)
     process.exit(3)

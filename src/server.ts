@@ -10,28 +10,46 @@ import { buildApp, type ProjectplaneApp } from './app.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
 import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
 import type { Clock } from './services/iam/service.js'
+import { readSeedFile } from './state/seed-file.js'
+import { importState, type ImportSummary } from './state/import-state.js'
 
 /** While closing, how often connections whose last request has been answered are closed. */
 const CLOSE_IDLE_EVERY_MS = 50
 
+/** What became of `--seed`: imported into an empty store, or skipped because the store held accounts. */
+export interface SeedOutcome {
+  file: string
+  imported: boolean
+  summary?: ImportSummary
+}
+
 export interface Projectplane extends ProjectplaneApp {
   db: Db
   bootstrap: BootstrapResult
+  seed: SeedOutcome | undefined
   close(): Promise<void>
 }
 
 export async function openProjectplane(config: Config, clock?: Clock): Promise<Projectplane> {
+  // A bad seed stops the start before the store is touched (StateDocumentError, every problem named).
+  const seedDocument = config.seedFile === undefined ? undefined : readSeedFile(config.seedFile, config)
   const db = await openDatabase(config)
   try {
     const flavour = flavourFor(config.flavour)
     // Instances starting together on one PostgreSQL take turns: the first migrates and
-    // bootstraps, the others find it done.
-    const bootstrap = await db.exclusive('start-up', async () => {
+    // bootstraps (or imports the seed), the others find it done.
+    const { bootstrap, seed } = await db.exclusive('start-up', async () => {
       await migrate(db)
       const now = (clock ?? Date).now()
       const store = new SqlIamStore(db)
       await syncSystemRoles(store, flavour, now)
-      return bootstrapIfEmpty(store, {
+      if (seedDocument) {
+        // A seed is the state to start from, not a change to apply: a store holding accounts keeps them.
+        if ((await store.listDomains({})).length > 0) return { bootstrap: { created: false }, seed: { file: config.seedFile!, imported: false } }
+        const summary = await importState(db, seedDocument, { flavour: config.flavour, now, passwordPolicy: config.passwordPolicy })
+        return { bootstrap: { created: false }, seed: { file: config.seedFile!, imported: true, summary } }
+      }
+      const created = await bootstrapIfEmpty(store, {
         flavour,
         regions: config.regions,
         accountName: config.adminAccount,
@@ -39,12 +57,14 @@ export async function openProjectplane(config: Config, clock?: Clock): Promise<P
         adminPassword: config.adminPassword,
         now,
       })
+      return { bootstrap: created, seed: undefined }
     })
     const built = await buildApp({ config, db, clock })
     return {
       ...built,
       db,
       bootstrap,
+      seed,
       close: async () => {
         // Node closes the keep-alive connections that are idle when the server stops listening,
         // but not those still answering a request: once answered they stay open until the

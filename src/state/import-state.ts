@@ -1,9 +1,35 @@
 /**
- * @module Import of a state document: validated whole first, then written in one transaction.
+ * @module Import of a state document: checked whole by `parseStateDocument` first, then written
+ * in ONE transaction, so a failure anywhere (even one only the database sees) leaves the store as
+ * it was. Exported documents are restored exactly, ids and times included; hand-written seeds
+ * may leave out ids (generated), times (now), plain passwords (hashed here) and secret keys
+ * (generated), and every cloud account gets what the bootstrap gives a new one (a system project
+ * per region, the default enterprise project `0`, the `admin` group holding the admin roles),
+ * through the bootstrap's own functions.
  */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
-import type { FlavourName } from '../flavours.js'
+import type {
+  CocFavouritesRow, CredentialRow, Database, DomainRow, EnterpriseProjectRow, EpResourceRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow,
+} from '../db/schema.js'
+import { flavourFor, type Flavour, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
+import { hashPassword } from '../auth/password.js'
+import { SecretBox } from '../auth/secret-box.js'
+import { newTokenKeySecret } from '../auth/token-codec.js'
+import { validateCustomPolicy } from '../auth/custom-policy.js'
+import { CREDENTIAL_KEY_ID } from '../app.js'
+import { SqlIamStore } from '../services/iam/store-sql.js'
+import { isoMicros } from '../services/iam/service.js'
+import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
+import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSystemRoles } from '../services/iam/bootstrap.js'
+import { newAccessKey, newSecretKey } from '../services/iam/credential-service.js'
+import { newFavouritesId } from '../services/coc/service.js'
+import { resourceType } from '../services/eps/resource-types.js'
+import { parseStateDocument, type StateAccount, type StateDocument, type StateRegion, type StateUser } from './state-document.js'
+import { regionOfProjectName, resolveFavourite, resolveRole } from './state-checks.js'
+import { deleteStateRows } from './reset-state.js'
 
 export interface ImportOptions {
   flavour: FlavourName
@@ -15,7 +41,7 @@ export interface ImportOptions {
   passwordPolicy?: PasswordPolicy
 }
 
-/** Rows written, per kind (including what every new account gets without the document naming it). */
+/** Rows in the store after the import, per kind (including what every new account gets without the document naming it). */
 export interface ImportSummary {
   regions: number
   accounts: number
@@ -32,8 +58,286 @@ export interface ImportSummary {
 }
 
 /** The store already holds accounts and `replace` was not asked for. */
-export class StateNotEmptyError extends Error {}
+export class StateNotEmptyError extends Error {
+  constructor() {
+    super('the store already holds accounts; import into an empty store, or replace its state (the CLI: --replace)')
+    this.name = 'StateNotEmptyError'
+  }
+}
 
-export async function importState(_db: Db, _input: unknown, _options: ImportOptions): Promise<ImportSummary> {
-  throw new Error('not yet')
+/** The import was valid but the database refused it; nothing was written. */
+export class StateImportError extends Error {
+  constructor(cause: unknown) {
+    super(`the import failed and nothing was written: ${(cause as Error).message ?? String(cause)}`, { cause })
+    this.name = 'StateImportError'
+  }
+}
+
+const hexId = () => randomBytes(16).toString('hex')
+const DEFAULT_EP_ID = '0'
+/** Rows per INSERT: far below SQLite's and PostgreSQL's limits on bound parameters. */
+const INSERT_CHUNK = 200
+
+/** `2026-01-31T12:00:00Z` → `2026-01-31T12:00:00.000000Z`: stored times compare as text, so all have one form. */
+function storedTime(time: string | null | undefined): string | undefined {
+  if (time === undefined || time === null) return undefined
+  return time.replace(/(?:\.(\d{1,6}))?Z$/, (_m, fraction: string | undefined) => `.${(fraction ?? '').padEnd(6, '0')}Z`)
+}
+
+/** A grant whose role is resolved by name once system roles are in the store. */
+interface PlannedGrant {
+  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'; target_id: string
+  role: { kind: 'system' | 'custom'; name: string }; inherited: number
+}
+
+/** Every row one account's part of the document becomes, ids settled before the transaction. */
+interface AccountPlan {
+  domain: DomainRow
+  /** Regions whose system project the document leaves out, with the id it will have. */
+  missingRegionProjects: [regionId: string, projectId: string][]
+  projects: ProjectRow[]
+  enterpriseProjects: EnterpriseProjectRow[]
+  users: UserRow[]
+  groups: GroupRow[]
+  adminGroupId: string | undefined
+  members: { group_id: string; user_id: string }[]
+  roles: RoleRow[]
+  grants: PlannedGrant[]
+  credentials: (CredentialRow & { plainSecret: string })[]
+  resources: EpResourceRow[]
+  favourites: CocFavouritesRow[]
+}
+
+export async function importState(db: Db, input: unknown, options: ImportOptions): Promise<ImportSummary> {
+  const doc = parseStateDocument(input, { flavour: options.flavour, passwordPolicy: options.passwordPolicy })
+  const flavour = flavourFor(options.flavour)
+  const nowMs = options.now ?? Date.now()
+  const now = isoMicros(nowMs)
+  // argon2 takes ~28 ms a password: hashed before the transaction, so the write lock is not held meanwhile.
+  const hashes = new Map<StateUser, string>()
+  await Promise.all(doc.accounts.flatMap((a) => a.users ?? []).filter((u) => u.password !== undefined)
+    .map(async (u) => hashes.set(u, await hashPassword(u.password!))))
+  const regions = planRegions(doc, flavour)
+  const regionIds = new Set(regions.map((r) => r.id))
+  const claimedIds = new Set(doc.accounts.flatMap((a) => (a.id === undefined ? [] : [a.id])))
+  const plans = doc.accounts.map((account) => planAccount(account, { flavour, now, regionIds, hashes, claimedIds }))
+
+  let refused: StateNotEmptyError | undefined
+  try {
+    const summary = await db.write(async (trx) => {
+      if (await trx.selectFrom('domains').select('id').limit(1).executeTakeFirst()) {
+        if (!options.replace) {
+          refused = new StateNotEmptyError()
+          throw refused
+        }
+      }
+      await deleteStateRows(trx)
+      const store = new SqlIamStore(db, trx)
+      // A store that no server has started yet has no system roles; grants need them.
+      await syncSystemRoles(store, flavour, nowMs)
+      await store.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: now })
+      const keys = await store.listTokenKeys()
+      const box = new SecretBox(Buffer.from(keys.find((k) => k.id === CREDENTIAL_KEY_ID)!.secret, 'base64'))
+      const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
+      await insertMany(trx, 'regions', regions)
+      for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })
+      return countState(trx)
+    })
+    db.announceChange()
+    return summary
+  } catch (error) {
+    if (error === refused) throw error
+    throw new StateImportError(error)
+  }
+}
+
+function planRegions(doc: StateDocument, flavour: Flavour): RegionRow[] {
+  const given: StateRegion[] = doc.regions ?? flavour.defaultRegions.map((r) => ({ id: r.id }))
+  return given.map((r) => ({
+    id: r.id, type: r.type ?? 'public', description: r.description ?? '', parent_region_id: r.parent_region_id ?? null,
+    // A known region of the flavour keeps its display names unless the document gives others.
+    locales: JSON.stringify(r.locales ?? flavour.defaultRegions.find((d) => d.id === r.id)?.locales ?? {}),
+  }))
+}
+
+interface PlanContext {
+  flavour: Flavour
+  now: string
+  regionIds: ReadonlySet<string>
+  hashes: ReadonlyMap<StateUser, string>
+  claimedIds: Set<string>
+}
+
+function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
+  const { flavour, now } = ctx
+  const cloud = flavour.iam.regionProjects
+  // keystone-manage bootstrap gives the `Default` domain the id `default`; a seed naming it gets the same.
+  let accountId = account.id
+  if (accountId === undefined && !cloud && account.name === flavour.defaultAccountName && !ctx.claimedIds.has('default')) accountId = 'default'
+  accountId ??= hexId()
+  ctx.claimedIds.add(accountId)
+  const created = storedTime(account.created_at) ?? now
+  const domain: DomainRow = {
+    id: accountId, name: account.name, description: account.description ?? '', enabled: account.enabled === false ? 0 : 1,
+    created_at: created, updated_at: storedTime(account.updated_at) ?? created,
+  }
+  const times = (t: { created_at?: string; updated_at?: string }) => {
+    const createdAt = storedTime(t.created_at) ?? now
+    return { created_at: createdAt, updated_at: storedTime(t.updated_at) ?? createdAt }
+  }
+
+  // Projects: ids first, since parents and users' default projects point at them.
+  const projectIds = new Map((account.projects ?? []).map((p) => [p.name, p.id ?? hexId()]))
+  const missingRegionProjects: [string, string][] = cloud
+    ? [...ctx.regionIds].filter((r) => !projectIds.has(r)).map((r) => [r, hexId()])
+    : []
+  const regionProjectId = (region: string) => projectIds.get(region) ?? missingRegionProjects.find(([r]) => r === region)![1]
+  const projects: ProjectRow[] = (account.projects ?? []).map((p) => {
+    const region = cloud ? regionOfProjectName(p.name, ctx.regionIds)! : null
+    const kind = cloud && region === p.name ? 'region' : 'custom'
+    const parent = kind === 'region' ? accountId : region !== null ? regionProjectId(region) : p.parent !== undefined ? projectIds.get(p.parent)! : accountId
+    const status = p.status ?? 'normal'
+    const stamps = times(p)
+    return {
+      id: projectIds.get(p.name)!, domain_id: accountId, name: p.name, description: p.description ?? '', parent_id: parent, kind,
+      region_id: region, enabled: p.enabled === false ? 0 : 1, status,
+      suspended_at: status === 'suspended' ? storedTime(p.suspended_at) ?? stamps.updated_at : null,
+      tags: JSON.stringify(p.tags ?? []), options: JSON.stringify(p.options ?? {}), extra: JSON.stringify(p.extra ?? {}), ...stamps,
+    }
+  })
+  const projectByName = new Map(projects.map((p) => [p.name, p]))
+
+  const enterpriseProjects: EnterpriseProjectRow[] = (account.enterprise_projects ?? []).map((ep) => ({
+    domain_id: accountId, id: ep.id ?? randomUUID(), name: ep.name, description: ep.description ?? '', status: ep.enabled === false ? 2 : 1,
+    type: ep.type ?? 'prod', ...times(ep),
+  }))
+  const epId = (name: string | undefined) => (name === undefined || name === 'default' ? DEFAULT_EP_ID : enterpriseProjects.find((ep) => ep.name === name)!.id)
+
+  const groups: GroupRow[] = (account.groups ?? []).map((g) => ({
+    id: g.id ?? hexId(), domain_id: accountId, name: g.name, description: g.description ?? '', created_at: storedTime(g.created_at) ?? now,
+  }))
+  if (cloud && !groups.some((g) => g.name === ADMIN_GROUP_NAME)) {
+    groups.push({ id: hexId(), domain_id: accountId, name: ADMIN_GROUP_NAME, description: ADMIN_GROUP_DESCRIPTION, created_at: now })
+  }
+  const groupId = (name: string) => groups.find((g) => g.name === name)!.id
+
+  const users: UserRow[] = []
+  const members: AccountPlan['members'] = []
+  const credentials: AccountPlan['credentials'] = []
+  const favourites: CocFavouritesRow[] = []
+  for (const u of account.users ?? []) {
+    const id = u.id ?? hexId()
+    users.push({
+      id, domain_id: accountId, name: u.name, password_hash: u.password_hash ?? ctx.hashes.get(u) ?? null, enabled: u.enabled === false ? 0 : 1,
+      password_expires_at: storedTime(u.password_expires_at) ?? null,
+      default_project_id: u.default_project == null ? null : projectByName.get(u.default_project)!.id,
+      description: u.description ?? '', email: u.email ?? null, extra: JSON.stringify(u.extra ?? {}),
+      // Sessions issued before the import belong to the state it replaced.
+      tokens_valid_after: now,
+      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...times(u),
+    })
+    for (const g of u.groups ?? []) members.push({ group_id: groupId(g), user_id: id })
+    ;(u.access_keys ?? []).forEach((k, i) => {
+      const createdAt = storedTime(k.created_at) ?? now
+      credentials.push({
+        access: k.access ?? newAccessKey(), user_id: id, secret: '', plainSecret: k.secret ?? newSecretKey(), status: k.status ?? 'active',
+        description: k.description ?? '', kind: 'permanent', slot: i + 1, security_token_hash: null, expires_at: null,
+        created_at: createdAt, last_used_at: storedTime(k.last_used_at) ?? null,
+      })
+    })
+    if (u.favourites) {
+      // As COC stores a list: ids lower case, each once, in the user's order.
+      const epIds = [...new Set(u.favourites.enterprise_projects.map((e) => resolveFavourite(enterpriseProjects, e)!))]
+      favourites.push({ id: u.favourites.id ?? newFavouritesId(), domain_id: accountId, user_id: id, ep_ids: JSON.stringify(epIds), created_at: now, updated_at: now })
+    }
+  }
+  const userId = (name: string) => users.find((u) => u.name === name)!.id
+
+  // Custom policies are numbered as the clouds number them, after the highest number given.
+  let next = (account.custom_policies ?? []).reduce((max, p) => Math.max(max, Number(/_(\d+)$/.exec(p.name ?? '')?.[1] ?? -1)), -1) + 1
+  const roles: RoleRow[] = (account.custom_policies ?? []).map((p) => ({
+    id: p.id ?? hexId(), domain_key: accountId, name: p.name ?? `custom_${accountId}_${next++}`, display_name: p.display_name,
+    description: p.description ?? '', description_cn: p.description_cn ?? '', type: p.type, catalog: 'CUSTOMED', flag: '',
+    policy: JSON.stringify(validateCustomPolicy(p.policy, 'policy')), ...times(p),
+  }))
+  const roleRefs = (account.custom_policies ?? []).map((p, i) => ({ name: roles[i]!.name, display_name: p.display_name, type: p.type }))
+
+  const grants: PlannedGrant[] = (account.grants ?? []).map((g) => {
+    const role = resolveRole(flavour, roleRefs, g.role) as Exclude<ReturnType<typeof resolveRole>, string>
+    const target = g.project !== undefined ? { target_type: 'project' as const, target_id: projectByName.get(g.project)!.id }
+      : g.enterprise_project !== undefined ? { target_type: 'enterprise_project' as const, target_id: epId(g.enterprise_project) }
+        : g.system === true ? { target_type: 'system' as const, target_id: 'all' }
+          : { target_type: 'domain' as const, target_id: accountId }
+    return {
+      actor_type: g.user !== undefined ? 'user' : 'group', actor_id: g.user !== undefined ? userId(g.user) : groupId(g.group!),
+      ...target, role: { kind: role.kind, name: role.name }, inherited: g.inherited === true ? 1 : 0,
+    }
+  })
+
+  const resources: EpResourceRow[] = (account.resources ?? []).map((r) => {
+    const type = resourceType(r.type)!
+    const project = r.project === undefined ? undefined : projectByName.get(r.project)!
+    return {
+      domain_id: accountId, resource_type: type.type, resource_id: r.id ?? randomUUID(), resource_name: r.name ?? '',
+      project_id: project?.id ?? '', region_id: project ? project.region_id ?? '' : r.region ?? '',
+      enterprise_project_id: epId(r.enterprise_project), attached_to: r.attached_to ?? null,
+      detail: r.detail == null ? null : JSON.stringify(r.detail), ...times(r),
+    }
+  })
+
+  return {
+    domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
+    adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, grants, credentials, resources, favourites,
+  }
+}
+
+async function writeAccount(
+  trx: Kysely<Database>, store: SqlIamStore, flavour: Flavour, plan: AccountPlan,
+  deps: { box: SecretBox; systemRoleIds: ReadonlyMap<string, string> },
+): Promise<void> {
+  const accountId = plan.domain.id
+  await insertMany(trx, 'domains', [plan.domain])
+  if (flavour.eps) {
+    await insertMany(trx, 'enterprise_projects', plan.enterpriseProjects)
+    if (!plan.enterpriseProjects.some((ep) => ep.id === DEFAULT_EP_ID)) await store.createDefaultEnterpriseProject(accountId, plan.domain.created_at)
+  }
+  for (const [region, id] of plan.missingRegionProjects) await createRegionProject(store, accountId, region, plan.domain.created_at, id)
+  await insertMany(trx, 'projects', plan.projects)
+  await insertMany(trx, 'users', plan.users)
+  await insertMany(trx, 'user_groups', plan.groups)
+  await insertMany(trx, 'group_members', plan.members)
+  await insertMany(trx, 'roles', plan.roles)
+  const customIds = new Map(plan.roles.map((r) => [r.name, r.id]))
+  await insertMany(trx, 'role_assignments', plan.grants.map(({ role, ...g }) => ({
+    ...g, role_id: role.kind === 'system' ? deps.systemRoleIds.get(role.name)! : customIds.get(role.name)!,
+  })))
+  // The built-in group always holds the admin roles, as in every new account (idempotent when the document lists them).
+  if (plan.adminGroupId !== undefined) await grantAdminRoles(store, flavour, plan.adminGroupId, accountId)
+  await insertMany(trx, 'credentials', plan.credentials.map(({ plainSecret, ...row }) => ({ ...row, secret: deps.box.seal(plainSecret) })))
+  await insertMany(trx, 'ep_resources', plan.resources)
+  await insertMany(trx, 'coc_favourites', plan.favourites)
+}
+
+async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'>(
+  trx: Kysely<Database>, table: K, rows: readonly Database[K][],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for every table; rows are typed by the caller
+    await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as any).execute()
+  }
+}
+
+async function countState(x: Kysely<Database>): Promise<ImportSummary> {
+  const count = async (table: keyof Database, where?: [string, string, string]) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- counted the same way for every table
+    let q: any = x.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n'))
+    if (where) q = q.where(...where)
+    return Number((await q.executeTakeFirstOrThrow()).n)
+  }
+  return {
+    regions: await count('regions'), accounts: await count('domains'), users: await count('users'), groups: await count('user_groups'),
+    memberships: await count('group_members'), custom_policies: await count('roles', ['domain_key', '<>', '']),
+    projects: await count('projects'), enterprise_projects: await count('enterprise_projects'), resources: await count('ep_resources'),
+    grants: await count('role_assignments'), access_keys: await count('credentials'), favourites: await count('coc_favourites'),
+  }
 }

@@ -1,8 +1,33 @@
 /**
- * @module Reset: every state row deleted in one transaction.
+ * @module Reset: every state row deleted in one transaction, so a store is either as it was or
+ * empty. Kept: the schema and its migrations, the token keys (tokens and sealed secrets stay
+ * readable by other instances on the store) and the system roles, which are code and are
+ * brought up to date at every start. The CLI's `reset` bootstraps again afterwards.
  */
+import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
+import type { Database } from '../db/schema.js'
 
-export async function resetState(_db: Db): Promise<void> {
-  throw new Error('not yet')
+/**
+ * Every table holding state, children before parents, so foreign keys never see an orphan.
+ * `roles` is cleared of custom policies only (see above). The audit trail goes too: its traces
+ * name accounts, users and resources that no longer exist.
+ */
+const STATE_TABLES = [
+  'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'group_members',
+  'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
+] as const satisfies readonly (keyof Database)[]
+
+/** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */
+export async function deleteStateRows(x: Kysely<Database>): Promise<void> {
+  for (const table of STATE_TABLES) {
+    if (table === 'roles') await x.deleteFrom('roles').where('domain_key', '<>', '').execute()
+    else await x.deleteFrom(table).execute()
+  }
+}
+
+export async function resetState(db: Db): Promise<void> {
+  await db.write((trx) => deleteStateRows(trx))
+  // Other instances on the store must not keep serving callers that no longer exist.
+  db.announceChange()
 }

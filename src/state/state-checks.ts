@@ -10,6 +10,7 @@ import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourN
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
+import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 
 type Json = Record<string, unknown>
@@ -151,6 +152,8 @@ class AccountChecks {
     this.enterpriseProjects = entries(account.enterprise_projects)
     this.resources = entries(account.resources)
     this.groupNames = new Set(this.groups.flatMap(([, g]) => text(g.name) ?? []))
+    // Every cloud account has the built-in group, whether the document lists it or not.
+    if (flavour.iam.regionProjects) this.groupNames.add(ADMIN_GROUP_NAME)
     this.userNames = new Set(this.users.flatMap(([, u]) => text(u.name) ?? []))
     this.projectByName = new Map(this.projects.flatMap(([, p]) => (text(p.name) === undefined ? [] : [[text(p.name)!, p] as [string, Json]])))
   }
@@ -388,7 +391,9 @@ class AccountChecks {
       }
       const target = project !== undefined ? `project:${project}` : ep !== undefined ? `ep:${ep}` : system ? 'system' : 'account'
       seen.claim(`${user ?? ''}|${group ?? ''}|${target}|${role.kind}:${role.name}|${inherited}`, at, 'grant')
-      const grantable = this.grantability(role, ep !== undefined, project !== undefined || inherited)
+      // The bootstrap grants the admin roles to the built-in group on all projects too, beyond what the API allows.
+      const builtIn = group === ADMIN_GROUP_NAME && this.flavour.adminRoleNames.includes(role.name) && targets === 0
+      const grantable = builtIn ? undefined : this.grantability(role, ep !== undefined, project !== undefined || inherited)
       if (grantable) this.problem(`${at}.role`, grantable)
     }
   }

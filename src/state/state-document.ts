@@ -9,7 +9,7 @@
 import { Type as T, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
-import { FLAVOUR_NAMES } from '../flavours.js'
+import { FLAVOUR_NAMES, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
 import { checkReferences } from './state-checks.js'
 
@@ -198,6 +198,8 @@ export type StateAccessKey = Static<typeof AccessKeySchema>
 // ---------------------------------------------------------------- parsing
 
 export interface ParseOptions {
+  /** The flavour the reader runs: a document for another one is refused (its rules differ). */
+  flavour?: FlavourName
   /** Rules plain passwords must meet; the flavour's defaults (as `loadConfig` has them) when left out. */
   passwordPolicy?: PasswordPolicy
 }
@@ -216,6 +218,10 @@ export function parseStateDocument(input: unknown, options: ParseOptions = {}): 
     throw new StateDocumentError([`version: ${version} is newer than this projectplane reads (${STATE_VERSION})`])
   }
   const problems = shapeProblems(input)
+  const flavour = (input as { flavour?: unknown }).flavour
+  if (options.flavour !== undefined && typeof flavour === 'string' && FLAVOUR_NAMES.includes(flavour as FlavourName) && flavour !== options.flavour) {
+    problems.push(`flavour: the document is for '${flavour}'; this projectplane runs '${options.flavour}'`)
+  }
   problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy))
   if (problems.length > 0) throw new StateDocumentError(problems)
   return input as StateDocument
@@ -233,7 +239,7 @@ function shapeProblems(input: unknown): string[] {
   const problems: string[] = []
   for (const error of Value.Errors(StateDocumentSchema, input)) {
     // One problem per place: a too-short name is not also "not matching" its pattern.
-    if (seen.has(error.path) || [...seen].some((p) => error.path.startsWith(`${p}/`))) continue
+    if (seen.has(error.path)) continue
     seen.add(error.path)
     problems.push(`${placeOf(error.path)}: ${shapeMessage(error)}`)
   }

@@ -1,5 +1,5 @@
 /**
- * Persona × route matrix for every EPS and COC route (the IAM one is test/iam/policy-matrix):
+ * Persona × route matrix for every EPS, COC and CTS (traces) route (the IAM one is test/iam/policy-matrix):
  * the account administrator, a Security Administrator (IAM only), a Tenant Administrator, a
  * read-only guest, a user whose one policy allows updating one enterprise project, a user with
  * EPS FullAccess, a user with no grants, a disabled user and another account's administrator.
@@ -34,6 +34,7 @@ interface Case {
 const epsError = (code: string, message: string) => ({ error: { error_code: code, error_msg: message }, error_code: code, error_msg: message })
 const EPS_REFUSALS = { 401: epsError('EPS.0003', 'Unauthorized user.'), 403: epsError('EPS.0004', 'Permission error.') }
 const COC_REFUSALS = { 401: { error_code: 'common.01010001', error_msg: 'Token missing or invalid.' }, 403: { error_code: 'COC.00010003', error_msg: 'Permission denied.' } }
+const CTS_REFUSALS = { 401: { error_code: 'CTS.0001', error_msg: 'Token missing or invalid.' }, 403: { error_code: 'CTS.0003', error_msg: 'Permission denied.' } }
 const EPS_NOT_FOUND: Expectation = { status: 404, body: epsError('EPS.0005', 'Requested resources not found.') }
 const INVALID_RESOURCE: Expectation = { status: 400, body: epsError('EPS.0032', 'Invalid resource ID.') }
 
@@ -117,6 +118,10 @@ describe('persona × route matrix: EPS and COC (huaweicloud)', () => {
     },
     ['PUT /v1/enterprise-project-collect']: { request: async () => ({ path: '/v1/enterprise-project-collect', body: { ep_id_list: ['0', ids.ep] } }), okStatus: 200, allowed: TENANT_ADMINS, other: 'ok' },
     ['GET /v1/enterprise-project-collect']: { request: async () => ({ path: '/v1/enterprise-project-collect?limit=10' }), okStatus: 200, allowed: [...TENANT_ADMINS, 'readonly'], other: 'ok' },
+    ['GET /v3/:project_id/traces']: {
+      request: async () => ({ path: `/v3/${s.account.id}/traces` }), okStatus: 200, allowed: [...TENANT_ADMINS, 'readonly'],
+      other: { status: 404, body: { error_code: 'CTS.0004', error_msg: 'Resource not found.' } },
+    },
   })
 
   /** EPS and COC routes that need a caller; Fastify's automatic HEAD twin of a GET shares its cell. */
@@ -137,7 +142,7 @@ describe('persona × route matrix: EPS and COC (huaweicloud)', () => {
       for (const route of matrixRoutes()) {
         const key = `${route.method} ${route.url}`
         const spec = table[key]!
-        const refusals = route.service === 'coc' ? COC_REFUSALS : EPS_REFUSALS
+        const refusals = route.service === 'coc' ? COC_REFUSALS : route.service === 'cts' ? CTS_REFUSALS : EPS_REFUSALS
         const req = await spec.request(persona)
         const res = await call(`${s.url}${req.path}`, { method: route.method, token: tokens[persona], body: req.body })
         let expected: Expectation

@@ -71,6 +71,8 @@ export interface StartOptions {
    * a new schema, dropped on close, otherwise.
    */
   schema?: string
+  /** The account and administrator the tests act as, when a seed (`PROJECTPLANE_SEED`) replaces the bootstrap's. */
+  admin?: { account: string; user: string; password: string }
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -91,9 +93,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     throw error
   }
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
-  const account = await server.db.kysely.selectFrom('domains').select(['id', 'name']).orderBy('created_at').executeTakeFirstOrThrow()
-  const adminUser = options.env?.PROJECTPLANE_ADMIN_USER ?? 'admin'
-  const adminPassword = options.env?.PROJECTPLANE_ADMIN_PASSWORD ?? ADMIN_PASSWORD
+  let accounts = server.db.kysely.selectFrom('domains').select(['id', 'name']).orderBy('created_at')
+  if (options.admin) accounts = accounts.where('name', '=', options.admin.account)
+  const account = await accounts.executeTakeFirstOrThrow()
+  const adminUser = options.admin?.user ?? options.env?.PROJECTPLANE_ADMIN_USER ?? 'admin'
+  const adminPassword = options.admin?.password ?? options.env?.PROJECTPLANE_ADMIN_PASSWORD ?? ADMIN_PASSWORD
   return {
     url: address,
     server,

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { CocErrors } from '../../errors/coc-codes.js'
+import { traceContext } from '../cts/trace.js'
 import { isoMicros, type Clock } from '../iam/service.js'
 import type { CocStore, FavouritesRecord } from './store.js'
 import type { FavouritesListQuery, FavouritesUpdateBody } from './schemas.js'
@@ -81,15 +82,27 @@ export class CocService {
       throw CocErrors.invalidParameters(`user_id ${quote(body.user_id)} is not the id of the calling user.`)
     }
     const now = isoMicros(this.deps.clock.now())
-    if (given(body.id)) {
-      // NOTE: conditional update, not read-then-write: the record and its id are checked and
-      // written in one statement. A record id never changes, so a match means "this record".
-      if (!(await this.deps.store.updateFavourites(accountId, ctx.user.id, body.id, epIds, now))) {
-        throw CocErrors.invalidParameters(`id ${quote(body.id)} is not the id of the caller's favourites record.`)
+    const recordId = given(body.id) ? body.id : undefined
+    return this.deps.store.transaction(async (tx) => {
+      // Read for the trace only: the write below decides on its own, in one statement.
+      const [before] = await tx.listFavourites(accountId, ctx.user.id, { limit: 1 })
+      let id: string
+      if (recordId !== undefined) {
+        // NOTE: conditional update, not read-then-write: the record and its id are checked and
+        // written in one statement. A record id never changes, so a match means "this record".
+        if (!(await tx.updateFavourites(accountId, ctx.user.id, recordId, epIds, now))) {
+          throw CocErrors.invalidParameters(`id ${quote(recordId)} is not the id of the caller's favourites record.`)
+        }
+        id = recordId
+      } else {
+        id = await tx.saveFavourites(accountId, ctx.user.id, epIds, this.newId(), now)
       }
-      return body.id
-    }
-    return this.deps.store.saveFavourites(accountId, ctx.user.id, epIds, this.newId(), now)
+      await tx.recordChange(traceContext(ctx, accountId, 'COC', 'updateFavouriteEnterpriseProjects', now), {
+        resourceType: 'enterprise_project_collect', resourceId: id, resourceName: ctx.user.name,
+        before: before === undefined ? null : favouritesState(before), after: favouritesState({ id, userId: ctx.user.id, epIds }),
+      })
+      return id
+    })
   }
 
   /** The caller's own record, if any and if it matches `marker` and `id`: zero or one element. */
@@ -105,4 +118,9 @@ export class CocService {
       ...(given(query.id) ? { id: query.id } : {}),
     })
   }
+}
+
+/** The record as COC's GET shows it. */
+function favouritesState(record: FavouritesRecord): object {
+  return { id: record.id, user_id: record.userId, ep_id_list: [...record.epIds] }
 }

@@ -5,8 +5,12 @@
  */
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
-import type { CocFavouritesRow } from '../../db/schema.js'
+import type { Kysely, Transaction } from 'kysely'
+import type { CocFavouritesRow, Database } from '../../db/schema.js'
 import { NotFoundError } from '../../errors/app-error.js'
+import { traceWriterFor, type TraceContext, type TracedChange } from '../cts/trace.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
 import type { CocStore, FavouritesQuery, FavouritesRecord } from './store.js'
 
 function toRecord(row: Pick<CocFavouritesRow, 'id' | 'user_id' | 'ep_ids'>): FavouritesRecord {
@@ -14,9 +18,26 @@ function toRecord(row: Pick<CocFavouritesRow, 'id' | 'user_id' | 'ep_ids'>): Fav
 }
 
 export class SqlCocStore implements CocStore {
-  private readonly sqlTexts = new SqlTextCache()
+  constructor(
+    private readonly db: Db,
+    private readonly x: Executor = db.kysely,
+    /** Shared with the stores of its transactions: compiled once, not once per transaction. */
+    private readonly sqlTexts = new SqlTextCache(),
+  ) {}
 
-  constructor(private readonly db: Db) {}
+  /** A write: inside a transaction, on it; otherwise through the store's (grouped) commit. */
+  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
+    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+  }
+
+  transaction<T>(work: (store: CocStore) => Promise<T>): Promise<T> {
+    if (this.x !== this.db.kysely) return work(this)
+    return this.db.write((trx) => work(new SqlCocStore(this.db, trx, this.sqlTexts)))
+  }
+
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
+    return traceWriterFor(this.db).record(this.x, trace, change)
+  }
 
   async saveFavourites(domainId: string, userId: string, epIds: readonly string[], newId: string, now: string): Promise<string> {
     const epIdsJson = JSON.stringify(epIds)
@@ -24,7 +45,7 @@ export class SqlCocStore implements CocStore {
       // NOTE: one statement. A read-then-insert would let two first saves race to two records
       // (or one unique violation); here the second becomes an update of the first's row.
       // The seed's PUT is a hot path: compiled once (see sql-text-cache.ts).
-      const [row] = await this.db.write((x) => this.sqlTexts.run(x, 'favourites-upsert', [newId, domainId, userId, epIdsJson, now, now, epIdsJson, now], () =>
+      const [row] = await this.write((x) => this.sqlTexts.run(x, 'favourites-upsert', [newId, domainId, userId, epIdsJson, now, now, epIdsJson, now], () =>
         x.insertInto('coc_favourites')
           .values({ id: newId, domain_id: domainId, user_id: userId, ep_ids: epIdsJson, created_at: now, updated_at: now })
           .onConflict((oc) => oc.columns(['domain_id', 'user_id']).doUpdateSet({ ep_ids: epIdsJson, updated_at: now }))
@@ -39,7 +60,7 @@ export class SqlCocStore implements CocStore {
   }
 
   async updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<boolean> {
-    const result = await this.db.write((x) => x.updateTable('coc_favourites')
+    const result = await this.write((x) => x.updateTable('coc_favourites')
       .set({ ep_ids: JSON.stringify(epIds), updated_at: now })
       .where('domain_id', '=', domainId).where('user_id', '=', userId).where('id', '=', id)
       .executeTakeFirst())
@@ -47,7 +68,7 @@ export class SqlCocStore implements CocStore {
   }
 
   async listFavourites(domainId: string, userId: string, query: FavouritesQuery): Promise<FavouritesRecord[]> {
-    let q = this.db.kysely.selectFrom('coc_favourites').select(['id', 'user_id', 'ep_ids'])
+    let q = this.x.selectFrom('coc_favourites').select(['id', 'user_id', 'ep_ids'])
       .where('domain_id', '=', domainId).where('user_id', '=', userId)
     if (query.afterId !== undefined) q = q.where('id', '>', query.afterId)
     if (query.id !== undefined) q = q.where('id', '=', query.id)

@@ -5,6 +5,8 @@
  * one record and on exactly one of the lists sent, whichever storage backs the interface.
  */
 
+import type { TraceContext, TracedChange } from '../cts/trace.js'
+
 /** One user's favourites, as stored. */
 export interface FavouritesRecord {
   /** 24 lowercase hex characters, allocated when the record is first saved and never changed. */
@@ -36,4 +38,8 @@ export interface CocStore {
   updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<boolean>
   /** The user's records matching the query, ordered by id: zero or one, as a user has at most one. */
   listFavourites(domainId: string, userId: string, query: FavouritesQuery): Promise<FavouritesRecord[]>
+  /** Writes the trace of a change; call it on the store `transaction` passes in, beside the change. */
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void>
+  /** Runs `work` in one transaction; the store passed in sees and writes only inside it. */
+  transaction<T>(work: (store: CocStore) => Promise<T>): Promise<T>
 }

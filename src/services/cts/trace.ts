@@ -58,6 +58,11 @@ export function traceContext(ctx: AuthContext, accountId: string, service: Trace
   return { accountId, service, action, user: ctx.user, userDomain: ctx.userDomain, origin: ctx.origin, time }
 }
 
+/** The trace context of an IAM change, whichever IAM service makes it. */
+export function iamTrace(ctx: AuthContext, accountId: string, action: string, time: string): TraceContext {
+  return traceContext(ctx, accountId, 'IAM', action, time)
+}
+
 /** CTS's `trace_type`: the console and the CLI say who they are in their User-Agent. */
 function traceType(userAgent: string): string {
   if (userAgent.startsWith('projectplane-console')) return 'ConsoleAction'

@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-e
 import { EpsErrors } from '../../errors/eps-codes.js'
 import type { EpsFlavour } from '../../flavours.js'
 import { isoMicros, type Clock } from '../iam/service.js'
+import { creationOf, deletionOf, traceContext, updateOf, type TraceContext, type TracedChange } from '../cts/trace.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType, type ProviderInfo } from './resource-types.js'
 import type {
   AssociatedResourcesQuery, EnterpriseProjectActionBody, EnterpriseProjectBody, EnterpriseProjectListQuery, MigrationRecordQuery,
@@ -113,30 +114,40 @@ export class EpsService {
   async createEnterpriseProject(ctx: AuthContext, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
     this.checkBody(body)
     const now = this.now()
-    const created = await this.nameChecked(() => this.deps.store.createEnterpriseProject({
-      domain_id: this.account(ctx), id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
-      type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
-    }, this.deps.quota))
-    if (created === 'quota') throw EpsErrors.quotaExceeded()
-    return created
+    const account = this.account(ctx)
+    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+      const created = await tx.createEnterpriseProject({
+        domain_id: account, id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
+        type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
+      }, this.deps.quota)
+      if (created === 'quota') throw EpsErrors.quotaExceeded()
+      await tx.recordChange(epsTrace(ctx, account, 'createEnterpriseProject', now), creationOf(EP, created))
+      return created
+    }))
   }
 
   async updateEnterpriseProject(ctx: AuthContext, id: string, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
     if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNotModifiable()
     this.checkId(id)
     this.checkBody(body)
-    // An omitted description keeps the current one (open question 12).
-    const outcome = await this.nameChecked(() => this.deps.store.updateEnterpriseProject(this.account(ctx), id, {
-      name: body.name, description: body.description, type: body.type as EnterpriseProjectRow['type'] | undefined, updatedAt: this.now(),
+    const account = this.account(ctx)
+    const now = this.now()
+    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+      const before = await tx.findEnterpriseProject(account, id)
+      // An omitted description keeps the current one (open question 12).
+      const outcome = await tx.updateEnterpriseProject(account, id, {
+        name: body.name, description: body.description, type: body.type as EnterpriseProjectRow['type'] | undefined, updatedAt: now,
+      })
+      switch (outcome) {
+        case 'not_found': throw new NotFoundError('enterprise project', id)
+        case 'disabled': throw EpsErrors.disabledNotModifiable()
+        case 'type_downgrade': throw EpsErrors.badRequest('A prod enterprise project cannot become poc; only poc → prod is allowed.')
+        default:
+          if (typeof outcome === 'string') throw new Error(`unexpected refusal ${outcome}`)
+          await tx.recordChange(epsTrace(ctx, account, 'updateEnterpriseProject', now), updateOf(EP, before, outcome))
+          return outcome
+      }
     }))
-    switch (outcome) {
-      case 'not_found': throw new NotFoundError('enterprise project', id)
-      case 'disabled': throw EpsErrors.disabledNotModifiable()
-      case 'type_downgrade': throw EpsErrors.badRequest('A prod enterprise project cannot become poc; only poc → prod is allowed.')
-      default:
-        if (typeof outcome === 'string') throw new Error(`unexpected refusal ${outcome}`)
-        return outcome
-    }
   }
 
   /** The one conflict these writes can meet is the account's unique name index. */
@@ -154,20 +165,33 @@ export class EpsService {
     if (body.action !== 'enable' && body.action !== 'disable') throw EpsErrors.invalidAction()
     this.deps.policy.enforce(ctx, body.action === 'enable' ? 'eps:enable_enterprise_project' : 'eps:disable_enterprise_project', { enterpriseProjectId: id })
     this.checkId(id)
-    // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
-    const outcome = await this.deps.store.setEnterpriseProjectStatus(this.account(ctx), id, body.action === 'enable' ? 1 : 2, this.now())
-    if (outcome === 'not_found') throw new NotFoundError('enterprise project', id)
-    if (outcome === 'has_scaling_groups') throw EpsErrors.holdsScalingGroups()
+    const account = this.account(ctx)
+    const now = this.now()
+    await this.deps.store.transaction(async (tx) => {
+      const before = await tx.findEnterpriseProject(account, id)
+      // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
+      const outcome = await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
+      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
+      if (outcome === 'has_scaling_groups') throw EpsErrors.holdsScalingGroups()
+      const after = await tx.findEnterpriseProject(account, id)
+      await tx.recordChange(epsTrace(ctx, account, `${body.action}EnterpriseProject`, now), updateOf(EP, before, after!))
+    })
   }
 
   async deleteEnterpriseProject(ctx: AuthContext, id: string): Promise<void> {
     if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNoOperation()
     this.checkId(id)
-    const outcome = await this.deps.store.deleteEnterpriseProject(this.account(ctx), id)
-    if (outcome === 'not_found') throw new NotFoundError('enterprise project', id)
-    if (outcome === 'has_resources') {
-      throw EpsErrors.badRequest('The enterprise project still holds resources; move them to another enterprise project first.')
-    }
+    const account = this.account(ctx)
+    const now = this.now()
+    await this.deps.store.transaction(async (tx) => {
+      const before = await tx.findEnterpriseProject(account, id)
+      const outcome = await tx.deleteEnterpriseProject(account, id)
+      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
+      if (outcome === 'has_resources') {
+        throw EpsErrors.badRequest('The enterprise project still holds resources; move them to another enterprise project first.')
+      }
+      await tx.recordChange(epsTrace(ctx, account, 'deleteEnterpriseProject', now), deletionOf(EP, before))
+    })
     this.deps.invalidateAuthCache()
   }
 
@@ -233,19 +257,26 @@ export class EpsService {
     if (target.status !== 1) throw EpsErrors.disabledNoResources()
     if (leaving.length === 0) return
     const names = new Map(await Promise.all(sources.map(async (id) => [id, (await store.findEnterpriseProject(account, id))?.name ?? ''] as const)))
-    const outcome = await store.moveResources({
-      domainId: account, toEnterpriseProjectId: targetId,
-      moving: leaving.map((m) => ({ ...m, originName: names.get(m.resource.enterprise_project_id) ?? '' })),
-      record: {
-        domain_id: account, event_time: this.now(), user_id: ctx.user.id, user_name: ctx.user.name,
-        initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: names.get(resource.enterprise_project_id) ?? target.name,
-        target_ep_id: target.id, target_ep_name: target.name,
-      },
-      newRecordId: () => randomBytes(16).toString('hex'),
+    const now = this.now()
+    await store.transaction(async (tx) => {
+      const outcome = await tx.moveResources({
+        domainId: account, toEnterpriseProjectId: targetId,
+        moving: leaving.map((m) => ({ ...m, originName: names.get(m.resource.enterprise_project_id) ?? '' })),
+        record: {
+          domain_id: account, event_time: now, user_id: ctx.user.id, user_name: ctx.user.name,
+          initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: names.get(resource.enterprise_project_id) ?? target.name,
+          target_ep_id: target.id, target_ep_name: target.name,
+        },
+        newRecordId: () => randomBytes(16).toString('hex'),
+      })
+      if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
+      if (outcome === 'disabled') throw EpsErrors.disabledNoResources()
+      if (outcome === 'moved') throw new ConflictError('resource', 'it was moved by another request meanwhile; retry')
+      const trace = epsTrace(ctx, account, 'migrateResource', now)
+      for (const { resource: moved } of leaving) {
+        await tx.recordChange(trace, resourceChange(moved, { ...moved, enterprise_project_id: targetId, updated_at: now }))
+      }
     })
-    if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
-    if (outcome === 'disabled') throw EpsErrors.disabledNoResources()
-    if (outcome === 'moved') throw new ConflictError('resource', 'it was moved by another request meanwhile; retry')
   }
 
   /** Regional types live in an IAM project; global ones have none, and OBS buckets name a region. */
@@ -321,7 +352,10 @@ export class EpsService {
       detail: body.resource_detail === undefined || body.resource_detail === null ? null : JSON.stringify(body.resource_detail),
       created_at: now, updated_at: now,
     }
-    await this.deps.store.registerResource(row)
+    await this.deps.store.transaction(async (tx) => {
+      await tx.registerResource(row)
+      await tx.recordChange(epsTrace(ctx, account, 'registerResource', now), resourceChange(null, row))
+    })
     return { ...row, project_name: project?.name ?? '' }
   }
 
@@ -330,6 +364,24 @@ export class EpsService {
   }
 
   async deleteRegisteredResource(ctx: AuthContext, resourceType: string, resourceId: string): Promise<void> {
-    if (!(await this.deps.store.deleteResource(this.account(ctx), resourceType, resourceId))) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+    const account = this.account(ctx)
+    const now = this.now()
+    await this.deps.store.transaction(async (tx) => {
+      const before = await tx.findResource(account, resourceType, resourceId)
+      if (!before || !(await tx.deleteResource(account, resourceType, resourceId))) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+      await tx.recordChange(epsTrace(ctx, account, 'deleteResource', now), resourceChange(before, null))
+    })
   }
+}
+
+const EP = 'enterprise_project'
+
+function epsTrace(ctx: AuthContext, accountId: string, action: string, time: string): TraceContext {
+  return traceContext(ctx, accountId, 'EPS', action, time)
+}
+
+/** A resource is traced under its own type (ecs, evs, …), named and keyed as EPS names it. */
+function resourceChange(before: EpResourceRow | null, after: EpResourceRow | null): TracedChange {
+  const row = (after ?? before)!
+  return { resourceType: row.resource_type, resourceId: row.resource_id, resourceName: row.resource_name, before, after }
 }

@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
+import { traceWriterFor, type TraceContext, type TracedChange } from '../cts/trace.js'
 import type {
   EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject, WriteRefusal,
 } from './store.js'
@@ -35,12 +36,29 @@ function nameContains(db: Db, column: 'name' | 'ep_resources.resource_name', tex
 }
 
 export class SqlEpsStore implements EpsStore {
-  private readonly sqlTexts = new SqlTextCache()
+  constructor(
+    private readonly db: Db,
+    private readonly x: Executor = db.kysely,
+    /** Shared with the stores of its transactions: compiled once, not once per transaction. */
+    private readonly sqlTexts = new SqlTextCache(),
+  ) {}
 
-  constructor(private readonly db: Db) {}
+  /**
+   * A write: inside a transaction, on it; otherwise through the store's (grouped) commit.
+   * NOTE: inside a transaction a write that returns a refusal may have written part of its rows
+   * (a move found moved meanwhile): the service throws on every refusal, which undoes them all.
+   */
+  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
+    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+  }
 
-  private get x(): Kysely<Database> {
-    return this.db.kysely
+  transaction<T>(work: (store: EpsStore) => Promise<T>): Promise<T> {
+    if (this.x !== this.db.kysely) return work(this)
+    return this.db.write((trx) => work(new SqlEpsStore(this.db, trx, this.sqlTexts)))
+  }
+
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
+    return traceWriterFor(this.db).record(this.x, trace, change)
   }
 
   findEnterpriseProject(domainId: string, id: string) {
@@ -70,7 +88,7 @@ export class SqlEpsStore implements EpsStore {
     try {
       // NOTE: count-then-insert holds only while no other creation in the account runs between
       // the two, on any instance: both happen under the account's quota key.
-      return await this.db.write(async (trx) => {
+      return await this.write(async (trx) => {
         await this.db.serialize(trx, `eps-quota:${row.domain_id}`)
         if ((await countOf(trx, row.domain_id)) >= quota) return 'quota' as const
         await trx.insertInto('enterprise_projects').values(row).execute()
@@ -84,7 +102,7 @@ export class SqlEpsStore implements EpsStore {
 
   async updateEnterpriseProject(domainId: string, id: string, changes: EnterpriseProjectChanges) {
     try {
-      return await this.db.write(async (trx) => {
+      return await this.write(async (trx) => {
         // The seed's PUT is a hot path: its few shapes are compiled once (see sql-text-cache.ts).
         const shape = `ep-update:${changes.description !== undefined}:${changes.type ?? ''}`
         const parameters = [
@@ -116,7 +134,7 @@ export class SqlEpsStore implements EpsStore {
   }
 
   setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<true | WriteRefusal> {
-    return this.db.write(async (trx) => {
+    return this.write(async (trx) => {
       let update = trx.updateTable('enterprise_projects').set({ status, updated_at: updatedAt })
         .where('domain_id', '=', domainId).where('id', '=', id)
       // EPS refuses to disable a project that holds Auto Scaling groups (EPS.0016).
@@ -135,7 +153,7 @@ export class SqlEpsStore implements EpsStore {
 
   async deleteEnterpriseProject(domainId: string, id: string): Promise<true | WriteRefusal> {
     try {
-      return await this.db.write(async (trx) => {
+      return await this.write(async (trx) => {
         const result = await trx.deleteFrom('enterprise_projects').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
         if (Number(result.numDeletedRows) === 0) return 'not_found' as const
         // Grants on it go with it; role_assignments has no foreign key to enterprise projects.
@@ -156,7 +174,7 @@ export class SqlEpsStore implements EpsStore {
 
   async registerResource(row: EpResourceRow) {
     try {
-      await this.db.write((trx) => trx.insertInto('ep_resources').values(row).execute())
+      await this.write((trx) => trx.insertInto('ep_resources').values(row).execute())
       return row
     } catch (error) {
       if (this.db.isUniqueViolation(error)) throw new ConflictError('resource', `${row.resource_type} ${row.resource_id} is registered already`)
@@ -206,14 +224,14 @@ export class SqlEpsStore implements EpsStore {
   }
 
   async deleteResource(domainId: string, resourceType: string, resourceId: string) {
-    const result = await this.db.write((trx) => trx.deleteFrom('ep_resources')
+    const result = await this.write((trx) => trx.deleteFrom('ep_resources')
       .where('domain_id', '=', domainId).where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).executeTakeFirst())
     return Number(result.numDeletedRows) > 0
   }
 
   async moveResources(m: ResourceMove): Promise<true | WriteRefusal> {
     try {
-      return await this.db.write(async (trx) => {
+      return await this.write(async (trx) => {
         const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
         if (!target) return 'not_found' as const
         if (target.status !== 1) return 'disabled' as const

@@ -5,6 +5,8 @@
  */
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 
+import type { TraceContext, TracedChange } from '../cts/trace.js'
+
 export interface EnterpriseProjectFilter {
   readonly id?: string
   /**
@@ -109,4 +111,8 @@ export interface EpsStore {
    */
   moveResources(move: ResourceMove): Promise<true | WriteRefusal>
   listMigrationRecords(domainId: string, filter: MigrationRecordFilter): Promise<EpMigrationRecordRow[]>
+  /** Writes the trace of a change; call it on the store `transaction` passes in, beside the change. */
+  recordChange(trace: TraceContext, change: TracedChange): Promise<void>
+  /** Runs `work` in one transaction; the store passed in sees and writes only inside it. */
+  transaction<T>(work: (store: EpsStore) => Promise<T>): Promise<T>
 }

@@ -60,22 +60,33 @@ export async function createCloudAccount(tx: IamStore, account: NewAccount): Pro
   await tx.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
   await tx.createDefaultEnterpriseProject(accountId, now)
   const user = await createAdminUser(tx, accountId, account)
-  for (const region of await tx.listRegions()) {
-    await tx.createProject({
-      id: hexId(), domain_id: accountId, name: region.id, description: '', parent_id: accountId, kind: 'region', region_id: region.id,
-      enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
-    })
-  }
-  const group = await tx.createGroup({ id: hexId(), domain_id: accountId, name: 'admin', description: 'The administrators of the account', created_at: now })
+  for (const region of await tx.listRegions()) await createRegionProject(tx, accountId, region.id, now)
+  const group = await tx.createGroup({ id: hexId(), domain_id: accountId, name: 'admin', description: ADMIN_GROUP_DESCRIPTION, created_at: now })
   await tx.addGroupMember(group.id, user.id)
+  await grantAdminRoles(tx, flavour, group.id, accountId)
+  return { accountId, userId: user.id }
+}
+
+/** What the built-in `admin` group of a new account says about itself. */
+export const ADMIN_GROUP_DESCRIPTION = 'The administrators of the account'
+
+/** The system project of a region, as every cloud account has one per region. */
+export function createRegionProject(tx: IamStore, accountId: string, regionId: string, now: string, id = hexId()) {
+  return tx.createProject({
+    id, domain_id: accountId, name: regionId, description: '', parent_id: accountId, kind: 'region', region_id: regionId,
+    enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
+  })
+}
+
+/** The flavour's admin roles for the account's `admin` group: on the account and (inherited) on all its projects. */
+export async function grantAdminRoles(tx: IamStore, flavour: Flavour, groupId: string, accountId: string): Promise<void> {
   for (const roleName of flavour.adminRoleNames) {
     const role = await tx.findRoleByName(roleName)
     if (!role) throw new Error(`system role ${roleName} is missing; create the flavour's roles first`)
     for (const inherited of [false, true]) {
-      await tx.assignRole({ actorType: 'group', actorId: group.id, targetType: 'domain', targetId: accountId, roleId: role.id, inherited })
+      await tx.assignRole({ actorType: 'group', actorId: groupId, targetType: 'domain', targetId: accountId, roleId: role.id, inherited })
     }
   }
-  return { accountId, userId: user.id }
 }
 
 function createAdminUser(tx: IamStore, accountId: string, account: NewAccount) {

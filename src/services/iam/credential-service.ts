@@ -14,6 +14,7 @@ import { hashSecurityToken } from '../../auth/access-key-auth.js'
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
 import type { IamStore } from './store.js'
 import { isoMicros, type Clock } from './service.js'
+import { iamTrace, type TracedChange } from '../cts/trace.js'
 import type { CredentialCreateBody, CredentialUpdateBody, SecurityTokenBody } from './schemas.js'
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -21,7 +22,7 @@ const ALNUM = `${UPPER_ALNUM}abcdefghijklmnopqrstuvwxyz`
 const randomString = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('')
 /** The clouds' shapes: 20 upper-case characters for the AK, 40 for the SK. */
 export const newAccessKey = () => randomString(UPPER_ALNUM, 20)
-const newSecretKey = () => randomString(ALNUM, 40)
+export const newSecretKey = () => randomString(ALNUM, 40)
 
 /** Temporary keys live 15 minutes unless asked otherwise, at most a day. */
 export const TEMPORARY_KEY_SECONDS = { min: 900, max: 86_400, default: 900 }
@@ -56,28 +57,38 @@ export class CredentialService {
   }
 
   private async credentialFor(ctx: AuthContext, access: string, action: string): Promise<CredentialRow> {
+    return (await this.credentialWithOwner(ctx, access, action)).row
+  }
+
+  private async credentialWithOwner(ctx: AuthContext, access: string, action: string): Promise<{ row: CredentialRow; owner: UserRow }> {
     const row = await this.deps.store.findCredential(access)
     if (!row || row.kind !== 'permanent') throw new NotFoundError('credential', access)
+    let owner: UserRow
     try {
-      await this.ownerFor(ctx, row.user_id, action)
+      owner = await this.ownerFor(ctx, row.user_id, action)
     } catch (error) {
       // Another account's key is not even confirmed to exist.
       if (error instanceof NotFoundError) throw new NotFoundError('credential', access)
       throw error
     }
-    return row
+    return { row, owner }
   }
 
   async create(ctx: AuthContext, body: CredentialCreateBody): Promise<CreatedCredential> {
     const user = await this.ownerFor(ctx, body.credential.user_id, 'identity:create_credential')
     const secret = newSecretKey()
-    const row = await this.deps.store.createPermanentCredential({
-      access: newAccessKey(), user_id: user.id, secret: this.deps.box.seal(secret), status: 'active',
-      description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
-      created_at: isoMicros(this.now()), last_used_at: null,
+    const now = isoMicros(this.now())
+    const row = await this.deps.store.transaction(async (tx) => {
+      const created = await tx.createPermanentCredential({
+        access: newAccessKey(), user_id: user.id, secret: this.deps.box.seal(secret), status: 'active',
+        description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
+        created_at: now, last_used_at: null,
+      })
+      // The clouds' own word for "this user already has two keys".
+      if (!created) throw new ValidationError('akSkNumExceed')
+      await tx.recordChange(iamTrace(ctx, user.domain_id, 'createCredential', now), credentialChange(undefined, created))
+      return created
     })
-    // The clouds' own word for "this user already has two keys".
-    if (!row) throw new ValidationError('akSkNumExceed')
     return { row, secret }
   }
 
@@ -91,16 +102,27 @@ export class CredentialService {
   }
 
   async update(ctx: AuthContext, access: string, body: CredentialUpdateBody): Promise<CredentialRow> {
-    await this.credentialFor(ctx, access, 'identity:update_credential')
-    const updated = await this.deps.store.updateCredential(access, body.credential)
-    if (!updated) throw new NotFoundError('credential', access)
+    const { owner } = await this.credentialWithOwner(ctx, access, 'identity:update_credential')
+    const now = isoMicros(this.now())
+    const updated = await this.deps.store.transaction(async (tx) => {
+      const before = await tx.findCredential(access)
+      const after = before && await tx.updateCredential(access, body.credential)
+      if (!after) throw new NotFoundError('credential', access)
+      await tx.recordChange(iamTrace(ctx, owner.domain_id, 'updateCredential', now), credentialChange(before, after))
+      return after
+    })
     this.deps.invalidateAuthCache()
     return updated
   }
 
   async delete(ctx: AuthContext, access: string): Promise<void> {
-    await this.credentialFor(ctx, access, 'identity:delete_credential')
-    if (!(await this.deps.store.deleteCredential(access))) throw new NotFoundError('credential', access)
+    const { owner } = await this.credentialWithOwner(ctx, access, 'identity:delete_credential')
+    const now = isoMicros(this.now())
+    await this.deps.store.transaction(async (tx) => {
+      const before = await tx.findCredential(access)
+      if (!before || !(await tx.deleteCredential(access))) throw new NotFoundError('credential', access)
+      await tx.recordChange(iamTrace(ctx, owner.domain_id, 'deleteCredential', now), credentialChange(before, null))
+    })
     this.deps.invalidateAuthCache()
   }
 
@@ -117,10 +139,14 @@ export class CredentialService {
     await this.deps.store.deleteExpiredCredentials(isoMicros(now))
     const secret = newSecretKey()
     const securityToken = randomBytes(96).toString('base64url')
-    const row = await this.deps.store.createTemporaryCredential({
-      access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
-      security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(now + seconds * 1000),
-      created_at: isoMicros(now), last_used_at: null,
+    const row = await this.deps.store.transaction(async (tx) => {
+      const created = await tx.createTemporaryCredential({
+        access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
+        security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(now + seconds * 1000),
+        created_at: isoMicros(now), last_used_at: null,
+      })
+      await tx.recordChange(iamTrace(ctx, ctx.userDomain.id, 'createTemporaryCredential', isoMicros(now)), credentialChange(undefined, created))
+      return created
     })
     return { row, secret, securityToken }
   }
@@ -140,4 +166,10 @@ export class CredentialService {
     this.lastMarked.set(access, now)
     await this.deps.store.markCredentialUsed(access, isoMicros(now))
   }
+}
+
+/** Keys have no name: the access key id names them (the sealed secret never reaches a trace). */
+function credentialChange(before: CredentialRow | undefined | null, after: CredentialRow | null): TracedChange {
+  const access = (after ?? before)!.access
+  return { resourceType: 'credential', resourceId: access, resourceName: access, before, after }
 }

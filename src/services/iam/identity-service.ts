@@ -12,6 +12,7 @@ import { hashPassword, verifyPassword } from '../../auth/password.js'
 import { passwordProblem } from '../../auth/password-policy.js'
 import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
 import type { IamStore, UserChanges } from './store.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../cts/trace.js'
 import { isoMicros, parseBoolean, type Clock } from './service.js'
 import type {
   GroupCreateBody, GroupListQuery, GroupUpdateBody, PasswordChangeBody, UserCreateBody, UserListQuery, UserUpdateBody,
@@ -88,6 +89,7 @@ export class IdentityService {
     return user
   }
 
+
   private sees(ctx: AuthContext, domainId: string): boolean {
     return ctx.systemAdmin || domainId === this.account(ctx)
   }
@@ -97,12 +99,16 @@ export class IdentityService {
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'user/domain_id')
     const now = this.now()
     if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, domainId)
-    return this.store.createUser({
-      id: HEX_ID(), domain_id: domainId, name: input.name,
-      password_hash: input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name),
-      enabled: input.enabled === false ? 0 : 1,
-      description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
-      extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now,
+    const passwordHash = input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name)
+    return this.store.transaction(async (tx) => {
+      const user = await tx.createUser({
+        id: HEX_ID(), domain_id: domainId, name: input.name, password_hash: passwordHash,
+        enabled: input.enabled === false ? 0 : 1,
+        description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
+        extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now,
+      })
+      await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
+      return user
     })
   }
 
@@ -129,15 +135,29 @@ export class IdentityService {
     if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(user.extra), ...extras })
     // A disabled user's tokens must not come back when it is enabled again; a reset password ends every session.
     if (changes.enabled === 0 || changes.password_hash !== undefined) changes.tokens_valid_after = now
-    const updated = await this.store.updateUser(user.domain_id, id, changes, now)
-    if (!updated) throw new NotFoundError('user', id)
+    const updated = await this.updateUserTraced(ctx, user.domain_id, id, changes, now, 'updateUser')
     this.invalidateAuthCache()
     return updated
   }
 
+  private updateUserTraced(ctx: AuthContext, domainId: string, id: string, changes: UserChanges, now: string, action: string): Promise<UserRow> {
+    return this.store.transaction(async (tx) => {
+      const before = await tx.findUser(id)
+      const after = before && await tx.updateUser(domainId, id, changes, now)
+      if (!after) throw new NotFoundError('user', id)
+      await tx.recordChange(iamTrace(ctx, domainId, action, now), updateOf('user', before, after))
+      return after
+    })
+  }
+
   async deleteUser(ctx: AuthContext, id: string): Promise<void> {
     const user = await this.getUser(ctx, id)
-    if (!(await this.store.deleteUser(user.domain_id, id))) throw new NotFoundError('user', id)
+    const now = this.now()
+    await this.store.transaction(async (tx) => {
+      const before = await tx.findUser(id)
+      if (!before || !(await tx.deleteUser(user.domain_id, id))) throw new NotFoundError('user', id)
+      await tx.recordChange(iamTrace(ctx, user.domain_id, 'deleteUser', now), deletionOf('user', before))
+    })
     this.invalidateAuthCache()
   }
 
@@ -152,7 +172,7 @@ export class IdentityService {
     }
     const now = this.now()
     const hash = await this.checkedPasswordHash(body.user.password, user.name)
-    await this.store.updateUser(user.domain_id, id, { password_hash: hash, tokens_valid_after: now }, now)
+    await this.updateUserTraced(ctx, user.domain_id, id, { password_hash: hash, tokens_valid_after: now }, now, 'changePassword')
     this.invalidateAuthCache()
   }
 
@@ -190,7 +210,12 @@ export class IdentityService {
   createGroup(ctx: AuthContext, body: GroupCreateBody): Promise<GroupRow> {
     const input = body.group
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'group/domain_id')
-    return this.store.createGroup({ id: HEX_ID(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: this.now() })
+    const now = this.now()
+    return this.store.transaction(async (tx) => {
+      const group = await tx.createGroup({ id: HEX_ID(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now })
+      await tx.recordChange(iamTrace(ctx, domainId, 'createGroup', now), creationOf('group', group))
+      return group
+    })
   }
 
   async updateGroup(ctx: AuthContext, id: string, body: GroupUpdateBody): Promise<GroupRow> {
@@ -205,18 +230,26 @@ export class IdentityService {
     const changes: Partial<Pick<GroupRow, 'name' | 'description'>> = {}
     if (input.name !== undefined) changes.name = input.name
     if (input.description !== undefined) changes.description = input.description ?? ''
-    const updated = await this.store.updateGroup(group.domain_id, id, changes)
-    if (!updated) throw new NotFoundError('group', id)
-    return updated
+    const now = this.now()
+    return this.store.transaction(async (tx) => {
+      const before = await tx.findGroup(id)
+      const after = before && await tx.updateGroup(group.domain_id, id, changes)
+      if (!after) throw new NotFoundError('group', id)
+      await tx.recordChange(iamTrace(ctx, group.domain_id, 'updateGroup', now), updateOf('group', before, after))
+      return after
+    })
   }
 
   async deleteGroup(ctx: AuthContext, id: string): Promise<void> {
     const group = await this.getGroup(ctx, id)
     if (group.name === ADMIN_GROUP_NAME) throw new ForbiddenError(`the built-in group '${ADMIN_GROUP_NAME}' cannot be deleted`)
+    const now = this.now()
     await this.store.transaction(async (tx) => {
+      const before = await tx.findGroup(id)
       const members = await tx.listUsers({ groupId: id })
-      if (!(await tx.deleteGroup(group.domain_id, id))) throw new NotFoundError('group', id)
-      await tx.cutUserTokens(members.map((m) => m.id), this.now())
+      if (!before || !(await tx.deleteGroup(group.domain_id, id))) throw new NotFoundError('group', id)
+      await tx.cutUserTokens(members.map((m) => m.id), now)
+      await tx.recordChange(iamTrace(ctx, group.domain_id, 'deleteGroup', now), deletionOf('group', before))
     })
     this.invalidateAuthCache()
   }
@@ -236,9 +269,11 @@ export class IdentityService {
 
   async addGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
+    const now = this.now()
     await this.store.transaction(async (tx) => {
       await tx.addGroupMember(group.id, user.id)
-      await tx.cutUserTokens([user.id], this.now())
+      await tx.cutUserTokens([user.id], now)
+      await tx.recordChange(iamTrace(ctx, group.domain_id, 'addUserToGroup', now), membershipChange(group, user, 'added'))
     })
     this.invalidateAuthCache()
   }
@@ -250,12 +285,20 @@ export class IdentityService {
 
   async removeGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
+    const now = this.now()
     await this.store.transaction(async (tx) => {
       if (!(await tx.removeGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
-      await tx.cutUserTokens([user.id], this.now())
+      await tx.cutUserTokens([user.id], now)
+      await tx.recordChange(iamTrace(ctx, group.domain_id, 'removeUserFromGroup', now), membershipChange(group, user, 'removed'))
     })
     this.invalidateAuthCache()
   }
+}
+
+/** A membership is traced on its group, the member named in the state. */
+function membershipChange(group: GroupRow, user: UserRow, change: 'added' | 'removed'): TracedChange {
+  const membership = { group_id: group.id, user_id: user.id, user_name: user.name }
+  return { resourceType: 'group', resourceId: group.id, resourceName: group.name, before: change === 'added' ? null : membership, after: change === 'added' ? membership : null }
 }
 
 /** Keystone's words for a user that is not in the group. */

@@ -12,6 +12,7 @@ import { ConflictError, InvalidFieldError, NotFoundError, ValidationError } from
 import { validateCustomPolicy } from '../../auth/custom-policy.js'
 import type { ActorType, Assignment, AssignmentRecord, IamStore, TargetType } from './store.js'
 import { isoMicros, parseBoolean, parsePaging, type Clock } from './service.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../cts/trace.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 
 const HEX_ID = () => randomBytes(16).toString('hex')
@@ -132,12 +133,16 @@ export class RoleService {
       try {
         // The early check above answers most callers; this one, counted in the insert's own
         // transaction, is what holds when several instances create at once.
-        const created = await this.store.createCustomRole({
-          id: HEX_ID(), domain_key: account, name: `custom_${account}_${next}`, display_name: input.display_name,
-          description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
-        }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
-        if (created === 'cap') throw capReached()
-        return created
+        const name = `custom_${account}_${next}`
+        return await this.store.transaction(async (tx) => {
+          const created = await tx.createCustomRole({
+            id: HEX_ID(), domain_key: account, name, display_name: input.display_name,
+            description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
+          }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
+          if (created === 'cap') throw capReached()
+          await tx.recordChange(iamTrace(ctx, account, 'createCustomPolicy', now), creationOf('role', created))
+          return created
+        })
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= 5) throw error
         next++
@@ -152,8 +157,15 @@ export class RoleService {
       display_name: input.display_name, description: input.description, description_cn: input.description_cn ?? '', type: input.type,
       policy: JSON.stringify(validateCustomPolicy(input.policy, 'role/policy')),
     }
-    const updated = await this.store.updateCustomRole(this.account(ctx), id, changes, isoMicros(this.clock.now()))
-    if (!updated) throw new NotFoundError('role', id)
+    const account = this.account(ctx)
+    const now = isoMicros(this.clock.now())
+    const updated = await this.store.transaction(async (tx) => {
+      const before = await tx.findRole(id)
+      const after = before && await tx.updateCustomRole(account, id, changes, now)
+      if (!after) throw new NotFoundError('role', id)
+      await tx.recordChange(iamTrace(ctx, account, 'updateCustomPolicy', now), updateOf('role', before, after))
+      return after
+    })
     this.invalidateAuthCache()
     return updated
   }
@@ -161,17 +173,26 @@ export class RoleService {
   /** Refused while any grant uses the policy: deleting it would silently take permissions away. */
   async deleteCustomRole(ctx: AuthContext, id: string): Promise<void> {
     const role = await this.getCustomRole(ctx, id)
-    const outcome = await this.store.deleteCustomRole(role.domain_key, id)
-    if (outcome === 'not_found') throw new NotFoundError('role', id)
-    if (typeof outcome === 'number') {
-      throw new ConflictError('role', `the custom policy ${id} is used by ${outcome} grant${outcome === 1 ? '' : 's'}; revoke ${outcome === 1 ? 'it' : 'them'} first`)
-    }
+    const now = isoMicros(this.clock.now())
+    await this.store.transaction(async (tx) => {
+      const before = await tx.findRole(id)
+      const outcome = await tx.deleteCustomRole(role.domain_key, id)
+      if (outcome === 'not_found' || !before) throw new NotFoundError('role', id)
+      if (typeof outcome === 'number') {
+        throw new ConflictError('role', `the custom policy ${id} is used by ${outcome} grant${outcome === 1 ? '' : 's'}; revoke ${outcome === 1 ? 'it' : 'them'} first`)
+      }
+      await tx.recordChange(iamTrace(ctx, role.domain_key, 'deleteCustomPolicy', now), deletionOf('role', before))
+    })
   }
 
   // ------------------------------------------------------------------ grants
 
   /** Checks target and actor of a grant against the caller's account. */
   private async checkedGrant(ctx: AuthContext, grant: GrantRef): Promise<Omit<Assignment, 'roleId'>> {
+    return (await this.checkedGrantWithActor(ctx, grant)).grant
+  }
+
+  private async checkedGrantWithActor(ctx: AuthContext, grant: GrantRef): Promise<{ grant: Omit<Assignment, 'roleId'>; actor: GroupRow | UserRow }> {
     const account = this.account(ctx)
     const inAccount = (domainId: string | undefined) => domainId !== undefined && (domainId === account || ctx.systemAdmin)
     switch (grant.targetType) {
@@ -191,14 +212,28 @@ export class RoleService {
     }
     const actor = grant.actorType === 'group' ? await this.store.findGroup(grant.actorId) : await this.store.findUser(grant.actorId)
     if (!actor || !inAccount(actor.domain_id)) throw new NotFoundError(grant.actorType, grant.actorId)
-    return { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false }
+    return {
+      grant: { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false },
+      actor,
+    }
   }
 
   private async assignment(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<Assignment> {
-    const checked = await this.checkedGrant(ctx, grant)
+    return (await this.resolvedAssignment(ctx, grant, roleId)).assignment
+  }
+
+  private async resolvedAssignment(ctx: AuthContext, grant: GrantRef, roleId: string) {
+    const checked = await this.checkedGrantWithActor(ctx, grant)
     const role = await this.getRole(ctx, roleId)
     this.assertGrantable(role, grant)
-    return { ...checked, roleId: role.id }
+    return { assignment: { ...checked.grant, roleId: role.id }, actor: checked.actor, role }
+  }
+
+  /** A grant is traced on its user or group; the state names the role and where it applies. */
+  private grantChange(resolved: Awaited<ReturnType<RoleService['resolvedAssignment']>>, granted: boolean): TracedChange {
+    const { assignment: a, actor, role } = resolved
+    const state = { role_id: role.id, role_name: role.name, target_type: a.targetType, target_id: a.targetId, inherited: a.inherited }
+    return { resourceType: a.actorType, resourceId: actor.id, resourceName: actor.name, before: granted ? null : state, after: granted ? state : null }
   }
 
   /**
@@ -223,7 +258,12 @@ export class RoleService {
   }
 
   async grant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
-    await this.store.assignRole(await this.assignment(ctx, grant, roleId))
+    const resolved = await this.resolvedAssignment(ctx, grant, roleId)
+    const now = isoMicros(this.clock.now())
+    await this.store.transaction(async (tx) => {
+      await tx.assignRole(resolved.assignment)
+      await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'grantRole', now), this.grantChange(resolved, true))
+    })
     this.invalidateAuthCache()
   }
 
@@ -233,8 +273,12 @@ export class RoleService {
   }
 
   async revoke(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
-    const assignment = await this.assignment(ctx, grant, roleId)
-    if (!(await this.store.unassignRole(assignment))) throw grantNotFound(assignment)
+    const resolved = await this.resolvedAssignment(ctx, grant, roleId)
+    const now = isoMicros(this.clock.now())
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.unassignRole(resolved.assignment))) throw grantNotFound(resolved.assignment)
+      await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'revokeRole', now), this.grantChange(resolved, false))
+    })
     this.invalidateAuthCache()
   }
 

@@ -16,7 +16,7 @@ import {
   ForbiddenError, InvalidFieldError, MissingAttributeError, NotFoundError, UnauthorizedError, ValidationError,
 } from '../../errors/app-error.js'
 import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectUpdateGuard } from './store.js'
-import { creationOf, deletionOf, traceContext, updateOf, type TraceContext } from '../cts/trace.js'
+import { creationOf, deletionOf, iamTrace, updateOf } from '../cts/trace.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody, TokenRequest,
 } from './schemas.js'
@@ -376,7 +376,7 @@ export class IamService {
         id, name: body.domain.name, description: body.domain.description ?? '',
         enabled: body.domain.enabled === false ? 0 : 1, created_at: now, updated_at: now,
       })
-      await tx.recordChange(this.trace(ctx, ctx.accountId ?? id, 'createDomain', now), creationOf('domain', row))
+      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'createDomain', now), creationOf('domain', row))
       return row
     })
   }
@@ -392,7 +392,7 @@ export class IamService {
       const before = await tx.findDomain(id)
       const after = before && await tx.updateDomain(id, changes, now)
       if (!after) throw new NotFoundError('domain', id)
-      await tx.recordChange(this.trace(ctx, ctx.accountId ?? id, 'updateDomain', now), updateOf('domain', before, after))
+      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'updateDomain', now), updateOf('domain', before, after))
       return after
     })
     this.invalidateAuthCache()
@@ -407,7 +407,7 @@ export class IamService {
       if (!domain) throw new NotFoundError('domain', id)
       if (domain.enabled === 1) throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.')
       await store.deleteDomain(id)
-      await store.recordChange(this.trace(ctx, ctx.accountId ?? id, 'deleteDomain', now), deletionOf('domain', domain))
+      await store.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'deleteDomain', now), deletionOf('domain', domain))
     })
     this.invalidateAuthCache()
   }
@@ -495,7 +495,7 @@ export class IamService {
         tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
         extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,
       })
-      await tx.recordChange(this.trace(ctx, domainId, 'createProject', now), creationOf('project', row))
+      await tx.recordChange(iamTrace(ctx, domainId, 'createProject', now), creationOf('project', row))
       return row
     })
   }
@@ -558,7 +558,7 @@ export class IamService {
     return this.store.transaction(async (tx) => {
       const before = await tx.findProject(id)
       const after = before && await tx.updateProject(domainId, id, changes, now, guard)
-      if (after) await tx.recordChange(this.trace(ctx, domainId, 'updateProject', now), updateOf('project', before, after))
+      if (after) await tx.recordChange(iamTrace(ctx, domainId, 'updateProject', now), updateOf('project', before, after))
       return after
     })
   }
@@ -573,7 +573,7 @@ export class IamService {
     await this.store.transaction(async (tx) => {
       const before = await tx.findProject(project.id)
       if (!before || !(await tx.deleteProject(project.domain_id, project.id))) throw new NotFoundError('project', id)
-      await tx.recordChange(this.trace(ctx, project.domain_id, 'deleteProject', now), deletionOf('project', before))
+      await tx.recordChange(iamTrace(ctx, project.domain_id, 'deleteProject', now), deletionOf('project', before))
     })
     this.invalidateAuthCache()
   }
@@ -585,14 +585,11 @@ export class IamService {
       const before = await tx.findProject(project.id)
       if (!before || !(await tx.setProjectStatus(project.domain_id, project.id, body.project.status, now))) throw new NotFoundError('project', id)
       const after = await tx.findProject(project.id)
-      await tx.recordChange(this.trace(ctx, project.domain_id, 'updateProjectStatus', now), updateOf('project', before, after!))
+      await tx.recordChange(iamTrace(ctx, project.domain_id, 'updateProjectStatus', now), updateOf('project', before, after!))
     })
     this.invalidateAuthCache()
   }
 
-  private trace(ctx: AuthContext, accountId: string, action: string, now: string): TraceContext {
-    return traceContext(ctx, accountId, 'IAM', action, now)
-  }
 
   // ------------------------------------------------------------------ helpers
 
