@@ -73,9 +73,9 @@ describe('projectplane migrate', () => {
     await expect(spawnServer(postgresEnv(schema))).rejects.toThrow(message.trim())
   })
 
-  it('names its commands when given an unknown one', async () => {
+  it('suggests the command meant when given an unknown one', async () => {
     const res = await projectplane(['migrat'], {})
     expect(res.code).toBe(2)
-    expect(res.stderr).toMatch(/^projectplane: unknown command 'migrat'\nUsage: projectplane <command>/)
+    expect(res.stderr).toBe("projectplane: unknown command 'migrat'\n(Did you mean migrate?)\n(see 'projectplane --help')\n")
   })
 })

@@ -112,7 +112,11 @@ export async function withAccountApi<T>(command: Command, work: (api: AccountApi
   try {
     reportBootstrap(server)
     const account = await pickAccount(server, command.getOptionValue('account') as string | undefined)
-    const token = await server.issueOperatorToken(account.id)
+    const { UnauthorizedError } = await import('../errors/app-error.js')
+    const token = await server.issueOperatorToken(account.id).catch((error: unknown) => {
+      // Nobody left to act as: every administrator disabled or deleted.
+      throw error instanceof UnauthorizedError ? new CliError(error.message) : error
+    })
     const request: AccountApi['request'] = async (method, url, body) => {
       const res = await server.app.inject({
         method, url,

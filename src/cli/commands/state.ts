@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import { Command } from 'commander'
-import { CliError } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { formatTable, print, printJson } from '../output.js'
 import { addStoreOptions, reportBootstrap, storeConfigOf, withMigratedStore } from '../store-access.js'
 import { examples } from './examples.js'
@@ -59,23 +59,24 @@ export function importCommand(): Command {
   return command.action(async (file: string, options: { replace?: boolean; json?: boolean }, self: Command) => {
     const config = storeConfigOf(self)
     const input = readDocument(file)
-    const { importState, StateNotEmptyError } = await import('../../state/import-state.js')
+    const { importState, StateImportError, StateNotEmptyError } = await import('../../state/import-state.js')
     const { StateDocumentError } = await import('../../state/state-document.js')
-    const summary = await withMigratedStore(config, async (db) => {
+    const { written, location } = await withMigratedStore(config, async (db) => {
       try {
         const written = await importState(db, input, { flavour: config.flavour, replace: options.replace === true, passwordPolicy: config.passwordPolicy })
         // Servers sharing a PostgreSQL store drop what they cached.
         db.announceChange()
-        return written
+        return { written, location: db.location }
       } catch (error) {
         if (error instanceof StateDocumentError) throw new CliError(`${file}: ${error.message}`)
-        if (error instanceof StateNotEmptyError) throw new CliError(`${error.message} (add --replace to delete it first)`)
+        if (error instanceof StateNotEmptyError) throw new CliError(error.message)
+        if (error instanceof StateImportError) throw new CliError(error.message, EXIT.failure)
         throw error
       }
     })
-    if (options.json) return printJson(summary)
-    print(`Imported ${file} into ${config.database ? 'PostgreSQL' : config.dataDir}:\n`)
-    print(formatTable(Object.entries(summary), [['KIND', ([kind]) => kind.replace(/_/g, ' ')], ['ROWS', ([, rows]) => rows]]))
+    if (options.json) return printJson(written)
+    print(`Imported ${file} into ${location}; the store now holds:\n`)
+    print(formatTable(Object.entries(written), [['KIND', ([kind]) => kind.replace(/_/g, ' ')], ['ROWS', ([, rows]) => rows]]))
   })
 }
 
