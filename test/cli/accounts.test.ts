@@ -206,5 +206,10 @@ describe('with a server on the same DATA_DIR', () => {
       stdout: table(['TIME', 'USER', 'ACTION', 'RESOURCE', 'SOURCE', 'CLIENT'], [[new Date(traces[0].time).toISOString(), 'root', 'createProject', 'project cn-north-4_audited', '127.0.0.1', 'cli-test/1']]),
     })
     expect(await json(['audit', '--account', 'projectplane', '--since', '1h', '--resource-type', 'project'], { env })).toEqual([])
+    // The commands' own changes went through the API: traced as the administrator, with the CLI's user agent.
+    const { version } = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    const userTraces = await json(['audit', '--account', 'projectplane', '--since', '1h', '--action', 'createUser'], { env })
+    expect(userTraces.map((t: any) => [t.resource_name, t.user.name, t.user_agent, t.trace_type])).toEqual(
+      ['robot', 'carol', 'bob', 'alice'].map((name) => [name, 'admin', `projectplane-cli/${version}`, 'SystemAction']))
   })
 })
