@@ -43,6 +43,7 @@ import { readBody } from './http/read-body.js'
 import { IdentityService } from './services/iam/identity-service.js'
 import { identityRoutes } from './services/iam/identity-routes.js'
 import { RoleService } from './services/iam/role-service.js'
+import { FAULTS_PATH, FaultInjector, faultRoutes, installFaultInjection } from './http/fault-injection.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 /** Fastify reads no body for these; a signed one is read by the authentication hook. */
@@ -89,10 +90,12 @@ export interface RouteInfo { method: string; url: string; action: string | undef
 
 /**
  * The service owning a URL no route matched, by prefix, so even a 404 speaks the service's
- * format. `/_projectplane/` is our admin API for EPS resources and answers as EPS does.
+ * format. `/_projectplane/` is our admin API for EPS resources and answers as EPS does; the
+ * fault injection API is the server's own and answers as IAM does, registered or not.
  */
 export function serviceForPath(path: string): ServiceName {
   if (path.startsWith('/v1/enterprise-project-collect')) return 'coc'
+  if (path.startsWith(FAULTS_PATH)) return 'iam'
   if (/^\/(v1\.0|v1|v2|_projectplane)(\/|$)/.test(path)) return 'eps'
   return 'iam'
 }
@@ -178,6 +181,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     clientErrorHandler: errors.clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
   errors.install(app)
+  // Off unless configured: then no hook exists and no request pays anything for it.
+  const faults = config.faults ? new FaultInjector(config.faults.rules, { seed: config.faults.seed }) : undefined
+  if (faults) installFaultInjection(app, { injector: faults, serviceForPath, beforeSend: setRequestIdHeaders })
   let closing = false
   app.addHook('preClose', (done) => {
     closing = true
@@ -280,6 +286,20 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   }
   // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
   if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
+  if (faults) {
+    // Faults hit every account, so the server's operator alone may change them: keystone's
+    // system admin; on the clouds, an admin of the account the first start created.
+    let operatorAccountId: string | undefined
+    await app.register(faultRoutes({
+      injector: faults,
+      isOperator: async (ctx) => {
+        if (ctx.systemAdmin) return true
+        if (flavour.name === 'keystone' || ctx.accountId === undefined) return false
+        operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
+        return ctx.accountId === operatorAccountId
+      },
+    }))
+  }
   await app.ready()
   return { app, routes, policy }
 }
