@@ -214,6 +214,9 @@ export interface InjectedFault {
  */
 export class FaultInjector {
   private rules: CompiledRule[] = []
+  /** The rules that can apply to each method, in order, so a request only looks at those. */
+  private byMethod = new Map<string, CompiledRule[]>()
+  private anyMethod: CompiledRule[] = []
   private random: () => number
 
   constructor(rules: readonly FaultRule[], private readonly options: { seed?: number | undefined; random?: () => number } = {}) {
@@ -231,6 +234,8 @@ export class FaultInjector {
       remaining: spec.times,
       injected: 0,
     }))
+    this.anyMethod = this.rules.filter((r) => r.methods === undefined)
+    this.byMethod = new Map(METHODS.map((m) => [m, this.rules.filter((r) => r.methods === undefined || r.methods.has(m))]))
   }
 
   list(): FaultRuleView[] {
@@ -239,10 +244,10 @@ export class FaultInjector {
 
   /** The fault for this request, if any; counts it against the rule's `times`. */
   decide(method: string, path: string): InjectedFault | undefined {
-    for (const rule of this.rules) {
-      if (rule.remaining === 0) continue
-      if (rule.methods !== undefined && !rule.methods.has(method)) continue
-      if (!rule.path.test(path)) continue
+    const rules = this.byMethod.get(method) ?? this.anyMethod
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!
+      if (rule.remaining === 0 || !rule.path.test(path)) continue
       const p = rule.spec.probability
       if (p < 1 && (p === 0 || this.random() >= p)) continue
       if (rule.remaining !== undefined) rule.remaining--
