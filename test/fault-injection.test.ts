@@ -386,6 +386,38 @@ describe('fault injection (huaweicloud)', () => {
     expect((await call(`${s.url}/v3/projects`, { token: otherAdmin })).status).toBe(200)
   })
 
+  it('lets in the operator account whoever its roles or custom policies allow', async () => {
+    const api = async (method: string, p: string, body?: unknown) => {
+      const res = await call(`${s.url}${p}`, { method, token: admin, body })
+      expect(res.status, `${method} ${p}: ${res.text}`).toBeLessThan(300)
+      return res.body
+    }
+    const roleId = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
+    const persona = async (name: string, role: string) => {
+      await api('POST', '/v3/users', { user: { name, password: 'Persona-Passw0rd!', domain_id: s.account.id } })
+      const user = (await api('GET', `/v3/users?name=${name}`)).users[0].id
+      await api('PUT', `/v3/domains/${s.account.id}/users/${user}/roles/${role}`)
+      return tokenFor(s, name, 'Persona-Passw0rd!', s.account.name)
+    }
+    const readFaults = await api('POST', '/v3.0/OS-ROLE/roles', {
+      role: { display_name: 'ReadFaults', type: 'AX', description: 'read faults', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['projectplane:faults:get'] }] } },
+    })
+    const tenantAdmin = await persona('p-te', await roleId('te_admin'))
+    const securityAdmin = await persona('p-secu', await roleId('secu_admin'))
+    const reader = await persona('p-reader', readFaults.role.id)
+    const status = async (token: string, method = 'GET') =>
+      (await call(`${s.url}${FAULTS}`, { method, token, ...(method === 'PUT' ? { body: { faults: [] } } : {}) })).status
+    expect(await status(tenantAdmin)).toBe(200)
+    expect(await status(tenantAdmin, 'PUT')).toBe(200)
+    // IAM's own administrator role covers identity actions only.
+    expect(await status(securityAdmin)).toBe(403)
+    expect(await status(reader)).toBe(200)
+    expect(await status(reader, 'PUT')).toBe(403)
+    // The clouds' management APIs want a domain-scoped token.
+    const projectScoped = await tokenFor(s, 'p-te', 'Persona-Passw0rd!', s.account.name, { project: { id: projectId } })
+    expect(await status(projectScoped)).toBe(403)
+  })
+
   it('retries with the Huawei SDK core: a 504 goes to the backup endpoint, a 503 comes back as an exception', async () => {
     /* eslint-disable @typescript-eslint/no-explicit-any */
     const list = (hc: any) => hc.sendRequest({

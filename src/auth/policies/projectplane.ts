@@ -8,8 +8,8 @@ import type { PolicyEntry } from '../policy.js'
 export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   // Fault injection (routes exist only when it is enabled). Beyond the rule, the route lets only
   // the server's operator through (keystone's system admin, or an admin of the first account):
-  // faults apply to every account on the server.
-  { action: 'projectplane:get_faults', method: 'GET', path: '/_projectplane/faults', rule: 'permission', description: 'Show the fault injection rules and their counters (operator only)' },
-  { action: 'projectplane:update_faults', method: 'PUT', path: '/_projectplane/faults', rule: 'permission', description: 'Replace the fault injection rules (operator only)' },
-  { action: 'projectplane:delete_faults', method: 'DELETE', path: '/_projectplane/faults', rule: 'permission', description: 'Remove every fault injection rule (operator only)' },
+  // faults apply to every account on the server. Custom policies name the three-part forms.
+  { action: 'projectplane:get_faults', method: 'GET', path: '/_projectplane/faults', rule: 'permission', description: 'Show the fault injection rules and their counters (operator only)', cloudActions: ['projectplane:faults:get'] },
+  { action: 'projectplane:update_faults', method: 'PUT', path: '/_projectplane/faults', rule: 'permission', description: 'Replace the fault injection rules (operator only)', cloudActions: ['projectplane:faults:update'] },
+  { action: 'projectplane:delete_faults', method: 'DELETE', path: '/_projectplane/faults', rule: 'permission', description: 'Remove every fault injection rule (operator only)', cloudActions: ['projectplane:faults:delete'] },
 ]
