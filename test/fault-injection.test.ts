@@ -185,6 +185,8 @@ describe('fault injection (huaweicloud)', () => {
       { method: 'GET', path: '/v1.0/enterprise-projects', error: { status: 504 }, times: 1 },
       { method: 'GET', path: '/v1.0/enterprise-projects', error: { status: 502 }, times: 1 },
       { method: 'GET', path: '/v1.0/enterprise-projects', error: { status: 500 }, times: 1 },
+      { method: 'GET', path: '/v1.0/enterprise-projects', error: { status: 409 }, times: 1 },
+      { method: 'GET', path: '/v1.0/enterprise-projects', error: { status: 404 }, times: 1 },
     )
     const expected = [
       [503, epsError('EPS.0000', 'The system is busy, please try again later.'), '1'],
@@ -192,6 +194,8 @@ describe('fault injection (huaweicloud)', () => {
       [504, epsError('APIG.0203', 'Backend timeout.'), null],
       [502, epsError('EPS.0001', 'System error.'), null],
       [500, epsError('EPS.0001', 'System error.'), null],
+      [409, epsError('EPS.0041', 'Conflict.'), null],
+      [404, epsError('EPS.0005', 'Requested resources not found.'), null],
     ] as const
     for (const [i, [status, body, retryAfter]] of expected.entries()) {
       const res = await call(`${s.url}/v1.0/enterprise-projects`, { token: admin })
@@ -208,12 +212,16 @@ describe('fault injection (huaweicloud)', () => {
       { method: 'PUT', path: '/v1/enterprise-project-collect', error: { status: 500 }, times: 1 },
       { method: 'PUT', path: '/v1/enterprise-project-collect', error: { status: 503 }, times: 1 },
       { method: 'PUT', path: '/v1/enterprise-project-collect', error: { status: 429 }, times: 1 },
+      { method: 'PUT', path: '/v1/enterprise-project-collect', error: { status: 400 }, times: 1 },
+      { method: 'PUT', path: '/v1/enterprise-project-collect', error: { status: 403 }, times: 1 },
     )
     const body = { ep_id_list: ['0'] }
     const expected = [
       [500, { error_code: 'COC.00010001', error_msg: 'System error.' }, null],
       [503, { error_code: 'COC.00010005', error_msg: 'The system is busy, please try again later.' }, '1'],
       [429, { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute' }, '1'],
+      [400, { error_code: 'COC.00010002', error_msg: 'Invalid parameter values. The server could not comply with the request since it is either malformed or otherwise incorrect.' }, null],
+      [403, { error_code: 'COC.00010003', error_msg: 'Permission denied.' }, null],
     ] as const
     for (const [status, wire, retryAfter] of expected) {
       const res = await call(`${s.url}/v1/enterprise-project-collect`, { method: 'PUT', token: admin, body })

@@ -270,6 +270,7 @@ export class FaultInjector {
 
 /** Texts for statuses with no AppError of their own; IAM shows them as Keystone shows any error. */
 const FAULT_MESSAGES: Record<number, string> = {
+  400: 'The server could not comply with the request since it is either malformed or otherwise incorrect.',
   429: 'Too many requests. Please retry later.',
   502: 'The server received an invalid response from an upstream server.',
   504: 'The upstream server did not answer in time.',
