@@ -15,8 +15,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
   AppError, ForbiddenError, InternalError, RouteNotFoundError, ServiceCodedError, ServiceUnavailableError, UnauthorizedError, ValidationError,
 } from '../errors/app-error.js'
-import { EPS_GENERIC } from '../errors/eps-codes.js'
-import { COC_GENERIC } from '../errors/coc-codes.js'
 import type { AuthContext } from '../auth/auth-context.js'
 import type { ServiceName } from './fastify-types.js'
 
@@ -286,10 +284,11 @@ export class InjectedFaultError extends AppError {
 
 /**
  * The error a service would answer with for `status`. Where the service has its own (401, 403,
- * 404, 500, 503), that one. EPS and COC have no code for throttling or a timed-out backend: on
- * Huawei Cloud those answers come from the API gateway in the same `{error_code, error_msg}`
- * shape, so they carry its documented codes (APIG.0308, APIG.0203); other 5xx carry the
- * service's system-error code with the injected status.
+ * 404, 500, 503), that one. The coded services (EPS, COC) have no code for throttling or a
+ * timed-out backend: on Huawei Cloud those answers come from the API gateway in the same
+ * `{error_code, error_msg}` shape, so they carry its documented codes (APIG.0308, APIG.0203).
+ * Anything else renders as the service renders any error of that status (coded-errors.ts keeps
+ * a 502 a 502 under the system-error code).
  */
 export function serviceErrorFor(status: number, service: ServiceName): AppError {
   switch (status) {
@@ -299,13 +298,10 @@ export function serviceErrorFor(status: number, service: ServiceName): AppError 
     case 500: return new InternalError()
     case 503: return new ServiceUnavailableError()
   }
-  if (service === 'iam') return new InjectedFaultError(status)
-  if (status === 429) return new ServiceCodedError(429, 'APIG.0308', 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute')
-  if (status === 504) return new ServiceCodedError(504, 'APIG.0203', 'Backend timeout.')
-  if (status >= 500) {
-    const internal = service === 'eps' ? EPS_GENERIC.internal : COC_GENERIC.internal
-    return new ServiceCodedError(status, internal.code, internal.message)
+  if (service !== 'iam' && status === 429) {
+    return new ServiceCodedError(429, 'APIG.0308', 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute')
   }
+  if (service !== 'iam' && status === 504) return new ServiceCodedError(504, 'APIG.0203', 'Backend timeout.')
   return new InjectedFaultError(status)
 }
 
