@@ -270,6 +270,21 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
 
   if (perRequestLogger) installRequestSummary(app)
 
+  if (faults) {
+    // Faults hit every account, so the server's operator alone may change them: keystone's
+    // system admin; on the clouds, an admin of the account the first start created.
+    let operatorAccountId: string | undefined
+    await app.register(faultRoutes({
+      injector: faults,
+      isOperator: async (ctx) => {
+        if (ctx.systemAdmin) return true
+        if (flavour.name === 'keystone' || ctx.accountId === undefined) return false
+        operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
+        return ctx.accountId === operatorAccountId
+      },
+    }))
+  }
+
   const wire = new IamWire(flavour)
   await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   await app.register(identityRoutes({
@@ -286,20 +301,6 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   }
   // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
   if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
-  if (faults) {
-    // Faults hit every account, so the server's operator alone may change them: keystone's
-    // system admin; on the clouds, an admin of the account the first start created.
-    let operatorAccountId: string | undefined
-    await app.register(faultRoutes({
-      injector: faults,
-      isOperator: async (ctx) => {
-        if (ctx.systemAdmin) return true
-        if (flavour.name === 'keystone' || ctx.accountId === undefined) return false
-        operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
-        return ctx.accountId === operatorAccountId
-      },
-    }))
-  }
   await app.ready()
   return { app, routes, policy }
 }
