@@ -3,8 +3,10 @@
  * frozen. A bad value stops the process with a message naming the option, never a late surprise.
  */
 import { parseArgs } from 'node:util'
+import fs from 'node:fs'
 import path from 'node:path'
 import { FLAVOUR_NAMES, type FlavourName } from './flavours.js'
+import { FaultRuleError, parseFaultRules, type FaultRule, type FaultSettings } from './http/fault-injection.js'
 
 export interface Config {
   /** Which cloud the server imitates: rules, regions, bootstrap and wire details follow it. */
@@ -39,6 +41,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** State document imported at the first start instead of the default bootstrap (`--seed`, `PROJECTPLANE_SEED`). */
   readonly seedFile: string | undefined
+  /** Fault injection for client testing; undefined when off, and then nothing of it is registered. */
+  readonly faults: FaultSettings | undefined
 }
 
 export interface PostgresConfig {
@@ -83,6 +87,47 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
+/**
+ * `FAULTS` (inline JSON) or a file (`--faults`, `FAULTS_FILE`); `FAULT_INJECTION=1` alone turns
+ * on the runtime API with no rules. Undefined when none is given.
+ */
+function faultSettings(env: NodeJS.ProcessEnv, flagFile: string | undefined, enabled: boolean): FaultSettings | undefined {
+  const inline = nonEmpty(env.FAULTS)
+  const envFile = nonEmpty(env.FAULTS_FILE)
+  // `--faults` wins over the environment as every flag does; two environment sources are a mistake.
+  if (flagFile === undefined && inline !== undefined && envFile !== undefined) throw new ConfigError('FAULTS and FAULTS_FILE: give one of them, not both')
+  const file = flagFile ?? envFile
+  const seedText = nonEmpty(env.FAULT_SEED)
+  const seed = seedText === undefined ? undefined : integer('FAULT_SEED', seedText, 0, 4294967295)
+  if (inline === undefined && file === undefined && !enabled) return undefined
+  let rules: FaultRule[] = []
+  const source = file ?? inline
+  if (source !== undefined) {
+    let text = source
+    const where = file === undefined ? '' : `${file}: `
+    if (file !== undefined) {
+      try {
+        text = fs.readFileSync(file, 'utf8')
+      } catch (error) {
+        throw new ConfigError(`faults file ${file} cannot be read: ${(error as Error).message}`)
+      }
+    }
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new ConfigError(`${file === undefined ? 'FAULTS' : `faults file ${file}`} is not valid JSON: ${(error as Error).message}`)
+    }
+    try {
+      rules = parseFaultRules(value, 'FAULTS', true)
+    } catch (error) {
+      if (error instanceof FaultRuleError) throw new ConfigError(`${where}${error.message}`)
+      throw error
+    }
+  }
+  return { rules, seed }
+}
+
 /** Reads flags first, then the environment, then defaults. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
   const { values: flags } = parseArgs({
@@ -97,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'public-url': { type: 'string' },
       'database-url': { type: 'string' },
       seed: { type: 'string' },
+      faults: { type: 'string' },
+      'fault-injection': { type: 'boolean' },
     },
   })
   const publicUrl = nonEmpty(flags['public-url'] ?? env.PUBLIC_URL)
@@ -152,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
     seedFile: seedFile === undefined ? undefined : path.resolve(seedFile),
+    faults: faultSettings(env, nonEmpty(flags.faults), flags['fault-injection'] ?? ['1', 'true'].includes(env.FAULT_INJECTION ?? '')),
   }
   return Object.freeze(config)
 }
