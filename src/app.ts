@@ -50,6 +50,7 @@ import { IdentityService } from './services/iam/identity-service.js'
 import { identityRoutes } from './services/iam/identity-routes.js'
 import { RoleService } from './services/iam/role-service.js'
 import { registerApiDocuments } from './http/openapi.js'
+import { FAULTS_PATH, FaultInjector, faultRoutes, installFaultInjection } from './http/fault-injection.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 /** Fastify reads no body for these; a signed one is read by the authentication hook. */
@@ -105,10 +106,12 @@ export interface RouteInfo { method: string; url: string; action: string | undef
 
 /**
  * The service owning a URL no route matched, by prefix, so even a 404 speaks the service's
- * format. `/_projectplane/` is our admin API for EPS resources and answers as EPS does.
+ * format. `/_projectplane/` is our admin API for EPS resources and answers as EPS does; the
+ * fault injection API is the server's own and answers as IAM does, registered or not.
  */
 export function serviceForPath(path: string): ServiceName {
   if (path.startsWith('/v1/enterprise-project-collect')) return 'coc'
+  if (path.startsWith(FAULTS_PATH)) return 'iam'
   if (/^\/(v1\.0|v1|v2|_projectplane)(\/|$)/.test(path)) return 'eps'
   return 'iam'
 }
@@ -197,6 +200,9 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     clientErrorHandler: errors.clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
   errors.install(app)
+  // Off unless configured: then no hook exists and no request pays anything for it.
+  const faults = config.faults ? new FaultInjector(config.faults.rules, { seed: config.faults.seed }) : undefined
+  if (faults) installFaultInjection(app, { injector: faults, serviceForPath, beforeSend: setRequestIdHeaders })
   let closing = false
   app.addHook('preClose', (done) => {
     closing = true
@@ -288,6 +294,21 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
   })
 
   if (perRequestLogger) installRequestSummary(app)
+
+  if (faults) {
+    // Faults hit every account, so the server's operator alone may change them: keystone's
+    // system admin; on the clouds, an admin of the account the first start created.
+    let operatorAccountId: string | undefined
+    await app.register(faultRoutes({
+      injector: faults,
+      isOperator: async (ctx) => {
+        if (ctx.systemAdmin) return true
+        if (flavour.name === 'keystone' || ctx.accountId === undefined) return false
+        operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
+        return ctx.accountId === operatorAccountId
+      },
+    }))
+  }
 
   const wire = new IamWire(flavour)
   await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))

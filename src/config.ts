@@ -3,8 +3,10 @@
  * frozen. A bad value stops the process with a message naming the option, never a late surprise.
  */
 import { parseArgs } from 'node:util'
+import fs from 'node:fs'
 import path from 'node:path'
 import { FLAVOUR_NAMES, type FlavourName } from './flavours.js'
+import { FaultRuleError, parseFaultRules, type FaultRule, type FaultSettings } from './http/fault-injection.js'
 
 export interface Config {
   /** Which cloud the server imitates: rules, regions, bootstrap and wire details follow it. */
@@ -39,6 +41,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** State document imported at the first start instead of the default bootstrap (`--seed`, `PROJECTPLANE_SEED`). */
   readonly seedFile: string | undefined
+  /** Fault injection for client testing; undefined when off, and then nothing of it is registered. */
+  readonly faults: FaultSettings | undefined
 }
 
 export interface PostgresConfig {
@@ -81,6 +85,47 @@ function integer(option: string, value: string, min: number, max: number): numbe
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
+}
+
+/**
+ * `FAULTS` (inline JSON) or a file (`--faults`, `FAULTS_FILE`); `FAULT_INJECTION=1` alone turns
+ * on the runtime API with no rules. Undefined when none is given.
+ */
+function faultSettings(env: NodeJS.ProcessEnv, flagFile: string | undefined, enabled: boolean): FaultSettings | undefined {
+  const inline = nonEmpty(env.FAULTS)
+  const envFile = nonEmpty(env.FAULTS_FILE)
+  // `--faults` wins over the environment as every flag does; two environment sources are a mistake.
+  if (flagFile === undefined && inline !== undefined && envFile !== undefined) throw new ConfigError('FAULTS and FAULTS_FILE: give one of them, not both')
+  const file = flagFile ?? envFile
+  const seedText = nonEmpty(env.FAULT_SEED)
+  const seed = seedText === undefined ? undefined : integer('FAULT_SEED', seedText, 0, 4294967295)
+  if (inline === undefined && file === undefined && !enabled) return undefined
+  let rules: FaultRule[] = []
+  const source = file ?? inline
+  if (source !== undefined) {
+    let text = source
+    const where = file === undefined ? '' : `${file}: `
+    if (file !== undefined) {
+      try {
+        text = fs.readFileSync(file, 'utf8')
+      } catch (error) {
+        throw new ConfigError(`faults file ${file} cannot be read: ${(error as Error).message}`)
+      }
+    }
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new ConfigError(`${file === undefined ? 'FAULTS' : `faults file ${file}`} is not valid JSON: ${(error as Error).message}`)
+    }
+    try {
+      rules = parseFaultRules(value, 'FAULTS', true)
+    } catch (error) {
+      if (error instanceof FaultRuleError) throw new ConfigError(`${where}${error.message}`)
+      throw error
+    }
+  }
+  return { rules, seed }
 }
 
 /**
@@ -130,6 +175,11 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { env: 'LOGIN_LOCKOUT_DURATION', description: 'seconds a locked user stays locked', default: '900' },
   // ---- enterprise projects
   { env: 'EPS_QUOTA', description: 'enterprise projects an account may create', default: '100' },
+  // ---- fault injection
+  { env: 'FAULTS', flag: '--faults-json', description: 'fault rules as inline JSON: turns fault injection on' },
+  { env: 'FAULTS_FILE', flag: '--faults', description: 'the same rules from a JSON file (not with FAULTS)' },
+  { env: 'FAULT_INJECTION', boolean: true, description: 'fault injection on with no rules, for the runtime API /_projectplane/faults' },
+  { env: 'FAULT_SEED', description: 'whole number 0-4294967295 seeding the draws, so a run is reproducible', default: 'random' },
 ]
 
 /** `DATA_DIR` → `--data-dir`. */
@@ -150,7 +200,8 @@ function flagsAsEnv(argv: string[]): Record<string, string> {
 
 /** Reads flags first, then the environment, then defaults. */
 export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
-  const env: NodeJS.ProcessEnv = { ...processEnv, ...flagsAsEnv(argv) }
+  const flagged = flagsAsEnv(argv)
+  const env: NodeJS.ProcessEnv = { ...processEnv, ...flagged }
   const publicUrl = nonEmpty(env.PUBLIC_URL)
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicUrl)) {
     throw new ConfigError(`PUBLIC_URL must be an http(s) URL; got '${publicUrl}'`)
@@ -204,6 +255,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
     seedFile: seedFile === undefined ? undefined : path.resolve(seedFile),
+    // A flag for either source of fault rules wins over the other one's variable.
+    faults: faultSettings(
+      flagged.FAULTS_FILE !== undefined ? { ...env, FAULTS: undefined } : flagged.FAULTS !== undefined ? { ...env, FAULTS_FILE: undefined } : env,
+      nonEmpty(flagged.FAULTS_FILE), ['1', 'true'].includes(env.FAULT_INJECTION ?? '')),
   }
   return Object.freeze(config)
 }

@@ -35,7 +35,8 @@ export function codedFailure(error: AppError, codes: ServiceCodes): CodedFailure
   }
   if (error.status === 409 && codes.conflict) return codes.conflict
   if (error.status === 503) return codes.busy
-  if (error.status >= 500) return codes.internal
+  // An injected 502 or 504 (fault injection) keeps its status under the service's system-error code.
+  if (error.status >= 500) return error.status === 500 ? codes.internal : { ...codes.internal, status: error.status }
   const { code, message } = codes.badRequest(error.message)
   return { status: error.status, code, message }
 }

@@ -9,4 +9,10 @@ export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   { action: 'projectplane:get_openapi', method: 'GET', path: '/openapi.json', rule: 'public', description: 'The OpenAPI 3.1 document of the routes this server serves' },
   { action: 'projectplane:get_docs', method: 'GET', path: '/docs', rule: 'public', description: 'The API documentation page (Swagger UI, served by this server)' },
   { action: 'projectplane:get_docs_file', method: 'GET', path: '/docs/:file', rule: 'public', description: 'A file of the documentation page (script, style sheet, icon)' },
+  // Fault injection (routes exist only when it is enabled). Beyond the rule, the route lets only
+  // the server's operator through (keystone's system admin, or an admin of the first account):
+  // faults apply to every account on the server. Custom policies name the three-part forms.
+  { action: 'projectplane:get_faults', method: 'GET', path: '/_projectplane/faults', rule: 'permission', description: 'Show the fault injection rules and their counters (operator only)', cloudActions: ['projectplane:faults:get'] },
+  { action: 'projectplane:update_faults', method: 'PUT', path: '/_projectplane/faults', rule: 'permission', description: 'Replace the fault injection rules (operator only)', cloudActions: ['projectplane:faults:update'] },
+  { action: 'projectplane:delete_faults', method: 'DELETE', path: '/_projectplane/faults', rule: 'permission', description: 'Remove every fault injection rule (operator only)', cloudActions: ['projectplane:faults:delete'] },
 ]

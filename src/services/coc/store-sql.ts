@@ -72,6 +72,8 @@ export class SqlCocStore implements CocStore {
       .where('domain_id', '=', domainId).where('user_id', '=', userId)
     if (query.afterId !== undefined) q = q.where('id', '>', query.afterId)
     if (query.id !== undefined) q = q.where('id', '=', query.id)
+    // Inside a transaction on PostgreSQL the record is locked: the service reads it as a trace's "before".
+    if (this.x !== this.db.kysely && this.db.dialect === 'postgres') q = q.forUpdate()
     const rows = await q.orderBy('id').limit(query.limit).execute()
     return rows.map(toRecord)
   }

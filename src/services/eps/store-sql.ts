@@ -3,7 +3,7 @@
  * conditional statements (or one transaction): when one changes nothing, the row is read to say
  * why. Unique and foreign-key violations become ConflictError and NotFoundError here only.
  */
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely'
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
@@ -57,12 +57,21 @@ export class SqlEpsStore implements EpsStore {
     return this.db.write((trx) => work(new SqlEpsStore(this.db, trx, this.sqlTexts)))
   }
 
+  /** Inside a transaction on PostgreSQL: rows read for a trace's "before" are locked (see SqlIamStore). */
+  private get locking(): boolean {
+    return this.x !== this.db.kysely && this.db.dialect === 'postgres'
+  }
+
+  private locked<Q extends SelectQueryBuilder<Database, any, any>>(query: Q): Q {
+    return this.locking ? query.forUpdate() as Q : query
+  }
+
   recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
     return traceWriterFor(this.db).record(this.x, trace, change)
   }
 
   findEnterpriseProject(domainId: string, id: string) {
-    return this.x.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
+    return this.locked(this.x.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', domainId).where('id', '=', id)).executeTakeFirst()
   }
 
   async listEnterpriseProjects(domainId: string, f: EnterpriseProjectFilter) {
@@ -191,9 +200,11 @@ export class SqlEpsStore implements EpsStore {
   }
 
   findResource(domainId: string, resourceType: string, resourceId: string) {
-    return this.withProject().where('ep_resources.domain_id', '=', domainId)
+    let query = this.withProject().where('ep_resources.domain_id', '=', domainId)
       .where('ep_resources.resource_type', '=', resourceType).where('ep_resources.resource_id', '=', resourceId)
-      .executeTakeFirst() as Promise<ResourceWithProject | undefined>
+    // The project is outer-joined: only the resource row can be locked.
+    if (this.locking) query = query.forUpdate('ep_resources')
+    return query.executeTakeFirst() as Promise<ResourceWithProject | undefined>
   }
 
   async listResources(domainId: string, f: ResourceFilter) {

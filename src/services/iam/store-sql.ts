@@ -2,7 +2,7 @@
  * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
  * Unique violations become `ConflictError` here and nowhere else.
  */
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
@@ -138,13 +138,22 @@ export class SqlIamStore implements IamStore {
     }
   }
 
+  /**
+   * A row read inside a transaction on PostgreSQL is locked until it ends, so the state a trace
+   * records as "before" is the one the change replaced, not one a concurrent commit outdated.
+   * SQLite runs one write at a time already.
+   */
+  private locked<Q extends SelectQueryBuilder<Database, any, any>>(query: Q): Q {
+    return this.x !== this.db.kysely && this.db.dialect === 'postgres' ? query.forUpdate() as Q : query
+  }
+
   recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
     return this.shared.traces.record(this.x, trace, change)
   }
 
   // ---- domains
   findDomain(id: string) {
-    return this.x.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.locked(this.x.selectFrom('domains').selectAll().where('id', '=', id)).executeTakeFirst()
   }
 
   findDomainByName(name: string) {
@@ -206,7 +215,7 @@ export class SqlIamStore implements IamStore {
     const cache = this.readCache
     const cached = cache?.get(id)
     if (cached) return cached
-    const row = await this.x.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await this.locked(this.x.selectFrom('projects').selectAll().where('id', '=', id)).executeTakeFirst()
     if (row && cache) {
       if (cache.size >= PROJECT_CACHE_MAX) cache.delete(cache.keys().next().value!)
       cache.set(id, Object.freeze(row))
@@ -312,7 +321,7 @@ export class SqlIamStore implements IamStore {
 
   // ---- users, groups, roles
   findUser(id: string) {
-    return this.x.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.locked(this.x.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst()
   }
 
   findUserByName(domainId: string, name: string) {
@@ -394,7 +403,7 @@ export class SqlIamStore implements IamStore {
   }
 
   findGroup(id: string) {
-    return this.x.selectFrom('user_groups').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.locked(this.x.selectFrom('user_groups').selectAll().where('id', '=', id)).executeTakeFirst()
   }
 
   listGroups(filter: { domainId?: string; name?: string; userId?: string }) {
@@ -532,7 +541,7 @@ export class SqlIamStore implements IamStore {
   }
 
   findRole(id: string) {
-    return this.x.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst()
+    return this.locked(this.x.selectFrom('roles').selectAll().where('id', '=', id)).executeTakeFirst()
   }
 
   listRoles(f: { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }) {
@@ -647,7 +656,7 @@ export class SqlIamStore implements IamStore {
   }
 
   findCredential(access: string) {
-    return this.x.selectFrom('credentials').selectAll().where('access', '=', access).executeTakeFirst()
+    return this.locked(this.x.selectFrom('credentials').selectAll().where('access', '=', access)).executeTakeFirst()
   }
 
   listCredentials(userId: string) {
