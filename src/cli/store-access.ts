@@ -45,13 +45,17 @@ export function addAccountOptions(command: Command, { json = true } = {}): Comma
  * server's is. Store commands log nothing: the server's request lines would mix with their output.
  */
 export function configOf(command: Command, overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...process.env, ...overrides }, configArgv(command))
+}
+
+/** The configuration flags the command was given, as `loadConfig` (and the server) read them. */
+export function configArgv(command: Command): string[] {
   const argv: string[] = []
   for (const option of CONFIG_OPTIONS) {
     const value: unknown = command.getOptionValue(configOption(option).attributeName())
-    if (value === undefined || value === false) continue
-    argv.push(flagOf(option), ...(value === true ? [] : [String(value)]))
+    if (value !== undefined && value !== false) argv.push(flagOf(option), ...(value === true ? [] : [String(value)]))
   }
-  return loadConfig({ ...process.env, ...overrides }, argv)
+  return argv
 }
 
 export function storeConfigOf(command: Command): Config {

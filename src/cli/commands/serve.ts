@@ -4,8 +4,8 @@
  * a misspelt one fails before anything opens; the values reach the server as its argv.
  */
 import { Command } from 'commander'
-import { CONFIG_OPTIONS, flagOf } from '../../config.js'
-import { configOption } from '../store-access.js'
+import { CONFIG_OPTIONS } from '../../config.js'
+import { configArgv, configOption } from '../store-access.js'
 import { examples } from './examples.js'
 
 export const serving = { started: false }
@@ -20,13 +20,8 @@ export function serveCommand(): Command {
     'DATABASE_URL=postgres://projectplane@db:5432/projectplane projectplane serve --database-pool-size 20',
   ])
   serve.action(async (_options, command: Command) => {
-    const argv: string[] = []
-    for (const option of CONFIG_OPTIONS) {
-      const value: unknown = command.getOptionValue(configOption(option).attributeName())
-      if (value !== undefined && value !== false) argv.push(flagOf(option), ...(value === true ? [] : [String(value)]))
-    }
     serving.started = true
-    process.argv.splice(2, process.argv.length - 2, ...argv)
+    process.argv.splice(2, process.argv.length - 2, ...configArgv(command))
     await import('../../main.js')
   })
   return serve
