@@ -37,6 +37,12 @@ export interface Config {
   /** Enterprise projects an account may create (the default project `0` does not count). */
   readonly enterpriseProjectQuota: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** `auto`: `main.ts` picks pretty on a terminal, JSON otherwise; anything else building the app gets JSON. */
+  readonly logFormat: 'auto' | 'json' | 'pretty'
+  /** JSON log lines appended to this file instead of stdout. */
+  readonly logFile: string | undefined
+  /** `GET /metrics` and the recording behind it (request and store latency, process metrics). */
+  readonly metrics: boolean
 }
 
 export interface PostgresConfig {
@@ -142,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     enterpriseProjectQuota: integer('EPS_QUOTA', env.EPS_QUOTA ?? '100', 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL ?? 'info', LOG_LEVELS),
+    logFormat: oneOf('LOG_FORMAT', env.LOG_FORMAT ?? 'auto', ['auto', 'json', 'pretty'] as const),
+    logFile: nonEmpty(env.LOG_FILE) === undefined ? undefined : path.resolve(env.LOG_FILE!),
+    metrics: oneOf('METRICS', env.METRICS ?? 'on', ['on', 'off'] as const) === 'on',
   }
   return Object.freeze(config)
 }

@@ -20,6 +20,9 @@ async function main(): Promise<void> {
     }
     throw error
   }
+  // Readable lines for a person at a terminal, JSON for whatever collects the log otherwise. Only
+  // here: the tests and the CLI build the app too and always get JSON.
+  if (config.logFormat === 'auto') config = Object.freeze({ ...config, logFormat: process.stdout.isTTY ? 'pretty' as const : 'json' as const })
   const server = await openProjectplane(config)
   const address = await server.app.listen({ host: config.host, port: config.port })
   const base = config.publicUrl ?? address

@@ -42,7 +42,7 @@ export function toAppError(error: unknown): AppError {
     const first = e.validation[0]!
     const field = first.instancePath.split('/')[1] || String((first.params as { missingProperty?: unknown }).missingProperty ?? '')
     // The field lets a service pick its own code for it (EPS: a bad `name` is EPS.0007).
-    return new ValidationError(validationMessage(first, e.validationContext ?? 'body'), { field, keyword: first.keyword, context: e.validationContext ?? 'body' })
+    return new ValidationError(validationMessage(first, e.validationContext ?? 'body'), { field, keyword: first.keyword, context: e.validationContext ?? 'body', path: first.instancePath })
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -65,6 +65,17 @@ export function toAppError(error: unknown): AppError {
   return new InternalError({ cause: error })
 }
 
+/**
+ * What the log says about a refusal. A schema failure's message quotes the value that failed (a
+ * password too short, a whole auth object that matches no schema), so its line names the field
+ * and the rule instead; the client still gets the full message.
+ */
+function loggableReason(error: AppError): string {
+  const { keyword, path, context } = error.details
+  if (keyword === undefined) return error.message
+  return `Invalid input in the ${String(context)} at '${String(path) || '/'}': fails '${String(keyword)}'`
+}
+
 export interface ErrorResponder {
   /** Installs the error and not-found handlers on the app. */
   install(app: FastifyInstance): void
@@ -78,7 +89,7 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
   const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
     options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
-    const fields = { ...options.logFields(request), code: error.code, reason: error.message }
+    const fields = { ...options.logFields(request), code: error.code, reason: loggableReason(error) }
     // An outage fails every request alike: one line each, without a stack that says nothing new.
     if (error instanceof ServiceUnavailableError) request.log.warn({ ...fields, cause: (error.cause as Error | undefined)?.message }, 'request failed: database unavailable')
     else if (error.status >= 500) request.log.error({ ...fields, err: error.cause ?? error }, 'request failed')
