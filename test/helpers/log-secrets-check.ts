@@ -16,6 +16,12 @@ export const SECRETS_DIR = path.join(ARTIFACTS_DIR, 'secrets')
  * chance, in ids and words; every generated token and key, and every test password, is longer.
  */
 export const MIN_CHECKED_LENGTH = 8
+/** Nor a made-up wrong secret of one repeated letter ('x' × 40), which any long name contains. */
+const MIN_DISTINCT_CHARACTERS = 4
+
+function checkable(value: string): boolean {
+  return value.length >= MIN_CHECKED_LENGTH && new Set(value).size >= MIN_DISTINCT_CHARACTERS
+}
 
 export interface Leak { file: string; line: number; kind: string; hint: string }
 
@@ -31,7 +37,7 @@ export function readRecordedSecrets(dir = SECRETS_DIR): { kind: string; value: s
     for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
       if (!line) continue
       const { kind, value } = JSON.parse(line) as { kind: string; value: string }
-      if (value.length >= MIN_CHECKED_LENGTH) byValue.set(value, kind)
+      if (checkable(value)) byValue.set(value, kind)
     }
   }
   return [...byValue].map(([value, kind]) => ({ kind, value }))
