@@ -108,6 +108,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     dataDir,
     schema,
     adminToken: async () => {
+      recordSecret('password', adminPassword)
       const scope = flavour === 'keystone' ? { project: { name: 'admin', domain: { id: account.id } } } : { domain: { name: account.name } }
       const res = await fetch(`${address}/v3/auth/tokens?nocatalog=1`, {
         method: 'POST',
