@@ -8,6 +8,7 @@ import { SchemaTooNewError } from './db/migrate.js'
 import { StoreLockedError } from './db/database.js'
 import { isPostgresUnavailable } from './db/postgres.js'
 import { openProjectplane } from './server.js'
+import { resolveLogFormat } from './http/request-logger.js'
 
 async function main(): Promise<void> {
   let config
@@ -20,9 +21,8 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  // Readable lines for a person at a terminal, JSON for whatever collects the log otherwise. Only
-  // here: the tests and the CLI build the app too and always get JSON.
-  if (config.logFormat === 'auto') config = Object.freeze({ ...config, logFormat: process.stdout.isTTY ? 'pretty' as const : 'json' as const })
+  // Readable lines for a person at a terminal, JSON for whatever collects the log otherwise.
+  config = resolveLogFormat(config, process.stdout.isTTY === true)
   const server = await openProjectplane(config)
   const address = await server.app.listen({ host: config.host, port: config.port })
   const base = config.publicUrl ?? address

@@ -54,6 +54,16 @@ export interface AppLogger {
 }
 
 /**
+ * `LOG_FORMAT=auto` made concrete for a process whose stdout is, or is not, a terminal. Only the
+ * entry points that serve (`npm start`, and whatever else runs the server for a person) call it:
+ * the tests and the other commands build the app too and always get JSON.
+ */
+export function resolveLogFormat<C extends Config>(config: C, stdoutIsTerminal: boolean): C {
+  if (config.logFormat !== 'auto') return config
+  return Object.freeze({ ...config, logFormat: stdoutIsTerminal ? 'pretty' : 'json' })
+}
+
+/**
  * `LOG_FILE` wins; else `pretty` (chosen by main.ts on a terminal, or by `LOG_FORMAT`) runs
  * pino-pretty in a worker thread; else JSON lines on stdout.
  */
