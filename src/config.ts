@@ -2,6 +2,7 @@
  * @module Typed configuration: environment plus command-line flags, validated once at boot and
  * frozen. A bad value stops the process with a message naming the option, never a late surprise.
  */
+import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -43,6 +44,14 @@ export interface Config {
   readonly seedFile: string | undefined
   /** Fault injection for client testing; undefined when off, and then nothing of it is registered. */
   readonly faults: FaultSettings | undefined
+  /** `auto`: `main.ts` picks pretty on a terminal, JSON otherwise; anything else building the app gets JSON. */
+  readonly logFormat: 'auto' | 'json' | 'pretty'
+  /** JSON log lines appended to this file instead of stdout. */
+  readonly logFile: string | undefined
+  /** `GET /metrics` and the recording behind it (request and store latency, process metrics). */
+  readonly metrics: boolean
+  /** Proxies whose `X-Forwarded-For` is believed, as Fastify's `trustProxy` takes them; none when empty. */
+  readonly trustProxy: readonly string[]
 }
 
 export interface PostgresConfig {
@@ -152,6 +161,10 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { env: 'HOST', description: 'listening address', default: '127.0.0.1' },
   { env: 'PUBLIC_URL', description: 'base URL written into links and the token catalog (behind a proxy)', default: "from the request's Host" },
   { env: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  { env: 'LOG_FORMAT', description: 'auto (pretty on a terminal, JSON otherwise), json or pretty', default: 'auto' },
+  { env: 'LOG_FILE', description: 'append JSON log lines to this file instead of stdout' },
+  { env: 'METRICS', description: 'on or off: GET /metrics and the recording behind it', default: 'on' },
+  { env: 'TRUST_PROXY', description: 'proxies in front (comma-separated IPs, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For names the client in logs and the audit trail', default: 'none' },
   // ---- store
   { env: 'DATABASE_URL', description: 'postgres://user:password@host:5432/db: the store on PostgreSQL instead of SQLite' },
   { env: 'DATABASE_SCHEMA', description: "PostgreSQL schema holding projectplane's tables, created when missing", default: "the user's search path" },
@@ -196,6 +209,20 @@ function flagsAsEnv(argv: string[]): Record<string, string> {
   })
   const byFlag = new Map(CONFIG_OPTIONS.map((o) => [flagOf(o).slice(2), o.env]))
   return Object.fromEntries(Object.entries(values).map(([flag, value]) => [byFlag.get(flag)!, value === true ? '1' : String(value)]))
+}
+
+/** IPs, CIDRs, or proxy-addr's names for whole ranges; anything else is a typo worth stopping for. */
+function trustedProxies(value: string): string[] {
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean)
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/')
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry)
+    const cidrOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address!) === 6 ? 128 : 32))
+    if (!named && (rest.length > 0 || isIP(address!) === 0 || !cidrOk)) {
+      throw new ConfigError(`TRUST_PROXY: '${entry}' is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`)
+    }
+  }
+  return entries
 }
 
 /** Reads flags first, then the environment, then defaults. */
@@ -259,6 +286,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     faults: faultSettings(
       flagged.FAULTS_FILE !== undefined ? { ...env, FAULTS: undefined } : flagged.FAULTS !== undefined ? { ...env, FAULTS_FILE: undefined } : env,
       nonEmpty(flagged.FAULTS_FILE), ['1', 'true'].includes(env.FAULT_INJECTION ?? '')),
+    logFormat: oneOf('LOG_FORMAT', env.LOG_FORMAT ?? 'auto', ['auto', 'json', 'pretty'] as const),
+    logFile: nonEmpty(env.LOG_FILE) === undefined ? undefined : path.resolve(env.LOG_FILE!),
+    metrics: oneOf('METRICS', env.METRICS ?? 'on', ['on', 'off'] as const) === 'on',
+    trustProxy: trustedProxies(env.TRUST_PROXY ?? ''),
   }
   return Object.freeze(config)
 }

@@ -9,6 +9,7 @@ import { StoreLockedError } from './db/database.js'
 import { isPostgresUnavailable } from './db/postgres.js'
 import { openProjectplane } from './server.js'
 import { StateDocumentError } from './state/state-document.js'
+import { resolveLogFormat } from './http/request-logger.js'
 
 async function main(): Promise<void> {
   let config
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     }
     throw error
   }
+  // Readable lines for a person at a terminal, JSON for whatever collects the log otherwise.
+  config = resolveLogFormat(config, process.stdout.isTTY === true)
   const server = await openProjectplane(config)
   const address = await server.app.listen({ host: config.host, port: config.port })
   const base = config.publicUrl ?? address

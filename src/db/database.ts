@@ -9,6 +9,7 @@ import type { Config } from '../config.js'
 import type { Database } from './schema.js'
 import { openSqlite } from './sqlite.js'
 import { openPostgres } from './postgres.js'
+import type { QueryListener } from './query-observer.js'
 
 export { StoreLockedError } from './sqlite.js'
 
@@ -44,12 +45,14 @@ export interface Db {
   isForeignKeyViolation(error: unknown): boolean
   /** The database cannot be reached or is restarting: the request may succeed later (503). */
   isUnavailable(error: unknown): boolean
+  /** Reports each query's duration; does nothing on a store opened without `metrics`. */
+  onQuery(listener: QueryListener): void
   close(): Promise<void>
 }
 
-export type DbConfig = Pick<Config, 'dataDir' | 'inMemory' | 'sqliteSynchronous' | 'database'>
+export type DbConfig = Pick<Config, 'dataDir' | 'inMemory' | 'sqliteSynchronous' | 'database'> & Partial<Pick<Config, 'metrics'>>
 
 /** PostgreSQL when `DATABASE_URL` is set, the embedded SQLite file otherwise. */
 export async function openDatabase(config: DbConfig): Promise<Db> {
-  return config.database ? openPostgres(config.database) : openSqlite(config)
+  return config.database ? openPostgres(config.database, config.metrics ?? false) : openSqlite(config)
 }

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { PostgresConfig } from '../config.js'
 import type { Database } from './schema.js'
 import type { Db } from './database.js'
+import { QueryObserver } from './query-observer.js'
 
 /** Per schema, so stores sharing a database (one schema each) do not wake each other. */
 const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
@@ -55,7 +56,7 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
   }
 }
 
-export async function openPostgres(config: PostgresConfig): Promise<Db> {
+export async function openPostgres(config: PostgresConfig, observeQueries = false): Promise<Db> {
   if (config.schema) await createSchema(config)
   const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000 })
   // A connection that dies (a restart, a cut network) errors its queries, which fail their
@@ -63,7 +64,8 @@ export async function openPostgres(config: PostgresConfig): Promise<Db> {
   // and an unheard 'error' on a checked-out one would take the process down.
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const queries = observeQueries ? new QueryObserver() : undefined
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(queries ? { log: queries.log } : {}) })
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)
@@ -109,6 +111,7 @@ export async function openPostgres(config: PostgresConfig): Promise<Db> {
     isUniqueViolation: (error) => codeOf(error) === '23505',
     isForeignKeyViolation: (error) => codeOf(error) === '23503',
     isUnavailable: isPostgresUnavailable,
+    onQuery: (listener) => queries?.listen(listener),
     async close() {
       await changes.close()
       await kysely.destroy()

@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import type { Database } from './schema.js'
 import type { Db, DbConfig } from './database.js'
 import { GroupCommit } from './group-commit.js'
+import { QueryObserver } from './query-observer.js'
 
 export class StoreLockedError extends Error {}
 
@@ -39,7 +40,8 @@ export function openSqlite(config: DbConfig): Db {
     throw error
   }
   sqlite.pragma('busy_timeout = 5000')
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const queries = config.metrics ? new QueryObserver() : undefined
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(queries ? { log: queries.log } : {}) })
   const groupCommit = new GroupCommit(kysely)
   return {
     kysely,
@@ -59,6 +61,7 @@ export function openSqlite(config: DbConfig): Db {
       typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
     // A local file does not go away and come back; its errors are real failures.
     isUnavailable: () => false,
+    onQuery: (listener) => queries?.listen(listener),
     close: () => kysely.destroy(),
   }
 }

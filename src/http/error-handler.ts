@@ -12,6 +12,7 @@ import {
 /** Longest path parameter routed; a longer one is refused before routing. */
 export const MAX_PARAM_LENGTH = 512
 import { validationMessage } from './validation-message.js'
+import { REDACTED } from './request-logger.js'
 import type { ServiceName } from './fastify-types.js'
 
 /** A service's wire form of an error: its status (EPS answers some 4xx differently) and body. */
@@ -42,7 +43,7 @@ export function toAppError(error: unknown): AppError {
     const first = e.validation[0]!
     const field = first.instancePath.split('/')[1] || String((first.params as { missingProperty?: unknown }).missingProperty ?? '')
     // The field lets a service pick its own code for it (EPS: a bad `name` is EPS.0007).
-    return new ValidationError(validationMessage(first, e.validationContext ?? 'body'), { field, keyword: first.keyword, context: e.validationContext ?? 'body' })
+    return new ValidationError(validationMessage(first, e.validationContext ?? 'body'), { field, keyword: first.keyword, context: e.validationContext ?? 'body', path: first.instancePath })
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -65,6 +66,68 @@ export function toAppError(error: unknown): AppError {
   return new InternalError({ cause: error })
 }
 
+/**
+ * What the log says about a refusal. A schema failure's message quotes the value that failed (a
+ * password too short, a whole auth object that matches no schema), so its line names the field
+ * and the rule instead; the client still gets the full message.
+ */
+function loggableReason(error: AppError): string {
+  const { keyword, path, context } = error.details
+  if (keyword === undefined) return error.message
+  return `Invalid input in the ${String(context)} at '${String(path) || '/'}': fails '${String(keyword)}'`
+}
+
+/** Request headers whose values are credentials. */
+const CREDENTIAL_HEADERS = ['x-auth-token', 'x-subject-token', 'x-security-token', 'authorization'] as const
+/** Body fields whose string values are credentials (`token` is token auth's `{"token": {"id": …}}`). */
+const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['password', 'original_password', 'secret', 'securitytoken', 'id'])
+/** Bounds the walk of a body for credentials (errors only, but a body may be 1 MiB). */
+const CREDENTIAL_WALK = { depth: 6, fields: 500 }
+
+function bodyCredentials(body: unknown, into: string[], budget = { fields: CREDENTIAL_WALK.fields }, depth = 0, inToken = false): void {
+  if (typeof body !== 'object' || body === null || depth > CREDENTIAL_WALK.depth) return
+  for (const [key, value] of Object.entries(body)) {
+    if (--budget.fields < 0) return
+    if (typeof value === 'string') {
+      if (value !== '' && CREDENTIAL_FIELDS.has(key) && (key !== 'id' || inToken)) into.push(value)
+    } else bodyCredentials(value, into, budget, depth + 1, key === 'token')
+  }
+}
+
+/**
+ * A request's credentials, to keep out of its log lines: an error message may quote one, as
+ * Keystone's "Could not find token: <token>." does (the client gets that message; the log must not).
+ */
+function requestCredentials(request: FastifyRequest): string[] {
+  const values: string[] = []
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = request.headers[name]
+    if (typeof value === 'string' && value !== '') values.push(value)
+  }
+  const signature = /Signature=([^,\s]+)/.exec(request.headers.authorization ?? '')?.[1]
+  if (signature) values.push(signature)
+  bodyCredentials(request.body, values)
+  return values
+}
+
+/** Shorter values (a keystone test password 'a') would garble every word they occur in. */
+const MIN_SCRUBBED_LENGTH = 4
+
+function scrub(text: string, credentials: readonly string[]): string {
+  for (const credential of credentials) {
+    if (credential.length >= MIN_SCRUBBED_LENGTH && text.includes(credential)) text = text.split(credential).join(REDACTED)
+  }
+  return text
+}
+
+/** The error as logged: as it is, unless its message or stack quotes one of the request's credentials. */
+function loggableError(error: unknown, credentials: readonly string[]): unknown {
+  if (!(error instanceof Error) || credentials.length === 0) return error
+  const message = scrub(error.message, credentials)
+  const stack = scrub(error.stack ?? '', credentials)
+  return message === error.message && stack === (error.stack ?? '') ? error : { type: error.name, message, stack }
+}
+
 export interface ErrorResponder {
   /** Installs the error and not-found handlers on the app. */
   install(app: FastifyInstance): void
@@ -78,10 +141,13 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
   const send = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
     options.beforeSend(request, reply)
     const service = request.routeOptions.config?.service ?? options.serviceForUrl(request.url)
-    const fields = { ...options.logFields(request), code: error.code, reason: error.message }
+    const credentials = requestCredentials(request)
+    const fields = { ...options.logFields(request), code: error.code, reason: scrub(loggableReason(error), credentials) }
     // An outage fails every request alike: one line each, without a stack that says nothing new.
-    if (error instanceof ServiceUnavailableError) request.log.warn({ ...fields, cause: (error.cause as Error | undefined)?.message }, 'request failed: database unavailable')
-    else if (error.status >= 500) request.log.error({ ...fields, err: error.cause ?? error }, 'request failed')
+    if (error instanceof ServiceUnavailableError) {
+      const cause = (error.cause as Error | undefined)?.message
+      request.log.warn({ ...fields, cause: cause === undefined ? undefined : scrub(cause, credentials) }, 'request failed: database unavailable')
+    } else if (error.status >= 500) request.log.error({ ...fields, err: loggableError(error.cause ?? error, credentials) }, 'request failed')
     else if (error.status === 401 || error.status === 403) request.log.warn(fields, 'request refused')
     else request.log.debug(fields, 'request rejected')
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))

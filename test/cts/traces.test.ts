@@ -122,3 +122,27 @@ describe('audit trail: traces API', () => {
     expect(await traces('', nobody)).toMatchObject({ status: 403, body: { error_code: 'CTS.0003', error_msg: 'Permission denied.' } })
   })
 })
+
+describe('audit trail: the source IP behind a proxy', () => {
+  it('names the client from X-Forwarded-For only when the proxy is trusted (TRUST_PROXY)', async () => {
+    for (const [trustProxy, expected] of [['', '127.0.0.1'], ['127.0.0.1', '203.0.113.7']] as const) {
+      const s = await startServer({ env: trustProxy ? { TRUST_PROXY: trustProxy } : {} })
+      try {
+        const token = await s.adminToken()
+        const res = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'cn-north-4_proxied' } }, headers: { 'x-forwarded-for': '203.0.113.7' } })
+        expect(res.status).toBe(201)
+        const [trace] = (await call(`${s.url}/v3/${s.account.id}/traces?resource_id=${res.body.project.id}`, { token })).body.traces
+        expect(trace.source_ip).toBe(expected)
+      } finally {
+        await s.close()
+      }
+    }
+  })
+
+  it('refuses a TRUST_PROXY entry that is no address, range or name', async () => {
+    const { loadConfig, ConfigError } = await import('../../src/config.js')
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8, nginx' })).toThrow(new ConfigError("TRUST_PROXY: 'nginx' is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal"))
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(ConfigError)
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,loopback,::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1'])
+  })
+})

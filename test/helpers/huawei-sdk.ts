@@ -4,6 +4,7 @@
  * broken, so its v3 public API is required directly (see shared/spec/aksk-and-sdk.md §0).
  */
 import { createRequire } from 'node:module'
+import { recordHeaderSecrets, recordSecret } from './secrets.js'
 
 const require = createRequire(import.meta.url)
 
@@ -17,7 +18,14 @@ require('@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger').Logger4jInstance
 
 export interface AccessKey { access: string; secret: string; securityToken?: string }
 
+/** For the end-of-run log check: the SDK signs with these, so they must never be logged. */
+function recordKey(key: AccessKey): void {
+  recordSecret('secret key', key.secret)
+  recordSecret('security token', key.securityToken)
+}
+
 export function globalCredentials(key: AccessKey, domainId?: string): any {
+  recordKey(key)
   const cred = new core.GlobalCredentials().withAk(key.access).withSk(key.secret)
   if (domainId) cred.withDomainId(domainId)
   if (key.securityToken) cred.withSecurityToken(key.securityToken)
@@ -25,6 +33,7 @@ export function globalCredentials(key: AccessKey, domainId?: string): any {
 }
 
 export function basicCredentials(key: AccessKey, projectId?: string): any {
+  recordKey(key)
   const cred = new core.BasicCredentials().withAk(key.access).withSk(key.secret)
   if (projectId) cred.withProjectId(projectId)
   if (key.securityToken) cred.withSecurityToken(key.securityToken)
@@ -50,6 +59,7 @@ export function signRequest(opts: {
   const request = { endpoint: opts.endpoint + opts.path, method: opts.method, queryParams: opts.query ?? {}, data: opts.body, headers }
   const credential = globalCredentials(opts.key, opts.domainId)
   const signed = AKSKSigner.sign(request, credential) as Record<string, string>
+  recordHeaderSecrets(signed)
   const qs = new URLSearchParams(opts.query ?? {}).toString().replace(/\+/g, '%20')
   return {
     url: opts.endpoint + opts.path + (qs ? `?${qs}` : ''),

@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.js'
 import type { FlavourName } from '../../src/flavours.js'
 import { openProjectplane, type Projectplane } from '../../src/server.js'
 import pg from 'pg'
+import { recordBodySecrets, recordHeaderSecrets, recordSecret, testLogEnv } from './secrets.js'
 
 export const ADMIN_PASSWORD = 'Test-Passw0rd!'
 
@@ -81,10 +82,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const onPostgres = options.schema !== undefined || (options.database ?? defaultTestDatabase()) === 'postgres'
   const schema = onPostgres ? options.schema ?? newPostgresSchema() : undefined
   const ownsSchema = onPostgres && options.schema === undefined
+  // Every server logs everything to its own file: the run ends by checking no secret is in any.
   const config = loadConfig({
-    FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+    FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, ...testLogEnv('server'),
     PROJECTPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(schema ? postgresEnv(schema) : {}), ...options.env,
   })
+  recordSecret('password', config.adminPassword)
   let server: Projectplane
   try {
     server = await openProjectplane(config)
@@ -92,6 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (ownsSchema) await dropPostgresSchema(schema!)
     throw error
   }
+  recordSecret('password', server.bootstrap.generatedPassword)
   const address = await server.app.listen({ host: '127.0.0.1', port: 0 })
   let accounts = server.db.kysely.selectFrom('domains').select(['id', 'name']).orderBy('created_at')
   if (options.admin) accounts = accounts.where('name', '=', options.admin.account)
@@ -108,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     dataDir,
     schema,
     adminToken: async () => {
+      recordSecret('password', adminPassword)
       const scope = flavour === 'keystone' ? { project: { name: 'admin', domain: { id: account.id } } } : { domain: { name: account.name } }
       const res = await fetch(`${address}/v3/auth/tokens?nocatalog=1`, {
         method: 'POST',
@@ -115,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
         body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: adminUser, password: adminPassword, domain: { id: account.id } } } }, scope } }),
       })
       if (res.status !== 201) throw new Error(`admin token: ${res.status} ${await res.text()}`)
+      recordHeaderSecrets(res.headers)
       return res.headers.get('x-subject-token')!
     },
     close: async () => {
@@ -122,6 +128,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       if (ownsSchema) await dropPostgresSchema(schema!)
     },
   }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try { return JSON.parse(text) } catch { return undefined }
 }
 
 /** fetch with JSON in and out; `body` is sent as JSON unless it is a string. */
@@ -136,9 +146,12 @@ export async function call(
     body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
     headers['content-type'] ??= 'application/json;charset=utf8'
   }
+  recordHeaderSecrets(headers)
+  if (init.body !== undefined) recordBodySecrets(typeof init.body === 'string' ? parseOrUndefined(init.body) : init.body)
   const res = await fetch(url, { method: init.method ?? 'GET', headers, body })
   const text = await res.text()
-  let parsed: unknown
-  try { parsed = text ? JSON.parse(text) : undefined } catch { parsed = undefined }
+  const parsed = text ? parseOrUndefined(text) : undefined
+  recordHeaderSecrets(res.headers)
+  recordBodySecrets(parsed)
   return { status: res.status, headers: res.headers, body: parsed, text }
 }

@@ -15,4 +15,7 @@ export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   { action: 'projectplane:get_faults', method: 'GET', path: '/_projectplane/faults', rule: 'permission', description: 'Show the fault injection rules and their counters (operator only)', cloudActions: ['projectplane:faults:get'] },
   { action: 'projectplane:update_faults', method: 'PUT', path: '/_projectplane/faults', rule: 'permission', description: 'Replace the fault injection rules (operator only)', cloudActions: ['projectplane:faults:update'] },
   { action: 'projectplane:delete_faults', method: 'DELETE', path: '/_projectplane/faults', rule: 'permission', description: 'Remove every fault injection rule (operator only)', cloudActions: ['projectplane:faults:delete'] },
+  { action: 'projectplane:check_health', method: 'GET', path: '/healthz', rule: 'public', description: 'The process is up (no store access)' },
+  { action: 'projectplane:check_readiness', method: 'GET', path: '/readyz', rule: 'public', description: 'The store answers and every migration this code knows is applied' },
+  { action: 'projectplane:get_metrics', method: 'GET', path: '/metrics', rule: 'public', description: 'Prometheus metrics: requests, store latency, process (METRICS=off removes the route)' },
 ]

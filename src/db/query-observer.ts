@@ -1,0 +1,38 @@
+/**
+ * @module Per-query durations for the store latency metric, taken from Kysely's `log` hook. The
+ * store is opened before the app that records its metrics exists, so the hook forwards to a
+ * listener the app sets later. A store opened without observation gets no hook at all: Kysely
+ * then wraps no query and pays nothing.
+ */
+import type { CompiledQuery, LogEvent } from 'kysely'
+
+export type DbOperation = 'select' | 'insert' | 'update' | 'delete' | 'other'
+export type QueryListener = (operation: DbOperation, seconds: number) => void
+
+const OPERATION_BY_KIND: Readonly<Record<string, DbOperation>> = {
+  SelectQueryNode: 'select', InsertQueryNode: 'insert', UpdateQueryNode: 'update', DeleteQueryNode: 'delete',
+}
+
+/**
+ * Queries the stores run from cached SQL text (sql-text-cache.ts) and `sql` templates are raw
+ * nodes: their first keyword says what they do. Transaction control, pragmas and DDL are `other`.
+ */
+export function queryOperation(query: CompiledQuery): DbOperation {
+  const byKind = OPERATION_BY_KIND[query.query.kind]
+  if (byKind) return byKind
+  const head = /^\s*([a-z]+)/i.exec(query.sql.slice(0, 24))?.[1]?.toLowerCase()
+  return head === 'select' || head === 'insert' || head === 'update' || head === 'delete' ? head : 'other'
+}
+
+export class QueryObserver {
+  private listener: QueryListener | undefined
+
+  /** Kysely's `log` option. Failed queries count too: a timeout is store latency worth seeing. */
+  readonly log = (event: LogEvent): void => {
+    this.listener?.(queryOperation(event.query), event.queryDurationMillis / 1000)
+  }
+
+  listen(listener: QueryListener): void {
+    this.listener = listener
+  }
+}
