@@ -13,6 +13,8 @@
  *   (resources-migrate, associated=true): three rows updated and three migration records
  *   inserted in one transaction. Half of it shows as resources split between enterprise
  *   projects, or record counts that differ between them or disagree with where they are.
+ * Each write's audit trace commits with it or not at all: exactly one `createProject` trace per
+ * project there, and as many `migrateResource` traces per resource as it has migration records.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -217,6 +219,18 @@ async function verify(url: string, token: string, expected: Expected, tally: Tal
   for (const name of expected.absentProjects) expect(byName.has(name), `unanswered project ${name}, once absent`).toBe(false)
   const unknown = [...byName.keys()].filter((name) => !expected.bootstrapProjects.has(name) && !expected.projects.has(name))
   expect(unknown, 'projects nobody created').toEqual([])
+  const traces = async (name: string) => {
+    const all: { resource_name: string; resource_id: string }[] = []
+    for (let next = ''; ;) {
+      const page = await get(`/v3/${expected.accountId}/traces?trace_name=${name}&limit=200&from=1000000000000${next}`)
+      all.push(...page.traces)
+      if (page.meta_data.marker === null) return all
+      next = `&next=${page.meta_data.marker}`
+    }
+  }
+  const created = (await traces('createProject')).map((t) => t.resource_name).sort()
+  expect(created, 'one createProject trace for each project, none for a project not there').toEqual([...expected.projects.keys()].sort())
+  const moveTraces = await traces('migrateResource')
 
   const resources = (await get('/_projectplane/resources')).resources as { resource_id: string; enterprise_project_id: string }[]
   expect(resources.map((r) => r.resource_id).sort()).toEqual(expected.groups.flatMap((g) => g.ids).sort())
@@ -230,6 +244,7 @@ async function verify(url: string, token: string, expected: Expected, tally: Tal
     expect(new Set(where).size, context).toBe(1)
     expect(new Set(records.map((r) => r.length)).size, context).toBe(1)
     const moves = records[0]!.length
+    for (const id of group.ids) expect(moveTraces.filter((t) => t.resource_id === id).length, `${context}; traces of ${id}`).toBe(moves)
     expect(moves, context).toBeGreaterThanOrEqual(group.moves)
     expect(moves, context).toBeLessThanOrEqual(group.moves + (group.unanswered ? 1 : 0))
     expect(where[0], context).toBe(moves % 2 === 0 ? a : b)

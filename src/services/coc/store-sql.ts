@@ -5,38 +5,28 @@
  */
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { CocFavouritesRow, Database } from '../../db/schema.js'
 import { NotFoundError } from '../../errors/app-error.js'
-import { traceWriterFor, type TraceContext, type TracedChange } from '../cts/trace.js'
-
-type Executor = Kysely<Database> | Transaction<Database>
+import { SqlStore, type Executor } from '../sql-store.js'
 import type { CocStore, FavouritesQuery, FavouritesRecord } from './store.js'
 
 function toRecord(row: Pick<CocFavouritesRow, 'id' | 'user_id' | 'ep_ids'>): FavouritesRecord {
   return { id: row.id, userId: row.user_id, epIds: JSON.parse(row.ep_ids) as string[] }
 }
 
-export class SqlCocStore implements CocStore {
+export class SqlCocStore extends SqlStore<CocStore> implements CocStore {
   constructor(
-    private readonly db: Db,
-    private readonly x: Executor = db.kysely,
+    db: Db,
+    x: Executor = db.kysely,
     /** Shared with the stores of its transactions: compiled once, not once per transaction. */
     private readonly sqlTexts = new SqlTextCache(),
-  ) {}
-
-  /** A write: inside a transaction, on it; otherwise through the store's (grouped) commit. */
-  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
-    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+  ) {
+    super(db, x)
   }
 
-  transaction<T>(work: (store: CocStore) => Promise<T>): Promise<T> {
-    if (this.x !== this.db.kysely) return work(this)
-    return this.db.write((trx) => work(new SqlCocStore(this.db, trx, this.sqlTexts)))
-  }
-
-  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
-    return traceWriterFor(this.db).record(this.x, trace, change)
+  protected bound(trx: Transaction<Database>): CocStore {
+    return new SqlCocStore(this.db, trx, this.sqlTexts)
   }
 
   async saveFavourites(domainId: string, userId: string, epIds: readonly string[], newId: string, now: string): Promise<string> {
@@ -73,7 +63,7 @@ export class SqlCocStore implements CocStore {
     if (query.afterId !== undefined) q = q.where('id', '>', query.afterId)
     if (query.id !== undefined) q = q.where('id', '=', query.id)
     // Inside a transaction on PostgreSQL the record is locked: the service reads it as a trace's "before".
-    if (this.x !== this.db.kysely && this.db.dialect === 'postgres') q = q.forUpdate()
+    if (this.locksReads) q = q.forUpdate()
     const rows = await q.orderBy('id').limit(query.limit).execute()
     return rows.map(toRecord)
   }

@@ -3,17 +3,15 @@
  * conditional statements (or one transaction): when one changes nothing, the row is read to say
  * why. Unique and foreign-key violations become ConflictError and NotFoundError here only.
  */
-import { sql, type Kysely, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely'
+import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
-import { traceWriterFor, type TraceContext, type TracedChange } from '../cts/trace.js'
+import { SqlStore, type Executor } from '../sql-store.js'
 import type {
   EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject, WriteRefusal,
 } from './store.js'
-
-type Executor = Kysely<Database> | Transaction<Database>
 
 const DEFAULT_ID = '0'
 
@@ -35,39 +33,20 @@ function nameContains(db: Db, column: 'name' | 'ep_resources.resource_name', tex
   return sql<SqlBool>`${folded} like ${containsPattern(text)} escape '\\'`
 }
 
-export class SqlEpsStore implements EpsStore {
+export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
+  // NOTE: inside a transaction a write that returns a refusal may have written part of its rows
+  // (a move found moved meanwhile): the service throws on every refusal, which undoes them all.
   constructor(
-    private readonly db: Db,
-    private readonly x: Executor = db.kysely,
+    db: Db,
+    x: Executor = db.kysely,
     /** Shared with the stores of its transactions: compiled once, not once per transaction. */
     private readonly sqlTexts = new SqlTextCache(),
-  ) {}
-
-  /**
-   * A write: inside a transaction, on it; otherwise through the store's (grouped) commit.
-   * NOTE: inside a transaction a write that returns a refusal may have written part of its rows
-   * (a move found moved meanwhile): the service throws on every refusal, which undoes them all.
-   */
-  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
-    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+  ) {
+    super(db, x)
   }
 
-  transaction<T>(work: (store: EpsStore) => Promise<T>): Promise<T> {
-    if (this.x !== this.db.kysely) return work(this)
-    return this.db.write((trx) => work(new SqlEpsStore(this.db, trx, this.sqlTexts)))
-  }
-
-  /** Inside a transaction on PostgreSQL: rows read for a trace's "before" are locked (see SqlIamStore). */
-  private get locking(): boolean {
-    return this.x !== this.db.kysely && this.db.dialect === 'postgres'
-  }
-
-  private locked<Q extends SelectQueryBuilder<Database, any, any>>(query: Q): Q {
-    return this.locking ? query.forUpdate() as Q : query
-  }
-
-  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
-    return traceWriterFor(this.db).record(this.x, trace, change)
+  protected bound(trx: Transaction<Database>): EpsStore {
+    return new SqlEpsStore(this.db, trx, this.sqlTexts)
   }
 
   findEnterpriseProject(domainId: string, id: string) {
@@ -203,7 +182,7 @@ export class SqlEpsStore implements EpsStore {
     let query = this.withProject().where('ep_resources.domain_id', '=', domainId)
       .where('ep_resources.resource_type', '=', resourceType).where('ep_resources.resource_id', '=', resourceId)
     // The project is outer-joined: only the resource row can be locked.
-    if (this.locking) query = query.forUpdate('ep_resources')
+    if (this.locksReads) query = query.forUpdate('ep_resources')
     return query.executeTakeFirst() as Promise<ResourceWithProject | undefined>
   }
 

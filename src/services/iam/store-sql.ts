@@ -2,16 +2,14 @@
  * @module `IamStore` over Kysely; one implementation for every SQL dialect `db/` opens.
  * Unique violations become `ConflictError` here and nowhere else.
  */
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
-import { traceWriterFor, type TraceContext, type TracedChange, type TraceWriter } from '../cts/trace.js'
+import { SqlStore, type Executor } from '../sql-store.js'
 import type { TokenScope } from '../../auth/token-codec.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
-
-type Executor = Kysely<Database> | Transaction<Database>
 
 const PROJECT_CACHE_MAX = 10_000
 
@@ -29,28 +27,29 @@ interface PerDatabase {
    * with Kysely costs ~10 µs, more than running it. Kept per database: the text is dialect's.
    */
   projectUpdateSql: SqlTextCache
-  traces: TraceWriter
 }
 const perDatabase = new WeakMap<Db, PerDatabase>()
 
 function stateOf(db: Db): PerDatabase {
   let state = perDatabase.get(db)
-  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache(), traces: traceWriterFor(db) }))
+  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache() }))
   return state
 }
 
-export class SqlIamStore implements IamStore {
+export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
   private readonly shared: PerDatabase
 
   /** Inside a transaction: the projects it wrote, whose cache entries go when it ends. */
   private readonly touchedProjects: Set<string> | undefined
 
-  constructor(
-    private readonly db: Db,
-    private readonly x: Executor = db.kysely,
-  ) {
+  constructor(db: Db, x: Executor = db.kysely) {
+    super(db, x)
     this.shared = stateOf(db)
     this.touchedProjects = x === db.kysely ? undefined : new Set()
+  }
+
+  protected bound(trx: Transaction<Database>): SqlIamStore {
+    return new SqlIamStore(this.db, trx)
   }
 
   private get projectCache() {
@@ -59,12 +58,7 @@ export class SqlIamStore implements IamStore {
 
   /** Reads inside a transaction may see uncommitted rows: they neither use nor fill the cache. */
   private get readCache() {
-    return this.x === this.db.kysely ? this.projectCache : undefined
-  }
-
-  /** A write: inside a transaction, on it; otherwise through the store's (grouped) commit. */
-  private write<T>(work: (x: Executor) => Promise<T>): Promise<T> {
-    return this.x === this.db.kysely ? this.db.write(work) : work(this.x)
+    return this.inTransaction ? undefined : this.projectCache
   }
 
   /**
@@ -106,7 +100,7 @@ export class SqlIamStore implements IamStore {
    * otherwise abort the whole transaction where SQLite only undoes the statement.
    */
   private async undoable<T>(work: () => Promise<T>): Promise<T> {
-    if (this.x === this.db.kysely) return work()
+    if (!this.inTransaction) return work()
     await sql`savepoint iam_store_write`.execute(this.x)
     let result: T
     try {
@@ -124,31 +118,18 @@ export class SqlIamStore implements IamStore {
    * Through the store's write path, so on SQLite a transaction shares a grouped commit with the
    * writes around it, as a single write does (every audited change is a transaction).
    */
-  async transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
-    if (this.x !== this.db.kysely) return work(this)
+  override async transaction<T>(work: (store: IamStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this)
     const touched = new Set<string>()
     try {
       return await this.db.write((trx) => {
-        const store = new SqlIamStore(this.db, trx)
+        const store = this.bound(trx)
         return work(store).finally(() => store.touchedProjects!.forEach((id) => touched.add(id)))
       })
     } finally {
       // Committed or rolled back: a reader must not be served a row cached while it was open.
       for (const id of touched) this.projectCache?.delete(id)
     }
-  }
-
-  /**
-   * A row read inside a transaction on PostgreSQL is locked until it ends, so the state a trace
-   * records as "before" is the one the change replaced, not one a concurrent commit outdated.
-   * SQLite runs one write at a time already.
-   */
-  private locked<Q extends SelectQueryBuilder<Database, any, any>>(query: Q): Q {
-    return this.x !== this.db.kysely && this.db.dialect === 'postgres' ? query.forUpdate() as Q : query
-  }
-
-  recordChange(trace: TraceContext, change: TracedChange): Promise<void> {
-    return this.shared.traces.record(this.x, trace, change)
   }
 
   // ---- domains
