@@ -76,7 +76,7 @@ export interface AuditTraceRow {
   resource_type: string; resource_id: string; resource_name: string
   user_id: string; user_name: string; user_domain_id: string; user_domain_name: string
   source_ip: string; request_id: string; user_agent: string
-  /** JSON text, secrets removed; null for a creation's before and a deletion's after. */
+  /** JSON text, secrets removed: after whole (null after a deletion), before as the columns it changed (whole when there is no after). */
   before_state: string | null; after_state: string | null
 }
 export interface TokenKeyRow { id: string; secret: string; created_at: string }

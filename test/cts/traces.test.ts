@@ -51,6 +51,9 @@ describe('audit trail: traces API', () => {
       resource_before: { name: 'cn-north-4_audited', description: 'one' },
       resource_after: { name: 'cn-north-4_audited2', description: 'one' },
     })
+    // The state before the rename is, field for field, the state the creation left.
+    expect(update.resource_before).toEqual(create.resource_after)
+    expect(update.resource_after).toEqual({ ...create.resource_after, name: 'cn-north-4_audited2', updated_at: expect.any(String) })
     expect(update.trace_id > create.trace_id).toBe(true)
   })
 

@@ -1,9 +1,11 @@
 -- The audit trail: one row per committed change, written in the same transaction as the change
 -- (a change and its trace commit together or not at all). Modelled on the Cloud Trace Service's
--- traces. `before_state`/`after_state` are JSON text of the resource as stored, secrets removed;
--- NULL for a creation's before and a deletion's after. Ids are UUIDv7, so they sort by time: the index pages by id.
+-- traces. `after_state` is JSON text of the resource as stored, secrets removed (NULL after a
+-- deletion); `before_state` holds only the columns whose values the change replaced when there is
+-- an after state (the whole row otherwise; NULL before a creation), so the trail stores each row
+-- once. Ids are UUIDv7, so they sort by time: the key pages an account's traces by id.
 CREATE TABLE audit_traces (
-  id            TEXT NOT NULL PRIMARY KEY,
+  id            TEXT NOT NULL,
   domain_id     TEXT NOT NULL,
   time          TEXT NOT NULL,
   service_type  TEXT NOT NULL,
@@ -20,6 +22,6 @@ CREATE TABLE audit_traces (
   request_id    TEXT NOT NULL,
   user_agent    TEXT NOT NULL,
   before_state  TEXT,
-  after_state   TEXT
+  after_state   TEXT,
+  PRIMARY KEY (domain_id, id)
 );
-CREATE INDEX audit_traces_domain_id_idx ON audit_traces (domain_id, id);

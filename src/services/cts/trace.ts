@@ -4,7 +4,7 @@
  * commit together or not at all; services only describe the change (`TraceContext`), built from
  * the caller with `traceContext`.
  */
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import type { AuthContext, RequestOrigin } from '../../auth/auth-context.js'
 import type { Db } from '../../db/database.js'
@@ -47,11 +47,36 @@ const OMITTED_COLUMNS: ReadonlySet<string> = new Set([
   'locked_until', 'last_login_at', 'last_used_at',
 ])
 
-function stateOf(row: object | null | undefined): string | null {
-  if (row === null || row === undefined) return null
+function visibleState(row: object): Record<string, unknown> {
   const state: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(row)) if (!OMITTED_COLUMNS.has(key)) state[key] = value
-  return JSON.stringify(state)
+  return state
+}
+
+/**
+ * The stored pair: the after state whole, the before state as the columns whose values differ
+ * (what `beforeStateOf` puts back together). Every row written is then stored once, not twice.
+ */
+function storedStates(before: object | null | undefined, after: object | null | undefined): { before: string | null; after: string | null } {
+  const afterState = after ? visibleState(after) : undefined
+  if (!before) return { before: null, after: afterState ? JSON.stringify(afterState) : null }
+  const beforeState = visibleState(before)
+  if (!afterState) return { before: JSON.stringify(beforeState), after: null }
+  const changed: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(beforeState)) {
+    const now = afterState[key]
+    // Columns hold strings, numbers and null; anything else (a joined object) is compared as JSON.
+    const same = value === now || (typeof value === 'object' && value !== null && JSON.stringify(value) === JSON.stringify(now))
+    if (!same || !(key in afterState)) changed[key] = value
+  }
+  return { before: JSON.stringify(changed), after: JSON.stringify(afterState) }
+}
+
+/** The whole before state of a stored trace: its after state with the replaced values put back. */
+export function beforeStateOf(row: Pick<AuditTraceRow, 'before_state' | 'after_state'>): unknown {
+  if (row.before_state === null) return null
+  const changed = JSON.parse(row.before_state) as Record<string, unknown>
+  return row.after_state === null ? changed : { ...(JSON.parse(row.after_state) as Record<string, unknown>), ...changed }
 }
 
 export function traceContext(ctx: AuthContext, accountId: string, service: TracedService, action: string, time: string): TraceContext {
@@ -73,6 +98,19 @@ function traceType(userAgent: string): string {
 let lastMs = 0
 let counter = 0
 
+/** Random bytes drawn 4 KiB at a time: one system call per ~400 traces instead of one each. */
+const RANDOM_POOL = Buffer.alloc(4096)
+let poolOffset = RANDOM_POOL.length
+
+function randomInto(target: Buffer, offset: number, length: number): void {
+  if (poolOffset + length > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL)
+    poolOffset = 0
+  }
+  RANDOM_POOL.copy(target, offset, poolOffset, poolOffset + length)
+  poolOffset += length
+}
+
 /**
  * A UUIDv7 (RFC 9562) whose 12-bit `rand_a` is a counter within the millisecond, so the ids of
  * one process sort in the order they were made, and ids of all processes sort by time.
@@ -86,7 +124,8 @@ export function newTraceId(now = Date.now()): string {
     lastMs += 1
     counter = 0
   }
-  const bytes = randomBytes(16)
+  const bytes = Buffer.allocUnsafe(16)
+  randomInto(bytes, 6, 10)
   bytes.writeUIntBE(lastMs, 0, 6)
   bytes[6] = 0x70 | (counter >> 8)
   bytes[7] = counter & 0xff
@@ -116,6 +155,7 @@ export class TraceWriter {
   /** Writes the trace of a change; `x` must be the transaction that makes the change. */
   async record(x: Executor, trace: TraceContext, change: TracedChange): Promise<void> {
     const userAgent = trace.origin?.userAgent ?? ''
+    const states = storedStates(change.before, change.after)
     const row: AuditTraceRow = {
       id: newTraceId(Date.parse(trace.time)),
       domain_id: trace.accountId,
@@ -133,8 +173,8 @@ export class TraceWriter {
       source_ip: trace.origin?.sourceIp ?? '',
       request_id: trace.origin?.requestId ?? '',
       user_agent: userAgent.slice(0, 512),
-      before_state: stateOf(change.before),
-      after_state: stateOf(change.after),
+      before_state: states.before,
+      after_state: states.after,
     }
     const parameters = COLUMNS.map((column) => row[column])
     await this.sqlTexts.run(x, 'trace-insert', parameters, () => x.insertInto('audit_traces').values(row).compile())

@@ -8,6 +8,7 @@ import type { AuditTraceRow } from '../../db/schema.js'
 import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
 import { codedFailure, type ServiceCodes } from '../../http/coded-errors.js'
 import type { TracePage } from './service.js'
+import { beforeStateOf } from './trace.js'
 
 const CTS_INVALID_PARAMETER = 'CTS.0200'
 
@@ -29,8 +30,6 @@ export function renderCtsError(error: AppError): { status: number; body: unknown
   return { status: failure.status, body: { error_code: failure.code, error_msg: failure.message } }
 }
 
-const state = (json: string | null): unknown => (json === null ? null : JSON.parse(json))
-
 export function traceBody(row: AuditTraceRow): Record<string, unknown> {
   const time = Date.parse(row.time)
   return {
@@ -48,8 +47,8 @@ export function traceBody(row: AuditTraceRow): Record<string, unknown> {
     source_ip: row.source_ip,
     request_id: row.request_id,
     user_agent: row.user_agent,
-    resource_before: state(row.before_state),
-    resource_after: state(row.after_state),
+    resource_before: beforeStateOf(row),
+    resource_after: row.after_state === null ? null : JSON.parse(row.after_state),
   }
 }
 

@@ -100,7 +100,9 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
    * otherwise abort the whole transaction where SQLite only undoes the statement.
    */
   private async undoable<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.inTransaction) return work()
+    // SQLite backs out only the failing statement and the transaction goes on: every `work`
+    // here fails, if at all, on its one (or last) statement, so no savepoint is needed there.
+    if (!this.inTransaction || this.db.dialect === 'sqlite') return work()
     await sql`savepoint iam_store_write`.execute(this.x)
     let result: T
     try {
@@ -196,7 +198,9 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
     const cache = this.readCache
     const cached = cache?.get(id)
     if (cached) return cached
-    const row = await this.locked(this.x.selectFrom('projects').selectAll().where('id', '=', id)).executeTakeFirst()
+    // Audited changes read the project first in their transaction: compiled once (sql-text-cache.ts).
+    const [row] = await this.shared.projectUpdateSql.run(this.x, `project-by-id:${this.locksReads}`, [id], () =>
+      this.locked(this.x.selectFrom('projects').selectAll().where('id', '=', id)).compile())
     if (row && cache) {
       if (cache.size >= PROJECT_CACHE_MAX) cache.delete(cache.keys().next().value!)
       cache.set(id, Object.freeze(row))
