@@ -55,11 +55,7 @@ export function App() {
   }, [])
 
   if (!session) {
-    return (
-      <FeedbackProvider>
-        <SignIn notice={signedOutBecause} onSignedIn={(s) => { setSignedOutBecause(undefined); setSession(s) }} />
-      </FeedbackProvider>
-    )
+    return <SignIn notice={signedOutBecause} onSignedIn={(s) => { setSignedOutBecause(undefined); setSession(s) }} />
   }
   const Page = active.Page
   return (
