@@ -159,7 +159,7 @@ describe('web console in Chromium', () => {
     await expect.poll(actions).toEqual(expect.arrayContaining(['EPS updateEnterpriseProject', 'IAM createCredential', 'IAM deleteCredential', 'COC updateFavouriteEnterpriseProjects']))
     const update = page.getByTestId('trace-row').filter({ hasText: 'updateEnterpriseProject' })
     expect(await update.textContent()).toContain('ConsoleAction')
-    await update.getByText('Show').click()
+    await update.getByText('Changed: name, description, updated_at').click()
     expect(await update.locator('pre').allTextContents()).toEqual([
       expect.stringContaining('"name": "console_ep_old"'), expect.stringContaining('"name": "console_ep_renamed"'),
     ])

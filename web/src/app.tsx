@@ -59,7 +59,7 @@ export function App() {
   }
   const Page = active.Page
   return (
-    <FeedbackProvider>
+    <FeedbackProvider page={page}>
       <a className="skip" href="#main">Skip to content</a>
       <header className="top">
         <span className="brand">projectplane</span>

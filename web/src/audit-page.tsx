@@ -21,6 +21,13 @@ function State({ value }: { value: unknown }) {
   return value === null || value === undefined ? <p className="muted">none</p> : <pre>{JSON.stringify(value, null, 2)}</pre>
 }
 
+/** The fields whose stored value differs between before and after (all of them for a creation or deletion). */
+function changedFields(before: unknown, after: unknown): string[] {
+  const b = (before ?? {}) as Record<string, unknown>
+  const a = (after ?? {}) as Record<string, unknown>
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+}
+
 export function AuditPage({ session }: { session: Session }) {
   const feedback = useFeedback()
   const [filters, setFilters] = useState({ period: PERIODS[1]!.ms, service_type: '' })
@@ -74,7 +81,7 @@ export function AuditPage({ session }: { session: Session }) {
                 <td title={t.user_agent}>{t.trace_type}<br /><span className="muted">{t.source_ip}</span></td>
                 <td>
                   <details>
-                    <summary>Show</summary>
+                    <summary>{t.resource_before && t.resource_after ? `Changed: ${changedFields(t.resource_before, t.resource_after).join(', ') || 'nothing'}` : t.resource_before ? 'Deleted' : 'Created'}</summary>
                     <div className="states">
                       <div><h3>Before</h3><State value={t.resource_before} /></div>
                       <div><h3>After</h3><State value={t.resource_after} /></div>

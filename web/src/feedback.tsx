@@ -2,7 +2,7 @@
  * @module Visible feedback for every action: one polite live region for what succeeded, one
  * alert for what failed, with the API's own message. Pages call `useFeedback()`.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { ApiError } from './api.js'
 
 interface Feedback {
@@ -19,8 +19,10 @@ export function messageOf(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error)
 }
 
-export function FeedbackProvider({ children }: { children: ReactNode }) {
+/** `page`: a message belongs to the page it was given on, and goes when another page opens. */
+export function FeedbackProvider({ page, children }: { page: string; children: ReactNode }) {
   const [note, setNote] = useState<{ kind: 'done' | 'failed'; text: string; at: number }>()
+  useEffect(() => setNote(undefined), [page])
   const done = useCallback((text: string) => setNote({ kind: 'done', text, at: Date.now() }), [])
   const failed = useCallback((error: unknown) => setNote({ kind: 'failed', text: messageOf(error), at: Date.now() }), [])
   const clear = useCallback(() => setNote(undefined), [])
