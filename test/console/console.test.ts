@@ -56,7 +56,9 @@ beforeAll(async () => {
   other = await create('console_ep_newer') // newer: first in the default order until the star
   // A user of the account in no group: signs in, but EPS refuses.
   recordSecret('password', LIMITED_PASSWORD)
-  expect((await call(`${s.url}/v3/users`, { method: 'POST', token, body: { user: { name: 'limited', password: LIMITED_PASSWORD, domain_id: s.account.id } } })).status).toBe(201)
+  for (const name of ['limited', 'locked']) {
+    expect((await call(`${s.url}/v3/users`, { method: 'POST', token, body: { user: { name, password: LIMITED_PASSWORD, domain_id: s.account.id } } })).status).toBe(201)
+  }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -88,6 +90,16 @@ describe('web console in Chromium', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0)
     await expect.poll(() => page.getByRole('row').count()).toBeGreaterThan(1)
     await shot(page, 'projects')
+  })
+
+  it('shows the lock-out as the API words it', async () => {
+    const other = await context.newPage()
+    for (let i = 0; i < 5; i++) {
+      await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name: 'locked', password: 'Wrong-Passw0rd!', domain: { name: s.account.name } } } } } } })
+    }
+    await signIn(other, 'locked', LIMITED_PASSWORD)
+    await expect.poll(() => other.getByRole('alert').textContent()).toBe('Sign-in failed: Account locked.')
+    await other.close()
   })
 
   it('shows the API\'s validation message verbatim (an IAM project name without a region prefix)', async () => {
@@ -181,10 +193,13 @@ describe('web console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 })
   })
 
-  it('signs out, and a user without EPS permission sees the API\'s refusal', async () => {
+  it('signs out (the token revoked), and a user without EPS permission sees the API\'s refusal', async () => {
+    const consoleToken = JSON.parse((await page.evaluate(() => sessionStorage.getItem('projectplane.console.session')))!).token as string
     await page.getByRole('button', { name: 'Sign out' }).click()
     await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).count()).toBe(1)
+    expect(await page.getByRole('status').textContent()).toBe('You have signed out.')
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+    await expect.poll(async () => (await call(`${s.url}/v3/projects`, { token: consoleToken })).status).toBe(401)
     const limited = await context.newPage()
     await signIn(limited, 'limited', LIMITED_PASSWORD)
     await expect.poll(() => limited.getByTestId('signed-in-as').textContent()).toBe(`limited @ ${s.account.name}`)
@@ -196,6 +211,14 @@ describe('web console in Chromium', () => {
     // The page stays whole: navigation and the empty table with the reason.
     expect(await limited.getByRole('cell', { name: refusal.body.error_msg }).count()).toBe(1)
     await shot(limited, 'enterprise-projects-refused')
+    // A token revoked behind the console's back: the next call signs out, saying why.
+    const limitedToken = JSON.parse((await limited.evaluate(() => sessionStorage.getItem('projectplane.console.session')))!).token as string
+    expect((await call(`${s.url}/v3/auth/tokens`, { method: 'DELETE', token, headers: { 'x-subject-token': limitedToken } })).status).toBe(204)
+    const refused = await call(`${s.url}/v3/${s.account.id}/traces?limit=25`, { token: limitedToken })
+    expect(refused.status).toBe(401)
+    await limited.getByRole('link', { name: 'Audit trail' }).click()
+    await expect.poll(() => limited.getByRole('status').textContent()).toBe(`Signed out: ${refused.body.error_msg}`)
+    expect(await limited.getByRole('button', { name: 'Sign in' }).count()).toBe(1)
     await limited.close()
   })
 })
