@@ -40,6 +40,12 @@ async function signIn(p: Page, user: string, password: string): Promise<void> {
   await p.getByRole('button', { name: 'Sign in' }).click()
 }
 
+/** Clicks a button and waits for the feedback the action must give. */
+async function press(p: Page, button: string, expected: string): Promise<void> {
+  await p.getByRole('button', { name: button }).click()
+  await expect.poll(() => p.getByTestId('status').textContent()).toBe(expected)
+}
+
 /** The browser's token, so the end-of-run check looks for it in the server logs too. */
 async function recordBrowserToken(p: Page): Promise<void> {
   const saved = await p.evaluate(() => sessionStorage.getItem('projectplane.console.session'))
@@ -186,19 +192,16 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: 'IAM projects' }).click()
     await page.getByLabel('Name', { exact: true }).first().fill('cn-north-4_console')
     await page.getByLabel('Description').first().fill('made in the console')
-    await page.getByRole('button', { name: 'Create project' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Project cn-north-4_console created.')
+    await press(page, 'Create project', 'Project cn-north-4_console created.')
     await page.getByRole('button', { name: 'Edit cn-north-4_console' }).click()
     await page.getByRole('form', { name: 'Edit cn-north-4_console' }).getByLabel('Name').fill('cn-north-4_console2')
     await page.getByRole('form', { name: 'Edit cn-north-4_console' }).getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('Project cn-north-4_console2 saved.')
     const [project] = (await call(`${s.url}/v3/projects?name=cn-north-4_console2`, { token })).body.projects
     expect(project).toMatchObject({ name: 'cn-north-4_console2', description: 'made in the console' })
-    await page.getByRole('button', { name: 'Suspend cn-north-4_console2' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Project cn-north-4_console2 suspended.')
+    await press(page, 'Suspend cn-north-4_console2', 'Project cn-north-4_console2 suspended.')
     expect((await call(`${s.url}/v3-ext/projects/${project.id}`, { token })).body.project.status).toBe('suspended')
-    await page.getByRole('button', { name: 'Resume cn-north-4_console2' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Project cn-north-4_console2 resumed.')
+    await press(page, 'Resume cn-north-4_console2', 'Project cn-north-4_console2 resumed.')
     expect((await call(`${s.url}/v3-ext/projects/${project.id}`, { token })).body.project.status).toBe('normal')
   })
 
@@ -206,15 +209,13 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: 'Enterprise projects' }).click()
     await page.getByLabel('Name', { exact: true }).first().fill('console_poc')
     await page.getByLabel('Type').first().selectOption('poc')
-    await page.getByRole('button', { name: 'Create enterprise project' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Enterprise project console_poc created.')
+    await press(page, 'Create enterprise project', 'Enterprise project console_poc created.')
     const search = page.getByRole('search')
     await search.getByLabel('Type').selectOption('poc')
     await search.getByRole('button', { name: 'Apply' }).click()
     const rowNames = () => page.getByTestId('ep-row').locator('th').allTextContents()
     await expect.poll(rowNames).toEqual(['console_poc'])
-    await page.getByRole('button', { name: 'Disable console_poc' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Enterprise project console_poc disabled.')
+    await press(page, 'Disable console_poc', 'Enterprise project console_poc disabled.')
     const [ep] = (await call(`${s.url}/v1.0/enterprise-projects?name=console_poc`, { token })).body.enterprise_projects
     expect(ep.status).toBe(2)
     await search.getByLabel('Status').selectOption('1')
@@ -222,10 +223,8 @@ describe('web console in Chromium', () => {
     await expect.poll(rowNames).toEqual([])
     await search.getByLabel('Status').selectOption('')
     await search.getByRole('button', { name: 'Apply' }).click()
-    await page.getByRole('button', { name: 'Enable console_poc' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Enterprise project console_poc enabled.')
-    await page.getByRole('button', { name: 'Delete console_poc' }).click()
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Enterprise project console_poc deleted.')
+    await press(page, 'Enable console_poc', 'Enterprise project console_poc enabled.')
+    await press(page, 'Delete console_poc', 'Enterprise project console_poc deleted.')
     expect((await call(`${s.url}/v1.0/enterprise-projects/${ep.id}`, { token })).status).toBe(404)
     await search.getByLabel('Type').selectOption('')
     await search.getByRole('button', { name: 'Apply' }).click()

@@ -2,32 +2,22 @@
  * @module The signed-in user's permanent access keys (`/v3.0/OS-CREDENTIAL/credentials`): create
  * (the secret key is shown once, with a copy button), list, disable/enable, delete.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
+import { useRef, useState, type FormEvent } from 'react'
 import { api, type Session } from './api.js'
 import { useFeedback } from './feedback.js'
-import { Empty, formatTime, useAction } from './widgets.js'
+import { Empty, formatTime, useAction, useLoaded } from './widgets.js'
 
 interface Credential { access: string; status: 'active' | 'inactive'; description: string; create_time: string; user_id: string }
 
 export function AccessKeysPage({ session }: { session: Session }) {
   const feedback = useFeedback()
   const { busy, run } = useAction()
-  const [keys, setKeys] = useState<Credential[]>()
-  const [loadError, setLoadError] = useState<string>()
   const [created, setCreated] = useState<{ access: string; secret: string }>()
   const secretRef = useRef<HTMLElement>(null)
 
-  const load = useCallback(async () => {
-    try {
-      setKeys((await api.get<{ credentials: Credential[] }>(`/v3.0/OS-CREDENTIAL/credentials?user_id=${encodeURIComponent(session.user.id)}`)).credentials)
-      setLoadError(undefined)
-    } catch (error) {
-      setKeys(undefined)
-      setLoadError((error as Error).message)
-      feedback.failed(error)
-    }
-  }, [session.user.id, feedback])
-  useEffect(() => { void load() }, [load])
+  const { data: keys, error: loadError, reload: load } = useLoaded(
+    async () => (await api.get<{ credentials: Credential[] }>(`/v3.0/OS-CREDENTIAL/credentials?user_id=${encodeURIComponent(session.user.id)}`)).credentials,
+    [session.user.id])
 
   const create = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()

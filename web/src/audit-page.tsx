@@ -2,10 +2,10 @@
  * @module The account's audit trail (`GET /v3/{account_id}/traces`): newest first, older pages
  * through the answer's marker, each change with the resource as stored before and after.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { api, query, type Session } from './api.js'
 import { useFeedback } from './feedback.js'
-import { Empty, formatTime } from './widgets.js'
+import { Empty, formatTime, useLoaded } from './widgets.js'
 
 interface Trace {
   trace_id: string; trace_name: string; trace_type: string; service_type: string; resource_type: string; resource_name: string; resource_id: string
@@ -33,22 +33,11 @@ export function AuditPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState({ period: PERIODS[1]!.ms, service_type: '' })
   // Markers of the pages seen so far: the first page has none.
   const [markers, setMarkers] = useState<(string | undefined)[]>([undefined])
-  const [list, setList] = useState<TraceList>()
-  const [loadError, setLoadError] = useState<string>()
   const marker = markers[markers.length - 1]
 
-  const load = useCallback(async () => {
-    try {
-      const from = Date.now() - filters.period
-      setList(await api.get<TraceList>(`/v3/${session.account.id}/traces${query({ limit: LIMIT, from, service_type: filters.service_type, next: marker })}`))
-      setLoadError(undefined)
-    } catch (error) {
-      setList(undefined)
-      setLoadError((error as Error).message)
-      feedback.failed(error)
-    }
-  }, [filters, marker, session.account.id, feedback])
-  useEffect(() => { void load() }, [load])
+  const { data: list, error: loadError, reload: load } = useLoaded(
+    () => api.get<TraceList>(`/v3/${session.account.id}/traces${query({ limit: LIMIT, from: Date.now() - filters.period, service_type: filters.service_type, next: marker })}`),
+    [filters, marker, session.account.id])
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()

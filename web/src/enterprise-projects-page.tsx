@@ -5,10 +5,9 @@
  * favourites (`PUT /v1/enterprise-project-collect`), shown first. COC exists on Huawei Cloud
  * only: where its GET answers 404 there are no stars.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { ApiError, api, query, type Session } from './api.js'
-import { useFeedback } from './feedback.js'
-import { Empty, Pager, formatTime, useAction } from './widgets.js'
+import { EditRow, Empty, Pager, formatTime, useAction, useLoaded } from './widgets.js'
 
 interface EnterpriseProject { id: string; name: string; description: string; status: number; type: string; created_at: string; updated_at: string }
 interface EnterpriseProjectList { enterprise_projects: EnterpriseProject[]; total_count: number }
@@ -19,27 +18,16 @@ const LIMIT = 20
 type Favourites = { state: 'loading' } | { state: 'absent' } | { state: 'failed'; message: string } | { state: 'ready'; ids: string[] }
 
 export function EnterpriseProjectsPage({ session }: { session: Session }) {
-  const feedback = useFeedback()
   const { busy, run } = useAction()
   const [filters, setFilters] = useState({ name: '', status: '', type: '', sort_key: 'created_at', sort_dir: 'desc' })
   const [page, setPage] = useState(1)
-  const [list, setList] = useState<EnterpriseProjectList>()
-  const [loadError, setLoadError] = useState<string>()
   const [favourites, setFavourites] = useState<Favourites>({ state: 'loading' })
   const [canDelete, setCanDelete] = useState(false)
   const [editing, setEditing] = useState<string>()
 
-  const load = useCallback(async () => {
-    try {
-      setList(await api.get<EnterpriseProjectList>(`/v1.0/enterprise-projects${query({ ...filters, offset: (page - 1) * LIMIT, limit: LIMIT })}`))
-      setLoadError(undefined)
-    } catch (error) {
-      setList(undefined)
-      setLoadError((error as Error).message)
-      feedback.failed(error)
-    }
-  }, [filters, page, feedback])
-  useEffect(() => { void load() }, [load])
+  const { data: list, error: loadError, reload: load } = useLoaded(
+    () => api.get<EnterpriseProjectList>(`/v1.0/enterprise-projects${query({ ...filters, offset: (page - 1) * LIMIT, limit: LIMIT })}`),
+    [filters, page])
 
   useEffect(() => {
     api.get<{ data: { ep_id_list: string[] }[] }>('/v1/enterprise-project-collect?limit=100')
@@ -141,16 +129,7 @@ export function EnterpriseProjectsPage({ session }: { session: Session }) {
             <tbody>
               {loadError ? <Empty columns={columns}>{loadError}</Empty> : !list ? <Empty columns={columns}>Loading…</Empty> : rows.length === 0 ? <Empty columns={columns}>No enterprise projects.</Empty> : null}
               {rows.map((ep) => editing === ep.id ? (
-                <tr key={ep.id}>
-                  <td colSpan={columns}>
-                    <form className="inline-form" onSubmit={(e) => save(e, ep)} aria-label={`Edit ${ep.name}`}>
-                      <label>Name <input name="name" defaultValue={ep.name} required autoFocus /></label>
-                      <label>Description <input name="description" defaultValue={ep.description} /></label>
-                      <button type="submit" disabled={busy === `save-${ep.id}`}>Save</button>
-                      <button type="button" onClick={() => setEditing(undefined)}>Cancel</button>
-                    </form>
-                  </td>
-                </tr>
+                <EditRow key={ep.id} columns={columns} item={ep} saving={busy === `save-${ep.id}`} onSave={(e) => save(e, ep)} onCancel={() => setEditing(undefined)} />
               ) : (
                 <tr key={ep.id} data-testid="ep-row">
                   {favourites.state === 'absent' ? null : (

@@ -3,10 +3,9 @@
  * with the answer's links), `POST`, `PATCH /v3/projects/{id}`, and suspend/resume through
  * `PUT /v3-ext/projects/{id}`. Validation messages are the API's own.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { api, query, type Session } from './api.js'
-import { useFeedback } from './feedback.js'
-import { Empty, Pager, useAction } from './widgets.js'
+import { EditRow, Empty, Pager, useAction, useLoaded } from './widgets.js'
 
 interface Project { id: string; name: string; description: string; enabled: boolean; parent_id: string; domain_id: string }
 interface ProjectList { projects: Project[]; links: { next: string | null; previous: string | null } }
@@ -14,32 +13,21 @@ interface ProjectList { projects: Project[]; links: { next: string | null; previ
 const PER_PAGE = 20
 
 export function ProjectsPage({ session }: { session: Session }) {
-  const feedback = useFeedback()
   const { busy, run } = useAction()
   const [filter, setFilter] = useState('')
   const [page, setPage] = useState(1)
-  const [list, setList] = useState<ProjectList>()
-  const [statuses, setStatuses] = useState<Record<string, string>>({})
   const [editing, setEditing] = useState<string>()
-  const [loadError, setLoadError] = useState<string>()
 
-  const load = useCallback(async () => {
-    try {
-      const result = await api.get<ProjectList>(`/v3/projects${query({ domain_id: session.account.id, name: filter, page, per_page: PER_PAGE })}`)
-      setList(result)
-      setLoadError(undefined)
-      // The list has no status; the extension's GET has it, for whoever may read it.
-      const found = await Promise.all(result.projects.map(async (p) => {
-        try { return [p.id, (await api.get<{ project: { status: string } }>(`/v3-ext/projects/${p.id}`)).project.status] as const } catch { return [p.id, '—'] as const }
-      }))
-      setStatuses(Object.fromEntries(found))
-    } catch (error) {
-      setList(undefined)
-      setLoadError((error as Error).message)
-      feedback.failed(error)
-    }
-  }, [filter, page, session.account.id, feedback])
-  useEffect(() => { void load() }, [load])
+  const { data, error: loadError, reload: load } = useLoaded(async () => {
+    const list = await api.get<ProjectList>(`/v3/projects${query({ domain_id: session.account.id, name: filter, page, per_page: PER_PAGE })}`)
+    // The list has no status; the extension's GET has it, for whoever may read it.
+    const found = await Promise.all(list.projects.map(async (p) => {
+      try { return [p.id, (await api.get<{ project: { status: string } }>(`/v3-ext/projects/${p.id}`)).project.status] as const } catch { return [p.id, '—'] as const }
+    }))
+    return { list, statuses: Object.fromEntries(found) as Record<string, string> }
+  }, [filter, page, session.account.id])
+  const list = data?.list
+  const statuses = data?.statuses ?? {}
 
   const create = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
@@ -95,16 +83,7 @@ export function ProjectsPage({ session }: { session: Session }) {
             <tbody>
               {loadError ? <Empty columns={5}>{loadError}</Empty> : !list ? <Empty columns={5}>Loading…</Empty> : list.projects.length === 0 ? <Empty columns={5}>No projects.</Empty> : null}
               {list?.projects.map((p) => editing === p.id ? (
-                <tr key={p.id}>
-                  <td colSpan={5}>
-                    <form className="inline-form" onSubmit={(e) => save(e, p)} aria-label={`Edit ${p.name}`}>
-                      <label>Name <input name="name" defaultValue={p.name} required autoFocus /></label>
-                      <label>Description <input name="description" defaultValue={p.description} /></label>
-                      <button type="submit" disabled={busy === `save-${p.id}`}>Save</button>
-                      <button type="button" onClick={() => setEditing(undefined)}>Cancel</button>
-                    </form>
-                  </td>
-                </tr>
+                <EditRow key={p.id} columns={5} item={p} saving={busy === `save-${p.id}`} onSave={(e) => save(e, p)} onCancel={() => setEditing(undefined)} />
               ) : (
                 <tr key={p.id}>
                   <th scope="row">{p.name}</th>
