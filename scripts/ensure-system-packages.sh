@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites drive, only when missing: the openstack CLI
 # (python3-openstackclient) for the real-client suite, nginx as the load balancer of the
-# scaling-out recipe's test, and wrk for the benchmarks.
+# scaling-out recipe's test, wrk for the benchmarks, and Chromium for the web console's browser
+# suite (playwright-core drives /usr/bin/chromium; it never downloads a browser).
 set -euo pipefail
 need=()
 command -v openstack >/dev/null 2>&1 || need+=(python3-openstackclient)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "ensure-system-packages: missing ${need[*]} and not root; install them with apt-get" >&2

@@ -53,6 +53,7 @@ import { IdentityService } from './services/iam/identity-service.js'
 import { identityRoutes } from './services/iam/identity-routes.js'
 import { RoleService } from './services/iam/role-service.js'
 import { registerApiDocuments } from './http/openapi.js'
+import { registerConsole } from './http/console-page.js'
 import { FAULTS_PATH, FaultInjector, faultRoutes, installFaultInjection } from './http/fault-injection.js'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -97,8 +98,19 @@ function setRequestIdHeaders(request: FastifyRequest, reply: FastifyReply): void
  * something pay for the copy: contexts are cached across requests, so it cannot be set in place.
  */
 function withOrigin(ctx: AuthContext, request: FastifyRequest): AuthContext {
-  const userAgent = request.headers['user-agent']
-  return { ...ctx, origin: { requestId: request.id, sourceIp: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : '' } }
+  return { ...ctx, origin: { requestId: request.id, sourceIp: request.ip, userAgent: userAgentOf(request) } }
+}
+
+/**
+ * Browsers forbid scripts to set User-Agent, so the web console names itself in
+ * `X-Projectplane-Client: console/<version>`; the trail records it as the product token in front
+ * of the browser's own agent (`projectplane-console/0.1.0 Mozilla/5.0 …`), which makes its
+ * trace type `ConsoleAction`. It proves nothing, like any User-Agent.
+ */
+function userAgentOf(request: FastifyRequest): string {
+  const userAgent = typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : ''
+  const client = request.headers['x-projectplane-client']
+  return typeof client === 'string' && /^console\/[\w.+-]{1,32}$/.test(client) ? `projectplane-${client} ${userAgent}`.trimEnd() : userAgent
 }
 
 export interface AppDeps {
@@ -328,6 +340,7 @@ export async function buildApp({ config, db, clock = { now: () => Date.now() } }
     db, metrics, knownMigrations: readMigrations(db.dialect).map((m) => m.version),
     timeoutMs: config.database?.timeoutMs ?? SQLITE_READY_TIMEOUT_MS,
   }))
+  registerConsole(app, config.consoleDir)
   const wire = new IamWire(flavour)
   await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   await app.register(identityRoutes({

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FLAVOUR_NAMES, type FlavourName } from './flavours.js'
+import { DEFAULT_CONSOLE_DIR } from './http/console-page.js'
 import { FaultRuleError, parseFaultRules, type FaultRule, type FaultSettings } from './http/fault-injection.js'
 
 export interface Config {
@@ -52,6 +53,8 @@ export interface Config {
   readonly metrics: boolean
   /** Proxies whose `X-Forwarded-For` is believed, as Fastify's `trustProxy` takes them; none when empty. */
   readonly trustProxy: readonly string[]
+  /** The built web console (`npm run build` writes it); `/console` says so when it is missing. */
+  readonly consoleDir: string
 }
 
 export interface PostgresConfig {
@@ -165,6 +168,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { env: 'LOG_FILE', description: 'append JSON log lines to this file instead of stdout' },
   { env: 'METRICS', description: 'on or off: GET /metrics and the recording behind it', default: 'on' },
   { env: 'TRUST_PROXY', description: 'proxies in front (comma-separated IPs, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For names the client in logs and the audit trail', default: 'none' },
+  { env: 'CONSOLE_DIR', description: 'folder of the built web console served at /console', default: 'dist/console of the package' },
   // ---- store
   { env: 'DATABASE_URL', description: 'postgres://user:password@host:5432/db: the store on PostgreSQL instead of SQLite' },
   { env: 'DATABASE_SCHEMA', description: "PostgreSQL schema holding projectplane's tables, created when missing", default: "the user's search path" },
@@ -290,6 +294,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, argv: st
     logFile: nonEmpty(env.LOG_FILE) === undefined ? undefined : path.resolve(env.LOG_FILE!),
     metrics: oneOf('METRICS', env.METRICS ?? 'on', ['on', 'off'] as const) === 'on',
     trustProxy: trustedProxies(env.TRUST_PROXY ?? ''),
+    consoleDir: nonEmpty(env.CONSOLE_DIR) === undefined ? DEFAULT_CONSOLE_DIR : path.resolve(env.CONSOLE_DIR!),
   }
   return Object.freeze(config)
 }

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   } else if (server.seed) {
     lines.push(`Seed ${server.seed.file} skipped: the store already holds accounts (start with --in-memory or a fresh DATA_DIR to begin from the seed).`)
   }
-  lines.push(`Identity endpoint: ${base}/v3`)
+  lines.push(`Identity endpoint: ${base}/v3`, `Web console: ${base}/console`)
   process.stdout.write(`${lines.join('\n')}\n`)
 
   let stopping = false

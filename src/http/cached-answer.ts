@@ -30,10 +30,11 @@ function holdsCurrent(request: FastifyRequest, etag: string): boolean {
 
 /**
  * `no-cache` lets a browser keep the bytes but ask each time: a 304 costs nothing here, and an
- * upgraded server is never hidden behind a stale copy.
+ * upgraded server is never hidden behind a stale copy. Files named after their content's hash
+ * may say more (`immutable`).
  */
-export function sendCached(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): FastifyReply {
-  reply.header('etag', answer.etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding')
+export function sendCached(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer, cacheControl = 'no-cache'): FastifyReply {
+  reply.header('etag', answer.etag).header('cache-control', cacheControl).header('vary', 'accept-encoding')
   if (holdsCurrent(request, answer.etag)) return reply.status(304).send()
   reply.type(answer.type)
   if (answer.body.length >= GZIP_MIN_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {

@@ -21,6 +21,7 @@ import type { ServiceName } from './fastify-types.js'
 import { BODY_COMPONENTS, SUCCESS_BODIES } from './openapi-bodies.js'
 import { cachedAnswer, sendCached } from './cached-answer.js'
 import { DOCS_ASSET_URL, registerDocsPage } from './docs-page.js'
+import { CONSOLE_ASSET_URL } from './console-page.js'
 
 export interface ApiDocumentDeps {
   policy: Policy
@@ -263,8 +264,8 @@ export async function registerApiDocuments(app: FastifyInstance, deps: ApiDocume
       const action = route.config?.action
       const entry = action === undefined ? undefined : deps.policy.entry(action)
       const method = [route.method].flat()[0]!
-      // Fastify's implicit HEAD route shares its GET's action; the page's files are no API.
-      if (!entry || (method === 'HEAD' && entry.method !== 'HEAD') || url === DOCS_ASSET_URL) return { schema: { hide: true }, url }
+      // Fastify's implicit HEAD route shares its GET's action; the pages' files are no API.
+      if (!entry || (method === 'HEAD' && entry.method !== 'HEAD') || url === DOCS_ASSET_URL || url === CONSOLE_ASSET_URL) return { schema: { hide: true }, url }
       const service = deps.serviceFor(url, route.config?.service)
       operations.set(`${method} ${entry.action}`, {
         method,

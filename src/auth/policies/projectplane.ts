@@ -9,6 +9,9 @@ export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   { action: 'projectplane:get_openapi', method: 'GET', path: '/openapi.json', rule: 'public', description: 'The OpenAPI 3.1 document of the routes this server serves' },
   { action: 'projectplane:get_docs', method: 'GET', path: '/docs', rule: 'public', description: 'The API documentation page (Swagger UI, served by this server)' },
   { action: 'projectplane:get_docs_file', method: 'GET', path: '/docs/:file', rule: 'public', description: 'A file of the documentation page (script, style sheet, icon)' },
+  // The web console is files only: every call it makes is the API's, with the signed-in user's permissions.
+  { action: 'projectplane:get_console', method: 'GET', path: '/console', rule: 'public', description: 'The web console (a single-page app served by this server)' },
+  { action: 'projectplane:get_console_file', method: 'GET', path: '/console/*', rule: 'public', description: "A file of the web console, or one of its pages (the app's index.html)" },
   // Fault injection (routes exist only when it is enabled). Beyond the rule, the route lets only
   // the server's operator through (keystone's system admin, or an admin of the first account):
   // faults apply to every account on the server. Custom policies name the three-part forms.
