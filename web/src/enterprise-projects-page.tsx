@@ -9,6 +9,9 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { ApiError, api, query, type Session } from './api.js'
 import { EditRow, Empty, Pager, formatTime, useAction, useLoaded } from './widgets.js'
 
+/** Every account's enterprise project `0`, which EPS manages itself. */
+const DEFAULT_ENTERPRISE_PROJECT = '0'
+
 interface EnterpriseProject { id: string; name: string; description: string; status: number; type: string; created_at: string; updated_at: string }
 interface EnterpriseProjectList { enterprise_projects: EnterpriseProject[]; total_count: number }
 
@@ -147,11 +150,14 @@ export function EnterpriseProjectsPage({ session }: { session: Session }) {
                   <td>{formatTime(ep.updated_at)}</td>
                   <td><code>{ep.id}</code></td>
                   <td className="actions">
+                    {/* EPS refuses to change, disable or delete the default project: offer nothing that would fail. */}
+                    {ep.id === DEFAULT_ENTERPRISE_PROJECT ? <span className="muted">default project</span> : <>
                     <button type="button" onClick={() => setEditing(ep.id)} aria-label={`Edit ${ep.name}`}>Edit</button>
                     {ep.status === 1
                       ? <button type="button" disabled={busy === `disable-${ep.id}`} onClick={() => act(ep, 'disable')} aria-label={`Disable ${ep.name}`}>Disable</button>
                       : <button type="button" disabled={busy === `enable-${ep.id}`} onClick={() => act(ep, 'enable')} aria-label={`Enable ${ep.name}`}>Enable</button>}
                     {canDelete ? <button type="button" className="danger" disabled={busy === `delete-${ep.id}`} onClick={() => remove(ep)} aria-label={`Delete ${ep.name}`}>Delete</button> : null}
+                    </>}
                   </td>
                 </tr>
               ))}
