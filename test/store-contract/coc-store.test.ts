@@ -178,6 +178,22 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
     })
   })
 
+  describe('findFavourites', () => {
+    it("finds the user's own record in that account only, inside a transaction too", async () => {
+      const d = await account()
+      const other = await account()
+      const u = await user(d)
+      const v = await user(d)
+      expect(await store.findFavourites(d, u)).toBeUndefined()
+      const id = newId()
+      await store.saveFavourites(d, u, ['b', 'a'], id, at(1))
+      expect(await store.findFavourites(d, u)).toEqual({ id, userId: u, epIds: ['b', 'a'] })
+      expect(await store.findFavourites(d, v)).toBeUndefined()
+      expect(await store.findFavourites(other, u)).toBeUndefined()
+      expect(await store.transaction((tx) => tx.findFavourites(d, u))).toEqual({ id, userId: u, epIds: ['b', 'a'] })
+    })
+  })
+
   describe('listFavourites', () => {
     it('is empty for a user with no record', async () => {
       const d = await account()

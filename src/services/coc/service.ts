@@ -85,7 +85,7 @@ export class CocService {
     const recordId = given(body.id) ? body.id : undefined
     return this.deps.store.transaction(async (tx) => {
       // Read for the trace only: the write below decides on its own, in one statement.
-      const [before] = await tx.listFavourites(accountId, ctx.user.id, { limit: 1 })
+      const before = await tx.findFavourites(accountId, ctx.user.id)
       let id: string
       if (recordId !== undefined) {
         // NOTE: conditional update, not read-then-write: the record and its id are checked and

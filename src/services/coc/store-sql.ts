@@ -57,13 +57,20 @@ export class SqlCocStore extends SqlStore<CocStore> implements CocStore {
     return Number(result.numUpdatedRows) > 0
   }
 
+  async findFavourites(domainId: string, userId: string): Promise<FavouritesRecord | undefined> {
+    // Read before every save, for its trace: compiled once (see sql-text-cache.ts).
+    const [row] = await this.sqlTexts.run(this.x, `favourites-of-user:${this.locksReads}`, [domainId, userId], () => {
+      const q = this.x.selectFrom('coc_favourites').select(['id', 'user_id', 'ep_ids']).where('domain_id', '=', domainId).where('user_id', '=', userId)
+      return (this.locksReads ? q.forUpdate() : q).compile()
+    })
+    return row && toRecord(row)
+  }
+
   async listFavourites(domainId: string, userId: string, query: FavouritesQuery): Promise<FavouritesRecord[]> {
     let q = this.x.selectFrom('coc_favourites').select(['id', 'user_id', 'ep_ids'])
       .where('domain_id', '=', domainId).where('user_id', '=', userId)
     if (query.afterId !== undefined) q = q.where('id', '>', query.afterId)
     if (query.id !== undefined) q = q.where('id', '=', query.id)
-    // Inside a transaction on PostgreSQL the record is locked: the service reads it as a trace's "before".
-    if (this.locksReads) q = q.forUpdate()
     const rows = await q.orderBy('id').limit(query.limit).execute()
     return rows.map(toRecord)
   }

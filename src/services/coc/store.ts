@@ -36,6 +36,8 @@ export interface CocStore {
    * writes nothing, when the user has no record or its record has another id.
    */
   updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<boolean>
+  /** The user's record, if it has one; inside a transaction on PostgreSQL it stays locked until the end. */
+  findFavourites(domainId: string, userId: string): Promise<FavouritesRecord | undefined>
   /** The user's records matching the query, ordered by id: zero or one, as a user has at most one. */
   listFavourites(domainId: string, userId: string, query: FavouritesQuery): Promise<FavouritesRecord[]>
   /** Writes the trace of a change; call it on the store `transaction` passes in, beside the change. */

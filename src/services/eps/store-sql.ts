@@ -49,8 +49,11 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
     return new SqlEpsStore(this.db, trx, this.sqlTexts)
   }
 
-  findEnterpriseProject(domainId: string, id: string) {
-    return this.locked(this.x.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', domainId).where('id', '=', id)).executeTakeFirst()
+  async findEnterpriseProject(domainId: string, id: string) {
+    // Every audited change reads it first: compiled once (see sql-text-cache.ts).
+    const [row] = await this.sqlTexts.run(this.x, `ep-by-id:${this.locksReads}`, [domainId, id], () =>
+      this.locked(this.x.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', domainId).where('id', '=', id)).compile())
+    return row
   }
 
   async listEnterpriseProjects(domainId: string, f: EnterpriseProjectFilter) {
