@@ -7,6 +7,7 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Database } from '../db/schema.js'
+import { SqlTextCache } from '../db/sql-text-cache.js'
 import { traceWriterFor, type TraceContext, type TracedChange } from './cts/trace.js'
 
 export type Executor = Kysely<Database> | Transaction<Database>
@@ -14,7 +15,9 @@ export type Executor = Kysely<Database> | Transaction<Database>
 export abstract class SqlStore<Store> {
   constructor(
     protected readonly db: Db,
-    protected readonly x: Executor,
+    protected readonly x: Executor = db.kysely,
+    /** SQL text of the hot queries, shared with the copies bound to transactions: compiled once, not once per transaction. */
+    protected readonly sqlTexts = new SqlTextCache(),
   ) {}
 
   /** A copy of this store that reads and writes only inside `trx`. */

@@ -4,7 +4,6 @@
  * Each write is one statement, so the database, not this code, settles races between saves.
  */
 import type { Db } from '../../db/database.js'
-import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Transaction } from 'kysely'
 import type { CocFavouritesRow, Database } from '../../db/schema.js'
 import { NotFoundError } from '../../errors/app-error.js'
@@ -16,15 +15,6 @@ function toRecord(row: Pick<CocFavouritesRow, 'id' | 'user_id' | 'ep_ids'>): Fav
 }
 
 export class SqlCocStore extends SqlStore<CocStore> implements CocStore {
-  constructor(
-    db: Db,
-    x: Executor = db.kysely,
-    /** Shared with the stores of its transactions: compiled once, not once per transaction. */
-    private readonly sqlTexts = new SqlTextCache(),
-  ) {
-    super(db, x)
-  }
-
   protected bound(trx: Transaction<Database>): CocStore {
     return new SqlCocStore(this.db, trx, this.sqlTexts)
   }

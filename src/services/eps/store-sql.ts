@@ -5,7 +5,6 @@
  */
 import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
-import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import { SqlStore, type Executor } from '../sql-store.js'
@@ -36,15 +35,6 @@ function nameContains(db: Db, column: 'name' | 'ep_resources.resource_name', tex
 export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
   // NOTE: inside a transaction a write that returns a refusal may have written part of its rows
   // (a move found moved meanwhile): the service throws on every refusal, which undoes them all.
-  constructor(
-    db: Db,
-    x: Executor = db.kysely,
-    /** Shared with the stores of its transactions: compiled once, not once per transaction. */
-    private readonly sqlTexts = new SqlTextCache(),
-  ) {
-    super(db, x)
-  }
-
   protected bound(trx: Transaction<Database>): EpsStore {
     return new SqlEpsStore(this.db, trx, this.sqlTexts)
   }

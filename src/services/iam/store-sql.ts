@@ -23,16 +23,17 @@ interface PerDatabase {
   /** Projects by id, only when the database has a sole writer (see `Db.soleWriter`). */
   projects: Map<string, Readonly<ProjectRow>> | undefined
   /**
-   * SQL of the project UPDATE per shape (columns set, guards used). Building and compiling it
-   * with Kysely costs ~10 µs, more than running it. Kept per database: the text is dialect's.
+   * SQL of the hot queries (the project UPDATE per shape, the project read of audited changes).
+   * Building and compiling one with Kysely costs ~10 µs, more than running it. Kept per
+   * database: the text is the dialect's.
    */
-  projectUpdateSql: SqlTextCache
+  sqlTexts: SqlTextCache
 }
 const perDatabase = new WeakMap<Db, PerDatabase>()
 
 function stateOf(db: Db): PerDatabase {
   let state = perDatabase.get(db)
-  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, projectUpdateSql: new SqlTextCache() }))
+  if (!state) perDatabase.set(db, (state = { projects: db.soleWriter ? new Map() : undefined, sqlTexts: new SqlTextCache() }))
   return state
 }
 
@@ -43,7 +44,8 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
   private readonly touchedProjects: Set<string> | undefined
 
   constructor(db: Db, x: Executor = db.kysely) {
-    super(db, x)
+    // The SQL text cache is the database's, so every store object of it shares one.
+    super(db, x, stateOf(db).sqlTexts)
     this.shared = stateOf(db)
     this.touchedProjects = x === db.kysely ? undefined : new Set()
   }
@@ -199,7 +201,7 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
     const cached = cache?.get(id)
     if (cached) return cached
     // Audited changes read the project first in their transaction: compiled once (sql-text-cache.ts).
-    const [row] = await this.shared.projectUpdateSql.run(this.x, `project-by-id:${this.locksReads}`, [id], () =>
+    const [row] = await this.sqlTexts.run(this.x, `project-by-id:${this.locksReads}`, [id], () =>
       this.locked(this.x.selectFrom('projects').selectAll().where('id', '=', id)).compile())
     if (row && cache) {
       if (cache.size >= PROJECT_CACHE_MAX) cache.delete(cache.keys().next().value!)
@@ -247,7 +249,7 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
     const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
     return this.writingProject(id, () =>
       this.insertUnique(
-        () => this.write(async (x) => (await this.shared.projectUpdateSql.run(x, shape, parameters, () => {
+        () => this.write(async (x) => (await this.sqlTexts.run(x, shape, parameters, () => {
           let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
           if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
           if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
