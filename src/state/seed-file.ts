@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import type { FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
+import { withLineAndColumn } from './json-position.js'
 import { parseStateDocument, StateDocumentError, type StateDocument } from './state-document.js'
 
 export function readSeedFile(file: string, options: { flavour: FlavourName; passwordPolicy: PasswordPolicy }): StateDocument {
@@ -26,13 +27,4 @@ export function readSeedFile(file: string, options: { flavour: FlavourName; pass
     if (error instanceof StateDocumentError) throw new StateDocumentError(error.problems, `seed ${file}`)
     throw error
   }
-}
-
-/** Node names a JSON error by character position; an editor wants line and column. */
-function withLineAndColumn(message: string, text: string): string {
-  const position = /at position (\d+)/.exec(message)
-  if (!position) return message
-  const before = text.slice(0, Number(position[1]))
-  const line = before.split('\n').length
-  return `${message} (line ${line}, column ${before.length - before.lastIndexOf('\n')})`
 }

@@ -74,6 +74,10 @@ describe('projectplane export and import', () => {
       "  accounts[1].name: duplicate account name 'acme' (also accounts[0].name)"))
     fs.writeFileSync(bad, '{"format": ')
     expect((await projectplane(['import', bad], { env: { DATA_DIR: empty } })).stderr).toMatch(new RegExp(`^projectplane: ${bad} is not JSON: .+\\n$`))
+    // Where parsing stopped, as an editor counts it.
+    fs.writeFileSync(bad, '{\n  "format": "a" "b"}')
+    expect((await projectplane(['import', bad], { env: { DATA_DIR: empty } })).stderr)
+      .toBe(`projectplane: ${bad} is not JSON: Expected ',' or '}' after property value in JSON at position 18 (line 2, column 17)\n`)
     expect(await projectplane(['import', path.join(files, 'nosuch.json')], { env: { DATA_DIR: empty } })).toEqual(
       fails(`cannot read ${files}/nosuch.json: ENOENT: no such file or directory, open '${files}/nosuch.json'`))
     // Nothing written: the store is still empty, so an export lists no account.

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import { Command } from 'commander'
+import { withLineAndColumn } from '../../state/json-position.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { formatTable, print, printJson } from '../output.js'
 import { addStoreOptions, reportBootstrap, storeConfigOf, withMigratedStore } from '../store-access.js'
@@ -20,7 +21,7 @@ function readDocument(file: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new CliError(`${file} is not JSON: ${(error as Error).message}`)
+    throw new CliError(`${file} is not JSON: ${withLineAndColumn((error as Error).message, text)}`)
   }
 }
 
@@ -63,9 +64,8 @@ export function importCommand(): Command {
     const { StateDocumentError } = await import('../../state/state-document.js')
     const { written, location } = await withMigratedStore(config, async (db) => {
       try {
+        // importState tells servers sharing a PostgreSQL store to drop what they cached.
         const written = await importState(db, input, { flavour: config.flavour, replace: options.replace === true, passwordPolicy: config.passwordPolicy })
-        // Servers sharing a PostgreSQL store drop what they cached.
-        db.announceChange()
         return { written, location: db.location }
       } catch (error) {
         if (error instanceof StateDocumentError) throw new CliError(`${file}: ${error.message}`)
@@ -92,9 +92,9 @@ export function resetCommand(): Command {
     if (!options.yes) throw new CliError('reset deletes every account, user and key in the store; add --yes to do it')
     const config = storeConfigOf(self)
     const { resetState } = await import('../../state/reset-state.js')
+    // resetState tells servers sharing a PostgreSQL store to drop what they cached.
     const location = await withMigratedStore(config, async (db) => {
       await resetState(db)
-      db.announceChange()
       return db.location
     })
     print(`Emptied ${location}.\n`)
