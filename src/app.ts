@@ -28,7 +28,9 @@ import { readMigrations } from './db/migrate.js'
 import type { ServiceName } from './http/fastify-types.js'
 import './http/fastify-types.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
-import { IamService, isoMicros, type Clock } from './services/iam/service.js'
+import { IamService } from './services/iam/service.js'
+import { isoMicros, SYSTEM_CLOCK, type Clock } from './shared/clock.js'
+import { CREDENTIAL_KEY_ID, PRIMARY_TOKEN_KEY_ID } from './shared/well-known-ids.js'
 import { IamWire, renderIamError } from './services/iam/wire.js'
 import { renderEpsError } from './services/eps/wire.js'
 import { SqlEpsStore } from './services/eps/store-sql.js'
@@ -62,8 +64,6 @@ const SQLITE_READY_TIMEOUT_MS = 5000
 /** Fastify reads no body for these; a signed one is read by the authentication hook. */
 const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 const EMPTY_BODY = Buffer.alloc(0)
-/** token_keys row whose key seals stored secret keys (not a token key). */
-export const CREDENTIAL_KEY_ID = 'credential-secrets'
 
 function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
   const url = request.raw.url ?? '/'
@@ -142,11 +142,11 @@ export interface ProjectplaneApp {
   issueOperatorToken(accountId: string): Promise<string>
 }
 
-export async function buildApp({ config, db, clock = { now: () => Date.now() } }: AppDeps): Promise<ProjectplaneApp> {
+export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
   const policy = new Policy(flavour, { iam: [...IAM_POLICIES, ...PROJECTPLANE_POLICIES], eps: EPS_POLICIES, coc: COC_POLICIES, cts: CTS_POLICIES })
   const iamStore = new SqlIamStore(db)
-  await iamStore.ensureTokenKey({ id: 'primary', secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
+  await iamStore.ensureTokenKey({ id: PRIMARY_TOKEN_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   await iamStore.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: isoMicros(clock.now()) })
   const storedKeys = await iamStore.listTokenKeys()
   const codec = new TokenCodec(storedKeys.filter((k) => k.id !== CREDENTIAL_KEY_ID).map((k) => ({ id: k.id, secret: Buffer.from(k.secret, 'base64') })))

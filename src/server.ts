@@ -9,7 +9,7 @@ import { flavourFor } from './flavours.js'
 import { buildApp, type ProjectplaneApp } from './app.js'
 import { SqlIamStore } from './services/iam/store-sql.js'
 import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
-import type { Clock } from './services/iam/service.js'
+import type { Clock } from './shared/clock.js'
 import { readSeedFile } from './state/seed-file.js'
 import { importState, type ImportSummary } from './state/import-state.js'
 

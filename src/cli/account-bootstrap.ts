@@ -9,7 +9,7 @@
  * project `admin` and on the system, and has the password given. It writes the store directly,
  * as the first start does: it is how the first administrator comes to exist.
  */
-import { randomBytes } from 'node:crypto'
+import { newHexId } from '../shared/ids.js'
 import { hashPassword } from '../auth/password.js'
 import type { Config } from '../config.js'
 import { openDatabase, type Db } from '../db/database.js'
@@ -17,7 +17,7 @@ import { migrate } from '../db/migrate.js'
 import { ConflictError } from '../errors/app-error.js'
 import { flavourFor, type Flavour } from '../flavours.js'
 import { bootstrapIfEmpty, createCloudAccount, syncSystemRoles } from '../services/iam/bootstrap.js'
-import { isoMicros } from '../services/iam/service.js'
+import { isoMicros } from '../shared/clock.js'
 import { SqlIamStore } from '../services/iam/store-sql.js'
 import type { IamStore } from '../services/iam/store.js'
 import { CliError } from './cli-error.js'
@@ -43,7 +43,6 @@ export interface BootstrapOutcome {
 }
 
 const KEYSTONE_DOMAIN_ID = 'default'
-const hexId = () => randomBytes(16).toString('hex')
 
 async function anotherCloudAccount(db: Db, store: IamStore, flavour: Flavour, input: { account: string; adminUser: string; passwordHash: string; regions: boolean }): Promise<BootstrapOutcome['account']> {
   if (input.regions) {
@@ -78,7 +77,7 @@ async function ensureKeystoneAdmin(db: Db, store: IamStore, input: { account?: s
     let user = await tx.findUserByName(domain.id, input.adminUser)
     const createdUser = !user
     if (!user) {
-      user = await tx.createUser({ id: hexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now })
+      user = await tx.createUser({ id: newHexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now })
       done.push(`created user '${user.name}'`)
     } else {
       const changes = { ...(user.enabled !== 1 ? { enabled: 1 } : {}), ...(input.password !== undefined ? { password_hash: input.passwordHash!, tokens_valid_after: now } : {}) }
@@ -89,7 +88,7 @@ async function ensureKeystoneAdmin(db: Db, store: IamStore, input: { account?: s
     let project = await tx.findProjectByName(domain.id, 'admin')
     if (!project) {
       project = await tx.createProject({
-        id: hexId(), domain_id: domain.id, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: domain.id,
+        id: newHexId(), domain_id: domain.id, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: domain.id,
         kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
       })
       done.push("created project 'admin'")

@@ -8,7 +8,7 @@ import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Database } from '../db/schema.js'
 import { SqlTextCache } from '../db/sql-text-cache.js'
-import { traceWriterFor, type TraceContext, type TracedChange } from './cts/trace.js'
+import { traceWriterFor, type TraceContext, type TracedChange } from '../audit/trace.js'
 
 export type Executor = Kysely<Database> | Transaction<Database>
 

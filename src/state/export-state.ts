@@ -15,8 +15,8 @@ import type { Db } from '../db/database.js'
 import type { Database, ProjectRow, RoleAssignmentRow } from '../db/schema.js'
 import { flavourFor, type FlavourName } from '../flavours.js'
 import { SecretBox } from '../auth/secret-box.js'
-import { CREDENTIAL_KEY_ID } from '../app.js'
-import { isoMicros } from '../services/iam/service.js'
+import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
+import { isoMicros } from '../shared/clock.js'
 import { resourceType } from '../services/eps/resource-types.js'
 import {
   STATE_FORMAT, STATE_VERSION, type StateAccount, type StateDocument, type StateGrant, type StateUser,
@@ -63,7 +63,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     const accountProjects = mine(projects).sort(byName)
     const accountGroups = mine(groups).sort(byName)
     const accountEps = mine(eps).sort(byName)
-    const epName = (id: string) => accountEps.find((ep) => ep.id === id)?.name ?? (id === '0' ? 'default' : id)
+    const epName = (id: string) => accountEps.find((ep) => ep.id === id)?.name ?? (id === DEFAULT_ENTERPRISE_PROJECT_ID ? DEFAULT_ENTERPRISE_PROJECT_NAME : id)
 
     const accountUsers = mine(users).sort(byName).map((u): StateUser => {
       const favourite = favourites.find((f) => f.user_id === u.id && f.domain_id === domain.id)

@@ -7,7 +7,8 @@
  * per region, the default enterprise project `0`, the `admin` group holding the admin roles),
  * through the bootstrap's own functions.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
+import { newHexId } from '../shared/ids.js'
 import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
 import type {
@@ -19,9 +20,9 @@ import { hashPassword } from '../auth/password.js'
 import { SecretBox } from '../auth/secret-box.js'
 import { newTokenKeySecret } from '../auth/token-codec.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
-import { CREDENTIAL_KEY_ID } from '../app.js'
+import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { SqlIamStore } from '../services/iam/store-sql.js'
-import { isoMicros } from '../services/iam/service.js'
+import { isoMicros } from '../shared/clock.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSystemRoles } from '../services/iam/bootstrap.js'
 import { newAccessKey, newSecretKey } from '../services/iam/credential-service.js'
@@ -73,8 +74,6 @@ export class StateImportError extends Error {
   }
 }
 
-const hexId = () => randomBytes(16).toString('hex')
-const DEFAULT_EP_ID = '0'
 /** Rows per INSERT: far below SQLite's and PostgreSQL's limits on bound parameters. */
 const INSERT_CHUNK = 200
 
@@ -174,7 +173,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   // keystone-manage bootstrap gives the `Default` domain the id `default`; a seed naming it gets the same.
   let accountId = account.id
   if (accountId === undefined && !cloud && account.name === flavour.defaultAccountName && !ctx.claimedIds.has('default')) accountId = 'default'
-  accountId ??= hexId()
+  accountId ??= newHexId()
   ctx.claimedIds.add(accountId)
   const created = storedTime(account.created_at) ?? now
   const domain: DomainRow = {
@@ -187,9 +186,9 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   }
 
   // Projects: ids first, since parents and users' default projects point at them.
-  const projectIds = new Map((account.projects ?? []).map((p) => [p.name, p.id ?? hexId()]))
+  const projectIds = new Map((account.projects ?? []).map((p) => [p.name, p.id ?? newHexId()]))
   const missingRegionProjects: [string, string][] = cloud
-    ? [...ctx.regionIds].filter((r) => !projectIds.has(r)).map((r) => [r, hexId()])
+    ? [...ctx.regionIds].filter((r) => !projectIds.has(r)).map((r) => [r, newHexId()])
     : []
   const regionProjectId = (region: string) => projectIds.get(region) ?? missingRegionProjects.find(([r]) => r === region)![1]
   const projects: ProjectRow[] = (account.projects ?? []).map((p) => {
@@ -211,13 +210,13 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
     domain_id: accountId, id: ep.id ?? randomUUID(), name: ep.name, description: ep.description ?? '', status: ep.enabled === false ? 2 : 1,
     type: ep.type ?? 'prod', ...times(ep),
   }))
-  const epId = (name: string | undefined) => (name === undefined || name === 'default' ? DEFAULT_EP_ID : enterpriseProjects.find((ep) => ep.name === name)!.id)
+  const epId = (name: string | undefined) => (name === undefined || name === DEFAULT_ENTERPRISE_PROJECT_NAME ? DEFAULT_ENTERPRISE_PROJECT_ID : enterpriseProjects.find((ep) => ep.name === name)!.id)
 
   const groups: GroupRow[] = (account.groups ?? []).map((g) => ({
-    id: g.id ?? hexId(), domain_id: accountId, name: g.name, description: g.description ?? '', created_at: storedTime(g.created_at) ?? now,
+    id: g.id ?? newHexId(), domain_id: accountId, name: g.name, description: g.description ?? '', created_at: storedTime(g.created_at) ?? now,
   }))
   if (cloud && !groups.some((g) => g.name === ADMIN_GROUP_NAME)) {
-    groups.push({ id: hexId(), domain_id: accountId, name: ADMIN_GROUP_NAME, description: ADMIN_GROUP_DESCRIPTION, created_at: now })
+    groups.push({ id: newHexId(), domain_id: accountId, name: ADMIN_GROUP_NAME, description: ADMIN_GROUP_DESCRIPTION, created_at: now })
   }
   const groupId = (name: string) => groups.find((g) => g.name === name)!.id
 
@@ -226,7 +225,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   const credentials: AccountPlan['credentials'] = []
   const favourites: CocFavouritesRow[] = []
   for (const u of account.users ?? []) {
-    const id = u.id ?? hexId()
+    const id = u.id ?? newHexId()
     users.push({
       id, domain_id: accountId, name: u.name, password_hash: u.password_hash ?? ctx.hashes.get(u) ?? null, enabled: u.enabled === false ? 0 : 1,
       password_expires_at: storedTime(u.password_expires_at) ?? null,
@@ -256,7 +255,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   // Custom policies are numbered as the clouds number them, after the highest number given.
   let next = (account.custom_policies ?? []).reduce((max, p) => Math.max(max, Number(/_(\d+)$/.exec(p.name ?? '')?.[1] ?? -1)), -1) + 1
   const roles: RoleRow[] = (account.custom_policies ?? []).map((p) => ({
-    id: p.id ?? hexId(), domain_key: accountId, name: p.name ?? `custom_${accountId}_${next++}`, display_name: p.display_name,
+    id: p.id ?? newHexId(), domain_key: accountId, name: p.name ?? `custom_${accountId}_${next++}`, display_name: p.display_name,
     description: p.description ?? '', description_cn: p.description_cn ?? '', type: p.type, catalog: 'CUSTOMED', flag: '',
     policy: JSON.stringify(validateCustomPolicy(p.policy, 'policy')), ...times(p),
   }))
@@ -299,7 +298,7 @@ async function writeAccount(
   await insertMany(trx, 'domains', [plan.domain])
   if (flavour.eps) {
     await insertMany(trx, 'enterprise_projects', plan.enterpriseProjects)
-    if (!plan.enterpriseProjects.some((ep) => ep.id === DEFAULT_EP_ID)) await store.createDefaultEnterpriseProject(accountId, plan.domain.created_at)
+    if (!plan.enterpriseProjects.some((ep) => ep.id === DEFAULT_ENTERPRISE_PROJECT_ID)) await store.createDefaultEnterpriseProject(accountId, plan.domain.created_at)
   }
   for (const [region, id] of plan.missingRegionProjects) await createRegionProject(store, accountId, region, plan.domain.created_at, id)
   await insertMany(trx, 'projects', plan.projects)

@@ -10,15 +10,12 @@ import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourN
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME, ENTERPRISE_PROJECT_ID } from '../shared/well-known-ids.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 
 type Json = Record<string, unknown>
 
-const DEFAULT_EP_ID = '0'
-const DEFAULT_EP_NAME = 'default'
-/** Ids COC keeps in a favourites list even when no enterprise project has them (any more). */
-const EP_ID = /^(?:0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
@@ -65,8 +62,8 @@ export function resolveFavourite(enterpriseProjects: readonly { id?: string; nam
   if (byId) return lower
   const byName = enterpriseProjects.find((ep) => ep.name === entry)
   if (byName) return byName.id
-  if (entry === DEFAULT_EP_NAME) return DEFAULT_EP_ID
-  return EP_ID.test(lower) ? lower : undefined
+  if (entry === DEFAULT_ENTERPRISE_PROJECT_NAME) return DEFAULT_ENTERPRISE_PROJECT_ID
+  return ENTERPRISE_PROJECT_ID.test(lower) ? lower : undefined
 }
 
 /** The region of a project on the clouds: a region project is named after its region, others `<region>_…`. */
@@ -79,7 +76,7 @@ export function regionOfProjectName(name: string, regionIds: ReadonlySet<string>
 
 export function epsNameProblem(eps: EpsFlavour, flavour: FlavourName, name: string): string | undefined {
   const lower = name.toLowerCase()
-  const reserved = eps.reservedName === 'equals' ? lower === DEFAULT_EP_NAME : lower.includes(DEFAULT_EP_NAME)
+  const reserved = eps.reservedName === 'equals' ? lower === DEFAULT_ENTERPRISE_PROJECT_NAME : lower.includes(DEFAULT_ENTERPRISE_PROJECT_NAME)
   if (name.length <= eps.nameMaxLength && eps.namePattern.test(name) && !reserved) return undefined
   const chinese = eps.namePattern.test('中') ? ", '-' or Chinese characters" : " or '-'"
   const rule = eps.reservedName === 'equals' ? "not 'default' in any case" : "not containing 'default' in any case"
@@ -301,8 +298,8 @@ class AccountChecks {
       names.claim(name, `${at}.name`, `enterprise project name '${name}' in account '${this.name}'`)
       ids.claim(id, `${at}.id`, `enterprise project id '${id}' in account '${this.name}'`)
       if (name === undefined) continue
-      if (id === DEFAULT_EP_ID || name === DEFAULT_EP_NAME) {
-        if (id !== DEFAULT_EP_ID || name !== DEFAULT_EP_NAME) this.problem(at, `the default enterprise project has id '0' and name 'default'; no other may have either`)
+      if (id === DEFAULT_ENTERPRISE_PROJECT_ID || name === DEFAULT_ENTERPRISE_PROJECT_NAME) {
+        if (id !== DEFAULT_ENTERPRISE_PROJECT_ID || name !== DEFAULT_ENTERPRISE_PROJECT_NAME) this.problem(at, `the default enterprise project has id '0' and name 'default'; no other may have either`)
         continue
       }
       const problem = epsNameProblem(eps, this.flavour.name, name)
@@ -311,7 +308,7 @@ class AccountChecks {
   }
 
   private hasEnterpriseProject(name: string): boolean {
-    return name === DEFAULT_EP_NAME || this.enterpriseProjects.some(([, ep]) => ep.name === name)
+    return name === DEFAULT_ENTERPRISE_PROJECT_NAME || this.enterpriseProjects.some(([, ep]) => ep.name === name)
   }
 
   private checkResources(): void {

@@ -11,6 +11,7 @@ import { Value } from '@sinclair/typebox/value'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { FLAVOUR_NAMES, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
+import { ENTERPRISE_PROJECT_ID_PATTERN } from '../shared/well-known-ids.js'
 import { checkReferences } from './state-checks.js'
 
 export const STATE_FORMAT = 'projectplane-state'
@@ -118,7 +119,7 @@ export const ProjectSchema = T.Object({
 }, closed)
 
 export const EnterpriseProjectSchema = T.Object({
-  id: T.Optional(T.String({ pattern: '^(0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$', expected: "'0' or a lower-case UUID" })),
+  id: T.Optional(T.String({ pattern: ENTERPRISE_PROJECT_ID_PATTERN, expected: "'0' or a lower-case UUID" })),
   name: T.String({ minLength: 1, maxLength: 255 }),
   description: T.Optional(Text(512)),
   enabled: T.Optional(T.Boolean()),

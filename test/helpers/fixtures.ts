@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { hashPassword } from '../../src/auth/password.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
-import { isoMicros } from '../../src/services/iam/service.js'
+import { isoMicros } from '../../src/shared/clock.js'
 import { call, type TestServer } from './server.js'
 import { createCloudAccount } from '../../src/services/iam/bootstrap.js'
 import { flavourFor } from '../../src/flavours.js'

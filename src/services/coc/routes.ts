@@ -4,7 +4,7 @@
  * elsewhere the paths answer COC's 404.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { caller } from '../iam/routes.js'
+import { caller } from '../../http/caller.js'
 import type { CocService } from './service.js'
 import {
   FavouritesListQuerySchema, FavouritesListResponseSchema, FavouritesUpdateBodySchema, FavouritesUpdateResponseSchema,

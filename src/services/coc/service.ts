@@ -5,11 +5,12 @@
  * Ids are checked for form only, never against EPS (question 24): COC and EPS are separate
  * services, and a favourite outlives the enterprise project it names until the user saves again.
  */
-import { randomBytes } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
+import { ENTERPRISE_PROJECT_ID } from '../../shared/well-known-ids.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { CocErrors } from '../../errors/coc-codes.js'
-import { traceContext } from '../cts/trace.js'
-import { isoMicros, type Clock } from '../iam/service.js'
+import { traceContext } from '../../audit/trace.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { CocStore, FavouritesRecord } from './store.js'
 import type { FavouritesListQuery, FavouritesUpdateBody } from './schemas.js'
 
@@ -18,8 +19,6 @@ export const MAX_FAVOURITES = 1000
 /** `limit` of the list call, as COC documents it. */
 export const LIST_LIMIT = { min: 1, max: 500 } as const
 
-/** `0` is every account's default enterprise project; the others are UUIDs with dashes. */
-const EP_ID = /^(?:0|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 const DIGITS = /^[0-9]+$/
 
 /** A value quoted in an error message, cut short so a message stays a sentence. */
@@ -28,7 +27,7 @@ function quote(value: string): string {
 }
 
 /** The record id: 24 hex characters, as COC-CMDB's ids look. */
-export const newFavouritesId = (): string => randomBytes(12).toString('hex')
+export const newFavouritesId = (): string => newHexId(12)
 
 /**
  * The list as it will be stored: empty strings dropped (terraform clears with `[""]`), ids
@@ -40,7 +39,7 @@ export function normaliseEpIds(list: readonly string[]): string[] {
   list.forEach((raw, index) => {
     if (raw === '') return
     const id = raw.toLowerCase()
-    if (!EP_ID.test(id)) {
+    if (!ENTERPRISE_PROJECT_ID.test(id)) {
       throw CocErrors.invalidParameters(`ep_id_list[${index}] ${quote(raw)} is not an enterprise project id: expected 0 or a UUID.`)
     }
     kept.add(id)

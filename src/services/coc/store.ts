@@ -5,7 +5,7 @@
  * one record and on exactly one of the lists sent, whichever storage backs the interface.
  */
 
-import type { TraceContext, TracedChange } from '../cts/trace.js'
+import type { TraceContext, TracedChange } from '../../audit/trace.js'
 
 /** One user's favourites, as stored. */
 export interface FavouritesRecord {

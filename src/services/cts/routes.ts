@@ -3,7 +3,7 @@
  * (the hook in app.ts authenticates and enforces it), one service call, one envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { caller } from '../iam/routes.js'
+import { caller } from '../../http/caller.js'
 import type { CtsService } from './service.js'
 import { TraceListParamsSchema, TraceListQuerySchema } from './schemas.js'
 import { traceListBody } from './wire.js'

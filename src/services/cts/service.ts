@@ -7,11 +7,11 @@
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { AuditTraceRow } from '../../db/schema.js'
 import { ForbiddenError, NotFoundError } from '../../errors/app-error.js'
-import type { Clock } from '../iam/service.js'
+import type { Clock } from '../../shared/clock.js'
 import { CtsErrors } from './wire.js'
 import type { TraceListQuery } from './schemas.js'
 import type { CtsStore, TraceFilter } from './store.js'
-import { traceIdFloor } from './trace.js'
+import { traceIdFloor } from '../../audit/trace.js'
 
 const DEFAULT_LIMIT = 10
 const MAX_LIMIT = 200

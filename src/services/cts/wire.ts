@@ -8,7 +8,7 @@ import type { AuditTraceRow } from '../../db/schema.js'
 import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
 import { codedFailure, type ServiceCodes } from '../../http/coded-errors.js'
 import type { TracePage } from './service.js'
-import { beforeStateOf } from './trace.js'
+import { beforeStateOf } from '../../audit/trace.js'
 
 const CTS_INVALID_PARAMETER = 'CTS.0200'
 

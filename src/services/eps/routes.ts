@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { EpsFlavour } from '../../flavours.js'
-import { caller } from '../iam/routes.js'
+import { caller } from '../../http/caller.js'
 import type { EpsService } from './service.js'
 import {
   AssociatedResourcesParamsSchema, AssociatedResourcesQuerySchema, EnterpriseProjectActionBodySchema, EnterpriseProjectBodySchema,

@@ -4,15 +4,17 @@
  * enforces the actions a route leaves to it, and throws EPS's coded errors. Every read and write
  * is bounded by the caller's account.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, UUID } from '../../shared/well-known-ids.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { Policy } from '../../auth/policy.js'
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow, ProjectRow } from '../../db/schema.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-error.js'
 import { EpsErrors } from '../../errors/eps-codes.js'
 import type { EpsFlavour } from '../../flavours.js'
-import { isoMicros, type Clock } from '../iam/service.js'
-import { creationOf, deletionOf, traceContext, updateOf, type TraceContext, type TracedChange } from '../cts/trace.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
+import { creationOf, deletionOf, traceContext, updateOf, type TraceContext, type TracedChange } from '../../audit/trace.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType, type ProviderInfo } from './resource-types.js'
 import type {
   AssociatedResourcesQuery, EnterpriseProjectActionBody, EnterpriseProjectBody, EnterpriseProjectListQuery, MigrationRecordQuery,
@@ -20,8 +22,6 @@ import type {
 } from './schemas.js'
 import type { EpsStore, ResourceWithProject } from './store.js'
 
-export const DEFAULT_ENTERPRISE_PROJECT_ID = '0'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DESCRIPTION_MAX = 512
 const LIST_LIMIT_MAX = 1000
 const PROVIDERS_LIMIT_MAX = 200
@@ -267,7 +267,7 @@ export class EpsService {
           initiate_ep_id: resource.enterprise_project_id, initiate_ep_name: names.get(resource.enterprise_project_id) ?? target.name,
           target_ep_id: target.id, target_ep_name: target.name,
         },
-        newRecordId: () => randomBytes(16).toString('hex'),
+        newRecordId: () => newHexId(),
       })
       if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
       if (outcome === 'disabled') throw EpsErrors.disabledNoResources()

@@ -7,12 +7,12 @@ import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID } from '../../shared/well-known-ids.js'
 import { SqlStore, type Executor } from '../sql-store.js'
 import type {
   EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject, WriteRefusal,
 } from './store.js'
 
-const DEFAULT_ID = '0'
 
 /**
  * LIKE pattern matching `text` anywhere, with the pattern's own wildcards escaped. Only ASCII
@@ -251,7 +251,7 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
 
 async function countOf(x: Executor, domainId: string): Promise<number> {
   const row = await x.selectFrom('enterprise_projects').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('domain_id', '=', domainId).where('id', '!=', DEFAULT_ID).executeTakeFirstOrThrow()
+    .where('domain_id', '=', domainId).where('id', '!=', DEFAULT_ENTERPRISE_PROJECT_ID).executeTakeFirstOrThrow()
   return Number(row.n)
 }
 

@@ -5,7 +5,7 @@
  */
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 
-import type { TraceContext, TracedChange } from '../cts/trace.js'
+import type { TraceContext, TracedChange } from '../../audit/trace.js'
 
 export interface EnterpriseProjectFilter {
   readonly id?: string

@@ -6,11 +6,12 @@
  * second instance starting at the same moment hits the unique account name and backs off.
  */
 import { randomBytes } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
 import type { Flavour } from '../../flavours.js'
 import { hashPassword } from '../../auth/password.js'
 import { ConflictError } from '../../errors/app-error.js'
 import type { IamStore } from './store.js'
-import { isoMicros } from './service.js'
+import { isoMicros } from '../../shared/clock.js'
 
 export interface BootstrapInput {
   flavour: Flavour
@@ -31,7 +32,6 @@ export interface BootstrapResult {
   generatedPassword?: string
 }
 
-const hexId = () => randomBytes(16).toString('hex')
 
 /** 20 characters from four classes, so it satisfies any password policy the clouds apply. */
 export function generatePassword(): string {
@@ -56,12 +56,12 @@ export interface NewAccount {
  */
 export async function createCloudAccount(tx: IamStore, account: NewAccount): Promise<{ accountId: string; userId: string }> {
   const { flavour, now } = account
-  const accountId = hexId()
+  const accountId = newHexId()
   await tx.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
   await tx.createDefaultEnterpriseProject(accountId, now)
   const user = await createAdminUser(tx, accountId, account)
   for (const region of await tx.listRegions()) await createRegionProject(tx, accountId, region.id, now)
-  const group = await tx.createGroup({ id: hexId(), domain_id: accountId, name: 'admin', description: ADMIN_GROUP_DESCRIPTION, created_at: now })
+  const group = await tx.createGroup({ id: newHexId(), domain_id: accountId, name: 'admin', description: ADMIN_GROUP_DESCRIPTION, created_at: now })
   await tx.addGroupMember(group.id, user.id)
   await grantAdminRoles(tx, flavour, group.id, accountId)
   return { accountId, userId: user.id }
@@ -71,7 +71,7 @@ export async function createCloudAccount(tx: IamStore, account: NewAccount): Pro
 export const ADMIN_GROUP_DESCRIPTION = 'The administrators of the account'
 
 /** The system project of a region, as every cloud account has one per region. */
-export function createRegionProject(tx: IamStore, accountId: string, regionId: string, now: string, id = hexId()) {
+export function createRegionProject(tx: IamStore, accountId: string, regionId: string, now: string, id = newHexId()) {
   return tx.createProject({
     id, domain_id: accountId, name: regionId, description: '', parent_id: accountId, kind: 'region', region_id: regionId,
     enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
@@ -91,7 +91,7 @@ export async function grantAdminRoles(tx: IamStore, flavour: Flavour, groupId: s
 
 function createAdminUser(tx: IamStore, accountId: string, account: NewAccount) {
   return tx.createUser({
-    id: hexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
+    id: newHexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
     created_at: account.now, updated_at: account.now,
   })
 }
@@ -103,7 +103,7 @@ async function createKeystoneDefaultDomain(tx: IamStore, account: NewAccount): P
   await tx.createDomain({ id: accountId, name: account.name, description: 'The default domain', enabled: 1, created_at: now, updated_at: now })
   const user = await createAdminUser(tx, accountId, account)
   const project = await tx.createProject({
-    id: hexId(), domain_id: accountId, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: accountId,
+    id: newHexId(), domain_id: accountId, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: accountId,
     kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
   })
   const adminRole = (await tx.findRoleByName('admin'))!.id
@@ -121,7 +121,7 @@ export async function syncSystemRoles(store: IamStore, flavour: Flavour, nowMs: 
   await store.transaction(async (tx) => {
     for (const role of flavour.systemRoles) {
       await tx.upsertSystemRole({
-        id: hexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: '',
+        id: newHexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: '',
         type: role.type, catalog: role.catalog, flag: role.flag, policy: JSON.stringify(role.policy), created_at: now, updated_at: now,
       })
     }

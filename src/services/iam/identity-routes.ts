@@ -13,7 +13,8 @@ import type { CredentialService } from './credential-service.js'
 import type { CredentialRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { collectionLinks, type AssignmentNames, type IamWire, type NamedEntity } from './wire.js'
-import { caller, selfUrl } from './routes.js'
+import { caller } from '../../http/caller.js'
+import { selfUrl } from './routes.js'
 import {
   AccessKeyParamsSchema, CredentialCreateBodySchema, CredentialListQuerySchema, CredentialUpdateBodySchema, SecurityTokenBodySchema,
   CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,

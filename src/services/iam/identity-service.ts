@@ -4,7 +4,7 @@
  * Changes that must end a user's sessions (disable, password, group membership) cut its tokens
  * in the same transaction, and the per-instance auth cache is cleared after each of them.
  */
-import { randomBytes } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
 import type { PasswordPolicy } from '../../config.js'
 import type { GroupRow, UserRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
@@ -12,13 +12,13 @@ import { hashPassword, verifyPassword } from '../../auth/password.js'
 import { passwordProblem } from '../../auth/password-policy.js'
 import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
 import type { IamStore, UserChanges } from './store.js'
-import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../cts/trace.js'
-import { isoMicros, parseBoolean, type Clock } from './service.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../audit/trace.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
+import { parseBoolean } from './service.js'
 import type {
   GroupCreateBody, GroupListQuery, GroupUpdateBody, PasswordChangeBody, UserCreateBody, UserListQuery, UserUpdateBody,
 } from './schemas.js'
 
-const HEX_ID = () => randomBytes(16).toString('hex')
 /** Keystone user attributes that are columns; anything else in the body is an extra attribute. */
 const USER_KNOWN_KEYS = new Set(['name', 'domain_id', 'password', 'enabled', 'description', 'default_project_id', 'email', 'id'])
 /** The group every account is born with; its members administer the account. */
@@ -102,7 +102,7 @@ export class IdentityService {
     const passwordHash = input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name)
     return this.store.transaction(async (tx) => {
       const user = await tx.createUser({
-        id: HEX_ID(), domain_id: domainId, name: input.name, password_hash: passwordHash,
+        id: newHexId(), domain_id: domainId, name: input.name, password_hash: passwordHash,
         enabled: input.enabled === false ? 0 : 1,
         description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
         extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now,
@@ -212,7 +212,7 @@ export class IdentityService {
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'group/domain_id')
     const now = this.now()
     return this.store.transaction(async (tx) => {
-      const group = await tx.createGroup({ id: HEX_ID(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now })
+      const group = await tx.createGroup({ id: newHexId(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now })
       await tx.recordChange(iamTrace(ctx, domainId, 'createGroup', now), creationOf('group', group))
       return group
     })

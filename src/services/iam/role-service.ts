@@ -5,17 +5,17 @@
  * Every target, actor and custom role must belong to the caller's account; anything else is
  * "not found", so an account learns nothing about another.
  */
-import { randomBytes } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
 import type { GroupRow, RoleRow, UserRow } from '../../db/schema.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import { ConflictError, InvalidFieldError, NotFoundError, ValidationError } from '../../errors/app-error.js'
 import { validateCustomPolicy } from '../../auth/custom-policy.js'
 import type { ActorType, Assignment, AssignmentRecord, IamStore, TargetType } from './store.js'
-import { isoMicros, parseBoolean, parsePaging, type Clock } from './service.js'
-import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../cts/trace.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
+import { parseBoolean, parsePaging } from './service.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../audit/trace.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 
-const HEX_ID = () => randomBytes(16).toString('hex')
 /** Enterprise project ids: `0` (the default one) or a UUID, as EPS issues them. */
 /** The clouds cap custom policies per account. */
 export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
@@ -136,7 +136,7 @@ export class RoleService {
         const name = `custom_${account}_${next}`
         return await this.store.transaction(async (tx) => {
           const created = await tx.createCustomRole({
-            id: HEX_ID(), domain_key: account, name, display_name: input.display_name,
+            id: newHexId(), domain_key: account, name, display_name: input.display_name,
             description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
           }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
           if (created === 'cap') throw capReached()

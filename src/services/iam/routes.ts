@@ -4,8 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import type { AuthContext } from '../../auth/auth-context.js'
-import { UnauthorizedError } from '../../errors/app-error.js'
+import { caller } from '../../http/caller.js'
 import type { IamService } from './service.js'
 import { collectionLinks, type IamWire } from './wire.js'
 import {
@@ -20,11 +19,6 @@ export interface IamRouteDeps {
   baseUrl(request: FastifyRequest): string
   /** What `GET /` answers for an `eps.*` host name (EPS has its own endpoint on the clouds). */
   epsVersions?(base: string): unknown
-}
-
-export function caller(request: FastifyRequest): AuthContext {
-  if (!request.auth) throw new UnauthorizedError()
-  return request.auth
 }
 
 export function selfUrl(base: string, request: FastifyRequest): string {

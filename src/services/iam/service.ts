@@ -3,7 +3,8 @@
  * 003 HWC) and Keystone. No SQL and no HTTP here: it reads the `Flavour`, calls the `IamStore`
  * and throws `AppError`s. Every tenant read is bounded by the caller's account.
  */
-import { randomBytes } from 'node:crypto'
+import { newHexId } from '../../shared/ids.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { Config } from '../../config.js'
 import type { Flavour } from '../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow, RoleRow } from '../../db/schema.js'
@@ -16,12 +17,11 @@ import {
   ForbiddenError, InvalidFieldError, MissingAttributeError, NotFoundError, UnauthorizedError, ValidationError,
 } from '../../errors/app-error.js'
 import type { CallerRecord, IamStore, Page, ProjectChanges, ProjectUpdateGuard } from './store.js'
-import { creationOf, deletionOf, iamTrace, updateOf } from '../cts/trace.js'
+import { creationOf, deletionOf, iamTrace, updateOf } from '../../audit/trace.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody, TokenRequest,
 } from './schemas.js'
 
-export interface Clock { now(): number }
 
 /** Everything a token response shows; `wire.ts` turns it into Keystone's JSON. */
 export interface IssuedToken {
@@ -43,7 +43,6 @@ const MAX_PER_PAGE = 5000
  */
 export const AUTH_CACHE_TTL_MS = 1000
 const AUTH_CACHE_MAX_ENTRIES = 10_000
-const HEX_ID = () => randomBytes(16).toString('hex')
 /** Keystone attributes the project body may carry that are not plain extras. */
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
 
@@ -59,10 +58,6 @@ function permissionsOf(roles: readonly RoleRow[]): Permissions {
  */
 function issuedAfterCut(now: number, tokensValidAfter: string): number {
   return tokensValidAfter === '' ? now : Math.max(now, Date.parse(tokensValidAfter) + 1)
-}
-
-export function isoMicros(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000Z')
 }
 
 export class IamService {
@@ -370,7 +365,7 @@ export class IamService {
   async createDomain(ctx: AuthContext, body: DomainCreateBody): Promise<DomainRow> {
     this.assertDomainWrites()
     const now = isoMicros(this.clock.now())
-    const id = HEX_ID()
+    const id = newHexId()
     return this.store.transaction(async (tx) => {
       const row = await tx.createDomain({
         id, name: body.domain.name, description: body.domain.description ?? '',
@@ -490,7 +485,7 @@ export class IamService {
     const now = isoMicros(this.clock.now())
     return this.store.transaction(async (tx) => {
       const row = await tx.createProject({
-        id: HEX_ID(), domain_id: domainId, name: input.name, description, parent_id: parentId, kind: 'custom', region_id: regionId,
+        id: newHexId(), domain_id: domainId, name: input.name, description, parent_id: parentId, kind: 'custom', region_id: regionId,
         enabled: input.enabled === false ? 0 : 1, status: 'normal', suspended_at: null,
         tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
         extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,

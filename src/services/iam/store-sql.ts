@@ -8,6 +8,7 @@ import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { CredentialRow, Database, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import { SqlStore, type Executor } from '../sql-store.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../shared/well-known-ids.js'
 import type { TokenScope } from '../../auth/token-codec.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CallerRecord, IamStore, LoginFailure, NewUser, UserChanges, Page, ProjectChanges, ProjectFilter, ProjectUpdateGuard } from './store.js'
 
@@ -155,7 +156,7 @@ export class SqlIamStore extends SqlStore<IamStore> implements IamStore {
 
   async createDefaultEnterpriseProject(domainId: string, now: string) {
     await this.write((x) => x.insertInto('enterprise_projects')
-      .values({ domain_id: domainId, id: '0', name: 'default', description: '', status: 1, type: 'prod', created_at: now, updated_at: now }).execute())
+      .values({ domain_id: domainId, id: DEFAULT_ENTERPRISE_PROJECT_ID, name: DEFAULT_ENTERPRISE_PROJECT_NAME, description: '', status: 1, type: 'prod', created_at: now, updated_at: now }).execute())
   }
 
   createDomain(row: DomainRow) {

@@ -6,7 +6,7 @@
  */
 import type { CredentialRow, DomainRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow } from '../../db/schema.js'
 import type { TokenScope } from '../../auth/token-codec.js'
-import type { TraceContext, TracedChange } from '../cts/trace.js'
+import type { TraceContext, TracedChange } from '../../audit/trace.js'
 
 export interface ProjectFilter {
   /** undefined only for a cloud-wide administrator (keystone flavour). */

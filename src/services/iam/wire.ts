@@ -9,7 +9,8 @@ import type { RolePage } from './role-service.js'
 import type { AssignmentRecord } from './store.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { AppError } from '../../errors/app-error.js'
-import { isoMicros, type ProjectPage } from './service.js'
+import { isoMicros } from '../../shared/clock.js'
+import type { ProjectPage } from './service.js'
 
 const HTTP_TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',

@@ -6,10 +6,10 @@
  */
 import { randomFillSync } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
-import type { AuthContext, RequestOrigin } from '../../auth/auth-context.js'
-import type { Db } from '../../db/database.js'
-import type { AuditTraceRow, Database } from '../../db/schema.js'
-import { SqlTextCache } from '../../db/sql-text-cache.js'
+import type { AuthContext, RequestOrigin } from '../auth/auth-context.js'
+import type { Db } from '../db/database.js'
+import type { AuditTraceRow, Database } from '../db/schema.js'
+import { SqlTextCache } from '../db/sql-text-cache.js'
 
 /** The services whose changes are traced, as CTS spells their `service_type`. */
 export type TracedService = 'IAM' | 'EPS' | 'COC'
