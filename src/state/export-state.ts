@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Database, ProjectRow, RoleAssignmentRow } from '../db/schema.js'
 import { flavourFor, type FlavourName } from '../flavours.js'
-import { SecretBox } from '../auth/secret-box.js'
+import { secretBoxOf } from '../auth/keys.js'
 import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { isoMicros } from '../shared/clock.js'
 import { resourceType } from '../services/eps/resource-types.js'
@@ -52,7 +52,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     await x.selectFrom('coc_favourites').selectAll().execute(),
     await x.selectFrom('token_keys').selectAll().where('id', '=', CREDENTIAL_KEY_ID).execute(),
   ]
-  const box = keys[0] ? new SecretBox(Buffer.from(keys[0].secret, 'base64')) : undefined
+  const box = keys[0] ? secretBoxOf(keys[0]) : undefined
   const roleById = new Map(roles.map((r) => [r.id, r]))
   const userById = new Map(users.map((u) => [u.id, u]))
   const groupById = new Map(groups.map((g) => [g.id, g]))

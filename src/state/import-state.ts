@@ -17,10 +17,10 @@ import type {
 import { flavourFor, type Flavour, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
 import { hashPassword } from '../auth/password.js'
-import { SecretBox } from '../auth/secret-box.js'
-import { newTokenKeySecret } from '../auth/token-codec.js'
+import { loadSecretBox } from '../auth/keys.js'
+import type { SecretBox } from '../auth/secret-box.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
-import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { SqlIamStore } from '../services/iam/store-sql.js'
 import { isoMicros } from '../shared/clock.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
@@ -134,9 +134,7 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
       const store = new SqlIamStore(db, trx)
       // A store that no server has started yet has no system roles; grants need them.
       await syncSystemRoles(store, flavour, nowMs)
-      await store.ensureTokenKey({ id: CREDENTIAL_KEY_ID, secret: newTokenKeySecret(), created_at: now })
-      const keys = await store.listTokenKeys()
-      const box = new SecretBox(Buffer.from(keys.find((k) => k.id === CREDENTIAL_KEY_ID)!.secret, 'base64'))
+      const box = await loadSecretBox(store, now)
       const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
       await insertMany(trx, 'regions', regions)
       for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })

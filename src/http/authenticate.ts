@@ -1,0 +1,115 @@
+/**
+ * @module Who is calling, and may they: the hooks every route gets as it registers. A caller is
+ * known by `X-Auth-Token` or by an access-key signature (the Huawei SDKs never send a token);
+ * the route's policy action is then enforced, unless its service enforces it itself.
+ *
+ * Authentication and policy run before the body is even parsed: a stranger learns nothing about
+ * what the body should look like, and a big body from one is never read. A signature covers the
+ * body, so a signed request with a body is verified once Fastify has read it.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AccessKeyAuthenticator } from '../auth/access-key-auth.js'
+import type { SignedRequest } from '../auth/aksk-signature.js'
+import type { AuthContext } from '../auth/auth-context.js'
+import type { Policy } from '../auth/policy.js'
+import { ServiceUnavailableError } from '../errors/app-error.js'
+import { BODY_LIMIT_BYTES } from './json-body.js'
+import { readBody } from './read-body.js'
+import { setRequestIdHeaders } from './request-id.js'
+
+/** Fastify reads no body for these; a signed one is read here. */
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
+const EMPTY_BODY = Buffer.alloc(0)
+
+export interface AuthenticateDeps {
+  policy: Policy
+  accessKeys: AccessKeyAuthenticator
+  /** The caller behind an `X-Auth-Token`; throws 401 for anything but a live token. */
+  authenticateToken(token: string | undefined): Promise<AuthContext>
+  /** True once the server is closing: requests still arriving on kept-alive connections get a 503. */
+  isClosing(): boolean
+}
+
+/** Installs the guards on every route registered from now on; a route without a policy rule is refused. */
+export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, isClosing }: AuthenticateDeps): void {
+  app.addHook('onRoute', (route) => {
+    const action = route.config?.action
+    // A route without a rule in the policy tables must not exist: refuse to build.
+    const entry = action ? policy.entry(action) : undefined
+    if (!action || !entry) throw new Error(`route ${String(route.method)} ${route.url} has no policy action`)
+    // Bound to the route's action here, so no request pays for looking it up.
+    const enforce = (request: FastifyRequest) => {
+      if (entry.enforcedBy === 'service') return
+      const params = request.params as Record<string, string | undefined> | undefined
+      policy.enforce(request.auth, action, {
+        userId: params?.user_id,
+        enterpriseProjectId: entry.enterpriseProjectScoped ? params?.enterprise_project_id : undefined,
+      })
+    }
+    const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+      setRequestIdHeaders(request, reply)
+      if (isClosing()) {
+        // A request on a kept-alive connection after SIGTERM: refused, and the connection ends.
+        reply.header('connection', 'close')
+        throw new ServiceUnavailableError()
+      }
+      if (entry.rule !== 'public') {
+        const pending = request.headers.authorization === undefined
+          ? undefined
+          : await accessKeys.prepare(request.headers.authorization, request.headers['x-security-token'] as string | undefined)
+        if (pending) {
+          if (!BODYLESS_METHODS.has(request.method)) {
+            request.pendingSignature = pending
+            return
+          }
+          request.auth = await accessKeys.authenticate(signedRequest(request, await readBody(request.raw, BODY_LIMIT_BYTES)), pending)
+        } else {
+          const ctx = await authenticateToken(request.headers['x-auth-token'] as string | undefined)
+          request.auth = BODYLESS_METHODS.has(request.method) ? ctx : withOrigin(ctx, request)
+        }
+      }
+      enforce(request)
+    }
+    const verifySignedBody = async (request: FastifyRequest) => {
+      if (!request.pendingSignature) return
+      request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature), request)
+      enforce(request)
+    }
+    if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {
+      route.preValidation = [verifySignedBody, ...(route.preValidation ? [route.preValidation].flat() : [])]
+    }
+    route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
+  })
+}
+
+function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
+  const url = request.raw.url ?? '/'
+  const cut = url.indexOf('?')
+  return {
+    method: request.method,
+    rawPath: cut < 0 ? url : url.slice(0, cut),
+    rawQuery: cut < 0 ? '' : url.slice(cut + 1),
+    headers: request.headers,
+    body,
+  }
+}
+
+/**
+ * The caller plus where the request came from, for the audit trail. Only requests that may change
+ * something pay for the copy: contexts are cached across requests, so it cannot be set in place.
+ */
+function withOrigin(ctx: AuthContext, request: FastifyRequest): AuthContext {
+  return { ...ctx, origin: { requestId: request.id, sourceIp: request.ip, userAgent: userAgentOf(request) } }
+}
+
+/**
+ * Browsers forbid scripts to set User-Agent, so the web console names itself in
+ * `X-Projectplane-Client: console/<version>`; the trail records it as the product token in front
+ * of the browser's own agent (`projectplane-console/0.1.0 Mozilla/5.0 …`), which makes its
+ * trace type `ConsoleAction`. It proves nothing, like any User-Agent.
+ */
+function userAgentOf(request: FastifyRequest): string {
+  const userAgent = typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : ''
+  const client = request.headers['x-projectplane-client']
+  return typeof client === 'string' && /^console\/[\w.+-]{1,32}$/.test(client) ? `projectplane-${client} ${userAgent}`.trimEnd() : userAgent
+}
