@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
+import { matrixRoutes as routesNeedingCaller } from '../helpers/members.js'
 
 const PASSWORD = 'Matrix-Passw0rd!'
 const EPS = '/v1.0/enterprise-projects'
@@ -124,9 +125,8 @@ describe('persona × route matrix: EPS and COC (huaweicloud)', () => {
     },
   })
 
-  /** EPS and COC routes that need a caller; Fastify's automatic HEAD twin of a GET shares its cell. */
-  const matrixRoutes = () => s.server.routes.filter((r) => r.service !== 'iam' && s.server.policy.entry(r.action!)!.rule !== 'public'
-    && !(r.method === 'HEAD' && s.server.routes.some((g) => g.method === 'GET' && g.url === r.url && g.action === r.action)))
+  /** EPS and COC routes that need a caller. */
+  const matrixRoutes = () => routesNeedingCaller(s, (service) => service !== 'iam')
 
   it('has a case for every EPS and COC route that needs a caller, and no case without a route', () => {
     const table = cases()

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
+import { groupMember } from '../helpers/members.js'
 
 const PASSWORD = 'User-Passw0rd!'
 /** Well formed, but no account has it. */
@@ -19,13 +20,7 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
   let token: string
   const api = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => call(`${s.url}${path}`, { token, ...init })
   const roleId = async (name: string) => (await api(`/v3/roles?name=${name}`)).body.roles[0].id as string
-  /** A user in a fresh group of its own; the group is what grants go to. */
-  const member = async (name: string) => {
-    const user = (await api('/v3/users', { method: 'POST', body: { user: { name, password: PASSWORD } } })).body.user
-    const group = (await api('/v3/groups', { method: 'POST', body: { group: { name: `${name}-group` } } })).body.group
-    expect((await api(`/v3/groups/${group.id}/users/${user.id}`, { method: 'PUT' })).status).toBe(204)
-    return { userId: user.id as string, groupId: group.id as string, token: () => tokenFor(s, name, PASSWORD, s.account.name) }
-  }
+  const member = (name: string) => groupMember(s, api, name, PASSWORD)
   const createPolicy = async (displayName: string, doc: unknown, type = 'AX') => {
     const res = await api('/v3.0/OS-ROLE/roles', { method: 'POST', body: { role: { display_name: displayName, type, description: `${displayName} policy`, policy: doc } } })
     expect(res.status, res.text).toBe(201)
