@@ -1,6 +1,6 @@
 /**
- * The README's "Scaling out" recipe, run as written: two instances with the same DATABASE_URL,
- * nginx in front with the README's upstream block. Clients see one service; requests land on both
+ * The "Scaling out" recipe of docs/postgresql.md, run as written: two instances with the same DATABASE_URL,
+ * nginx in front with that page's upstream block. Clients see one service; requests land on both
  * instances; a token works whichever instance answers; and when one instance is stopped with
  * SIGTERM, nginx moves its traffic to the other without a failed request.
  */
@@ -31,7 +31,7 @@ function freePort(): Promise<number> {
   })
 }
 
-/** The README's nginx block, with the test's ports, inside a minimal standalone nginx.conf. */
+/** The nginx block of docs/postgresql.md ("Scaling out"), with the test's ports, inside a minimal standalone nginx.conf. */
 function nginxConf(listen: number, upstreams: string[]): string {
   return `
 daemon off;
@@ -87,7 +87,7 @@ afterAll(async () => {
   fs.rmSync(prefix, { recursive: true, force: true })
 })
 
-describe('two instances behind nginx (the README recipe)', () => {
+describe('two instances behind nginx (the docs/postgresql.md recipe)', () => {
   it('serve one account from both instances, a token from either working on both', async () => {
     const login = await call(`${base}/v3/auth/tokens?nocatalog`, {
       method: 'POST',

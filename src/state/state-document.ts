@@ -52,7 +52,7 @@ export const RegionSchema = T.Object({
 
 export const AccessKeySchema = T.Object({
   access: T.Optional(T.String({ pattern: '^[A-Za-z0-9]{1,128}$', expected: 'an access key of 1 to 128 letters and digits' })),
-  /** Plain text: an export holds secrets (see the README). */
+  /** Plain text: an export holds secrets (see docs/state.md). */
   secret: T.Optional(T.String({ pattern: '^\\S{1,128}$', expected: 'a secret key of 1 to 128 characters without spaces' })),
   status: T.Optional(Enum(['active', 'inactive'] as const)),
   description: T.Optional(Text(255)),

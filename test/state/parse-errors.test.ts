@@ -20,10 +20,10 @@ function problemsOf(input: unknown, options = {}): string[] {
 }
 
 describe('parseStateDocument', () => {
-  test('accepts the README example (docs/examples/seed.json) as it is', () => {
+  test('accepts the docs/state.md example (docs/examples/seed.json) as it is', () => {
     expect(parseStateDocument(EXAMPLE, { flavour: 'huaweicloud' })).toBe(EXAMPLE)
-    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-    const shown = /A complete example \(`docs\/examples\/seed\.json`[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1]
+    const page = fs.readFileSync(new URL('../../docs/state.md', import.meta.url), 'utf8')
+    const shown = /A complete example \(`docs\/examples\/seed\.json`[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(page)?.[1]
     expect(shown).toBe(fs.readFileSync(new URL('../../docs/examples/seed.json', import.meta.url), 'utf8').trimEnd())
   })
 

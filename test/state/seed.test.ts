@@ -1,5 +1,5 @@
 /**
- * `PROJECTPLANE_SEED` at start, with the README's example file verbatim, and the round trip
+ * `PROJECTPLANE_SEED` at start, with docs/state.md's example file verbatim, and the round trip
  * seed → export → import into a fresh store → export. Through HTTP: seeded passwords give
  * tokens, the seeded access key signs requests, and favourites, resources and grants answer as
  * seeded. On SQLite and on PostgreSQL (the vitest project decides).
