@@ -7,8 +7,7 @@ import { parseArgs } from 'node:util'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FLAVOUR_NAMES, type FlavourName } from './flavours.js'
-import { DEFAULT_CONSOLE_DIR } from './http/console-page.js'
-import { FaultRuleError, parseFaultRules, type FaultRule, type FaultSettings } from './http/fault-injection.js'
+import { FaultRuleError, parseFaultRules, type FaultRule, type FaultSettings } from './config/fault-rules.js'
 
 export interface Config {
   /** Which cloud the server imitates: rules, regions, bootstrap and wire details follow it. */
@@ -75,6 +74,9 @@ export interface PasswordPolicy {
 }
 
 export class ConfigError extends Error {}
+
+/** `dist/console` of the package: src/ and dist/ both sit one level below its root. */
+export const DEFAULT_CONSOLE_DIR = path.resolve(new URL('../dist/console', import.meta.url).pathname)
 
 /** The clouds' default password policy: 8 characters of at least two kinds; Keystone sets none. */
 export function defaultPasswordPolicy(flavour: FlavourName): PasswordPolicy {
