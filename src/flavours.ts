@@ -48,6 +48,12 @@ export interface Flavour {
   readonly eps: EpsFlavour | undefined
   /** COC's enterprise-project favourites exist on Huawei Cloud only. */
   readonly coc: boolean
+  /**
+   * Who operates the server (fault injection hits every account): besides a system administrator,
+   * on the clouds the administrators of the account the first start created; Keystone has system
+   * roles for it and no first account that stands out.
+   */
+  readonly firstAccountOperates: boolean
   readonly iam: {
     /** HWC/OTC: every account has one system project per region, named after the region. */
     readonly regionProjects: boolean
@@ -114,6 +120,7 @@ const HUAWEICLOUD: Flavour = {
     providersDefaultLimit: 200,
   },
   coc: true,
+  firstAccountOperates: true,
   iam: {
     regionProjects: true,
     regionPrefixedProjectNames: true,
@@ -165,6 +172,7 @@ const KEYSTONE: Flavour = {
   adminRoleNames: ['admin'],
   eps: undefined,
   coc: false,
+  firstAccountOperates: false,
   iam: {
     regionProjects: false,
     regionPrefixedProjectNames: false,

@@ -212,7 +212,7 @@ class AccountChecks {
 
   private checkFavourites(favourites: Json, at: string): void {
     if (!this.flavour.coc) {
-      this.problem(at, `COC favourites exist on huaweicloud only, not on ${this.flavour.name}`)
+      this.problem(at, `COC favourites exist on ${FLAVOUR_NAMES.filter((name) => flavourFor(name).coc).join(', ')} only, not on ${this.flavour.name}`)
       return
     }
     this.global.favouriteIds.claim(text(favourites.id), `${at}.id`, `favourites id '${text(favourites.id)}'`)
