@@ -126,7 +126,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
       injector: faults,
       isOperator: async (ctx) => {
         if (ctx.systemAdmin) return true
-        if (flavour.name === 'keystone' || ctx.accountId === undefined) return false
+        if (!flavour.firstAccountOperates || ctx.accountId === undefined) return false
         operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
         return ctx.accountId === operatorAccountId
       },

@@ -3,9 +3,12 @@
  * `Flavour`; they never test the flavour's name. Adding a cloud means adding one object here.
  */
 import { CLOUD_SYSTEM_ROLES, KEYSTONE_SYSTEM_ROLES, type SystemRoleSeed } from './auth/policies/system-roles.js'
+import type { PasswordPolicy } from './config.js'
 
 export const FLAVOUR_NAMES = ['huaweicloud', 'opentelekomcloud', 'keystone'] as const
 export type FlavourName = (typeof FLAVOUR_NAMES)[number]
+/** What `FLAVOUR` is when unset. */
+export const DEFAULT_FLAVOUR: FlavourName = 'huaweicloud'
 
 export interface RegionSeed {
   readonly id: string
@@ -33,6 +36,10 @@ export interface Flavour {
   /** Default names for the bootstrapped account (domain) and its administrator. */
   readonly defaultAccountName: string
   readonly defaultAdminUserName: string
+  /** `PASSWORD_MIN_LENGTH` and `PASSWORD_MIN_CHAR_CLASSES` when unset, and a seed's rules when none are configured. */
+  readonly defaultPasswordPolicy: PasswordPolicy
+  /** `LOGIN_LOCKOUT_ATTEMPTS` when unset; 0 leaves lock-out off. */
+  readonly defaultLockoutAttempts: number
   /** Roles every install has, as `GET /v3/roles` will list them. */
   readonly systemRoles: readonly SystemRoleSeed[]
   /** Roles the bootstrap administrator holds on the account (directly or through group `admin`). */
@@ -41,6 +48,12 @@ export interface Flavour {
   readonly eps: EpsFlavour | undefined
   /** COC's enterprise-project favourites exist on Huawei Cloud only. */
   readonly coc: boolean
+  /**
+   * Who operates the server (fault injection hits every account): besides a system administrator,
+   * on the clouds the administrators of the account the first start created; Keystone has system
+   * roles for it and no first account that stands out.
+   */
+  readonly firstAccountOperates: boolean
   readonly iam: {
     /** HWC/OTC: every account has one system project per region, named after the region. */
     readonly regionProjects: boolean
@@ -93,6 +106,9 @@ const HUAWEICLOUD: Flavour = {
   ],
   defaultAccountName: 'projectplane',
   defaultAdminUserName: 'admin',
+  // Both clouds: 8 characters of at least two kinds, and five failures lock a user.
+  defaultPasswordPolicy: { minLength: 8, minCharacterClasses: 2 },
+  defaultLockoutAttempts: 5,
   systemRoles: CLOUD_SYSTEM_ROLES,
   adminRoleNames: ['secu_admin', 'te_admin'],
   eps: {
@@ -104,6 +120,7 @@ const HUAWEICLOUD: Flavour = {
     providersDefaultLimit: 200,
   },
   coc: true,
+  firstAccountOperates: true,
   iam: {
     regionProjects: true,
     regionPrefixedProjectNames: true,
@@ -147,11 +164,15 @@ const KEYSTONE: Flavour = {
   defaultRegions: [{ id: 'RegionOne', locales: {} }],
   defaultAccountName: 'Default',
   defaultAdminUserName: 'admin',
+  // Keystone ships with no password rules and no lock-out.
+  defaultPasswordPolicy: { minLength: 1, minCharacterClasses: 1 },
+  defaultLockoutAttempts: 0,
   // keystone-manage bootstrap creates exactly these three.
   systemRoles: KEYSTONE_SYSTEM_ROLES,
   adminRoleNames: ['admin'],
   eps: undefined,
   coc: false,
+  firstAccountOperates: false,
   iam: {
     regionProjects: false,
     regionPrefixedProjectNames: false,

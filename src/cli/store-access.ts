@@ -16,9 +16,6 @@ import { note } from './output.js'
 export const VERSION: string = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 const USER_AGENT = `projectplane-cli/${VERSION}`
 
-/** The options that choose the store; the others matter to `serve` only. */
-const STORE_OPTIONS = ['FLAVOUR', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_SCHEMA']
-
 /** A commander option for a configuration option: its flag, description, environment variable and default. */
 export function configOption(option: ConfigOption): Option {
   const flag = option.boolean ? flagOf(option) : `${flagOf(option)} <value>`
@@ -27,8 +24,9 @@ export function configOption(option: ConfigOption): Option {
   return new Option(flag, `${option.description} (${source}${shown})`)
 }
 
+/** The options that choose the store (marked so in the option table); the others matter to `serve` only. */
 export function addStoreOptions(command: Command): Command {
-  for (const option of CONFIG_OPTIONS.filter((o) => STORE_OPTIONS.includes(o.env))) command.addOption(configOption(option).helpGroup('Store options (default: SQLite in ./data):'))
+  for (const option of CONFIG_OPTIONS.filter((o) => o.picksStore)) command.addOption(configOption(option).helpGroup('Store options (default: SQLite in ./data):'))
   return command
 }
 

@@ -7,14 +7,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { DEFAULT_CONSOLE_DIR } from '../config.js'
 import { AppError, RouteNotFoundError } from '../errors/app-error.js'
 import { cachedAnswer, sendCached, type CachedAnswer } from './cached-answer.js'
 
 /** The route of the console's files and client routes; left out of the OpenAPI document. */
 export const CONSOLE_ASSET_URL = '/console/*'
 
-/** `dist/console` of the package: src/http and dist/http both sit two levels below its root. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(new URL('../../dist/console', import.meta.url).pathname)
 
 /** A tree that was never built (`tsc` alone, a fresh checkout) has no console to serve. */
 export class ConsoleNotBuiltError extends AppError {

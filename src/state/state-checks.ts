@@ -5,7 +5,7 @@
  * reads the raw input defensively, so it runs beside the shape check and both report together:
  * anything of the wrong shape is skipped here, since the shape check names it already.
  */
-import { defaultPasswordPolicy, type PasswordPolicy } from '../config.js'
+import type { PasswordPolicy } from '../config.js'
 import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourName } from '../flavours.js'
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
@@ -89,7 +89,7 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy): str
   // Without a known flavour no rule can be applied; the shape check reports the flavour.
   if (!flavourName) return problems
   const flavour = flavourFor(flavourName)
-  const policy = passwordPolicy ?? defaultPasswordPolicy(flavourName)
+  const policy = passwordPolicy ?? flavour.defaultPasswordPolicy
 
   const regionIds = new Set<string>()
   const regionIndex = new Unique(problems)
@@ -212,7 +212,7 @@ class AccountChecks {
 
   private checkFavourites(favourites: Json, at: string): void {
     if (!this.flavour.coc) {
-      this.problem(at, `COC favourites exist on huaweicloud only, not on ${this.flavour.name}`)
+      this.problem(at, `COC favourites exist on ${FLAVOUR_NAMES.filter((name) => flavourFor(name).coc).join(', ')} only, not on ${this.flavour.name}`)
       return
     }
     this.global.favouriteIds.claim(text(favourites.id), `${at}.id`, `favourites id '${text(favourites.id)}'`)
