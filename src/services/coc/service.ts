@@ -8,7 +8,7 @@
 import { newHexId } from '../../shared/ids.js'
 import { ENTERPRISE_PROJECT_ID } from '../../shared/well-known-ids.js'
 import type { AuthContext } from '../../auth/auth-context.js'
-import { CocErrors } from '../../errors/coc-codes.js'
+import { CocErrors, quoteValue as quote } from '../../errors/coc-codes.js'
 import { traceContext } from '../../audit/trace.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { CocStore, FavouritesRecord } from './store.js'
@@ -20,11 +20,6 @@ export const MAX_FAVOURITES = 1000
 export const LIST_LIMIT = { min: 1, max: 500 } as const
 
 const DIGITS = /^[0-9]+$/
-
-/** A value quoted in an error message, cut short so a message stays a sentence. */
-function quote(value: string): string {
-  return `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`
-}
 
 /** The record id: 24 hex characters, as COC-CMDB's ids look. */
 export const newFavouritesId = (): string => newHexId(12)
@@ -88,10 +83,9 @@ export class CocService {
       let id: string
       if (recordId !== undefined) {
         // NOTE: conditional update, not read-then-write: the record and its id are checked and
-        // written in one statement. A record id never changes, so a match means "this record".
-        if (!(await tx.updateFavourites(accountId, ctx.user.id, recordId, epIds, now))) {
-          throw CocErrors.invalidParameters(`id ${quote(recordId)} is not the id of the caller's favourites record.`)
-        }
+        // written in one statement. A record id never changes, so a match means "this record";
+        // anything else the store refuses (FavouritesIdMismatchError, COC.00010002).
+        await tx.updateFavourites(accountId, ctx.user.id, recordId, epIds, now)
         id = recordId
       } else {
         id = await tx.saveFavourites(accountId, ctx.user.id, epIds, this.newId(), now)

@@ -10,7 +10,7 @@ import { DEFAULT_ENTERPRISE_PROJECT_ID, UUID } from '../../shared/well-known-ids
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { Policy } from '../../auth/policy.js'
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow, ProjectRow } from '../../db/schema.js'
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-error.js'
+import { ForbiddenError, NotFoundError } from '../../errors/app-error.js'
 import { EpsErrors } from '../../errors/eps-codes.js'
 import type { EpsFlavour } from '../../flavours.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
@@ -115,15 +115,15 @@ export class EpsService {
     this.checkBody(body)
     const now = this.now()
     const account = this.account(ctx)
-    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+    // The store refuses a taken name and a full quota (EPS.0010, EPS.0009).
+    return this.deps.store.transaction(async (tx) => {
       const created = await tx.createEnterpriseProject({
         domain_id: account, id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
         type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
       }, this.deps.quota)
-      if (created === 'quota') throw EpsErrors.quotaExceeded()
       await tx.recordChange(epsTrace(ctx, account, 'createEnterpriseProject', now), creationOf(EP, created))
       return created
-    }))
+    })
   }
 
   async updateEnterpriseProject(ctx: AuthContext, id: string, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
@@ -132,32 +132,16 @@ export class EpsService {
     this.checkBody(body)
     const account = this.account(ctx)
     const now = this.now()
-    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+    // The store refuses a missing or disabled project, poc on a prod one and a taken name.
+    return this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
       // An omitted description keeps the current one (open question 12).
-      const outcome = await tx.updateEnterpriseProject(account, id, {
+      const updated = await tx.updateEnterpriseProject(account, id, {
         name: body.name, description: body.description, type: body.type as EnterpriseProjectRow['type'] | undefined, updatedAt: now,
       })
-      switch (outcome) {
-        case 'not_found': throw new NotFoundError('enterprise project', id)
-        case 'disabled': throw EpsErrors.disabledNotModifiable()
-        case 'type_downgrade': throw EpsErrors.badRequest('A prod enterprise project cannot become poc; only poc → prod is allowed.')
-        default:
-          if (typeof outcome === 'string') throw new Error(`unexpected refusal ${outcome}`)
-          await tx.recordChange(epsTrace(ctx, account, 'updateEnterpriseProject', now), updateOf(EP, before, outcome))
-          return outcome
-      }
-    }))
-  }
-
-  /** The one conflict these writes can meet is the account's unique name index. */
-  private async nameChecked<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write()
-    } catch (error) {
-      if (error instanceof ConflictError) throw EpsErrors.nameExists()
-      throw error
-    }
+      await tx.recordChange(epsTrace(ctx, account, 'updateEnterpriseProject', now), updateOf(EP, before, updated))
+      return updated
+    })
   }
 
   async enableOrDisable(ctx: AuthContext, id: string, body: EnterpriseProjectActionBody): Promise<void> {
@@ -169,10 +153,10 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
+      if (!before) throw new NotFoundError('enterprise project', id)
       // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
-      const outcome = await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
-      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
-      if (outcome === 'has_scaling_groups') throw EpsErrors.holdsScalingGroups()
+      // The store refuses to disable one holding scaling groups (EPS.0016).
+      await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
       const after = await tx.findEnterpriseProject(account, id)
       await tx.recordChange(epsTrace(ctx, account, `${body.action}EnterpriseProject`, now), updateOf(EP, before, after!))
     })
@@ -185,11 +169,9 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
-      const outcome = await tx.deleteEnterpriseProject(account, id)
-      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
-      if (outcome === 'has_resources') {
-        throw EpsErrors.badRequest('The enterprise project still holds resources; move them to another enterprise project first.')
-      }
+      if (!before) throw new NotFoundError('enterprise project', id)
+      // The store refuses one that still holds resources.
+      await tx.deleteEnterpriseProject(account, id)
       await tx.recordChange(epsTrace(ctx, account, 'deleteEnterpriseProject', now), deletionOf(EP, before))
     })
     this.deps.invalidateAuthCache()
@@ -258,8 +240,9 @@ export class EpsService {
     if (leaving.length === 0) return
     const names = new Map(await Promise.all(sources.map(async (id) => [id, (await store.findEnterpriseProject(account, id))?.name ?? ''] as const)))
     const now = this.now()
+    // The store refuses a target deleted or disabled meanwhile, and a resource moved meanwhile.
     await store.transaction(async (tx) => {
-      const outcome = await tx.moveResources({
+      await tx.moveResources({
         domainId: account, toEnterpriseProjectId: targetId,
         moving: leaving.map((m) => ({ ...m, originName: names.get(m.resource.enterprise_project_id) ?? '' })),
         record: {
@@ -269,9 +252,6 @@ export class EpsService {
         },
         newRecordId: () => newHexId(),
       })
-      if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
-      if (outcome === 'disabled') throw EpsErrors.disabledNoResources()
-      if (outcome === 'moved') throw new ConflictError('resource', 'it was moved by another request meanwhile; retry')
       const trace = epsTrace(ctx, account, 'migrateResource', now)
       for (const { resource: moved } of leaving) {
         await tx.recordChange(trace, resourceChange(moved, { ...moved, enterprise_project_id: targetId, updated_at: now }))
@@ -368,7 +348,8 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findResource(account, resourceType, resourceId)
-      if (!before || !(await tx.deleteResource(account, resourceType, resourceId))) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+      if (!before) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+      await tx.deleteResource(account, resourceType, resourceId)
       await tx.recordChange(epsTrace(ctx, account, 'deleteResource', now), resourceChange(before, null))
     })
   }
