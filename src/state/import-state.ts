@@ -28,6 +28,7 @@ import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSyst
 import { newAccessKey, newSecretKey } from '../services/iam/credential-service.js'
 import { newFavouritesId } from '../services/coc/service.js'
 import { resourceType } from '../services/eps/resource-types.js'
+import { DEFAULT_ENTERPRISE_PROJECT_TYPE } from '../services/eps/rules.js'
 import { parseStateDocument, type StateAccount, type StateDocument, type StateRegion, type StateUser } from './state-document.js'
 import { regionOfProjectName, resolveFavourite, resolveRole } from './state-checks.js'
 import { deleteStateRows } from './reset-state.js'
@@ -208,7 +209,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
 
   const enterpriseProjects: EnterpriseProjectRow[] = (account.enterprise_projects ?? []).map((ep) => ({
     domain_id: accountId, id: ep.id ?? randomUUID(), name: ep.name, description: ep.description ?? '', status: ep.enabled === false ? 2 : 1,
-    type: ep.type ?? 'prod', ...times(ep),
+    type: ep.type ?? DEFAULT_ENTERPRISE_PROJECT_TYPE, ...times(ep),
   }))
   const epId = (name: string | undefined) => (name === undefined || name === DEFAULT_ENTERPRISE_PROJECT_NAME ? DEFAULT_ENTERPRISE_PROJECT_ID : enterpriseProjects.find((ep) => ep.name === name)!.id)
 

@@ -16,13 +16,15 @@ import type { EpsFlavour } from '../../flavours.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
 import { creationOf, deletionOf, traceContext, updateOf, type TraceContext, type TracedChange } from '../../audit/trace.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType, type ProviderInfo } from './resource-types.js'
+import {
+  DEFAULT_ENTERPRISE_PROJECT_TYPE, ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH, isEnterpriseProjectName, isEnterpriseProjectType, placementFaults,
+} from './rules.js'
 import type {
   AssociatedResourcesQuery, EnterpriseProjectActionBody, EnterpriseProjectBody, EnterpriseProjectListQuery, MigrationRecordQuery,
   ProviderListQuery, ResourceFilterBody, ResourceMigrateBody, ResourceRegisterBody,
 } from './schemas.js'
 import type { EpsStore, ResourceWithProject } from './store.js'
 
-const DESCRIPTION_MAX = 512
 const LIST_LIMIT_MAX = 1000
 const PROVIDERS_LIMIT_MAX = 200
 const MATCH_VALUE_MAX = 255
@@ -78,7 +80,7 @@ export class EpsService {
     if (sortKey !== 'created_at' && sortKey !== 'updated_at') throw EpsErrors.badRequest("'sort_key' must be created_at or updated_at.")
     if (sortDir !== 'asc' && sortDir !== 'desc') throw EpsErrors.badRequest("'sort_dir' must be asc or desc.")
     if (query.status !== undefined && query.status !== '1' && query.status !== '2') throw EpsErrors.badRequest("'status' must be 1 (enabled) or 2 (disabled).")
-    if (query.type !== undefined && query.type !== 'prod' && query.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+    if (query.type !== undefined && !isEnterpriseProjectType(query.type)) throw EpsErrors.badRequest("'type' must be prod or poc.")
     return this.deps.store.listEnterpriseProjects(this.account(ctx), {
       id: query.id,
       nameContains: query.name === undefined || query.name === '' ? undefined : query.name,
@@ -98,17 +100,10 @@ export class EpsService {
     return row
   }
 
-  private checkName(name: string): void {
-    const { nameMaxLength, namePattern, reservedName } = this.deps.flavour
-    if (name.length === 0 || name.length > nameMaxLength || !namePattern.test(name)) throw EpsErrors.invalidName()
-    const lower = name.toLowerCase()
-    if (reservedName === 'equals' ? lower === 'default' : lower.includes('default')) throw EpsErrors.invalidName()
-  }
-
   private checkBody(body: EnterpriseProjectBody): void {
-    this.checkName(body.name)
-    if (body.description !== undefined && body.description.length > DESCRIPTION_MAX) throw EpsErrors.invalidDescription()
-    if (body.type !== undefined && body.type !== 'prod' && body.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+    if (!isEnterpriseProjectName(this.deps.flavour, body.name)) throw EpsErrors.invalidName()
+    if (body.description !== undefined && body.description.length > ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH) throw EpsErrors.invalidDescription()
+    if (body.type !== undefined && !isEnterpriseProjectType(body.type)) throw EpsErrors.badRequest("'type' must be prod or poc.")
   }
 
   async createEnterpriseProject(ctx: AuthContext, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
@@ -119,7 +114,7 @@ export class EpsService {
     return this.deps.store.transaction(async (tx) => {
       const created = await tx.createEnterpriseProject({
         domain_id: account, id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
-        type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
+        type: (body.type ?? DEFAULT_ENTERPRISE_PROJECT_TYPE) as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
       }, this.deps.quota)
       await tx.recordChange(epsTrace(ctx, account, 'createEnterpriseProject', now), creationOf(EP, created))
       return created
@@ -259,11 +254,15 @@ export class EpsService {
     })
   }
 
-  /** Regional types live in an IAM project; global ones have none, and OBS buckets name a region. */
+  /** EPS's code for the first way the placement breaks the type's rule; "" is not given. */
   private checkPlacement(type: NonNullable<ReturnType<typeof resourceType>>, projectId: string | undefined, regionId: string | undefined): void {
-    if (type.global && projectId !== undefined && projectId !== '') throw EpsErrors.noProjectForGlobal()
-    if (!type.global && (projectId === undefined || projectId === '')) throw EpsErrors.invalidProjectId()
-    if (type.needsRegion && (regionId === undefined || regionId === '')) throw EpsErrors.badRequest(`'region_id' is required for ${type.type} resources.`)
+    const given = (value: string | undefined) => value !== undefined && value !== ''
+    switch (placementFaults(type, { project: given(projectId), region: given(regionId) })[0]) {
+      case 'project_on_global': throw EpsErrors.noProjectForGlobal()
+      case 'no_project': throw EpsErrors.invalidProjectId()
+      case 'no_region': throw EpsErrors.badRequest(`'region_id' is required for ${type.type} resources.`)
+      case undefined: return
+    }
   }
 
   async listMigrationRecords(ctx: AuthContext, query: MigrationRecordQuery): Promise<EpMigrationRecordRow[]> {
