@@ -10,10 +10,11 @@ import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourN
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
-import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME, ENTERPRISE_PROJECT_ID } from '../shared/well-known-ids.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
+import { favouriteEpId } from '../services/coc/rules.js'
 
 type Json = Record<string, unknown>
 
@@ -64,7 +65,7 @@ export function resolveFavourite(enterpriseProjects: readonly { id?: string; nam
   const byName = enterpriseProjects.find((ep) => ep.name === entry)
   if (byName) return byName.id
   if (entry === DEFAULT_ENTERPRISE_PROJECT_NAME) return DEFAULT_ENTERPRISE_PROJECT_ID
-  return ENTERPRISE_PROJECT_ID.test(lower) ? lower : undefined
+  return favouriteEpId(entry)
 }
 
 /** The region of a project on the clouds: a region project is named after its region, others `<region>_…`. */

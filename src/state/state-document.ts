@@ -15,6 +15,7 @@ import { ENTERPRISE_PROJECT_ID_PATTERN } from '../shared/well-known-ids.js'
 import {
   ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH, ENTERPRISE_PROJECT_TYPES, RESOURCE_ID_CHARACTERS, RESOURCE_ID_MAX_LENGTH, RESOURCE_NAME_MAX_LENGTH,
 } from '../services/eps/rules.js'
+import { FAVOURITES_ID_PATTERN, MAX_FAVOURITES } from '../services/coc/rules.js'
 import { checkReferences } from './state-checks.js'
 
 export const STATE_FORMAT = 'projectplane-state'
@@ -64,9 +65,9 @@ export const AccessKeySchema = T.Object({
 }, closed)
 
 export const FavouritesSchema = T.Object({
-  id: T.Optional(T.String({ pattern: '^[0-9a-f]{24}$', expected: 'a record id of 24 lower-case hex digits' })),
+  id: T.Optional(T.String({ pattern: FAVOURITES_ID_PATTERN, expected: 'a record id of 24 lower-case hex digits' })),
   /** Names or ids of enterprise projects of the account, in the user's order; ids of deleted ones are kept as COC keeps them. */
-  enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: 1000 }),
+  enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: MAX_FAVOURITES }),
 }, closed)
 
 export const UserSchema = T.Object({
