@@ -55,8 +55,9 @@ export class InvalidFieldError extends ValidationError {
  * and text go on the wire as they are. Generic errors get the service's code in its wire.ts.
  */
 export class ServiceCodedError extends AppError {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message)
+  /** `cause`: the database error a store refusal was read from, for the log. */
+  constructor(readonly status: number, readonly code: string, message: string, options?: { cause?: unknown }) {
+    super(message, {}, options)
   }
 }
 

@@ -6,10 +6,27 @@
 import { ServiceCodedError } from './app-error.js'
 
 export const COC_INVALID_PARAMETERS = 'COC.00010002'
+/** The reason follows the documented text, so a client sees what exactly was wrong. */
+const invalidParametersText = (reason: string) => `Invalid parameter values. ${reason}`
+
+/** A value quoted in an error message, cut short so a message stays a sentence. */
+export function quoteValue(value: string): string {
+  return `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`
+}
+
+/**
+ * The store's one refusal: a save naming a record id that is not the id of the caller's record
+ * (or naming one when the caller has none). Thrown by the conditional update that decides it, in
+ * COC's words, so nothing translates it again.
+ */
+export class FavouritesIdMismatchError extends ServiceCodedError {
+  constructor(readonly recordId: string) {
+    super(400, COC_INVALID_PARAMETERS, invalidParametersText(`id ${quoteValue(recordId)} is not the id of the caller's favourites record.`))
+  }
+}
 
 export const CocErrors = {
-  /** The reason follows the documented text, so a client sees what exactly was wrong. */
-  invalidParameters: (reason: string) => new ServiceCodedError(400, COC_INVALID_PARAMETERS, `Invalid parameter values. ${reason}`),
+  invalidParameters: (reason: string) => new ServiceCodedError(400, COC_INVALID_PARAMETERS, invalidParametersText(reason)),
   loginUserNull: () => new ServiceCodedError(400, 'COC.00011013', 'Login user is null.'),
 } as const
 

@@ -26,8 +26,9 @@ import { isoMicros } from '../shared/clock.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSystemRoles } from '../services/iam/bootstrap.js'
 import { newAccessKey, newSecretKey } from '../services/iam/credential-service.js'
-import { newFavouritesId } from '../services/coc/service.js'
+import { newFavouritesId, storedFavourites } from '../services/coc/rules.js'
 import { resourceType } from '../services/eps/resource-types.js'
+import { DEFAULT_ENTERPRISE_PROJECT_TYPE } from '../services/eps/rules.js'
 import { parseStateDocument, type StateAccount, type StateDocument, type StateRegion, type StateUser } from './state-document.js'
 import { regionOfProjectName, resolveFavourite, resolveRole } from './state-checks.js'
 import { deleteStateRows } from './reset-state.js'
@@ -206,7 +207,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
 
   const enterpriseProjects: EnterpriseProjectRow[] = (account.enterprise_projects ?? []).map((ep) => ({
     domain_id: accountId, id: ep.id ?? randomUUID(), name: ep.name, description: ep.description ?? '', status: ep.enabled === false ? 2 : 1,
-    type: ep.type ?? 'prod', ...times(ep),
+    type: ep.type ?? DEFAULT_ENTERPRISE_PROJECT_TYPE, ...times(ep),
   }))
   const epId = (name: string | undefined) => (name === undefined || name === DEFAULT_ENTERPRISE_PROJECT_NAME ? DEFAULT_ENTERPRISE_PROJECT_ID : enterpriseProjects.find((ep) => ep.name === name)!.id)
 
@@ -243,8 +244,8 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
       })
     })
     if (u.favourites) {
-      // As COC stores a list: ids lower case, each once, in the user's order.
-      const epIds = [...new Set(u.favourites.enterprise_projects.map((e) => resolveFavourite(enterpriseProjects, e)!))]
+      // As COC stores a list: ids lower case (resolveFavourite), each once, in the user's order.
+      const epIds = storedFavourites(u.favourites.enterprise_projects.map((e) => resolveFavourite(enterpriseProjects, e)!))
       favourites.push({ id: u.favourites.id ?? newFavouritesId(), domain_id: accountId, user_id: id, ep_ids: JSON.stringify(epIds), created_at: now, updated_at: now })
     }
   }

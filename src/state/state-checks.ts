@@ -10,9 +10,11 @@ import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourN
 import { passwordProblem } from '../auth/password-policy.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
-import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME, ENTERPRISE_PROJECT_ID } from '../shared/well-known-ids.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
+import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
+import { favouriteEpId } from '../services/coc/rules.js'
 
 type Json = Record<string, unknown>
 
@@ -63,7 +65,7 @@ export function resolveFavourite(enterpriseProjects: readonly { id?: string; nam
   const byName = enterpriseProjects.find((ep) => ep.name === entry)
   if (byName) return byName.id
   if (entry === DEFAULT_ENTERPRISE_PROJECT_NAME) return DEFAULT_ENTERPRISE_PROJECT_ID
-  return ENTERPRISE_PROJECT_ID.test(lower) ? lower : undefined
+  return favouriteEpId(entry)
 }
 
 /** The region of a project on the clouds: a region project is named after its region, others `<region>_…`. */
@@ -74,10 +76,9 @@ export function regionOfProjectName(name: string, regionIds: ReadonlySet<string>
   return region && cut < name.length - 1 && regionIds.has(region) ? region : undefined
 }
 
+/** EPS's name rule (services/eps/rules.ts), worded for a seed's author: what the flavour accepts. */
 export function epsNameProblem(eps: EpsFlavour, flavour: FlavourName, name: string): string | undefined {
-  const lower = name.toLowerCase()
-  const reserved = eps.reservedName === 'equals' ? lower === DEFAULT_ENTERPRISE_PROJECT_NAME : lower.includes(DEFAULT_ENTERPRISE_PROJECT_NAME)
-  if (name.length <= eps.nameMaxLength && eps.namePattern.test(name) && !reserved) return undefined
+  if (isEnterpriseProjectName(eps, name)) return undefined
   const chinese = eps.namePattern.test('中') ? ", '-' or Chinese characters" : " or '-'"
   const rule = eps.reservedName === 'equals' ? "not 'default' in any case" : "not containing 'default' in any case"
   return `'${name}' is not an enterprise project name on ${flavour}: 1 to ${eps.nameMaxLength} letters, digits, '_'${chinese}, ${rule}`
@@ -331,15 +332,17 @@ class AccountChecks {
       }
       const project = text(resource.project)
       const region = text(resource.region)
-      if (type.global && project !== undefined) this.problem(`${at}.project`, `${typeName} resources are global and belong to no project`)
-      if (!type.global) {
-        if (project === undefined) this.problem(`${at}.project`, `is required for ${typeName} resources (the project holding it)`)
-        else if (!this.projectByName.has(project)) this.problem(`${at}.project`, this.missing('project', project))
+      // EPS's placement rule (services/eps/rules.ts); every fault is reported, not only the first.
+      const faults = placementFaults(type, { project: project !== undefined, region: region !== undefined })
+      if (faults.includes('project_on_global')) this.problem(`${at}.project`, `${typeName} resources are global and belong to no project`)
+      if (faults.includes('no_project')) this.problem(`${at}.project`, `is required for ${typeName} resources (the project holding it)`)
+      else if (!type.global && project !== undefined) {
+        if (!this.projectByName.has(project)) this.problem(`${at}.project`, this.missing('project', project))
         else if (region !== undefined && this.flavour.iam.regionPrefixedProjectNames && regionOfProjectName(project, this.regionIds) !== region) {
           this.problem(`${at}.region`, `'${region}' is not the region of project '${project}'; leave it out or give '${regionOfProjectName(project, this.regionIds)}'`)
         }
       }
-      if (type.needsRegion && region === undefined) this.problem(`${at}.region`, `is required for ${typeName} resources`)
+      if (faults.includes('no_region')) this.problem(`${at}.region`, `is required for ${typeName} resources`)
       if (type.global && region !== undefined && !this.regionIds.has(region)) this.problem(`${at}.region`, `no region '${region}' in the document`)
       if (type.global && !type.needsRegion && region !== undefined) this.problem(`${at}.region`, `${typeName} resources have no region`)
       const ep = text(resource.enterprise_project)

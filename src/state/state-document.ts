@@ -12,6 +12,10 @@ import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { FLAVOUR_NAMES, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
 import { ENTERPRISE_PROJECT_ID_PATTERN } from '../shared/well-known-ids.js'
+import {
+  ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH, ENTERPRISE_PROJECT_TYPES, RESOURCE_ID_CHARACTERS, RESOURCE_ID_MAX_LENGTH, RESOURCE_NAME_MAX_LENGTH,
+} from '../services/eps/rules.js'
+import { FAVOURITES_ID_PATTERN, MAX_FAVOURITES } from '../services/coc/rules.js'
 import { checkReferences } from './state-checks.js'
 
 export const STATE_FORMAT = 'projectplane-state'
@@ -61,9 +65,9 @@ export const AccessKeySchema = T.Object({
 }, closed)
 
 export const FavouritesSchema = T.Object({
-  id: T.Optional(T.String({ pattern: '^[0-9a-f]{24}$', expected: 'a record id of 24 lower-case hex digits' })),
+  id: T.Optional(T.String({ pattern: FAVOURITES_ID_PATTERN, expected: 'a record id of 24 lower-case hex digits' })),
   /** Names or ids of enterprise projects of the account, in the user's order; ids of deleted ones are kept as COC keeps them. */
-  enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: 1000 }),
+  enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: MAX_FAVOURITES }),
 }, closed)
 
 export const UserSchema = T.Object({
@@ -121,17 +125,19 @@ export const ProjectSchema = T.Object({
 export const EnterpriseProjectSchema = T.Object({
   id: T.Optional(T.String({ pattern: ENTERPRISE_PROJECT_ID_PATTERN, expected: "'0' or a lower-case UUID" })),
   name: T.String({ minLength: 1, maxLength: 255 }),
-  description: T.Optional(Text(512)),
+  description: T.Optional(Text(ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH)),
   enabled: T.Optional(T.Boolean()),
-  type: T.Optional(Enum(['prod', 'poc'] as const)),
+  type: T.Optional(Enum(ENTERPRISE_PROJECT_TYPES)),
   ...Times,
 }, closed)
 
-const ResourceId = T.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', expected: "a resource id of 1 to 128 letters, digits, '.', '_', ':' or '-'" })
+const ResourceId = T.String({
+  pattern: `^[${RESOURCE_ID_CHARACTERS}]{1,${RESOURCE_ID_MAX_LENGTH}}$`, expected: `a resource id of 1 to ${RESOURCE_ID_MAX_LENGTH} letters, digits, '.', '_', ':' or '-'`,
+})
 export const ResourceSchema = T.Object({
   type: T.String({ minLength: 1, maxLength: 64 }),
   id: T.Optional(ResourceId),
-  name: T.Optional(Text(255)),
+  name: T.Optional(Text(RESOURCE_NAME_MAX_LENGTH)),
   /** The IAM project's name; regional types only. */
   project: T.Optional(Name(64)),
   /** Buckets (global, but in a region) name their region; regional types take their project's. */

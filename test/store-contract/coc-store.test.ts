@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CocFavouritesRow } from '../../src/db/schema.js'
 import { NotFoundError } from '../../src/errors/app-error.js'
+import { FavouritesIdMismatchError } from '../../src/errors/coc-codes.js'
 import { SqlCocStore } from '../../src/services/coc/store-sql.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
 import { BACKENDS } from './backends.js'
@@ -97,7 +98,7 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
       expect(await store.listFavourites(d, u, all)).toEqual([])
       expect(await rowsOf(d, u)).toEqual([])
       await expect(store.saveFavourites(d, u, ['b'], newId(), at(2))).rejects.toThrow(NotFoundError)
-      expect(await store.updateFavourites(d, u, id, ['c'], at(3))).toBe(false)
+      await expect(store.updateFavourites(d, u, id, ['c'], at(3))).rejects.toThrow(FavouritesIdMismatchError)
     })
 
     it("throws NotFoundError('user') when the account does not exist", async () => {
@@ -123,12 +124,13 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
       expect(await rowsOf(d, u)).toHaveLength(1)
 
       // Later races, saves and guarded updates mixed, never change the id either.
-      const again = await Promise.all([
+      const again = await Promise.allSettled([
         ...Array.from({ length: 8 }, (_, i) => store.saveFavourites(d, u, [`again-${i}`], newId(), at(20 + i))),
         store.updateFavourites(d, u, winner, ['updated'], at(30)),
         store.updateFavourites(d, u, newId(), ['stale'], at(31)),
       ])
-      expect(again).toEqual([...Array.from({ length: 8 }, () => winner), true, false])
+      expect(again.slice(0, 9)).toEqual([...Array.from({ length: 8 }, () => winner), undefined].map((value) => ({ status: 'fulfilled', value })))
+      expect((again[9] as PromiseRejectedResult).reason).toBeInstanceOf(FavouritesIdMismatchError)
       const [after] = await store.listFavourites(d, u, all)
       expect(after!.id).toBe(winner)
       expect([...Array.from({ length: 8 }, (_, i) => [`again-${i}`]), ['updated']]).toContainEqual(after!.epIds)
@@ -150,14 +152,14 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
       const u = await user(d)
       const id = newId()
       await store.saveFavourites(d, u, ['a'], id, at(1))
-      expect(await store.updateFavourites(d, u, id, ['b', 'a'], at(2))).toBe(true)
+      await store.updateFavourites(d, u, id, ['b', 'a'], at(2))
       expect(await store.listFavourites(d, u, all)).toEqual([{ id, userId: u, epIds: ['b', 'a'] }])
       expect(await rowsOf(d, u)).toEqual([{ id, domain_id: d, user_id: u, ep_ids: '["b","a"]', created_at: at(1), updated_at: at(2) }])
-      expect(await store.updateFavourites(d, u, id, [], at(3))).toBe(true)
+      await store.updateFavourites(d, u, id, [], at(3))
       expect(await store.listFavourites(d, u, all)).toEqual([{ id, userId: u, epIds: [] }])
     })
 
-    it('returns false and writes nothing for another id, another user, another account, or no record', async () => {
+    it('throws FavouritesIdMismatchError and writes nothing for another id, another user, another account, or no record', async () => {
       const d = await account()
       const other = await account()
       const u = await user(d)
@@ -166,12 +168,12 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
       await store.saveFavourites(d, u, ['a'], id, at(1))
       const vId = newId()
       await store.saveFavourites(d, v, ['v'], vId, at(1))
-      expect(await store.updateFavourites(d, u, newId(), ['x'], at(2))).toBe(false)
-      expect(await store.updateFavourites(d, u, vId, ['x'], at(2))).toBe(false)
-      expect(await store.updateFavourites(d, v, id, ['x'], at(2))).toBe(false)
-      expect(await store.updateFavourites(other, u, id, ['x'], at(2))).toBe(false)
+      await expect(store.updateFavourites(d, u, newId(), ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
+      await expect(store.updateFavourites(d, u, vId, ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
+      await expect(store.updateFavourites(d, v, id, ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
+      await expect(store.updateFavourites(other, u, id, ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
       const w = await user(d)
-      expect(await store.updateFavourites(d, w, id, ['x'], at(2))).toBe(false)
+      await expect(store.updateFavourites(d, w, id, ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
       expect(await rowsOf(d, u)).toEqual([{ id, domain_id: d, user_id: u, ep_ids: '["a"]', created_at: at(1), updated_at: at(1) }])
       expect(await store.listFavourites(d, v, all)).toEqual([{ id: vId, userId: v, epIds: ['v'] }])
       expect(await rowsOf(d, w)).toEqual([])

@@ -1,6 +1,6 @@
 /**
  * The EpsStore contract, run unchanged against every backend: what the EPS service relies on
- * (guarded writes and the refusal they report, all-or-nothing moves, the quota under races, list
+ * (guarded writes and the refusal they throw, all-or-nothing moves, the quota under races, list
  * order and paging) must hold on SQLite and PostgreSQL alike. Each test works in accounts of its
  * own, so tests sharing one store cannot see each other's rows.
  */
@@ -8,6 +8,10 @@ import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../src/db/schema.js'
 import { ConflictError, NotFoundError } from '../../src/errors/app-error.js'
+import {
+  EnterpriseProjectDisabledError, EnterpriseProjectHoldsResourcesError, EnterpriseProjectHoldsScalingGroupsError, EnterpriseProjectNameTakenError,
+  EnterpriseProjectQuotaExceededError, EnterpriseProjectTypeDowngradeError, MoveTargetDisabledError, ResourceMovedMeanwhileError,
+} from '../../src/errors/eps-codes.js'
 import type { EnterpriseProjectFilter, MigrationRecordFilter, MovingResource, ResourceFilter, ResourceMove, ResourceWithProject } from '../../src/services/eps/store.js'
 import { SqlEpsStore } from '../../src/services/eps/store-sql.js'
 import { SqlIamStore } from '../../src/services/iam/store-sql.js'
@@ -107,26 +111,26 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       expect(await store.countEnterpriseProjects(a)).toBe(1)
     })
 
-    it("answers 'quota' and inserts nothing once the account holds `quota` projects", async () => {
+    it('throws EnterpriseProjectQuotaExceededError and inserts nothing once the account holds `quota` projects', async () => {
       const a = await account()
       const b = await account()
       await createEps(b, [ep(b, uuid(1), 'other')])
       expect(await store.createEnterpriseProject(ep(a, uuid(1), 'one'), 2)).toEqual(ep(a, uuid(1), 'one'))
       expect(await store.createEnterpriseProject(ep(a, uuid(2), 'two'), 2)).toEqual(ep(a, uuid(2), 'two'))
-      expect(await store.createEnterpriseProject(ep(a, uuid(3), 'three'), 2)).toBe('quota')
-      expect(await store.createEnterpriseProject(ep(a, uuid(3), 'three'), 0)).toBe('quota')
+      await expect(store.createEnterpriseProject(ep(a, uuid(3), 'three'), 2)).rejects.toThrow(EnterpriseProjectQuotaExceededError)
+      await expect(store.createEnterpriseProject(ep(a, uuid(3), 'three'), 0)).rejects.toThrow(EnterpriseProjectQuotaExceededError)
       expect(await store.findEnterpriseProject(a, uuid(3))).toBeUndefined()
       expect(await store.countEnterpriseProjects(a)).toBe(2)
       // Another account's projects do not count against this one.
       expect(await store.countEnterpriseProjects(b)).toBe(1)
     })
 
-    it('throws ConflictError for a name taken in the account, and inserts nothing', async () => {
+    it('throws EnterpriseProjectNameTakenError for a name taken in the account, and inserts nothing', async () => {
       const a = await account()
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'alpha')])
-      await expect(store.createEnterpriseProject(ep(a, uuid(2), 'alpha'), 10)).rejects.toThrow(ConflictError)
-      await expect(store.createEnterpriseProject(ep(a, uuid(3), 'default'), 10)).rejects.toThrow(ConflictError)
+      await expect(store.createEnterpriseProject(ep(a, uuid(2), 'alpha'), 10)).rejects.toThrow(EnterpriseProjectNameTakenError)
+      await expect(store.createEnterpriseProject(ep(a, uuid(3), 'default'), 10)).rejects.toThrow(EnterpriseProjectNameTakenError)
       expect(await rowsOf(a)).toEqual([defaultEp(a), ep(a, uuid(1), 'alpha')])
       // Names are unique per account only.
       expect(await store.createEnterpriseProject(ep(b, uuid(2), 'alpha'), 10)).toEqual(ep(b, uuid(2), 'alpha'))
@@ -135,12 +139,14 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
     it('never exceeds the quota when 8 creations race for 3 places', async () => {
       const a = await account()
       const rows = Array.from({ length: 8 }, (_, i) => ep(a, uuid(i + 1), `race-${i}`))
-      const outcomes = await Promise.all(rows.map((row) => store.createEnterpriseProject(row, 3)))
-      const created = outcomes.filter((o) => o !== 'quota')
+      const outcomes = await Promise.allSettled(rows.map((row) => store.createEnterpriseProject(row, 3)))
+      const created = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
       expect(created).toHaveLength(3)
-      expect(outcomes.filter((o) => o === 'quota')).toHaveLength(5)
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []))
+      expect(refused).toHaveLength(5)
+      for (const reason of refused) expect(reason).toBeInstanceOf(EnterpriseProjectQuotaExceededError)
       expect(await store.countEnterpriseProjects(a)).toBe(3)
-      expect(await rowsOf(a)).toEqual([defaultEp(a), ...(created as EnterpriseProjectRow[]).sort((x, y) => x.id.localeCompare(y.id))])
+      expect(await rowsOf(a)).toEqual([defaultEp(a), ...created.sort((x, y) => x.id.localeCompare(y.id))])
     })
 
     it('lets exactly one of 6 racing creations of one name in', async () => {
@@ -148,7 +154,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => store.createEnterpriseProject(ep(a, uuid(i + 1), 'same'), 100)))
       const won = outcomes.filter((o) => o.status === 'fulfilled')
       expect(won).toHaveLength(1)
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConflictError)
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(EnterpriseProjectNameTakenError)
       expect((await rowsOf(a)).filter((r) => r.name === 'same')).toEqual([(won[0] as PromiseFulfilledResult<EnterpriseProjectRow>).value])
       expect(await store.countEnterpriseProjects(a)).toBe(1)
     })
@@ -280,31 +286,31 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       await createEps(a, [ep(a, uuid(1), 'p1', { type: 'poc' }), ep(a, uuid(2), 'p2', { type: 'poc' }), ep(a, uuid(3), 'p3')])
       expect(await store.updateEnterpriseProject(a, uuid(1), { name: 'p1', type: 'poc', updatedAt: at(20) })).toEqual(ep(a, uuid(1), 'p1', { type: 'poc', updated_at: at(20) }))
       expect(await store.updateEnterpriseProject(a, uuid(2), { name: 'p2b', type: 'poc', updatedAt: at(21) })).toEqual(ep(a, uuid(2), 'p2b', { type: 'poc', updated_at: at(21) }))
-      expect(await store.updateEnterpriseProject(a, uuid(3), { name: 'p3b', type: 'poc', updatedAt: at(22) })).toBe('type_downgrade')
-      expect(await store.updateEnterpriseProject(a, uuid(3), { name: 'p3b', description: 'd', type: 'poc', updatedAt: at(22) })).toBe('type_downgrade')
+      await expect(store.updateEnterpriseProject(a, uuid(3), { name: 'p3b', type: 'poc', updatedAt: at(22) })).rejects.toThrow(EnterpriseProjectTypeDowngradeError)
+      await expect(store.updateEnterpriseProject(a, uuid(3), { name: 'p3b', description: 'd', type: 'poc', updatedAt: at(22) })).rejects.toThrow(EnterpriseProjectTypeDowngradeError)
       expect(await store.findEnterpriseProject(a, uuid(3))).toEqual(ep(a, uuid(3), 'p3'))
     })
 
-    it("refuses a disabled project ('disabled') and a missing one ('not_found'), changing nothing", async () => {
+    it('refuses a disabled project (EnterpriseProjectDisabledError) and a missing one (NotFoundError), changing nothing', async () => {
       const a = await account()
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'off', { status: 2, type: 'poc' })])
-      expect(await store.updateEnterpriseProject(a, uuid(1), { name: 'on', updatedAt: at(30) })).toBe('disabled')
-      expect(await store.updateEnterpriseProject(a, uuid(1), { name: 'on', type: 'prod', updatedAt: at(30) })).toBe('disabled')
-      expect(await store.updateEnterpriseProject(a, uuid(1), { name: 'on', type: 'poc', updatedAt: at(30) })).toBe('disabled')
+      await expect(store.updateEnterpriseProject(a, uuid(1), { name: 'on', updatedAt: at(30) })).rejects.toThrow(EnterpriseProjectDisabledError)
+      await expect(store.updateEnterpriseProject(a, uuid(1), { name: 'on', type: 'prod', updatedAt: at(30) })).rejects.toThrow(EnterpriseProjectDisabledError)
+      await expect(store.updateEnterpriseProject(a, uuid(1), { name: 'on', type: 'poc', updatedAt: at(30) })).rejects.toThrow(EnterpriseProjectDisabledError)
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'off', { status: 2, type: 'poc' }))
-      expect(await store.updateEnterpriseProject(a, uuid(9), { name: 'x', updatedAt: at(30) })).toBe('not_found')
-      expect(await store.updateEnterpriseProject(b, uuid(1), { name: 'x', updatedAt: at(30) })).toBe('not_found')
-      expect(await store.updateEnterpriseProject(b, uuid(1), { name: 'x', type: 'poc', updatedAt: at(30) })).toBe('not_found')
+      await expect(store.updateEnterpriseProject(a, uuid(9), { name: 'x', updatedAt: at(30) })).rejects.toThrow(NotFoundError)
+      await expect(store.updateEnterpriseProject(b, uuid(1), { name: 'x', updatedAt: at(30) })).rejects.toThrow(NotFoundError)
+      await expect(store.updateEnterpriseProject(b, uuid(1), { name: 'x', type: 'poc', updatedAt: at(30) })).rejects.toThrow(NotFoundError)
     })
 
-    it('throws ConflictError for a name taken in the account, and changes nothing', async () => {
+    it('throws EnterpriseProjectNameTakenError for a name taken in the account, and changes nothing', async () => {
       const a = await account()
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'alpha'), ep(a, uuid(2), 'beta')])
       await createEps(b, [ep(b, uuid(1), 'gamma')])
-      await expect(store.updateEnterpriseProject(a, uuid(2), { name: 'alpha', description: 'changed', updatedAt: at(40) })).rejects.toThrow(ConflictError)
-      await expect(store.updateEnterpriseProject(a, uuid(2), { name: 'default', updatedAt: at(40) })).rejects.toThrow(ConflictError)
+      await expect(store.updateEnterpriseProject(a, uuid(2), { name: 'alpha', description: 'changed', updatedAt: at(40) })).rejects.toThrow(EnterpriseProjectNameTakenError)
+      await expect(store.updateEnterpriseProject(a, uuid(2), { name: 'default', updatedAt: at(40) })).rejects.toThrow(EnterpriseProjectNameTakenError)
       expect(await store.findEnterpriseProject(a, uuid(2))).toEqual(ep(a, uuid(2), 'beta'))
       // Its own name, and a name used in another account, are free.
       expect(await store.updateEnterpriseProject(a, uuid(2), { name: 'beta', updatedAt: at(41) })).toEqual(ep(a, uuid(2), 'beta', { updated_at: at(41) }))
@@ -318,7 +324,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       const outcomes = await Promise.allSettled(rows.map((r) => store.updateEnterpriseProject(a, r.id, { name: 'winner', updatedAt: at(50) })))
       const won = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<unknown>).value as EnterpriseProjectRow)
       expect(won).toHaveLength(1)
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConflictError)
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(EnterpriseProjectNameTakenError)
       const winner = won[0]!
       expect(winner).toEqual({ ...rows.find((r) => r.id === winner.id), name: 'winner', updated_at: at(50) })
       expect(await rowsOf(a)).toEqual([defaultEp(a), ...rows.map((r) => (r.id === winner.id ? winner : r))])
@@ -329,26 +335,26 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
     it('disables and enables, stamping updated_at; repeating a status succeeds', async () => {
       const a = await account()
       await createEps(a, [ep(a, uuid(1), 'alpha')])
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 2, at(1))).toBe(true)
+      await store.setEnterpriseProjectStatus(a, uuid(1), 2, at(1))
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'alpha', { status: 2, updated_at: at(1) }))
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 2, at(2))).toBe(true)
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(3))).toBe(true)
+      await store.setEnterpriseProjectStatus(a, uuid(1), 2, at(2))
+      await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(3))
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'alpha', { updated_at: at(3) }))
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(4))).toBe(true)
+      await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(4))
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'alpha', { updated_at: at(4) }))
     })
 
-    it("answers 'not_found' for a project not in the account", async () => {
+    it('throws NotFoundError for a project not in the account', async () => {
       const a = await account()
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'alpha')])
-      expect(await store.setEnterpriseProjectStatus(b, uuid(1), 2, at(1))).toBe('not_found')
-      expect(await store.setEnterpriseProjectStatus(b, uuid(1), 1, at(1))).toBe('not_found')
-      expect(await store.setEnterpriseProjectStatus(a, uuid(2), 2, at(1))).toBe('not_found')
+      await expect(store.setEnterpriseProjectStatus(b, uuid(1), 2, at(1))).rejects.toThrow(NotFoundError)
+      await expect(store.setEnterpriseProjectStatus(b, uuid(1), 1, at(1))).rejects.toThrow(NotFoundError)
+      await expect(store.setEnterpriseProjectStatus(a, uuid(2), 2, at(1))).rejects.toThrow(NotFoundError)
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'alpha'))
     })
 
-    it("refuses to disable a project holding scaling groups ('has_scaling_groups'); enabling it is fine", async () => {
+    it('refuses to disable a project holding scaling groups (EnterpriseProjectHoldsScalingGroupsError); enabling it is fine', async () => {
       const a = await account()
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'scaled', { status: 2 }), ep(a, uuid(2), 'plain')])
@@ -357,10 +363,10 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       // Other types, and a scaling group of the same id in another account, do not block.
       await store.registerResource(resource(a, 'ecs', 'vm-1', uuid(2)))
       await store.registerResource(resource(b, 'scaling_group', 'sg-1', uuid(2)))
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(1))).toBe(true)
-      expect(await store.setEnterpriseProjectStatus(a, uuid(1), 2, at(2))).toBe('has_scaling_groups')
+      await store.setEnterpriseProjectStatus(a, uuid(1), 1, at(1))
+      await expect(store.setEnterpriseProjectStatus(a, uuid(1), 2, at(2))).rejects.toThrow(EnterpriseProjectHoldsScalingGroupsError)
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'scaled', { updated_at: at(1) }))
-      expect(await store.setEnterpriseProjectStatus(a, uuid(2), 2, at(3))).toBe(true)
+      await store.setEnterpriseProjectStatus(a, uuid(2), 2, at(3))
       expect(await store.findEnterpriseProject(a, uuid(2))).toEqual(ep(a, uuid(2), 'plain', { status: 2, updated_at: at(3) }))
     })
   })
@@ -371,25 +377,25 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       const b = await account()
       await createEps(a, [ep(a, uuid(1), 'alpha'), ep(a, uuid(2), 'beta')])
       await createEps(b, [ep(b, uuid(1), 'alpha')])
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe(true)
+      await store.deleteEnterpriseProject(a, uuid(1))
       expect(await store.findEnterpriseProject(a, uuid(1))).toBeUndefined()
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe('not_found')
-      expect(await store.deleteEnterpriseProject(a, uuid(9))).toBe('not_found')
+      await expect(store.deleteEnterpriseProject(a, uuid(1))).rejects.toThrow(NotFoundError)
+      await expect(store.deleteEnterpriseProject(a, uuid(9))).rejects.toThrow(NotFoundError)
       expect(await rowsOf(a)).toEqual([defaultEp(a), ep(a, uuid(2), 'beta')])
       expect(await rowsOf(b)).toEqual([defaultEp(b), ep(b, uuid(1), 'alpha')])
       expect(await store.countEnterpriseProjects(a)).toBe(1)
     })
 
-    it("refuses while the project holds resources ('has_resources'), leaving everything in place", async () => {
+    it('refuses while the project holds resources (EnterpriseProjectHoldsResourcesError), leaving everything in place', async () => {
       const a = await account()
       await createEps(a, [ep(a, uuid(1), 'full')])
       const r = resource(a, 'cdn', 'site-1', uuid(1))
       await store.registerResource(r)
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe('has_resources')
+      await expect(store.deleteEnterpriseProject(a, uuid(1))).rejects.toThrow(EnterpriseProjectHoldsResourcesError)
       expect(await store.findEnterpriseProject(a, uuid(1))).toEqual(ep(a, uuid(1), 'full'))
       expect(await store.findResource(a, 'cdn', 'site-1')).toEqual(withName(r))
-      expect(await store.deleteResource(a, 'cdn', 'site-1')).toBe(true)
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe(true)
+      await store.deleteResource(a, 'cdn', 'site-1')
+      await store.deleteEnterpriseProject(a, uuid(1))
     })
 
     it("removes the grants on it of the account's users and groups, and nothing else", async () => {
@@ -416,7 +422,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
         grant('user', userB, 'enterprise_project', uuid(1)),
       ]
       for (const g of grants) await iam.assignRole(g)
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe(true)
+      await store.deleteEnterpriseProject(a, uuid(1))
       const left = await opened.db.kysely.selectFrom('role_assignments').select(['actor_type', 'actor_id', 'target_type', 'target_id'])
         .where('role_id', '=', roleId).orderBy('actor_id').orderBy('target_type').orderBy('target_id').execute()
       const expected = [
@@ -439,7 +445,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       const user = (await iam.createUser({ id: hex(), domain_id: a, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
       const g = { actorType: 'user', actorId: user, targetType: 'enterprise_project', targetId: uuid(1), roleId, inherited: false } as const
       await iam.assignRole(g)
-      expect(await store.deleteEnterpriseProject(a, uuid(1))).toBe('has_resources')
+      await expect(store.deleteEnterpriseProject(a, uuid(1))).rejects.toThrow(EnterpriseProjectHoldsResourcesError)
       expect(await iam.hasAssignment(g)).toBe(true)
     })
   })
@@ -658,10 +664,10 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       await store.registerResource(resource(a, 'ecs', 'x', '0'))
       await store.registerResource(keep)
       await store.registerResource(resource(b, 'ecs', 'x', '0'))
-      expect(await store.deleteResource(a, 'ecs', 'y')).toBe(false)
-      expect(await store.deleteResource(a, 'eip', 'x')).toBe(false)
-      expect(await store.deleteResource(a, 'ecs', 'x')).toBe(true)
-      expect(await store.deleteResource(a, 'ecs', 'x')).toBe(false)
+      await expect(store.deleteResource(a, 'ecs', 'y')).rejects.toThrow(NotFoundError)
+      await expect(store.deleteResource(a, 'eip', 'x')).rejects.toThrow(NotFoundError)
+      await store.deleteResource(a, 'ecs', 'x')
+      await expect(store.deleteResource(a, 'ecs', 'x')).rejects.toThrow(NotFoundError)
       expect(await store.listAllResources(a)).toEqual([withName(keep)])
       expect(await store.findResource(b, 'ecs', 'x')).toEqual(withName(resource(b, 'ecs', 'x', '0')))
     })
@@ -724,7 +730,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
         { resource: await found('cdn', 'site'), originName: 'default', associated: false },
       ]
       const move = moveOf(a, dst, moving, at(30), ids.next)
-      expect(await store.moveResources(move)).toBe(true)
+      await store.moveResources(move)
       expect(await store.listAllResources(a)).toEqual([
         withName({ ...cdn, enterprise_project_id: dst.id, updated_at: at(30) }),
         withName({ ...disk, enterprise_project_id: dst.id, updated_at: at(30) }, 'eu-de'),
@@ -734,7 +740,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       expect(await recordsOf(a)).toEqual(moving.map((m, i) => recordOf(move, ids.issued[i]!, m)).reverse())
       // Resources can move on from where they arrived.
       const back = moveOf(a, src, [{ resource: await found('ecs', 'vm-1'), originName: 'target', associated: false }], at(31))
-      expect(await store.moveResources(back)).toBe(true)
+      await store.moveResources(back)
       expect((await store.findResource(a, 'ecs', 'vm-1'))!.enterprise_project_id).toBe(src.id)
       expect(await recordsOf(a)).toHaveLength(4)
     })
@@ -742,25 +748,25 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
     it('accepts a move of nothing, writing nothing', async () => {
       const { a, dst } = await seeded()
       const before = await store.listAllResources(a)
-      expect(await store.moveResources(moveOf(a, dst, [], at(30)))).toBe(true)
+      await store.moveResources(moveOf(a, dst, [], at(30)))
       expect(await store.listAllResources(a)).toEqual(before)
       expect(await recordsOf(a)).toEqual([])
     })
 
-    it("refuses a missing target ('not_found') and a disabled one ('disabled'), writing nothing", async () => {
+    it('refuses a missing target (NotFoundError) and a disabled one (MoveTargetDisabledError), writing nothing', async () => {
       const { a, off, found } = await seeded()
       const b = await account()
       await createEps(b, [ep(b, uuid(9), 'elsewhere')])
       const before = await store.listAllResources(a)
       const moving = [{ resource: await found('ecs', 'vm-1'), originName: 'source', associated: false }]
-      expect(await store.moveResources(moveOf(a, ep(a, uuid(8), 'ghost'), moving, at(30)))).toBe('not_found')
-      expect(await store.moveResources(moveOf(a, ep(b, uuid(9), 'elsewhere'), moving, at(30)))).toBe('not_found')
-      expect(await store.moveResources(moveOf(a, off, moving, at(30)))).toBe('disabled')
+      await expect(store.moveResources(moveOf(a, ep(a, uuid(8), 'ghost'), moving, at(30)))).rejects.toThrow(NotFoundError)
+      await expect(store.moveResources(moveOf(a, ep(b, uuid(9), 'elsewhere'), moving, at(30)))).rejects.toThrow(NotFoundError)
+      await expect(store.moveResources(moveOf(a, off, moving, at(30)))).rejects.toThrow(MoveTargetDisabledError)
       expect(await store.listAllResources(a)).toEqual(before)
       expect(await recordsOf(a)).toEqual([])
     })
 
-    it("rolls the whole move back when one resource moved meanwhile ('moved')", async () => {
+    it('rolls the whole move back when one resource moved meanwhile (ResourceMovedMeanwhileError)', async () => {
       const { a, src, dst, vm, disk, cdn, found } = await seeded()
       const extra = resource(a, 'ecs', 'vm-2', src.id, { created_at: at(5) })
       await store.registerResource(extra)
@@ -771,12 +777,12 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       ]
       // The disk goes to the default project between the read and the move.
       const meanwhile = moveOf(a, ep(a, '0', 'default'), [stale[1]!], at(20))
-      expect(await store.moveResources(meanwhile)).toBe(true)
+      await store.moveResources(meanwhile)
       const afterMeanwhile = await store.listAllResources(a)
       const recordsBefore = await recordsOf(a)
       expect(recordsBefore).toHaveLength(1)
 
-      expect(await store.moveResources(moveOf(a, dst, stale, at(30)))).toBe('moved')
+      await expect(store.moveResources(moveOf(a, dst, stale, at(30)))).rejects.toThrow(ResourceMovedMeanwhileError)
       expect(await store.listAllResources(a)).toEqual(afterMeanwhile)
       expect(afterMeanwhile).toEqual([
         withName(cdn),
@@ -795,9 +801,9 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       ]
       const before = await store.listAllResources(a)
       const late = resource(a, 'eip', 'ip-9', '0', { created_at: at(59) })
-      const [moved, registered] = await Promise.all([store.moveResources(moveOf(a, dst, stale, at(40))), store.registerResource(late)])
-      expect(moved).toBe('moved')
-      expect(registered).toEqual(late)
+      const [moved, registered] = await Promise.allSettled([store.moveResources(moveOf(a, dst, stale, at(40))), store.registerResource(late)])
+      expect((moved as PromiseRejectedResult).reason).toBeInstanceOf(ResourceMovedMeanwhileError)
+      expect(registered).toEqual({ status: 'fulfilled', value: late })
       expect(await store.listAllResources(a)).toEqual([...before, withName(late)])
       expect(await recordsOf(a)).toEqual([])
     })
@@ -807,12 +813,13 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       const third = ep(a, uuid(4), 'third')
       await createEps(a, [third])
       const read = await found('ecs', 'vm-1')
-      const outcomes = await Promise.all([
+      const outcomes = await Promise.allSettled([
         store.moveResources(moveOf(a, dst, [{ resource: read, originName: 'source', associated: false }], at(41))),
         store.moveResources(moveOf(a, third, [{ resource: read, originName: 'source', associated: false }], at(42))),
       ])
-      expect([...outcomes].sort()).toEqual(['moved', true].sort())
-      const winner = outcomes[0] === true ? dst : third
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
+      expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ResourceMovedMeanwhileError)
+      const winner = outcomes[0].status === 'fulfilled' ? dst : third
       const now = (await store.findResource(a, 'ecs', 'vm-1'))!
       expect(now.enterprise_project_id).toBe(winner.id)
       const records = await recordsOf(a)
@@ -831,13 +838,13 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
         { resource: await found('ecs', 'vm-1'), originName: 'source', associated: false },
         { resource: await found('disk', 'd-1'), originName: 'source', associated: true },
       ], at(10), fixedIds(`${p}-b`, `${p}-a`))
-      expect(await store.moveResources(m1)).toBe(true)
+      await store.moveResources(m1)
       const m2 = moveOf(a, src, [{ resource: await found('cdn', 'site'), originName: 'default', associated: false }], at(20), fixedIds(`${p}-c`))
-      expect(await store.moveResources(m2)).toBe(true)
+      await store.moveResources(m2)
       const m3 = moveOf(a, src, [{ resource: await found('ecs', 'vm-1'), originName: 'target', associated: false }], at(20), fixedIds(`${p}-d`))
-      expect(await store.moveResources(m3)).toBe(true)
+      await store.moveResources(m3)
       const mb = moveOf(b, ep(b, uuid(2), 'b-target'), [{ resource: (await store.findResource(b, 'ecs', 'vm-1'))!, originName: 'default', associated: false }], at(15), fixedIds(`${p}-z`))
-      expect(await store.moveResources(mb)).toBe(true)
+      await store.moveResources(mb)
 
       const vm1 = m1.moving[0]!
       const d1 = m1.moving[1]!

@@ -5,49 +5,38 @@
  * Ids are checked for form only, never against EPS (question 24): COC and EPS are separate
  * services, and a favourite outlives the enterprise project it names until the user saves again.
  */
-import { newHexId } from '../../shared/ids.js'
-import { ENTERPRISE_PROJECT_ID } from '../../shared/well-known-ids.js'
 import type { AuthContext } from '../../auth/auth-context.js'
-import { CocErrors } from '../../errors/coc-codes.js'
+import { CocErrors, quoteValue as quote } from '../../errors/coc-codes.js'
 import { traceContext } from '../../audit/trace.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { CocStore, FavouritesRecord } from './store.js'
 import type { FavouritesListQuery, FavouritesUpdateBody } from './schemas.js'
+import { MAX_FAVOURITES, favouriteEpId, newFavouritesId, storedFavourites } from './rules.js'
 
-/** Most favourites one list may hold; far above the enterprise projects an account may have (EPS quota 100). */
-export const MAX_FAVOURITES = 1000
 /** `limit` of the list call, as COC documents it. */
 export const LIST_LIMIT = { min: 1, max: 500 } as const
 
 const DIGITS = /^[0-9]+$/
 
-/** A value quoted in an error message, cut short so a message stays a sentence. */
-function quote(value: string): string {
-  return `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`
-}
-
-/** The record id: 24 hex characters, as COC-CMDB's ids look. */
-export const newFavouritesId = (): string => newHexId(12)
-
 /**
- * The list as it will be stored: empty strings dropped (terraform clears with `[""]`), ids
- * lower-cased (EPS spells them so, and duplicates are then seen), duplicates after the first
- * dropped. Throws COC.00010002 naming the first element that is not an enterprise project id.
+ * The list as it will be stored (see rules.ts), empty strings dropped first: terraform clears a
+ * list with `[""]`. Throws COC.00010002 naming the first element that is not an enterprise project id.
  */
 export function normaliseEpIds(list: readonly string[]): string[] {
-  const kept = new Set<string>()
+  const ids: string[] = []
   list.forEach((raw, index) => {
     if (raw === '') return
-    const id = raw.toLowerCase()
-    if (!ENTERPRISE_PROJECT_ID.test(id)) {
+    const id = favouriteEpId(raw)
+    if (id === undefined) {
       throw CocErrors.invalidParameters(`ep_id_list[${index}] ${quote(raw)} is not an enterprise project id: expected 0 or a UUID.`)
     }
-    kept.add(id)
+    ids.push(id)
   })
-  if (kept.size > MAX_FAVOURITES) {
-    throw CocErrors.invalidParameters(`ep_id_list holds ${kept.size} enterprise project ids; at most ${MAX_FAVOURITES} are allowed.`)
+  const kept = storedFavourites(ids)
+  if (kept.length > MAX_FAVOURITES) {
+    throw CocErrors.invalidParameters(`ep_id_list holds ${kept.length} enterprise project ids; at most ${MAX_FAVOURITES} are allowed.`)
   }
-  return [...kept]
+  return kept
 }
 
 /** Absent, null and "" are "not given". */
@@ -88,10 +77,9 @@ export class CocService {
       let id: string
       if (recordId !== undefined) {
         // NOTE: conditional update, not read-then-write: the record and its id are checked and
-        // written in one statement. A record id never changes, so a match means "this record".
-        if (!(await tx.updateFavourites(accountId, ctx.user.id, recordId, epIds, now))) {
-          throw CocErrors.invalidParameters(`id ${quote(recordId)} is not the id of the caller's favourites record.`)
-        }
+        // written in one statement. A record id never changes, so a match means "this record";
+        // anything else the store refuses (FavouritesIdMismatchError, COC.00010002).
+        await tx.updateFavourites(accountId, ctx.user.id, recordId, epIds, now)
         id = recordId
       } else {
         id = await tx.saveFavourites(accountId, ctx.user.id, epIds, this.newId(), now)

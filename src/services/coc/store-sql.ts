@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.js'
 import type { Transaction } from 'kysely'
 import type { CocFavouritesRow, Database } from '../../db/schema.js'
 import { NotFoundError } from '../../errors/app-error.js'
+import { FavouritesIdMismatchError } from '../../errors/coc-codes.js'
 import { SqlStore, type Executor } from '../sql-store.js'
 import type { CocStore, FavouritesQuery, FavouritesRecord } from './store.js'
 
@@ -39,12 +40,12 @@ export class SqlCocStore extends SqlStore<CocStore> implements CocStore {
     }
   }
 
-  async updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<boolean> {
+  async updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<void> {
     const result = await this.write((x) => x.updateTable('coc_favourites')
       .set({ ep_ids: JSON.stringify(epIds), updated_at: now })
       .where('domain_id', '=', domainId).where('user_id', '=', userId).where('id', '=', id)
       .executeTakeFirst())
-    return Number(result.numUpdatedRows) > 0
+    if (Number(result.numUpdatedRows) === 0) throw new FavouritesIdMismatchError(id)
   }
 
   async findFavourites(domainId: string, userId: string): Promise<FavouritesRecord | undefined> {

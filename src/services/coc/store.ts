@@ -3,6 +3,7 @@
  * user in one account, so every method takes both: no query can reach another user's record.
  * Writes are single statements (no read-then-write), so concurrent saves by one user settle on
  * one record and on exactly one of the lists sent, whichever storage backs the interface.
+ * A refused write throws the error named on its method; none returns an outcome to decode.
  */
 
 import type { TraceContext, TracedChange } from '../../audit/trace.js'
@@ -32,10 +33,10 @@ export interface CocStore {
    */
   saveFavourites(domainId: string, userId: string, epIds: readonly string[], newId: string, now: string): Promise<string>
   /**
-   * Replaces the list of the user's record only if that record has id `id`. Returns false, and
-   * writes nothing, when the user has no record or its record has another id.
+   * Replaces the list of the user's record only if that record has id `id`. Throws
+   * FavouritesIdMismatchError, and writes nothing, when the user has no record or its record has another id.
    */
-  updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<boolean>
+  updateFavourites(domainId: string, userId: string, id: string, epIds: readonly string[], now: string): Promise<void>
   /** The user's record, if it has one; inside a transaction on PostgreSQL it stays locked until the end. */
   findFavourites(domainId: string, userId: string): Promise<FavouritesRecord | undefined>
   /** The user's records matching the query, ordered by id: zero or one, as a user has at most one. */

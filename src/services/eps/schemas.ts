@@ -6,6 +6,7 @@
  * strings and are parsed by the service, which knows EPS's codes for bad ones.
  */
 import { Type as T, type Static } from '@sinclair/typebox'
+import { RESOURCE_ID_CHARACTERS, RESOURCE_ID_MAX_LENGTH, RESOURCE_NAME_MAX_LENGTH } from './rules.js'
 
 export const EnterpriseProjectParamsSchema = T.Object({ enterprise_project_id: T.String() })
 export const ApiVersionParamsSchema = T.Object({ api_version: T.String() })
@@ -91,8 +92,8 @@ export type AssociatedResourcesQuery = Static<typeof AssociatedResourcesQuerySch
 export const ResourceRegisterBodySchema = T.Object(
   {
     resource_type: T.String({ minLength: 1 }),
-    resource_id: T.Optional(T.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' })),
-    resource_name: T.Optional(T.String({ maxLength: 255 })),
+    resource_id: T.Optional(T.String({ minLength: 1, maxLength: RESOURCE_ID_MAX_LENGTH, pattern: `^[${RESOURCE_ID_CHARACTERS}]+$` })),
+    resource_name: T.Optional(T.String({ maxLength: RESOURCE_NAME_MAX_LENGTH })),
     project_id: T.Optional(T.String()),
     region_id: T.Optional(T.String()),
     enterprise_project_id: T.Optional(T.String()),

@@ -10,19 +10,21 @@ import { DEFAULT_ENTERPRISE_PROJECT_ID, UUID } from '../../shared/well-known-ids
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { Policy } from '../../auth/policy.js'
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow, ProjectRow } from '../../db/schema.js'
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-error.js'
+import { ForbiddenError, NotFoundError } from '../../errors/app-error.js'
 import { EpsErrors } from '../../errors/eps-codes.js'
 import type { EpsFlavour } from '../../flavours.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
 import { creationOf, deletionOf, traceContext, updateOf, type TraceContext, type TracedChange } from '../../audit/trace.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType, type ProviderInfo } from './resource-types.js'
+import {
+  DEFAULT_ENTERPRISE_PROJECT_TYPE, ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH, isEnterpriseProjectName, isEnterpriseProjectType, placementFaults,
+} from './rules.js'
 import type {
   AssociatedResourcesQuery, EnterpriseProjectActionBody, EnterpriseProjectBody, EnterpriseProjectListQuery, MigrationRecordQuery,
   ProviderListQuery, ResourceFilterBody, ResourceMigrateBody, ResourceRegisterBody,
 } from './schemas.js'
 import type { EpsStore, ResourceWithProject } from './store.js'
 
-const DESCRIPTION_MAX = 512
 const LIST_LIMIT_MAX = 1000
 const PROVIDERS_LIMIT_MAX = 200
 const MATCH_VALUE_MAX = 255
@@ -78,7 +80,7 @@ export class EpsService {
     if (sortKey !== 'created_at' && sortKey !== 'updated_at') throw EpsErrors.badRequest("'sort_key' must be created_at or updated_at.")
     if (sortDir !== 'asc' && sortDir !== 'desc') throw EpsErrors.badRequest("'sort_dir' must be asc or desc.")
     if (query.status !== undefined && query.status !== '1' && query.status !== '2') throw EpsErrors.badRequest("'status' must be 1 (enabled) or 2 (disabled).")
-    if (query.type !== undefined && query.type !== 'prod' && query.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+    if (query.type !== undefined && !isEnterpriseProjectType(query.type)) throw EpsErrors.badRequest("'type' must be prod or poc.")
     return this.deps.store.listEnterpriseProjects(this.account(ctx), {
       id: query.id,
       nameContains: query.name === undefined || query.name === '' ? undefined : query.name,
@@ -98,32 +100,25 @@ export class EpsService {
     return row
   }
 
-  private checkName(name: string): void {
-    const { nameMaxLength, namePattern, reservedName } = this.deps.flavour
-    if (name.length === 0 || name.length > nameMaxLength || !namePattern.test(name)) throw EpsErrors.invalidName()
-    const lower = name.toLowerCase()
-    if (reservedName === 'equals' ? lower === 'default' : lower.includes('default')) throw EpsErrors.invalidName()
-  }
-
   private checkBody(body: EnterpriseProjectBody): void {
-    this.checkName(body.name)
-    if (body.description !== undefined && body.description.length > DESCRIPTION_MAX) throw EpsErrors.invalidDescription()
-    if (body.type !== undefined && body.type !== 'prod' && body.type !== 'poc') throw EpsErrors.badRequest("'type' must be prod or poc.")
+    if (!isEnterpriseProjectName(this.deps.flavour, body.name)) throw EpsErrors.invalidName()
+    if (body.description !== undefined && body.description.length > ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH) throw EpsErrors.invalidDescription()
+    if (body.type !== undefined && !isEnterpriseProjectType(body.type)) throw EpsErrors.badRequest("'type' must be prod or poc.")
   }
 
   async createEnterpriseProject(ctx: AuthContext, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
     this.checkBody(body)
     const now = this.now()
     const account = this.account(ctx)
-    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+    // The store refuses a taken name and a full quota (EPS.0010, EPS.0009).
+    return this.deps.store.transaction(async (tx) => {
       const created = await tx.createEnterpriseProject({
         domain_id: account, id: randomUUID(), name: body.name, description: body.description ?? '', status: 1,
-        type: (body.type ?? 'prod') as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
+        type: (body.type ?? DEFAULT_ENTERPRISE_PROJECT_TYPE) as EnterpriseProjectRow['type'], created_at: now, updated_at: now,
       }, this.deps.quota)
-      if (created === 'quota') throw EpsErrors.quotaExceeded()
       await tx.recordChange(epsTrace(ctx, account, 'createEnterpriseProject', now), creationOf(EP, created))
       return created
-    }))
+    })
   }
 
   async updateEnterpriseProject(ctx: AuthContext, id: string, body: EnterpriseProjectBody): Promise<EnterpriseProjectRow> {
@@ -132,32 +127,16 @@ export class EpsService {
     this.checkBody(body)
     const account = this.account(ctx)
     const now = this.now()
-    return this.nameChecked(() => this.deps.store.transaction(async (tx) => {
+    // The store refuses a missing or disabled project, poc on a prod one and a taken name.
+    return this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
       // An omitted description keeps the current one (open question 12).
-      const outcome = await tx.updateEnterpriseProject(account, id, {
+      const updated = await tx.updateEnterpriseProject(account, id, {
         name: body.name, description: body.description, type: body.type as EnterpriseProjectRow['type'] | undefined, updatedAt: now,
       })
-      switch (outcome) {
-        case 'not_found': throw new NotFoundError('enterprise project', id)
-        case 'disabled': throw EpsErrors.disabledNotModifiable()
-        case 'type_downgrade': throw EpsErrors.badRequest('A prod enterprise project cannot become poc; only poc → prod is allowed.')
-        default:
-          if (typeof outcome === 'string') throw new Error(`unexpected refusal ${outcome}`)
-          await tx.recordChange(epsTrace(ctx, account, 'updateEnterpriseProject', now), updateOf(EP, before, outcome))
-          return outcome
-      }
-    }))
-  }
-
-  /** The one conflict these writes can meet is the account's unique name index. */
-  private async nameChecked<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write()
-    } catch (error) {
-      if (error instanceof ConflictError) throw EpsErrors.nameExists()
-      throw error
-    }
+      await tx.recordChange(epsTrace(ctx, account, 'updateEnterpriseProject', now), updateOf(EP, before, updated))
+      return updated
+    })
   }
 
   async enableOrDisable(ctx: AuthContext, id: string, body: EnterpriseProjectActionBody): Promise<void> {
@@ -169,10 +148,10 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
+      if (!before) throw new NotFoundError('enterprise project', id)
       // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
-      const outcome = await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
-      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
-      if (outcome === 'has_scaling_groups') throw EpsErrors.holdsScalingGroups()
+      // The store refuses to disable one holding scaling groups (EPS.0016).
+      await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
       const after = await tx.findEnterpriseProject(account, id)
       await tx.recordChange(epsTrace(ctx, account, `${body.action}EnterpriseProject`, now), updateOf(EP, before, after!))
     })
@@ -185,11 +164,9 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
-      const outcome = await tx.deleteEnterpriseProject(account, id)
-      if (outcome === 'not_found' || !before) throw new NotFoundError('enterprise project', id)
-      if (outcome === 'has_resources') {
-        throw EpsErrors.badRequest('The enterprise project still holds resources; move them to another enterprise project first.')
-      }
+      if (!before) throw new NotFoundError('enterprise project', id)
+      // The store refuses one that still holds resources.
+      await tx.deleteEnterpriseProject(account, id)
       await tx.recordChange(epsTrace(ctx, account, 'deleteEnterpriseProject', now), deletionOf(EP, before))
     })
     this.deps.invalidateAuthCache()
@@ -258,8 +235,9 @@ export class EpsService {
     if (leaving.length === 0) return
     const names = new Map(await Promise.all(sources.map(async (id) => [id, (await store.findEnterpriseProject(account, id))?.name ?? ''] as const)))
     const now = this.now()
+    // The store refuses a target deleted or disabled meanwhile, and a resource moved meanwhile.
     await store.transaction(async (tx) => {
-      const outcome = await tx.moveResources({
+      await tx.moveResources({
         domainId: account, toEnterpriseProjectId: targetId,
         moving: leaving.map((m) => ({ ...m, originName: names.get(m.resource.enterprise_project_id) ?? '' })),
         record: {
@@ -269,9 +247,6 @@ export class EpsService {
         },
         newRecordId: () => newHexId(),
       })
-      if (outcome === 'not_found') throw new NotFoundError('enterprise project', targetId)
-      if (outcome === 'disabled') throw EpsErrors.disabledNoResources()
-      if (outcome === 'moved') throw new ConflictError('resource', 'it was moved by another request meanwhile; retry')
       const trace = epsTrace(ctx, account, 'migrateResource', now)
       for (const { resource: moved } of leaving) {
         await tx.recordChange(trace, resourceChange(moved, { ...moved, enterprise_project_id: targetId, updated_at: now }))
@@ -279,11 +254,15 @@ export class EpsService {
     })
   }
 
-  /** Regional types live in an IAM project; global ones have none, and OBS buckets name a region. */
+  /** EPS's code for the first way the placement breaks the type's rule; "" is not given. */
   private checkPlacement(type: NonNullable<ReturnType<typeof resourceType>>, projectId: string | undefined, regionId: string | undefined): void {
-    if (type.global && projectId !== undefined && projectId !== '') throw EpsErrors.noProjectForGlobal()
-    if (!type.global && (projectId === undefined || projectId === '')) throw EpsErrors.invalidProjectId()
-    if (type.needsRegion && (regionId === undefined || regionId === '')) throw EpsErrors.badRequest(`'region_id' is required for ${type.type} resources.`)
+    const given = (value: string | undefined) => value !== undefined && value !== ''
+    switch (placementFaults(type, { project: given(projectId), region: given(regionId) })[0]) {
+      case 'project_on_global': throw EpsErrors.noProjectForGlobal()
+      case 'no_project': throw EpsErrors.invalidProjectId()
+      case 'no_region': throw EpsErrors.badRequest(`'region_id' is required for ${type.type} resources.`)
+      case undefined: return
+    }
   }
 
   async listMigrationRecords(ctx: AuthContext, query: MigrationRecordQuery): Promise<EpMigrationRecordRow[]> {
@@ -368,7 +347,8 @@ export class EpsService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findResource(account, resourceType, resourceId)
-      if (!before || !(await tx.deleteResource(account, resourceType, resourceId))) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+      if (!before) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
+      await tx.deleteResource(account, resourceType, resourceId)
       await tx.recordChange(epsTrace(ctx, account, 'deleteResource', now), resourceChange(before, null))
     })
   }

@@ -1,16 +1,21 @@
 /**
  * @module `EpsStore` over Kysely, for every dialect `db/` opens. Guarded writes are single
  * conditional statements (or one transaction): when one changes nothing, the row is read to say
- * why. Unique and foreign-key violations become ConflictError and NotFoundError here only.
+ * why, and the refusal thrown. Unique and foreign-key violations become the client's errors
+ * here only (EnterpriseProjectNameTakenError, EnterpriseProjectHoldsResourcesError, …).
  */
 import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
+import {
+  EnterpriseProjectDisabledError, EnterpriseProjectHoldsResourcesError, EnterpriseProjectHoldsScalingGroupsError, EnterpriseProjectNameTakenError,
+  EnterpriseProjectQuotaExceededError, EnterpriseProjectTypeDowngradeError, MoveTargetDisabledError, ResourceMovedMeanwhileError,
+} from '../../errors/eps-codes.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID } from '../../shared/well-known-ids.js'
 import { SqlStore, type Executor } from '../sql-store.js'
 import type {
-  EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject, WriteRefusal,
+  EnterpriseProjectChanges, EnterpriseProjectFilter, EpsStore, MigrationRecordFilter, ResourceFilter, ResourceMove, ResourceWithProject,
 } from './store.js'
 
 
@@ -33,8 +38,9 @@ function nameContains(db: Db, column: 'name' | 'ep_resources.resource_name', tex
 }
 
 export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
-  // NOTE: inside a transaction a write that returns a refusal may have written part of its rows
-  // (a move found moved meanwhile): the service throws on every refusal, which undoes them all.
+  // NOTE: refusals are thrown from inside `write`, so whatever part of the write ran (a move that
+  // found its third resource moved meanwhile) is undone: on its own by the write's transaction (a
+  // savepoint in SQLite's group commit), inside `transaction` by the whole transaction it leaves.
   protected bound(trx: Transaction<Database>): EpsStore {
     return new SqlEpsStore(this.db, trx, this.sqlTexts)
   }
@@ -71,12 +77,12 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
       // the two, on any instance: both happen under the account's quota key.
       return await this.write(async (trx) => {
         await this.db.serialize(trx, `eps-quota:${row.domain_id}`)
-        if ((await countOf(trx, row.domain_id)) >= quota) return 'quota' as const
+        if ((await countOf(trx, row.domain_id)) >= quota) throw new EnterpriseProjectQuotaExceededError()
         await trx.insertInto('enterprise_projects').values(row).execute()
         return row
       })
     } catch (error) {
-      if (this.db.isUniqueViolation(error)) throw nameTaken(row.name)
+      if (this.db.isUniqueViolation(error)) throw new EnterpriseProjectNameTakenError({ cause: error })
       throw error
     }
   }
@@ -105,16 +111,16 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
         })
         if (updated) return updated
         const current = await trx.selectFrom('enterprise_projects').select(['status', 'type']).where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
-        if (!current) return 'not_found' as const
-        return current.status !== 1 ? 'disabled' as const : 'type_downgrade' as const
+        if (!current) throw new NotFoundError('enterprise project', id)
+        throw current.status !== 1 ? new EnterpriseProjectDisabledError() : new EnterpriseProjectTypeDowngradeError()
       })
     } catch (error) {
-      if (this.db.isUniqueViolation(error)) throw nameTaken(changes.name)
+      if (this.db.isUniqueViolation(error)) throw new EnterpriseProjectNameTakenError({ cause: error })
       throw error
     }
   }
 
-  setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<true | WriteRefusal> {
+  setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<void> {
     return this.write(async (trx) => {
       let update = trx.updateTable('enterprise_projects').set({ status, updated_at: updatedAt })
         .where('domain_id', '=', domainId).where('id', '=', id)
@@ -126,17 +132,17 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
         )))
       }
       const result = await update.executeTakeFirst()
-      if (Number(result.numUpdatedRows) > 0) return true
+      if (Number(result.numUpdatedRows) > 0) return
       const exists = await trx.selectFrom('enterprise_projects').select('id').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
-      return exists ? 'has_scaling_groups' : 'not_found'
+      throw exists ? new EnterpriseProjectHoldsScalingGroupsError() : new NotFoundError('enterprise project', id)
     })
   }
 
-  async deleteEnterpriseProject(domainId: string, id: string): Promise<true | WriteRefusal> {
+  async deleteEnterpriseProject(domainId: string, id: string): Promise<void> {
     try {
-      return await this.write(async (trx) => {
+      await this.write(async (trx) => {
         const result = await trx.deleteFrom('enterprise_projects').where('domain_id', '=', domainId).where('id', '=', id).executeTakeFirst()
-        if (Number(result.numDeletedRows) === 0) return 'not_found' as const
+        if (Number(result.numDeletedRows) === 0) throw new NotFoundError('enterprise project', id)
         // Grants on it go with it; role_assignments has no foreign key to enterprise projects.
         await trx.deleteFrom('role_assignments').where('target_type', '=', 'enterprise_project').where('target_id', '=', id)
           .where((eb) => eb.or([
@@ -144,11 +150,10 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
             eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', domainId))]),
           ]))
           .execute()
-        return true as const
       })
     } catch (error) {
       // The resources' foreign key: the project still holds some.
-      if (this.db.isForeignKeyViolation(error)) return 'has_resources'
+      if (this.db.isForeignKeyViolation(error)) throw new EnterpriseProjectHoldsResourcesError({ cause: error })
       throw error
     }
   }
@@ -206,38 +211,32 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
       .orderBy('resource_type').orderBy('resource_id').execute()
   }
 
-  async deleteResource(domainId: string, resourceType: string, resourceId: string) {
+  async deleteResource(domainId: string, resourceType: string, resourceId: string): Promise<void> {
     const result = await this.write((trx) => trx.deleteFrom('ep_resources')
       .where('domain_id', '=', domainId).where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).executeTakeFirst())
-    return Number(result.numDeletedRows) > 0
+    if (Number(result.numDeletedRows) === 0) throw new NotFoundError('resource', `${resourceType}/${resourceId}`)
   }
 
-  async moveResources(m: ResourceMove): Promise<true | WriteRefusal> {
-    try {
-      return await this.write(async (trx) => {
-        const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
-        if (!target) return 'not_found' as const
-        if (target.status !== 1) return 'disabled' as const
-        for (const { resource, originName, associated } of m.moving) {
-          // Guarded by the enterprise project the caller's permission was checked on.
-          const moved = await trx.updateTable('ep_resources').set({ enterprise_project_id: m.toEnterpriseProjectId, updated_at: m.record.event_time })
-            .where('domain_id', '=', m.domainId).where('resource_type', '=', resource.resource_type).where('resource_id', '=', resource.resource_id)
-            .where('enterprise_project_id', '=', resource.enterprise_project_id)
-            .executeTakeFirst()
-          if (Number(moved.numUpdatedRows) === 0) throw new MovedMeanwhile()
-          await trx.insertInto('ep_migration_records').values({
-            ...m.record, id: m.newRecordId(), origin_ep_id: resource.enterprise_project_id, origin_ep_name: originName,
-            resource_type: resource.resource_type, resource_id: resource.resource_id, resource_name: resource.resource_name,
-            project_id: resource.project_id, project_name: resource.project_name, region_id: resource.region_id, associated: associated ? 1 : 0,
-          } satisfies EpMigrationRecordRow).execute()
-        }
-        return true as const
-      })
-    } catch (error) {
-      // Thrown inside the write so that its savepoint rolls every row of the move back.
-      if (error instanceof MovedMeanwhile) return 'moved'
-      throw error
-    }
+  async moveResources(m: ResourceMove): Promise<void> {
+    await this.write(async (trx) => {
+      const target = await trx.selectFrom('enterprise_projects').select(['status']).where('domain_id', '=', m.domainId).where('id', '=', m.toEnterpriseProjectId).executeTakeFirst()
+      if (!target) throw new NotFoundError('enterprise project', m.toEnterpriseProjectId)
+      if (target.status !== 1) throw new MoveTargetDisabledError()
+      for (const { resource, originName, associated } of m.moving) {
+        // Guarded by the enterprise project the caller's permission was checked on.
+        const moved = await trx.updateTable('ep_resources').set({ enterprise_project_id: m.toEnterpriseProjectId, updated_at: m.record.event_time })
+          .where('domain_id', '=', m.domainId).where('resource_type', '=', resource.resource_type).where('resource_id', '=', resource.resource_id)
+          .where('enterprise_project_id', '=', resource.enterprise_project_id)
+          .executeTakeFirst()
+        // Thrown inside the write, so that its savepoint rolls every row of the move back.
+        if (Number(moved.numUpdatedRows) === 0) throw new ResourceMovedMeanwhileError()
+        await trx.insertInto('ep_migration_records').values({
+          ...m.record, id: m.newRecordId(), origin_ep_id: resource.enterprise_project_id, origin_ep_name: originName,
+          resource_type: resource.resource_type, resource_id: resource.resource_id, resource_name: resource.resource_name,
+          project_id: resource.project_id, project_name: resource.project_name, region_id: resource.region_id, associated: associated ? 1 : 0,
+        } satisfies EpMigrationRecordRow).execute()
+      }
+    })
   }
 
   async listMigrationRecords(domainId: string, f: MigrationRecordFilter) {
@@ -255,8 +254,3 @@ async function countOf(x: Executor, domainId: string): Promise<number> {
   return Number(row.n)
 }
 
-class MovedMeanwhile extends Error {}
-
-function nameTaken(name: string): ConflictError {
-  return new ConflictError('enterprise project', `the name ${name} is in use`)
-}

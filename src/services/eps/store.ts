@@ -2,6 +2,8 @@
  * @module The EPS store interface: enterprise projects, their resources and the record of moves.
  * Every method takes the account first; nothing reads across accounts. Names are unique per
  * account by the store's index, so two requests racing for one name cannot both win.
+ * A write the store refuses throws (the errors named on each method, from `errors/`), never
+ * returns an outcome to decode: the error is the client's already, so nothing translates it again.
  */
 import type { EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 
@@ -31,9 +33,6 @@ export interface EnterpriseProjectChanges {
   readonly type?: 'prod' | 'poc'
   readonly updatedAt: string
 }
-
-/** Why a guarded write did not happen, read after the write found no row to change. */
-export type WriteRefusal = 'not_found' | 'disabled' | 'type_downgrade' | 'has_scaling_groups' | 'has_resources' | 'moved'
 
 export interface ResourceWithProject extends EpResourceRow {
   /** The IAM project's name, '' for global resources. */
@@ -83,19 +82,30 @@ export interface EpsStore {
   /** Non-default enterprise projects of the account (what the quota counts). */
   countEnterpriseProjects(domainId: string): Promise<number>
   /**
-   * Inserts unless the account already has `quota` enterprise projects ('quota').
-   * Throws ConflictError when the name is taken.
+   * Inserts unless the account already has `quota` enterprise projects.
+   * Throws EnterpriseProjectQuotaExceededError at the quota, EnterpriseProjectNameTakenError when
+   * the name is taken in the account; either way nothing is inserted.
    */
-  createEnterpriseProject(row: EnterpriseProjectRow, quota: number): Promise<EnterpriseProjectRow | 'quota'>
+  createEnterpriseProject(row: EnterpriseProjectRow, quota: number): Promise<EnterpriseProjectRow>
   /**
    * Changes name/description/type of an enabled project; `poc` only when it already is `poc`.
-   * Throws ConflictError when the name is taken.
+   * Throws NotFoundError('enterprise project') when the account has no such project,
+   * EnterpriseProjectDisabledError when it is disabled, EnterpriseProjectTypeDowngradeError for
+   * `poc` on a `prod` project, EnterpriseProjectNameTakenError when the name is taken.
    */
-  updateEnterpriseProject(domainId: string, id: string, changes: EnterpriseProjectChanges): Promise<EnterpriseProjectRow | WriteRefusal>
-  /** Enables (1) or disables (2); disabling refuses while the project holds scaling groups. */
-  setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<true | WriteRefusal>
-  /** Deletes a project holding no resources, with every grant on it. */
-  deleteEnterpriseProject(domainId: string, id: string): Promise<true | WriteRefusal>
+  updateEnterpriseProject(domainId: string, id: string, changes: EnterpriseProjectChanges): Promise<EnterpriseProjectRow>
+  /**
+   * Enables (1) or disables (2); setting the status it has already succeeds.
+   * Throws NotFoundError('enterprise project') when the account has no such project,
+   * EnterpriseProjectHoldsScalingGroupsError when disabling one that holds scaling groups.
+   */
+  setEnterpriseProjectStatus(domainId: string, id: string, status: 1 | 2, updatedAt: string): Promise<void>
+  /**
+   * Deletes a project holding no resources, with every grant on it.
+   * Throws NotFoundError('enterprise project') when the account has no such project,
+   * EnterpriseProjectHoldsResourcesError while it holds resources.
+   */
+  deleteEnterpriseProject(domainId: string, id: string): Promise<void>
 
   /** Throws ConflictError when the resource is registered already; NotFoundError for an unknown enterprise project. */
   registerResource(row: EpResourceRow): Promise<EpResourceRow>
@@ -103,13 +113,15 @@ export interface EpsStore {
   listResources(domainId: string, filter: ResourceFilter): Promise<{ rows: ResourceWithProject[]; total: number }>
   listAllResources(domainId: string): Promise<ResourceWithProject[]>
   attachedResources(domainId: string, resourceId: string): Promise<EpResourceRow[]>
-  deleteResource(domainId: string, resourceType: string, resourceId: string): Promise<boolean>
+  /** Throws NotFoundError('resource', '<type>/<id>') when the account has no such resource. */
+  deleteResource(domainId: string, resourceType: string, resourceId: string): Promise<void>
   /**
    * Moves the resources into an enabled target project and writes a record per resource, in one
-   * transaction: all or none. Refuses when the target is missing or disabled, or when any
-   * resource is no longer in the enterprise project it was read (and checked) in ('moved').
+   * transaction: all or none. Throws NotFoundError('enterprise project') for a target the account
+   * does not have, MoveTargetDisabledError for a disabled one, ResourceMovedMeanwhileError when any
+   * resource is no longer in the enterprise project it was read (and checked) in.
    */
-  moveResources(move: ResourceMove): Promise<true | WriteRefusal>
+  moveResources(move: ResourceMove): Promise<void>
   listMigrationRecords(domainId: string, filter: MigrationRecordFilter): Promise<EpMigrationRecordRow[]>
   /** Writes the trace of a change; call it on the store `transaction` passes in, beside the change. */
   recordChange(trace: TraceContext, change: TracedChange): Promise<void>
