@@ -20,7 +20,7 @@ interface Job {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 
 /** Bounds how long one commit can hold the connection, and so the latency a batch adds. */
-const MAX_BATCH = 64
+export const MAX_BATCH = 64
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT pp_write')
 const RELEASE = CompiledQuery.raw('RELEASE pp_write')
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO pp_write')

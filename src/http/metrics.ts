@@ -170,8 +170,18 @@ export class Metrics {
 
   /** The exposition text: process metrics first, then this app's. */
   async render(): Promise<string> {
-    return (await processMetrics().metrics()) + (await this.registry.metrics())
+    return spellNaN((await processMetrics().metrics()) + (await this.registry.metrics()))
   }
+}
+
+/**
+ * prom-client 15 prints a NaN sample as `Nan`; the text format spells it `NaN`, and a strict
+ * parser refuses the line. The event-loop lag gauges are NaN whenever a scrape follows the last
+ * one before the event loop has been sampled again (prom-client empties that histogram on every
+ * scrape), so a quick second scrape, or the first right after start, has them.
+ */
+export function spellNaN(exposition: string): string {
+  return exposition.replace(/^([^#\n][^\n]*) Nan$/gm, '$1 NaN')
 }
 
 /**
