@@ -15,8 +15,6 @@ import { EPS_POLICIES } from './auth/policies/eps.js'
 import { COC_POLICIES } from './auth/policies/coc.js'
 import { PROJECTPLANE_POLICIES } from './auth/policies/projectplane.js'
 import { CTS_POLICIES } from './auth/policies/cts.js'
-import { loadServerKeys } from './auth/keys.js'
-import { AccessKeyAuthenticator } from './auth/access-key-auth.js'
 import { installAuthentication } from './http/authenticate.js'
 import { createHttpApp } from './http/http-app.js'
 import { installJsonBodyParser } from './http/json-body.js'
@@ -28,15 +26,9 @@ import { registerApiDocuments } from './http/openapi.js'
 import { registerConsole } from './http/console-page.js'
 import { faultRoutes } from './http/fault-injection.js'
 import './http/fastify-types.js'
-import { isoMicros, SYSTEM_CLOCK, type Clock } from './shared/clock.js'
-import { SqlIamStore } from './services/iam/store-sql.js'
-import { IamService } from './services/iam/service.js'
-import { IamWire, renderIamError } from './services/iam/wire.js'
-import { iamRoutes } from './services/iam/routes.js'
-import { CredentialService } from './services/iam/credential-service.js'
-import { IdentityService } from './services/iam/identity-service.js'
-import { identityRoutes } from './services/iam/identity-routes.js'
-import { RoleService } from './services/iam/role-service.js'
+import { SYSTEM_CLOCK, type Clock } from './shared/clock.js'
+import { buildIam } from './services/iam/build-iam.js'
+import { renderIamError } from './services/iam/iam-wire.js'
 import { renderEpsError } from './services/eps/wire.js'
 import { SqlEpsStore } from './services/eps/store-sql.js'
 import { EpsService } from './services/eps/service.js'
@@ -73,40 +65,19 @@ export interface ProjectplaneApp {
 export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): Promise<ProjectplaneApp> {
   const flavour = flavourFor(config.flavour)
   const policy = new Policy(flavour, { iam: [...IAM_POLICIES, ...PROJECTPLANE_POLICIES], eps: EPS_POLICIES, coc: COC_POLICIES, cts: CTS_POLICIES })
-  const iamStore = new SqlIamStore(db)
-  const { tokens: codec, secrets: secretBox } = await loadServerKeys(iamStore, isoMicros(clock.now()))
-  // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
-  // cached callers here and, through the store, on every other instance sharing it.
-  const iamService = new IamService(iamStore, flavour, policy, codec, clock, config.tokenTtlSeconds, { lockout: config.lockout }, () => {
-    accessKeys.clear()
-    db.announceChange()
-  })
-  const invalidateAuthCache = () => iamService.invalidateAuthCache()
-  const credentialService = new CredentialService({ store: iamStore, clock, policy, box: secretBox, invalidateAuthCache })
-  const accessKeys = new AccessKeyAuthenticator({
-    signingKey: (access) => credentialService.signingKey(access),
-    contextFor: (userId, domainId, auditId) => iamService.accessKeyContext(userId, domainId, auditId),
-    projectInAccount: (projectId, accountId) => iamService.projectInAccount(projectId, accountId),
-    markUsed: (access) => credentialService.markUsed(access),
-    now: () => clock.now(),
-  })
-  db.onChangeElsewhere(() => {
-    iamService.dropCachedCallers()
-    accessKeys.clear()
-  })
-  const identityService = new IdentityService({ store: iamStore, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
   const epsStore = new SqlEpsStore(db)
-  const roleService = new RoleService({
-    store: iamStore, clock, roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache,
+  const iam = await buildIam({
+    config, db, flavour, policy, clock,
     enterpriseProjectExists: async (accountId, id) => (await epsStore.findEnterpriseProject(accountId, id)) !== undefined,
   })
+  const { accessKeys, invalidateAuthCache } = iam
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
   const renderers = { iam: renderIamError, eps: renderEpsError, coc: renderCocError, cts: renderCtsError }
   const { app, registry, faults, metrics, perRequestLogger, isClosing } = createHttpApp({ config, db, renderers, baseUrl })
   installAuthentication(app, {
     policy, accessKeys, isClosing,
-    authenticateToken: (token) => iamService.authenticate(token),
+    authenticateToken: iam.authenticate,
   })
   // Right after the route hook, before any route: the document collects routes as they register.
   await registerApiDocuments(app, {
@@ -127,7 +98,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
       isOperator: async (ctx) => {
         if (ctx.systemAdmin) return true
         if (!flavour.firstAccountOperates || ctx.accountId === undefined) return false
-        operatorAccountId ??= (await iamStore.listDomains({})).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
+        operatorAccountId ??= (await iam.listAccounts()).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
         return ctx.accountId === operatorAccountId
       },
     }))
@@ -138,25 +109,20 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     timeoutMs: config.database?.timeoutMs ?? SQLITE_READY_TIMEOUT_MS,
   }))
   registerConsole(app, config.consoleDir)
-  const wire = new IamWire(flavour)
-  await app.register(iamRoutes({ service: iamService, wire, baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
-  await app.register(identityRoutes({
-    identity: identityService, roles: roleService, credentials: credentialService, store: iamStore, wire, baseUrl,
-    checkToken: (token) => iamService.authenticate(token),
-  }))
+  await app.register(iam.routes({ baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   if (flavour.eps) {
     const epsService = new EpsService({
       store: epsStore, flavour: flavour.eps, policy, clock, quota: config.enterpriseProjectQuota, invalidateAuthCache,
-      listRegionIds: async () => (await iamStore.listRegions()).map((r) => r.id),
-      findProject: (accountId, projectId) => iamService.findProjectInAccount(projectId, accountId),
+      listRegionIds: () => iam.listRegionIds(),
+      findProject: (accountId, projectId) => iam.findProjectInAccount(projectId, accountId),
     })
     await app.register(epsRoutes({ service: epsService, flavour: flavour.eps, baseUrl }))
   }
   // COC exists on Huawei Cloud only; elsewhere its paths answer COC's 404.
   if (flavour.coc) await app.register(cocRoutes({ service: new CocService({ store: new SqlCocStore(db), clock }) }))
   await app.register(ctsRoutes({
-    service: new CtsService({ store: new SqlCtsStore(db), clock, projectInAccount: (projectId, accountId) => iamService.projectInAccount(projectId, accountId) }),
+    service: new CtsService({ store: new SqlCtsStore(db), clock, projectInAccount: (projectId, accountId) => iam.projectInAccount(projectId, accountId) }),
   }))
   await app.ready()
-  return { app, routes: registry.routes, policy, issueOperatorToken: (accountId) => iamService.issueOperatorToken(accountId) }
+  return { app, routes: registry.routes, policy, issueOperatorToken: (accountId) => iam.issueOperatorToken(accountId) }
 }

@@ -7,7 +7,7 @@ import { openDatabase, type Db } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { flavourFor } from './flavours.js'
 import { buildApp, type ProjectplaneApp } from './app.js'
-import { SqlIamStore } from './services/iam/store-sql.js'
+import { SqlIamStores } from './services/iam/iam-stores-sql.js'
 import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
 import type { Clock } from './shared/clock.js'
 import { readSeedFile } from './state/seed-file.js'
@@ -41,11 +41,11 @@ export async function openProjectplane(config: Config, clock?: Clock): Promise<P
     const { bootstrap, seed } = await db.exclusive('start-up', async () => {
       await migrate(db)
       const now = (clock ?? Date).now()
-      const store = new SqlIamStore(db)
+      const store = new SqlIamStores({ db })
       await syncSystemRoles(store, flavour, now)
       if (seedDocument) {
         // A seed is the state to start from, not a change to apply: a store holding accounts keeps them.
-        if ((await store.listDomains({})).length > 0) return { bootstrap: { created: false }, seed: { file: config.seedFile!, imported: false } }
+        if ((await store.projects.listDomains({})).length > 0) return { bootstrap: { created: false }, seed: { file: config.seedFile!, imported: false } }
         const summary = await importState(db, seedDocument, { flavour: config.flavour, now, passwordPolicy: config.passwordPolicy })
         return { bootstrap: { created: false }, seed: { file: config.seedFile!, imported: true, summary } }
       }

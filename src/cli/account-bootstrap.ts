@@ -18,8 +18,8 @@ import { ConflictError } from '../errors/app-error.js'
 import { flavourFor, type Flavour } from '../flavours.js'
 import { bootstrapIfEmpty, createCloudAccount, syncSystemRoles } from '../services/iam/bootstrap.js'
 import { isoMicros } from '../shared/clock.js'
-import { SqlIamStore } from '../services/iam/store-sql.js'
-import type { IamStore } from '../services/iam/store.js'
+import { SqlIamStores } from '../services/iam/iam-stores-sql.js'
+import type { IamStores } from '../services/iam/iam-stores.js'
 import { CliError } from './cli-error.js'
 
 export interface BootstrapRequest {
@@ -44,13 +44,13 @@ export interface BootstrapOutcome {
 
 const KEYSTONE_DOMAIN_ID = 'default'
 
-async function anotherCloudAccount(db: Db, store: IamStore, flavour: Flavour, input: { account: string; adminUser: string; passwordHash: string; regions: boolean }): Promise<BootstrapOutcome['account']> {
+async function anotherCloudAccount(db: Db, store: IamStores, flavour: Flavour, input: { account: string; adminUser: string; passwordHash: string; regions: boolean }): Promise<BootstrapOutcome['account']> {
   if (input.regions) {
-    const regions = (await store.listRegions()).map((r) => r.id)
+    const regions = (await store.projects.listRegions()).map((r) => r.id)
     throw new CliError(`--regions applies to an empty store only: this one's regions are set (${regions.join(', ')}) and every account gets a project in each`)
   }
   const exists = () => new CliError(`account '${input.account}' already exists`)
-  if (await store.findDomainByName(input.account)) throw exists()
+  if (await store.projects.findDomainByName(input.account)) throw exists()
   const now = isoMicros(Date.now())
   try {
     const { accountId } = await store.transaction((tx) => createCloudAccount(tx, {
@@ -65,8 +65,8 @@ async function anotherCloudAccount(db: Db, store: IamStore, flavour: Flavour, in
 }
 
 /** keystone-manage bootstrap run again: creates what is missing, re-enables the admin, resets a given password. */
-async function ensureKeystoneAdmin(db: Db, store: IamStore, input: { account?: string; adminUser: string; password?: string; passwordHash?: string }): Promise<Omit<BootstrapOutcome, 'generatedPassword'> & { createdUser: boolean }> {
-  const domain = await store.findDomain(KEYSTONE_DOMAIN_ID)
+async function ensureKeystoneAdmin(db: Db, store: IamStores, input: { account?: string; adminUser: string; password?: string; passwordHash?: string }): Promise<Omit<BootstrapOutcome, 'generatedPassword'> & { createdUser: boolean }> {
+  const domain = await store.projects.findDomain(KEYSTONE_DOMAIN_ID)
   if (!domain) throw new CliError("the Default domain (id 'default') is gone; bootstrap can only recreate it on an empty store (projectplane reset)")
   if (input.account !== undefined && input.account !== domain.name && input.account !== domain.id) {
     throw new CliError(`in the keystone flavour bootstrap manages the Default domain ('${domain.name}') as keystone-manage bootstrap does; make other domains with 'openstack domain create ${input.account}'`)
@@ -74,30 +74,30 @@ async function ensureKeystoneAdmin(db: Db, store: IamStore, input: { account?: s
   const now = isoMicros(Date.now())
   const done: string[] = []
   const outcome = await store.transaction(async (tx) => {
-    let user = await tx.findUserByName(domain.id, input.adminUser)
+    let user = await tx.identity.findUserByName(domain.id, input.adminUser)
     const createdUser = !user
     if (!user) {
-      user = await tx.createUser({ id: newHexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now })
+      user = await tx.identity.createUser({ id: newHexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now })
       done.push(`created user '${user.name}'`)
     } else {
       const changes = { ...(user.enabled !== 1 ? { enabled: 1 } : {}), ...(input.password !== undefined ? { password_hash: input.passwordHash!, tokens_valid_after: now } : {}) }
-      if (Object.keys(changes).length > 0) await tx.updateUser(domain.id, user.id, changes, now)
+      if (Object.keys(changes).length > 0) await tx.identity.updateUser(domain.id, user.id, changes, now)
       if (user.enabled !== 1) done.push(`enabled user '${user.name}'`)
       if (input.password !== undefined) done.push(`set the password of '${user.name}'`)
     }
-    let project = await tx.findProjectByName(domain.id, 'admin')
+    let project = await tx.projects.findProjectByName(domain.id, 'admin')
     if (!project) {
-      project = await tx.createProject({
+      project = await tx.projects.createProject({
         id: newHexId(), domain_id: domain.id, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: domain.id,
         kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
       })
       done.push("created project 'admin'")
     }
-    const admin = (await tx.findRoleByName('admin'))!.id
+    const admin = (await tx.roles.findRoleByName('admin'))!.id
     for (const [targetType, targetId] of [['project', project.id], ['system', 'all']] as const) {
       const grant = { actorType: 'user', actorId: user.id, targetType, targetId, roleId: admin, inherited: false } as const
-      if (!(await tx.hasAssignment(grant))) {
-        await tx.assignRole(grant)
+      if (!(await tx.roles.hasAssignment(grant))) {
+        await tx.roles.assignRole(grant)
         done.push(`granted admin on the ${targetType === 'project' ? "project 'admin'" : 'system'}`)
       }
     }
@@ -122,7 +122,7 @@ export async function bootstrapAccount(config: Config, request: BootstrapRequest
   try {
     return await db.exclusive('start-up', async () => {
       await migrate(db)
-      const store = new SqlIamStore(db)
+      const store = new SqlIamStores({ db })
       await syncSystemRoles(store, flavour, Date.now())
       const first = await bootstrapIfEmpty(store, { flavour, regions: config.regions, accountName: account, adminUser, adminPassword: password, now: Date.now() })
       if (first.created) {

@@ -115,6 +115,27 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A custom policy still granted somewhere: deleting it would silently take permissions away. */
+export class RoleInUseError extends ConflictError {
+  constructor(roleId: string, readonly uses: number) {
+    super('role', `the custom policy ${roleId} is used by ${uses} grant${uses === 1 ? '' : 's'}; revoke ${uses === 1 ? 'it' : 'them'} first`)
+  }
+}
+
+/** An account holds as many custom policies as the clouds allow; they answer with a field error. */
+export class CustomRoleQuotaError extends InvalidFieldError {
+  constructor(readonly limit: number) {
+    super('role', `an account holds at most ${limit} custom policies`)
+  }
+}
+
+/** A user holds as many permanent access keys as the clouds allow; `akSkNumExceed` is their own word for it. */
+export class AccessKeyQuotaError extends ValidationError {
+  constructor(readonly limit: number) {
+    super('akSkNumExceed')
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413
   readonly code = 'request_too_large'

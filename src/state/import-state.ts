@@ -21,11 +21,11 @@ import { loadSecretBox } from '../auth/keys.js'
 import type { SecretBox } from '../auth/secret-box.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
-import { SqlIamStore } from '../services/iam/store-sql.js'
+import { SqlIamStores } from '../services/iam/iam-stores-sql.js'
 import { isoMicros } from '../shared/clock.js'
-import { ADMIN_GROUP_NAME } from '../services/iam/identity-service.js'
+import { ADMIN_GROUP_NAME } from '../services/iam/identity/service.js'
 import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSystemRoles } from '../services/iam/bootstrap.js'
-import { newAccessKey, newSecretKey } from '../services/iam/credential-service.js'
+import { newAccessKey, newSecretKey } from '../services/iam/credentials/service.js'
 import { newFavouritesId, storedFavourites } from '../services/coc/rules.js'
 import { resourceType } from '../services/eps/resource-types.js'
 import { DEFAULT_ENTERPRISE_PROJECT_TYPE } from '../services/eps/rules.js'
@@ -132,10 +132,10 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
         }
       }
       await deleteStateRows(trx)
-      const store = new SqlIamStore(db, trx)
+      const store = new SqlIamStores({ db, x: trx })
       // A store that no server has started yet has no system roles; grants need them.
       await syncSystemRoles(store, flavour, nowMs)
-      const box = await loadSecretBox(store, now)
+      const box = await loadSecretBox(store.tokens, now)
       const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
       await insertMany(trx, 'regions', regions)
       for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })
@@ -290,14 +290,14 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
 }
 
 async function writeAccount(
-  trx: Kysely<Database>, store: SqlIamStore, flavour: Flavour, plan: AccountPlan,
+  trx: Kysely<Database>, store: SqlIamStores, flavour: Flavour, plan: AccountPlan,
   deps: { box: SecretBox; systemRoleIds: ReadonlyMap<string, string> },
 ): Promise<void> {
   const accountId = plan.domain.id
   await insertMany(trx, 'domains', [plan.domain])
   if (flavour.eps) {
     await insertMany(trx, 'enterprise_projects', plan.enterpriseProjects)
-    if (!plan.enterpriseProjects.some((ep) => ep.id === DEFAULT_ENTERPRISE_PROJECT_ID)) await store.createDefaultEnterpriseProject(accountId, plan.domain.created_at)
+    if (!plan.enterpriseProjects.some((ep) => ep.id === DEFAULT_ENTERPRISE_PROJECT_ID)) await store.projects.createDefaultEnterpriseProject(accountId, plan.domain.created_at)
   }
   for (const [region, id] of plan.missingRegionProjects) await createRegionProject(store, accountId, region, plan.domain.created_at, id)
   await insertMany(trx, 'projects', plan.projects)

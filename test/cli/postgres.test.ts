@@ -4,7 +4,7 @@
  * signing within the cross-instance cache time).
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { AUTH_CACHE_TTL_MS } from '../../src/services/iam/service.js'
+import { AUTH_CACHE_TTL_MS } from '../../src/services/iam/tokens/service.js'
 import { signRequest } from '../helpers/huawei-sdk.js'
 import { dropPostgresSchema, newPostgresSchema, postgresEnv } from '../helpers/server.js'
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js'

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { hashPassword } from '../../src/auth/password.js'
-import { SqlIamStore } from '../../src/services/iam/store-sql.js'
+import { SqlIamStores } from '../../src/services/iam/iam-stores-sql.js'
 import { isoMicros } from '../../src/shared/clock.js'
 import { call, type TestServer } from './server.js'
 import { createCloudAccount } from '../../src/services/iam/bootstrap.js'
@@ -14,7 +14,7 @@ const hex = () => randomBytes(16).toString('hex')
 
 /** A second account, made exactly as the bootstrap makes the first one. */
 export async function createAccount(s: TestServer, name: string, password: string): Promise<{ id: string; name: string }> {
-  const store = new SqlIamStore(s.server.db)
+  const store = new SqlIamStores({ db: s.server.db })
   const passwordHash = await hashPassword(password)
   const { accountId } = await store.transaction((tx) =>
     createCloudAccount(tx, { flavour: flavourFor(s.flavour), name, adminUser: 'admin', passwordHash, now: isoMicros(Date.now()) }),
@@ -24,9 +24,9 @@ export async function createAccount(s: TestServer, name: string, password: strin
 
 /** A user with no group and no role in the given account. */
 export async function createPlainUser(s: TestServer, domainId: string, name: string, password: string, opts: { enabled?: boolean } = {}): Promise<string> {
-  const store = new SqlIamStore(s.server.db)
+  const store = new SqlIamStores({ db: s.server.db })
   const now = isoMicros(Date.now())
-  const user = await store.createUser({ id: hex(), domain_id: domainId, name, password_hash: await hashPassword(password), enabled: opts.enabled === false ? 0 : 1, created_at: now, updated_at: now })
+  const user = await store.identity.createUser({ id: hex(), domain_id: domainId, name, password_hash: await hashPassword(password), enabled: opts.enabled === false ? 0 : 1, created_at: now, updated_at: now })
   return user.id
 }
 

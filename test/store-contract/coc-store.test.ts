@@ -9,7 +9,7 @@ import type { CocFavouritesRow } from '../../src/db/schema.js'
 import { NotFoundError } from '../../src/errors/app-error.js'
 import { FavouritesIdMismatchError } from '../../src/errors/coc-codes.js'
 import { SqlCocStore } from '../../src/services/coc/store-sql.js'
-import { SqlIamStore } from '../../src/services/iam/store-sql.js'
+import type { SqlIamStores } from '../../src/services/iam/iam-stores-sql.js'
 import { BACKENDS } from './backends.js'
 import { useStore } from './iam-fixtures.js'
 
@@ -22,7 +22,7 @@ const CREATED = at(0)
 describe.each(BACKENDS)('CocStore on $name', (backend) => {
   const opened = useStore(backend)
   let store: SqlCocStore
-  let iam: SqlIamStore
+  let iam: SqlIamStores
 
   beforeAll(() => {
     store = new SqlCocStore(opened.db)
@@ -31,13 +31,13 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
 
   async function account(): Promise<string> {
     const id = hex()
-    await iam.createDomain({ id, name: `acct-${id}`, description: '', enabled: 1, created_at: CREATED, updated_at: CREATED })
+    await iam.projects.createDomain({ id, name: `acct-${id}`, description: '', enabled: 1, created_at: CREATED, updated_at: CREATED })
     return id
   }
 
   async function user(domainId: string): Promise<string> {
     const id = hex()
-    await iam.createUser({ id, domain_id: domainId, name: `user-${id}`, password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })
+    await iam.identity.createUser({ id, domain_id: domainId, name: `user-${id}`, password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })
     return id
   }
 
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
 
       const id = newId()
       await store.saveFavourites(d, u, ['a'], id, at(1))
-      expect(await iam.deleteUser(d, u)).toBe(true)
+      expect(await iam.identity.deleteUser(d, u)).toBe(true)
       // The record went with its user.
       expect(await store.listFavourites(d, u, all)).toEqual([])
       expect(await rowsOf(d, u)).toEqual([])

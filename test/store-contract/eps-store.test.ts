@@ -14,7 +14,7 @@ import {
 } from '../../src/errors/eps-codes.js'
 import type { EnterpriseProjectFilter, MigrationRecordFilter, MovingResource, ResourceFilter, ResourceMove, ResourceWithProject } from '../../src/services/eps/store.js'
 import { SqlEpsStore } from '../../src/services/eps/store-sql.js'
-import { SqlIamStore } from '../../src/services/iam/store-sql.js'
+import type { SqlIamStores } from '../../src/services/iam/iam-stores-sql.js'
 import { BACKENDS } from './backends.js'
 import { useStore } from './iam-fixtures.js'
 
@@ -48,7 +48,7 @@ const resourcesOf = (over: Partial<ResourceFilter> = {}): ResourceFilter =>
 describe.each(BACKENDS)('EpsStore on $name', (backend) => {
   const opened = useStore(backend)
   let store: SqlEpsStore
-  let iam: SqlIamStore
+  let iam: SqlIamStores
 
   beforeAll(() => {
     store = new SqlEpsStore(opened.db)
@@ -58,8 +58,8 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
   /** A cloud account as EPS sees it: the domain and its default enterprise project `0`. */
   async function account(): Promise<string> {
     const id = hex()
-    await iam.createDomain({ id, name: `acct-${id}`, description: '', enabled: 1, created_at: CREATED, updated_at: CREATED })
-    await iam.createDefaultEnterpriseProject(id, CREATED)
+    await iam.projects.createDomain({ id, name: `acct-${id}`, description: '', enabled: 1, created_at: CREATED, updated_at: CREATED })
+    await iam.projects.createDefaultEnterpriseProject(id, CREATED)
     return id
   }
 
@@ -71,7 +71,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
 
   async function iamProject(domainId: string, name: string): Promise<string> {
     const id = hex()
-    await iam.createProject({
+    await iam.projects.createProject({
       id, domain_id: domainId, name, description: '', parent_id: domainId, kind: 'region', region_id: name,
       enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: CREATED, updated_at: CREATED,
     })
@@ -405,13 +405,13 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       // Enterprise project ids are unique per account only: b has a project with the same id.
       await createEps(b, [ep(b, uuid(1), 'doomed-too')])
       const roleId = hex()
-      await iam.upsertSystemRole({
+      await iam.roles.upsertSystemRole({
         id: roleId, domain_key: '', name: `eps_role_${roleId}`, display_name: 'EPS role', description: '', description_cn: '',
         type: 'XA', catalog: 'BASE', flag: '', policy: '{"Version":"1.1","Statement":[]}', created_at: CREATED, updated_at: CREATED,
       })
-      const user = (await iam.createUser({ id: hex(), domain_id: a, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
-      const group = (await iam.createGroup({ id: hex(), domain_id: a, name: 'g', description: '', created_at: CREATED })).id
-      const userB = (await iam.createUser({ id: hex(), domain_id: b, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
+      const user = (await iam.identity.createUser({ id: hex(), domain_id: a, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
+      const group = (await iam.identity.createGroup({ id: hex(), domain_id: a, name: 'g', description: '', created_at: CREATED })).id
+      const userB = (await iam.identity.createUser({ id: hex(), domain_id: b, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
       const grant = (actorType: 'user' | 'group', actorId: string, targetType: 'enterprise_project' | 'domain', targetId: string) =>
         ({ actorType, actorId, targetType, targetId, roleId, inherited: false }) as const
       const grants = [
@@ -421,7 +421,7 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
         grant('user', user, 'domain', a),
         grant('user', userB, 'enterprise_project', uuid(1)),
       ]
-      for (const g of grants) await iam.assignRole(g)
+      for (const g of grants) await iam.roles.assignRole(g)
       await store.deleteEnterpriseProject(a, uuid(1))
       const left = await opened.db.kysely.selectFrom('role_assignments').select(['actor_type', 'actor_id', 'target_type', 'target_id'])
         .where('role_id', '=', roleId).orderBy('actor_id').orderBy('target_type').orderBy('target_id').execute()
@@ -438,15 +438,15 @@ describe.each(BACKENDS)('EpsStore on $name', (backend) => {
       await createEps(a, [ep(a, uuid(1), 'full')])
       await store.registerResource(resource(a, 'cdn', 'site-1', uuid(1)))
       const roleId = hex()
-      await iam.upsertSystemRole({
+      await iam.roles.upsertSystemRole({
         id: roleId, domain_key: '', name: `eps_role_${roleId}`, display_name: '', description: '', description_cn: '',
         type: 'XA', catalog: 'BASE', flag: '', policy: '{"Version":"1.1","Statement":[]}', created_at: CREATED, updated_at: CREATED,
       })
-      const user = (await iam.createUser({ id: hex(), domain_id: a, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
+      const user = (await iam.identity.createUser({ id: hex(), domain_id: a, name: 'u', password_hash: null, enabled: 1, created_at: CREATED, updated_at: CREATED })).id
       const g = { actorType: 'user', actorId: user, targetType: 'enterprise_project', targetId: uuid(1), roleId, inherited: false } as const
-      await iam.assignRole(g)
+      await iam.roles.assignRole(g)
       await expect(store.deleteEnterpriseProject(a, uuid(1))).rejects.toThrow(EnterpriseProjectHoldsResourcesError)
-      expect(await iam.hasAssignment(g)).toBe(true)
+      expect(await iam.roles.hasAssignment(g)).toBe(true)
     })
   })
 

@@ -14,29 +14,29 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
 
     it('createDomain returns the row and findDomain / findDomainByName read it back', async () => {
       const row = domainRow({ description: 'first', enabled: 0, created_at: T0, updated_at: T1 })
-      expect(await h.store.createDomain(row)).toEqual(row)
-      expect(await h.store.findDomain(row.id)).toEqual(row)
-      expect(await h.store.findDomainByName(row.name)).toEqual(row)
+      expect(await h.store.projects.createDomain(row)).toEqual(row)
+      expect(await h.store.projects.findDomain(row.id)).toEqual(row)
+      expect(await h.store.projects.findDomainByName(row.name)).toEqual(row)
     })
 
     it('find* answer undefined for what does not exist', async () => {
-      expect(await h.store.findDomain(uid('missing'))).toBeUndefined()
-      expect(await h.store.findDomainByName(uid('missing'))).toBeUndefined()
+      expect(await h.store.projects.findDomain(uid('missing'))).toBeUndefined()
+      expect(await h.store.projects.findDomainByName(uid('missing'))).toBeUndefined()
     })
 
     it('createDomain throws ConflictError on a taken name and leaves the first row as it was', async () => {
       const first = await newAccount(h.store)
       const second = domainRow({ name: first.name, description: 'second' })
-      await expect(h.store.createDomain(second)).rejects.toThrow(ConflictError)
-      await expect(h.store.createDomain(second)).rejects.toThrow(`Conflict occurred attempting to store domain - Duplicate entry found with name ${first.name}.`)
-      expect(await h.store.findDomain(second.id)).toBeUndefined()
-      expect(await h.store.findDomainByName(first.name)).toEqual(first)
+      await expect(h.store.projects.createDomain(second)).rejects.toThrow(ConflictError)
+      await expect(h.store.projects.createDomain(second)).rejects.toThrow(`Conflict occurred attempting to store domain - Duplicate entry found with name ${first.name}.`)
+      expect(await h.store.projects.findDomain(second.id)).toBeUndefined()
+      expect(await h.store.projects.findDomainByName(first.name)).toEqual(first)
     })
 
     it('createDomain throws ConflictError on a taken id', async () => {
       const first = await newAccount(h.store)
-      await expect(h.store.createDomain(domainRow({ id: first.id }))).rejects.toThrow(ConflictError)
-      expect(await h.store.findDomain(first.id)).toEqual(first)
+      await expect(h.store.projects.createDomain(domainRow({ id: first.id }))).rejects.toThrow(ConflictError)
+      expect(await h.store.projects.findDomain(first.id)).toEqual(first)
     })
 
     it('listDomains orders by name and filters by ids, name and enabled', async () => {
@@ -46,39 +46,39 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
       // Upper case sorts before lower case byte-wise on both stores.
       const upper = await newAccount(h.store, { name: uid('LIST-z') })
       const ids = [a.id, b.id, c.id, upper.id]
-      expect(await h.store.listDomains({ ids })).toEqual([upper, a, b, c])
-      expect(await h.store.listDomains({ ids, enabled: true })).toEqual([upper, a, b])
-      expect(await h.store.listDomains({ ids, enabled: false })).toEqual([c])
-      expect(await h.store.listDomains({ name: b.name })).toEqual([b])
-      expect(await h.store.listDomains({ ids, name: uid('nobody') })).toEqual([])
-      expect(await h.store.listDomains({ ids: [] })).toEqual([])
-      expect(await h.store.listDomains({ ids: [a.id, uid('missing')] })).toEqual([a])
+      expect(await h.store.projects.listDomains({ ids })).toEqual([upper, a, b, c])
+      expect(await h.store.projects.listDomains({ ids, enabled: true })).toEqual([upper, a, b])
+      expect(await h.store.projects.listDomains({ ids, enabled: false })).toEqual([c])
+      expect(await h.store.projects.listDomains({ name: b.name })).toEqual([b])
+      expect(await h.store.projects.listDomains({ ids, name: uid('nobody') })).toEqual([])
+      expect(await h.store.projects.listDomains({ ids: [] })).toEqual([])
+      expect(await h.store.projects.listDomains({ ids: [a.id, uid('missing')] })).toEqual([a])
     })
 
     it('updateDomain changes only what it is given and stamps updated_at', async () => {
       const row = await newAccount(h.store, { description: 'old' })
-      const updated = await h.store.updateDomain(row.id, { description: 'new', enabled: 0 }, T2)
+      const updated = await h.store.projects.updateDomain(row.id, { description: 'new', enabled: 0 }, T2)
       expect(updated).toEqual({ ...row, description: 'new', enabled: 0, updated_at: T2 })
-      expect(await h.store.findDomain(row.id)).toEqual(updated)
-      const renamed = await h.store.updateDomain(row.id, { name: uid('renamed') }, T1)
+      expect(await h.store.projects.findDomain(row.id)).toEqual(updated)
+      const renamed = await h.store.projects.updateDomain(row.id, { name: uid('renamed') }, T1)
       expect(renamed).toEqual({ ...updated, name: renamed!.name, updated_at: T1 })
-      expect(await h.store.findDomainByName(row.name)).toBeUndefined()
+      expect(await h.store.projects.findDomainByName(row.name)).toBeUndefined()
     })
 
     it('updateDomain answers undefined for a domain that does not exist', async () => {
-      expect(await h.store.updateDomain(uid('missing'), { description: 'x' }, T1)).toBeUndefined()
+      expect(await h.store.projects.updateDomain(uid('missing'), { description: 'x' }, T1)).toBeUndefined()
     })
 
     it('updateDomain throws ConflictError on a taken name and changes nothing', async () => {
       const a = await newAccount(h.store)
       const b = await newAccount(h.store)
-      await expect(h.store.updateDomain(b.id, { name: a.name, description: 'changed' }, T1)).rejects.toThrow(ConflictError)
-      expect(await h.store.findDomain(b.id)).toEqual(b)
+      await expect(h.store.projects.updateDomain(b.id, { name: a.name, description: 'changed' }, T1)).rejects.toThrow(ConflictError)
+      expect(await h.store.projects.findDomain(b.id)).toEqual(b)
     })
 
     it('createDefaultEnterpriseProject inserts the enterprise project 0 named default', async () => {
       const row = await newAccount(h.store)
-      await h.store.createDefaultEnterpriseProject(row.id, T1)
+      await h.store.projects.createDefaultEnterpriseProject(row.id, T1)
       expect(await h.db.kysely.selectFrom('enterprise_projects').selectAll().where('domain_id', '=', row.id).execute()).toEqual([
         { domain_id: row.id, id: '0', name: 'default', description: '', status: 1, type: 'prod', created_at: T1, updated_at: T1 },
       ])
@@ -87,36 +87,36 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
     it('deleteDomain removes an empty domain with its default enterprise project and its grants, and only those', async () => {
       const row = await newAccount(h.store)
       const other = await newAccount(h.store)
-      await h.store.createDefaultEnterpriseProject(row.id, T0)
-      await h.store.createDefaultEnterpriseProject(other.id, T0)
+      await h.store.projects.createDefaultEnterpriseProject(row.id, T0)
+      await h.store.projects.createDefaultEnterpriseProject(other.id, T0)
       const role = roleRow()
-      await h.store.upsertSystemRole(role)
+      await h.store.roles.upsertSystemRole(role)
       const grant = { actorType: 'user', actorId: uid('actor'), targetType: 'domain', roleId: role.id, inherited: false } as const
-      await h.store.assignRole({ ...grant, targetId: row.id })
-      await h.store.assignRole({ ...grant, targetId: other.id })
+      await h.store.roles.assignRole({ ...grant, targetId: row.id })
+      await h.store.roles.assignRole({ ...grant, targetId: other.id })
 
-      expect(await h.store.deleteDomain(row.id)).toBe(true)
-      expect(await h.store.findDomain(row.id)).toBeUndefined()
+      expect(await h.store.projects.deleteDomain(row.id)).toBe(true)
+      expect(await h.store.projects.findDomain(row.id)).toBeUndefined()
       expect(await h.db.kysely.selectFrom('enterprise_projects').select('domain_id').where('domain_id', 'in', [row.id, other.id]).execute())
         .toEqual([{ domain_id: other.id }])
-      expect(await h.store.hasAssignment({ ...grant, targetId: row.id })).toBe(false)
-      expect(await h.store.hasAssignment({ ...grant, targetId: other.id })).toBe(true)
-      expect(await h.store.findDomain(other.id)).toEqual(other)
-      expect(await h.store.deleteDomain(row.id)).toBe(false)
+      expect(await h.store.roles.hasAssignment({ ...grant, targetId: row.id })).toBe(false)
+      expect(await h.store.roles.hasAssignment({ ...grant, targetId: other.id })).toBe(true)
+      expect(await h.store.projects.findDomain(other.id)).toEqual(other)
+      expect(await h.store.projects.deleteDomain(row.id)).toBe(false)
     })
 
     it('deleteDomain answers false for a domain that does not exist', async () => {
-      expect(await h.store.deleteDomain(uid('missing'))).toBe(false)
+      expect(await h.store.projects.deleteDomain(uid('missing'))).toBe(false)
     })
 
     it.each(['project', 'user', 'group'] as const)('deleteDomain throws ConflictError while the domain owns a %s', async (owned) => {
       const row = await newAccount(h.store)
-      if (owned === 'project') await h.store.createProject(projectRow(row.id))
-      if (owned === 'user') await h.store.createUser(newUser(row.id))
-      if (owned === 'group') await h.store.createGroup(groupRow(row.id))
-      await expect(h.store.deleteDomain(row.id)).rejects.toThrow(ConflictError)
-      await expect(h.store.deleteDomain(row.id)).rejects.toThrow(`Domain ${row.id} still owns ${owned}s`)
-      expect(await h.store.findDomain(row.id)).toEqual(row)
+      if (owned === 'project') await h.store.projects.createProject(projectRow(row.id))
+      if (owned === 'user') await h.store.identity.createUser(newUser(row.id))
+      if (owned === 'group') await h.store.identity.createGroup(groupRow(row.id))
+      await expect(h.store.projects.deleteDomain(row.id)).rejects.toThrow(ConflictError)
+      await expect(h.store.projects.deleteDomain(row.id)).rejects.toThrow(`Domain ${row.id} still owns ${owned}s`)
+      expect(await h.store.projects.findDomain(row.id)).toEqual(row)
     })
   })
 
@@ -124,11 +124,11 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
     const h = useStore(backend)
 
     it('returns every domain, by name', async () => {
-      expect(await h.store.listDomains({})).toEqual([])
+      expect(await h.store.projects.listDomains({})).toEqual([])
       const b = await newAccount(h.store, { name: 'b' })
       const a = await newAccount(h.store, { name: 'a' })
       const upper = await newAccount(h.store, { name: 'C' })
-      expect(await h.store.listDomains({})).toEqual([upper, a, b])
+      expect(await h.store.projects.listDomains({})).toEqual([upper, a, b])
     })
   })
 
@@ -138,23 +138,23 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
       ({ id, type: 'public', description: '', parent_region_id: null, locales: '{}', ...overrides })
 
     it('starts with no regions', async () => {
-      expect(await h.store.listRegions()).toEqual([])
-      expect(await h.store.findRegion('eu-de')).toBeUndefined()
+      expect(await h.store.projects.listRegions()).toEqual([])
+      expect(await h.store.projects.findRegion('eu-de')).toBeUndefined()
     })
 
     it('upsertRegion inserts; listRegions orders by id; findRegion reads one', async () => {
       const de = region('eu-de', { description: 'Germany', locales: '{"en-us":"Germany"}' })
       const nl = region('eu-nl', { parent_region_id: 'eu-de' })
       const ap = region('ap-southeast-1', { type: 'private' })
-      for (const r of [de, nl, ap]) await h.store.upsertRegion(r)
-      expect(await h.store.listRegions()).toEqual([ap, de, nl])
-      expect(await h.store.findRegion('eu-nl')).toEqual(nl)
+      for (const r of [de, nl, ap]) await h.store.projects.upsertRegion(r)
+      expect(await h.store.projects.listRegions()).toEqual([ap, de, nl])
+      expect(await h.store.projects.findRegion('eu-nl')).toEqual(nl)
     })
 
     it('upsertRegion of a known id neither throws nor duplicates the region', async () => {
-      await h.store.upsertRegion(region('la-south-2'))
-      await h.store.upsertRegion(region('la-south-2', { description: 'again' }))
-      expect((await h.store.listRegions()).filter((r) => r.id === 'la-south-2')).toHaveLength(1)
+      await h.store.projects.upsertRegion(region('la-south-2'))
+      await h.store.projects.upsertRegion(region('la-south-2', { description: 'again' }))
+      expect((await h.store.projects.listRegions()).filter((r) => r.id === 'la-south-2')).toHaveLength(1)
     })
   })
 
@@ -163,42 +163,42 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
 
     it('findCaller returns the user, its account and whether the token was revoked', async () => {
       const domain = await newAccount(h.store, { enabled: 0 })
-      const user = await h.store.createUser(newUser(domain.id))
+      const user = await h.store.identity.createUser(newUser(domain.id))
       const auditId = uid('audit')
-      expect(await h.store.findCaller(user.id, auditId)).toEqual({
-        user: await h.store.findUser(user.id),
+      expect(await h.store.tokens.findCaller(user.id, auditId)).toEqual({
+        user: await h.store.identity.findUser(user.id),
         domain: { id: domain.id, name: domain.name, enabled: 0 },
         revoked: false,
       })
-      await h.store.revokeToken(auditId, T2, T1)
-      expect(await h.store.findCaller(user.id, auditId)).toEqual({
-        user: await h.store.findUser(user.id),
+      await h.store.tokens.revokeToken(auditId, T2, T1)
+      expect(await h.store.tokens.findCaller(user.id, auditId)).toEqual({
+        user: await h.store.identity.findUser(user.id),
         domain: { id: domain.id, name: domain.name, enabled: 0 },
         revoked: true,
       })
-      expect((await h.store.findCaller(user.id, uid('audit')))?.revoked).toBe(false)
+      expect((await h.store.tokens.findCaller(user.id, uid('audit')))?.revoked).toBe(false)
     })
 
     it('findCaller answers undefined for a user that does not exist', async () => {
-      expect(await h.store.findCaller(uid('missing'), uid('audit'))).toBeUndefined()
+      expect(await h.store.tokens.findCaller(uid('missing'), uid('audit'))).toBeUndefined()
     })
 
     it('revokeToken is idempotent: the first revocation stands', async () => {
       const auditId = uid('audit')
-      await h.store.revokeToken(auditId, T2, T0)
-      await h.store.revokeToken(auditId, T3, T1)
+      await h.store.tokens.revokeToken(auditId, T2, T0)
+      await h.store.tokens.revokeToken(auditId, T3, T1)
       expect(await h.db.kysely.selectFrom('revoked_tokens').selectAll().where('audit_id', '=', auditId).execute())
         .toEqual([{ audit_id: auditId, expires_at: T2, revoked_at: T0 }])
     })
 
     it('ensureTokenKey inserts once; listTokenKeys gives the newest first, then by id', async () => {
-      expect(await h.store.listTokenKeys()).toEqual([])
-      await h.store.ensureTokenKey({ id: 'k-old', secret: 's-old', created_at: T0 })
-      await h.store.ensureTokenKey({ id: 'k-new-b', secret: 's-new-b', created_at: T1 })
-      await h.store.ensureTokenKey({ id: 'k-new-a', secret: 's-new-a', created_at: T1 })
+      expect(await h.store.tokens.listTokenKeys()).toEqual([])
+      await h.store.tokens.ensureTokenKey({ id: 'k-old', secret: 's-old', created_at: T0 })
+      await h.store.tokens.ensureTokenKey({ id: 'k-new-b', secret: 's-new-b', created_at: T1 })
+      await h.store.tokens.ensureTokenKey({ id: 'k-new-a', secret: 's-new-a', created_at: T1 })
       // A second instance starting with its own secret for the same id keeps the first.
-      await h.store.ensureTokenKey({ id: 'k-old', secret: 'other', created_at: T2 })
-      expect(await h.store.listTokenKeys()).toEqual([
+      await h.store.tokens.ensureTokenKey({ id: 'k-old', secret: 'other', created_at: T2 })
+      expect(await h.store.tokens.listTokenKeys()).toEqual([
         { id: 'k-new-a', secret: 's-new-a' },
         { id: 'k-new-b', secret: 's-new-b' },
         { id: 'k-old', secret: 's-old' },
@@ -207,10 +207,10 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
 
     it('concurrent ensureTokenKey calls for one id settle on one key without an error', async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: 6 }, (_, i) => h.store.ensureTokenKey({ id: 'k-race', secret: `s-${i}`, created_at: T2 })),
+        Array.from({ length: 6 }, (_, i) => h.store.tokens.ensureTokenKey({ id: 'k-race', secret: `s-${i}`, created_at: T2 })),
       )
       expect(results.map((r) => r.status)).toEqual(Array(6).fill('fulfilled'))
-      expect((await h.store.listTokenKeys()).filter((k) => k.id === 'k-race')).toHaveLength(1)
+      expect((await h.store.tokens.listTokenKeys()).filter((k) => k.id === 'k-race')).toHaveLength(1)
     })
   })
 })

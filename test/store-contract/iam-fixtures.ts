@@ -6,8 +6,8 @@
 import { afterAll, beforeAll } from 'vitest'
 import type { Db } from '../../src/db/database.js'
 import type { CredentialRow, DomainRow, GroupRow, ProjectRow, RoleRow } from '../../src/db/schema.js'
-import { SqlIamStore } from '../../src/services/iam/store-sql.js'
-import type { NewUser } from '../../src/services/iam/store.js'
+import { SqlIamStores } from '../../src/services/iam/iam-stores-sql.js'
+import type { NewUser } from '../../src/services/iam/identity/store.js'
 import type { Backend, OpenStore } from './backends.js'
 
 export const T0 = '2024-01-01T00:00:00.000000Z'
@@ -22,7 +22,7 @@ export function uid(prefix: string): string {
 }
 
 export interface StoreHandle {
-  store: SqlIamStore
+  store: SqlIamStores
   db: Db
 }
 
@@ -33,7 +33,7 @@ export function useStore(backend: Backend): StoreHandle {
   beforeAll(async () => {
     opened = await backend.open()
     handle.db = opened.db
-    handle.store = new SqlIamStore(opened.db)
+    handle.store = new SqlIamStores({ db: opened.db })
   })
   afterAll(async () => {
     await opened?.close()
@@ -83,8 +83,8 @@ export function credentialInput(userId: string, overrides: Partial<Omit<Credenti
 }
 
 /** A new account (domain) with nothing in it. */
-export async function newAccount(store: SqlIamStore, overrides: Partial<DomainRow> = {}): Promise<DomainRow> {
-  return store.createDomain(domainRow(overrides))
+export async function newAccount(store: SqlIamStores, overrides: Partial<DomainRow> = {}): Promise<DomainRow> {
+  return store.projects.createDomain(domainRow(overrides))
 }
 
 /** Both settle; the values and the errors, in call order. */

@@ -10,7 +10,9 @@ import { newHexId } from '../../shared/ids.js'
 import type { Flavour } from '../../flavours.js'
 import { hashPassword } from '../../auth/password.js'
 import { ConflictError } from '../../errors/app-error.js'
-import type { IamStore } from './store.js'
+import type { IamStores } from './iam-stores.js'
+import type { RoleStore } from './roles/store.js'
+import { ADMIN_GROUP_NAME } from './identity/service.js'
 import { isoMicros } from '../../shared/clock.js'
 
 export interface BootstrapInput {
@@ -54,15 +56,15 @@ export interface NewAccount {
  * group holding the flavour's admin roles on the account and (inherited) on all its projects.
  * Regions and system roles must exist.
  */
-export async function createCloudAccount(tx: IamStore, account: NewAccount): Promise<{ accountId: string; userId: string }> {
+export async function createCloudAccount(tx: IamStores, account: NewAccount): Promise<{ accountId: string; userId: string }> {
   const { flavour, now } = account
   const accountId = newHexId()
-  await tx.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
-  await tx.createDefaultEnterpriseProject(accountId, now)
+  await tx.projects.createDomain({ id: accountId, name: account.name, description: '', enabled: 1, created_at: now, updated_at: now })
+  await tx.projects.createDefaultEnterpriseProject(accountId, now)
   const user = await createAdminUser(tx, accountId, account)
-  for (const region of await tx.listRegions()) await createRegionProject(tx, accountId, region.id, now)
-  const group = await tx.createGroup({ id: newHexId(), domain_id: accountId, name: 'admin', description: ADMIN_GROUP_DESCRIPTION, created_at: now })
-  await tx.addGroupMember(group.id, user.id)
+  for (const region of await tx.projects.listRegions()) await createRegionProject(tx, accountId, region.id, now)
+  const group = await tx.identity.createGroup({ id: newHexId(), domain_id: accountId, name: ADMIN_GROUP_NAME, description: ADMIN_GROUP_DESCRIPTION, created_at: now })
+  await tx.identity.addGroupMember(group.id, user.id)
   await grantAdminRoles(tx, flavour, group.id, accountId)
   return { accountId, userId: user.id }
 }
@@ -71,44 +73,44 @@ export async function createCloudAccount(tx: IamStore, account: NewAccount): Pro
 export const ADMIN_GROUP_DESCRIPTION = 'The administrators of the account'
 
 /** The system project of a region, as every cloud account has one per region. */
-export function createRegionProject(tx: IamStore, accountId: string, regionId: string, now: string, id = newHexId()) {
-  return tx.createProject({
+export function createRegionProject(tx: IamStores, accountId: string, regionId: string, now: string, id = newHexId()) {
+  return tx.projects.createProject({
     id, domain_id: accountId, name: regionId, description: '', parent_id: accountId, kind: 'region', region_id: regionId,
     enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
   })
 }
 
 /** The flavour's admin roles for the account's `admin` group: on the account and (inherited) on all its projects. */
-export async function grantAdminRoles(tx: IamStore, flavour: Flavour, groupId: string, accountId: string): Promise<void> {
+export async function grantAdminRoles(tx: IamStores, flavour: Flavour, groupId: string, accountId: string): Promise<void> {
   for (const roleName of flavour.adminRoleNames) {
-    const role = await tx.findRoleByName(roleName)
+    const role = await tx.roles.findRoleByName(roleName)
     if (!role) throw new Error(`system role ${roleName} is missing; create the flavour's roles first`)
     for (const inherited of [false, true]) {
-      await tx.assignRole({ actorType: 'group', actorId: groupId, targetType: 'domain', targetId: accountId, roleId: role.id, inherited })
+      await tx.roles.assignRole({ actorType: 'group', actorId: groupId, targetType: 'domain', targetId: accountId, roleId: role.id, inherited })
     }
   }
 }
 
-function createAdminUser(tx: IamStore, accountId: string, account: NewAccount) {
-  return tx.createUser({
+function createAdminUser(tx: IamStores, accountId: string, account: NewAccount) {
+  return tx.identity.createUser({
     id: newHexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
     created_at: account.now, updated_at: account.now,
   })
 }
 
 /** keystone-manage bootstrap: domain `default`, project `admin`, and `admin` on it and on the system. */
-async function createKeystoneDefaultDomain(tx: IamStore, account: NewAccount): Promise<string> {
+async function createKeystoneDefaultDomain(tx: IamStores, account: NewAccount): Promise<string> {
   const { now } = account
   const accountId = 'default'
-  await tx.createDomain({ id: accountId, name: account.name, description: 'The default domain', enabled: 1, created_at: now, updated_at: now })
+  await tx.projects.createDomain({ id: accountId, name: account.name, description: 'The default domain', enabled: 1, created_at: now, updated_at: now })
   const user = await createAdminUser(tx, accountId, account)
-  const project = await tx.createProject({
+  const project = await tx.projects.createProject({
     id: newHexId(), domain_id: accountId, name: 'admin', description: 'Bootstrap project for initializing the cloud.', parent_id: accountId,
     kind: 'custom', region_id: null, enabled: 1, status: 'normal', suspended_at: null, tags: '[]', options: '{}', extra: '{}', created_at: now, updated_at: now,
   })
-  const adminRole = (await tx.findRoleByName('admin'))!.id
-  await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'project', targetId: project.id, roleId: adminRole, inherited: false })
-  await tx.assignRole({ actorType: 'user', actorId: user.id, targetType: 'system', targetId: 'all', roleId: adminRole, inherited: false })
+  const adminRole = (await tx.roles.findRoleByName('admin'))!.id
+  await tx.roles.assignRole({ actorType: 'user', actorId: user.id, targetType: 'project', targetId: project.id, roleId: adminRole, inherited: false })
+  await tx.roles.assignRole({ actorType: 'user', actorId: user.id, targetType: 'system', targetId: 'all', roleId: adminRole, inherited: false })
   return accountId
 }
 
@@ -116,9 +118,9 @@ async function createKeystoneDefaultDomain(tx: IamStore, account: NewAccount): P
  * Brings the system roles to this version's definitions, on every start: their permission
  * documents are code, and an upgrade must not leave an old document in force.
  */
-export async function syncSystemRoles(store: IamStore, flavour: Flavour, nowMs: number): Promise<void> {
+export async function syncSystemRoles(stores: Pick<IamStores, 'roles'>, flavour: Flavour, nowMs: number): Promise<void> {
   const now = isoMicros(nowMs)
-  await store.transaction(async (tx) => {
+  await stores.roles.transaction(async (tx: RoleStore) => {
     for (const role of flavour.systemRoles) {
       await tx.upsertSystemRole({
         id: newHexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: '',
@@ -128,9 +130,9 @@ export async function syncSystemRoles(store: IamStore, flavour: Flavour, nowMs: 
   })
 }
 
-export async function bootstrapIfEmpty(store: IamStore, input: BootstrapInput): Promise<BootstrapResult> {
+export async function bootstrapIfEmpty(store: IamStores, input: BootstrapInput): Promise<BootstrapResult> {
   const { flavour } = input
-  if ((await store.listDomains({})).length > 0) return { created: false }
+  if ((await store.projects.listDomains({})).length > 0) return { created: false }
   const generatedPassword = input.adminPassword ? undefined : generatePassword()
   const account: NewAccount = {
     flavour,
@@ -146,7 +148,7 @@ export async function bootstrapIfEmpty(store: IamStore, input: BootstrapInput): 
   try {
     return await store.transaction(async (tx) => {
       for (const region of regionSeeds) {
-        await tx.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales) })
+        await tx.projects.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales) })
       }
       const accountId = flavour.iam.regionProjects
         ? (await createCloudAccount(tx, account)).accountId

@@ -5,16 +5,18 @@
  * manages its own keys; managing another user's keys takes the permission.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import type { CredentialRow, UserRow } from '../../db/schema.js'
-import type { AuthContext } from '../../auth/auth-context.js'
-import type { Policy } from '../../auth/policy.js'
-import type { SecretBox } from '../../auth/secret-box.js'
-import { validateCustomPolicy } from '../../auth/custom-policy.js'
-import { hashSecurityToken } from '../../auth/access-key-auth.js'
-import { NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
-import type { IamStore } from './store.js'
-import { isoMicros, type Clock } from '../../shared/clock.js'
-import { iamTrace, type TracedChange } from '../../audit/trace.js'
+import type { CredentialRow, UserRow } from '../../../db/schema.js'
+import type { AuthContext } from '../../../auth/auth-context.js'
+import type { Policy } from '../../../auth/policy.js'
+import type { SecretBox } from '../../../auth/secret-box.js'
+import { validateCustomPolicy } from '../../../auth/custom-policy.js'
+import { hashSecurityToken } from '../../../auth/access-key-auth.js'
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
+import type { IamServiceOptions } from '../iam-service-options.js'
+import type { IdentityStore } from '../identity/store.js'
+import type { CredentialStore } from './store.js'
+import { isoMicros } from '../../../shared/clock.js'
+import { iamTrace, type TracedChange } from '../../../audit/trace.js'
 import type { CredentialCreateBody, CredentialUpdateBody, SecurityTokenBody } from './schemas.js'
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -31,18 +33,20 @@ const LAST_USE_RESOLUTION_MS = 60_000
 
 export interface CreatedCredential { readonly row: CredentialRow; readonly secret: string; readonly securityToken?: string }
 
-export interface CredentialServiceDeps {
-  store: IamStore
-  clock: Clock
+export interface CredentialServiceOptions extends IamServiceOptions {
+  store: CredentialStore
+  /** The users keys belong to. */
+  users: Pick<IdentityStore, 'findUser'>
   policy: Policy
   box: SecretBox
-  invalidateAuthCache(): void
+  /** Validates a token given in a request body (temporary access keys). */
+  checkToken(token: string): Promise<AuthContext>
 }
 
 export class CredentialService {
   private readonly lastMarked = new Map<string, number>()
 
-  constructor(private readonly deps: CredentialServiceDeps) {}
+  constructor(private readonly deps: CredentialServiceOptions) {}
 
   private now(): number {
     return this.deps.clock.now()
@@ -50,7 +54,7 @@ export class CredentialService {
 
   /** The key's user, if the caller may see it: its own, or one of its account's with the permission. */
   private async ownerFor(ctx: AuthContext, userId: string, action: string): Promise<UserRow> {
-    const user = await this.deps.store.findUser(userId)
+    const user = await this.deps.users.findUser(userId)
     if (!user || (user.id !== ctx.user.id && user.domain_id !== ctx.accountId && !ctx.systemAdmin)) throw new NotFoundError('user', userId)
     this.deps.policy.enforce(ctx, action, { userId: user.id })
     return user
@@ -84,8 +88,6 @@ export class CredentialService {
         description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
         created_at: now, last_used_at: null,
       })
-      // The clouds' own word for "this user already has two keys".
-      if (!created) throw new ValidationError('akSkNumExceed')
       await tx.recordChange(iamTrace(ctx, user.domain_id, 'createCredential', now), credentialChange(undefined, created))
       return created
     })
@@ -127,11 +129,11 @@ export class CredentialService {
   }
 
   /** POST /v3.0/OS-CREDENTIAL/securitytokens with the token method: keys for the caller, for a while. */
-  async createTemporary(ctx: AuthContext, body: SecurityTokenBody, checkBodyToken: (token: string) => Promise<AuthContext>): Promise<CreatedCredential> {
+  async createTemporary(ctx: AuthContext, body: SecurityTokenBody): Promise<CreatedCredential> {
     const identity = body.auth.identity
     if (!identity.methods.includes('token')) throw new ValidationError("Only the 'token' method is supported for temporary access keys.")
     // A token in the body must be valid and the caller's own; the header (or signature) says who asks.
-    if (identity.token?.id !== undefined && (await checkBodyToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
+    if (identity.token?.id !== undefined && (await this.deps.checkToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
     // The clouds apply such a policy to OBS only, which this server does not serve; it must still be a valid one.
     if (identity.policy !== undefined) validateCustomPolicy(identity.policy, 'auth/identity/policy')
     const seconds = identity.token?.duration_seconds ?? TEMPORARY_KEY_SECONDS.default

@@ -5,18 +5,21 @@
  * Every target, actor and custom role must belong to the caller's account; anything else is
  * "not found", so an account learns nothing about another.
  */
-import { newHexId } from '../../shared/ids.js'
-import type { GroupRow, RoleRow, UserRow } from '../../db/schema.js'
-import type { AuthContext } from '../../auth/auth-context.js'
-import { ConflictError, InvalidFieldError, NotFoundError, ValidationError } from '../../errors/app-error.js'
-import { validateCustomPolicy } from '../../auth/custom-policy.js'
-import type { ActorType, Assignment, AssignmentRecord, IamStore, TargetType } from './store.js'
-import { isoMicros, type Clock } from '../../shared/clock.js'
-import { parseBoolean, parsePaging } from './service.js'
-import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../audit/trace.js'
+import { newHexId } from '../../../shared/ids.js'
+import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
+import type { AuthContext } from '../../../auth/auth-context.js'
+import { ConflictError, CustomRoleQuotaError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
+import { validateCustomPolicy } from '../../../auth/custom-policy.js'
+import type { IdentityStore } from '../identity/store.js'
+import type { IamServiceOptions } from '../iam-service-options.js'
+import type { ProjectStore } from '../projects/store.js'
+import type { ActorType, Assignment, AssignmentRecord, RoleStore, TargetType } from './store.js'
+import type { AssignmentNames, NamedEntity } from './wire.js'
+import { isoMicros } from '../../../shared/clock.js'
+import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 
-/** Enterprise project ids: `0` (the default one) or a UUID, as EPS issues them. */
 /** The clouds cap custom policies per account. */
 export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
 
@@ -28,12 +31,17 @@ export interface GrantRef {
   inherited?: boolean
 }
 
-export interface RoleServiceDeps {
-  store: IamStore
-  clock: Clock
+/** The accounts and projects grants are made on. */
+export type GrantTargets = Pick<ProjectStore, 'findDomain' | 'findProject' | 'listDomains' | 'listProjects'>
+/** The users and groups grants are made to. */
+export type GrantActors = Pick<IdentityStore, 'findUser' | 'findGroup' | 'listUsers' | 'listGroups'>
+
+export interface RoleServiceOptions extends IamServiceOptions {
+  store: RoleStore
+  targets: GrantTargets
+  actors: GrantActors
   /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
   roleTypesRestrictGrants: boolean
-  invalidateAuthCache(): void
   /** Whether the account has this enterprise project (EPS owns them). */
   enterpriseProjectExists(accountId: string, id: string): Promise<boolean>
 }
@@ -42,26 +50,25 @@ export interface RolePage {
   readonly roles: RoleRow[]
   /** All matches, before paging: the clouds' `total_number`. */
   readonly total: number
-  readonly paging: { page: number; perPage: number } | undefined
+  readonly paging: Paging | undefined
+  /** Custom policies: how many grants use each, the `references` the clouds show. */
+  readonly references?: ReadonlyMap<string, number>
+}
+
+/** A custom policy with the number of grants that use it. */
+export interface CustomRoleView { readonly role: RoleRow; readonly references: number }
+
+/** Keystone's role assignments, with the names `include_names` asks for. */
+export interface AssignmentList {
+  readonly assignments: readonly AssignmentRecord[]
+  readonly names?: AssignmentNames
 }
 
 const MAX_ROLES_PER_PAGE = 300
 const ROLE_TYPES_FOR: Record<string, readonly RoleRow['type'][]> = { domain: ['AA', 'AX'], project: ['AA', 'XA'], all: ['AA', 'AX', 'XA'] }
 
 export class RoleService {
-  private readonly store: IamStore
-  private readonly clock: Clock
-  private readonly invalidateAuthCache: () => void
-  private readonly roleTypesRestrictGrants: boolean
-  private readonly enterpriseProjectExists: RoleServiceDeps['enterpriseProjectExists']
-
-  constructor(deps: RoleServiceDeps) {
-    this.enterpriseProjectExists = deps.enterpriseProjectExists
-    this.store = deps.store
-    this.clock = deps.clock
-    this.invalidateAuthCache = deps.invalidateAuthCache
-    this.roleTypesRestrictGrants = deps.roleTypesRestrictGrants
-  }
+  constructor(private readonly deps: RoleServiceOptions) {}
 
   private account(ctx: AuthContext): string {
     return ctx.accountId ?? ctx.userDomain.id
@@ -83,7 +90,7 @@ export class RoleService {
     if (query.permission_type !== undefined && query.permission_type !== 'policy' && query.permission_type !== 'role') {
       throw new InvalidFieldError('permission_type', `'${query.permission_type}' is not one of 'policy', 'role'`)
     }
-    const rows = (await this.store.listRoles({ customOf: query.domain_id, customOnly: custom, name: query.name, catalog: query.catalog }))
+    const rows = (await this.deps.store.listRoles({ customOf: query.domain_id, customOnly: custom, name: query.name, catalog: query.catalog }))
       .filter((r) => (types === undefined || types.includes(r.type))
         && (query.display_name === undefined || r.display_name.includes(query.display_name))
         && (custom || query.permission_type === undefined || (query.permission_type === 'policy') === (r.flag === 'fine_grained')))
@@ -93,7 +100,7 @@ export class RoleService {
 
   /** A system role, or a custom role of the caller's account. */
   async getRole(ctx: AuthContext, id: string): Promise<RoleRow> {
-    const role = await this.store.findRole(id)
+    const role = await this.deps.store.findRole(id)
     if (!role || (role.domain_key !== '' && role.domain_key !== this.account(ctx) && !ctx.systemAdmin)) throw new NotFoundError('role', id)
     return role
   }
@@ -102,18 +109,20 @@ export class RoleService {
 
   async listCustomRoles(ctx: AuthContext, query: PagingQuery): Promise<RolePage> {
     const paging = parsePaging(query.page, query.per_page, MAX_ROLES_PER_PAGE)
-    const rows = await this.store.listRoles({ customOf: this.account(ctx), customOnly: true })
+    const rows = await this.deps.store.listRoles({ customOf: this.account(ctx), customOnly: true })
     const start = paging ? (paging.page - 1) * paging.perPage : 0
-    return { roles: rows.slice(start, start + (paging?.perPage ?? MAX_ROLES_PER_PAGE)), total: rows.length, paging }
+    const roles = rows.slice(start, start + (paging?.perPage ?? MAX_ROLES_PER_PAGE))
+    return { roles, total: rows.length, paging, references: await this.deps.store.countAssignmentsByRole(roles.map((r) => r.id)) }
   }
 
-  /** How many grants use each role: the `references` the clouds show on custom policies. */
-  references(roleIds: readonly string[]): Promise<Map<string, number>> {
-    return this.store.countAssignmentsByRole(roleIds)
+  /** A custom policy of the caller's account, with the `references` the clouds show on it. */
+  async showCustomRole(ctx: AuthContext, id: string): Promise<CustomRoleView> {
+    const role = await this.getCustomRole(ctx, id)
+    return { role, references: (await this.deps.store.countAssignmentsByRole([role.id])).get(role.id) ?? 0 }
   }
 
   async getCustomRole(ctx: AuthContext, id: string): Promise<RoleRow> {
-    const role = await this.store.findRole(id)
+    const role = await this.deps.store.findRole(id)
     if (!role || role.domain_key !== this.account(ctx)) throw new NotFoundError('role', id)
     return role
   }
@@ -122,10 +131,9 @@ export class RoleService {
     const account = this.account(ctx)
     const input = body.role
     const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
-    const existing = await this.store.listRoles({ customOf: account, customOnly: true })
-    const capReached = () => new InvalidFieldError('role', `an account holds at most ${MAX_CUSTOM_ROLES_PER_ACCOUNT} custom policies`)
-    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw capReached()
-    const now = isoMicros(this.clock.now())
+    const existing = await this.deps.store.listRoles({ customOf: account, customOnly: true })
+    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw new CustomRoleQuotaError(MAX_CUSTOM_ROLES_PER_ACCOUNT)
+    const now = isoMicros(this.deps.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.
     let next = existing.reduce((max, r) => Math.max(max, Number(/_(\d+)$/.exec(r.name)?.[1] ?? -1)), -1) + 1
@@ -134,12 +142,11 @@ export class RoleService {
         // The early check above answers most callers; this one, counted in the insert's own
         // transaction, is what holds when several instances create at once.
         const name = `custom_${account}_${next}`
-        return await this.store.transaction(async (tx) => {
+        return await this.deps.store.transaction(async (tx) => {
           const created = await tx.createCustomRole({
             id: newHexId(), domain_key: account, name, display_name: input.display_name,
             description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
           }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
-          if (created === 'cap') throw capReached()
           await tx.recordChange(iamTrace(ctx, account, 'createCustomPolicy', now), creationOf('role', created))
           return created
         })
@@ -158,29 +165,25 @@ export class RoleService {
       policy: JSON.stringify(validateCustomPolicy(input.policy, 'role/policy')),
     }
     const account = this.account(ctx)
-    const now = isoMicros(this.clock.now())
-    const updated = await this.store.transaction(async (tx) => {
+    const now = isoMicros(this.deps.clock.now())
+    const updated = await this.deps.store.transaction(async (tx) => {
       const before = await tx.findRole(id)
       const after = before && await tx.updateCustomRole(account, id, changes, now)
       if (!after) throw new NotFoundError('role', id)
       await tx.recordChange(iamTrace(ctx, account, 'updateCustomPolicy', now), updateOf('role', before, after))
       return after
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
     return updated
   }
 
   /** Refused while any grant uses the policy: deleting it would silently take permissions away. */
   async deleteCustomRole(ctx: AuthContext, id: string): Promise<void> {
     const role = await this.getCustomRole(ctx, id)
-    const now = isoMicros(this.clock.now())
-    await this.store.transaction(async (tx) => {
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.store.transaction(async (tx) => {
       const before = await tx.findRole(id)
-      const outcome = await tx.deleteCustomRole(role.domain_key, id)
-      if (outcome === 'not_found' || !before) throw new NotFoundError('role', id)
-      if (typeof outcome === 'number') {
-        throw new ConflictError('role', `the custom policy ${id} is used by ${outcome} grant${outcome === 1 ? '' : 's'}; revoke ${outcome === 1 ? 'it' : 'them'} first`)
-      }
+      if (!before || !(await tx.deleteCustomRole(role.domain_key, id))) throw new NotFoundError('role', id)
       await tx.recordChange(iamTrace(ctx, role.domain_key, 'deleteCustomPolicy', now), deletionOf('role', before))
     })
   }
@@ -197,20 +200,20 @@ export class RoleService {
     const inAccount = (domainId: string | undefined) => domainId !== undefined && (domainId === account || ctx.systemAdmin)
     switch (grant.targetType) {
       case 'domain': {
-        const domain = inAccount(grant.targetId) ? await this.store.findDomain(grant.targetId) : undefined
+        const domain = inAccount(grant.targetId) ? await this.deps.targets.findDomain(grant.targetId) : undefined
         if (!domain) throw new NotFoundError('domain', grant.targetId)
         break
       }
       case 'project': {
-        const project = await this.store.findProject(grant.targetId)
+        const project = await this.deps.targets.findProject(grant.targetId)
         if (!project || !inAccount(project.domain_id)) throw new NotFoundError('project', grant.targetId)
         break
       }
       case 'enterprise_project':
-        if (!(await this.enterpriseProjectExists(account, grant.targetId))) throw new NotFoundError('enterprise project', grant.targetId)
+        if (!(await this.deps.enterpriseProjectExists(account, grant.targetId))) throw new NotFoundError('enterprise project', grant.targetId)
         break
     }
-    const actor = grant.actorType === 'group' ? await this.store.findGroup(grant.actorId) : await this.store.findUser(grant.actorId)
+    const actor = grant.actorType === 'group' ? await this.deps.actors.findGroup(grant.actorId) : await this.deps.actors.findUser(grant.actorId)
     if (!actor || !inAccount(actor.domain_id)) throw new NotFoundError(grant.actorType, grant.actorId)
     return {
       grant: { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false },
@@ -247,7 +250,7 @@ export class RoleService {
       }
       return
     }
-    if (!this.roleTypesRestrictGrants || role.type === 'AA') return
+    if (!this.deps.roleTypesRestrictGrants || role.type === 'AA') return
     const onProjects = grant.targetType === 'project' || grant.inherited === true
     if (onProjects && role.type === 'AX') {
       throw new ValidationError(`'${role.name}' is a global (AX) permission; grant it on the account, not on projects.`)
@@ -259,75 +262,81 @@ export class RoleService {
 
   async grant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
     const resolved = await this.resolvedAssignment(ctx, grant, roleId)
-    const now = isoMicros(this.clock.now())
-    await this.store.transaction(async (tx) => {
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.store.transaction(async (tx) => {
       await tx.assignRole(resolved.assignment)
       await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'grantRole', now), this.grantChange(resolved, true))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   async checkGrant(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
     const assignment = await this.assignment(ctx, grant, roleId)
-    if (!(await this.store.hasAssignment(assignment))) throw grantNotFound(assignment)
+    if (!(await this.deps.store.hasAssignment(assignment))) throw grantNotFound(assignment)
   }
 
   async revoke(ctx: AuthContext, grant: GrantRef, roleId: string): Promise<void> {
     const resolved = await this.resolvedAssignment(ctx, grant, roleId)
-    const now = isoMicros(this.clock.now())
-    await this.store.transaction(async (tx) => {
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.store.transaction(async (tx) => {
       if (!(await tx.unassignRole(resolved.assignment))) throw grantNotFound(resolved.assignment)
       await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'revokeRole', now), this.grantChange(resolved, false))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   async listGranted(ctx: AuthContext, grant: GrantRef): Promise<RoleRow[]> {
-    return this.store.listAssignedRoles(await this.checkedGrant(ctx, grant))
+    return this.deps.store.listAssignedRoles(await this.checkedGrant(ctx, grant))
   }
 
   // ------------------------------------------------------------------ enterprise projects (OS-PERMISSION)
 
   /** Enterprise projects on which the actor holds any role. */
   async enterpriseProjectsOf(ctx: AuthContext, actorType: ActorType, actorId: string): Promise<string[]> {
-    const actor = actorType === 'group' ? await this.store.findGroup(actorId) : await this.store.findUser(actorId)
+    const actor = actorType === 'group' ? await this.deps.actors.findGroup(actorId) : await this.deps.actors.findUser(actorId)
     if (!actor || (actor.domain_id !== this.account(ctx) && !ctx.systemAdmin)) throw new NotFoundError(actorType, actorId)
-    const rows = await this.store.listAssignments({ actorType, actorId, targetType: 'enterprise_project' })
+    const rows = await this.deps.store.listAssignments({ actorType, actorId, targetType: 'enterprise_project' })
     return [...new Set(rows.map((r) => r.targetId))]
   }
 
   /** Groups holding any role on the enterprise project, within the caller's account. */
   async groupsOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<GroupRow[]> {
     const ids = await this.actorIdsOnEnterpriseProject(ctx, enterpriseProjectId, 'group')
-    return (await this.store.listGroups({ domainId: this.account(ctx) })).filter((g) => ids.has(g.id))
+    return (await this.deps.actors.listGroups({ domainId: this.account(ctx) })).filter((g) => ids.has(g.id))
   }
 
   /** Users holding any role on the enterprise project, within the caller's account. */
   async usersOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string): Promise<UserRow[]> {
     const ids = await this.actorIdsOnEnterpriseProject(ctx, enterpriseProjectId, 'user')
-    return (await this.store.listUsers({ domainId: this.account(ctx) })).filter((u) => ids.has(u.id))
+    return (await this.deps.actors.listUsers({ domainId: this.account(ctx) })).filter((u) => ids.has(u.id))
   }
 
   private async actorIdsOnEnterpriseProject(ctx: AuthContext, enterpriseProjectId: string, actorType: ActorType): Promise<Set<string>> {
-    if (!(await this.enterpriseProjectExists(this.account(ctx), enterpriseProjectId))) throw new NotFoundError('enterprise project', enterpriseProjectId)
-    const rows = await this.store.listAssignments({ actorType, targetType: 'enterprise_project', targetIds: [enterpriseProjectId] })
+    if (!(await this.deps.enterpriseProjectExists(this.account(ctx), enterpriseProjectId))) throw new NotFoundError('enterprise project', enterpriseProjectId)
+    const rows = await this.deps.store.listAssignments({ actorType, targetType: 'enterprise_project', targetIds: [enterpriseProjectId] })
     return new Set(rows.map((r) => r.actorId))
   }
 
   // ------------------------------------------------------------------ Keystone role assignments
 
   /** GET /v3/role_assignments over the caller's account (the whole cloud for a system admin). */
-  async listAssignments(ctx: AuthContext, query: RoleAssignmentQuery): Promise<AssignmentRecord[]> {
+  async listAssignments(ctx: AuthContext, query: RoleAssignmentQuery): Promise<AssignmentList> {
+    const assignments = await this.findAssignments(ctx, query)
+    const withNames = query.include_names !== undefined && query.include_names.toLowerCase() !== 'false' && query.include_names !== '0'
+    return withNames ? { assignments, names: await this.assignmentNames(assignments) } : { assignments }
+  }
+
+  private async findAssignments(ctx: AuthContext, query: RoleAssignmentQuery): Promise<AssignmentRecord[]> {
     const account = this.account(ctx)
     const effective = query.effective !== undefined && parseBoolean('effective', query.effective === '' ? 'true' : query.effective)
     const inheritedOnly = query['scope.OS-INHERIT:inherited_to'] !== undefined
     if (query['user.id'] !== undefined && query['group.id'] !== undefined) {
       throw new InvalidFieldError('user.id', "'user.id' and 'group.id' cannot be combined")
     }
-    const accounts = ctx.systemAdmin ? (await this.store.listDomains({})).map((d) => d.id) : [account]
+    const accounts = ctx.systemAdmin ? (await this.deps.targets.listDomains({})).map((d) => d.id) : [account]
     let rows: AssignmentRecord[] = []
-    for (const id of accounts) rows.push(...(await this.store.listAssignments({ inAccount: id })))
-    const projects = effective ? await this.store.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
+    for (const id of accounts) rows.push(...(await this.deps.store.listAssignments({ inAccount: id })))
+    const projects = effective ? await this.deps.targets.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
     if (effective) rows = await this.expandEffective(rows, projects)
     return rows.filter((r) =>
       (query['role.id'] === undefined || r.roleId === query['role.id'])
@@ -348,12 +357,37 @@ export class RoleService {
         : [{ targetType: row.targetType, targetId: row.targetId }]
       let actors = [row.actorId]
       if (row.actorType === 'group') {
-        if (!members.has(row.actorId)) members.set(row.actorId, (await this.store.listUsers({ groupId: row.actorId })).map((u) => u.id))
+        if (!members.has(row.actorId)) members.set(row.actorId, (await this.deps.actors.listUsers({ groupId: row.actorId })).map((u) => u.id))
         actors = members.get(row.actorId)!
       }
       for (const actorId of actors) for (const t of targets) out.push({ ...row, ...t, actorType: 'user', actorId, inherited: false })
     }
     return out
+  }
+
+  /** Names of the actors and targets, each looked up once, with the domains users, groups and projects belong to. */
+  private async assignmentNames(rows: readonly AssignmentRecord[]): Promise<AssignmentNames> {
+    const actors = new Map<string, NamedEntity>()
+    const targets = new Map<string, NamedEntity>()
+    const domains = new Map<string, { id: string; name: string }>()
+    const domain = async (id: string) => {
+      if (!domains.has(id)) domains.set(id, { id, name: (await this.deps.targets.findDomain(id))?.name ?? '' })
+      return domains.get(id)!
+    }
+    for (const r of rows) {
+      if (!actors.has(r.actorId)) {
+        const actor = r.actorType === 'group' ? await this.deps.actors.findGroup(r.actorId) : await this.deps.actors.findUser(r.actorId)
+        if (actor) actors.set(r.actorId, { name: actor.name, domain: await domain(actor.domain_id) })
+      }
+      if (!targets.has(r.targetId)) {
+        if (r.targetType === 'domain') targets.set(r.targetId, { name: (await domain(r.targetId)).name })
+        else {
+          const project = await this.deps.targets.findProject(r.targetId)
+          if (project) targets.set(r.targetId, { name: project.name, domain: await domain(project.domain_id) })
+        }
+      }
+    }
+    return { actors, targets }
   }
 }
 

@@ -4,17 +4,19 @@
  * Changes that must end a user's sessions (disable, password, group membership) cut its tokens
  * in the same transaction, and the per-instance auth cache is cleared after each of them.
  */
-import { newHexId } from '../../shared/ids.js'
-import type { PasswordPolicy } from '../../config.js'
-import type { GroupRow, UserRow } from '../../db/schema.js'
-import type { AuthContext } from '../../auth/auth-context.js'
-import { hashPassword, verifyPassword } from '../../auth/password.js'
-import { passwordProblem } from '../../auth/password-policy.js'
-import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors/app-error.js'
-import type { IamStore, UserChanges } from './store.js'
-import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../audit/trace.js'
-import { isoMicros, type Clock } from '../../shared/clock.js'
-import { parseBoolean } from './service.js'
+import { newHexId } from '../../../shared/ids.js'
+import type { PasswordPolicy } from '../../../config.js'
+import type { GroupRow, UserRow } from '../../../db/schema.js'
+import type { AuthContext } from '../../../auth/auth-context.js'
+import { hashPassword, verifyPassword } from '../../../auth/password.js'
+import { passwordProblem } from '../../../auth/password-policy.js'
+import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
+import type { IamServiceOptions } from '../iam-service-options.js'
+import type { ProjectStore } from '../projects/store.js'
+import type { GroupChanges, IdentityStore, UserChanges } from './store.js'
+import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
+import { isoMicros } from '../../../shared/clock.js'
+import { parseBoolean } from '../iam-query.js'
 import type {
   GroupCreateBody, GroupListQuery, GroupUpdateBody, PasswordChangeBody, UserCreateBody, UserListQuery, UserUpdateBody,
 } from './schemas.js'
@@ -31,29 +33,18 @@ export class PasswordValidationError extends ValidationError {
   }
 }
 
-export interface IdentityServiceDeps {
-  store: IamStore
-  clock: Clock
+export interface IdentityServiceOptions extends IamServiceOptions {
+  store: IdentityStore
+  /** The projects a user's default project must be one of its account's. */
+  projects: Pick<ProjectStore, 'findProject'>
   passwordPolicy: PasswordPolicy
-  /** Called after every change that can alter what a live token may do. */
-  invalidateAuthCache(): void
 }
 
 export class IdentityService {
-  private readonly store: IamStore
-  private readonly clock: Clock
-  private readonly passwordPolicy: PasswordPolicy
-  private readonly invalidateAuthCache: () => void
-
-  constructor(deps: IdentityServiceDeps) {
-    this.store = deps.store
-    this.clock = deps.clock
-    this.passwordPolicy = deps.passwordPolicy
-    this.invalidateAuthCache = deps.invalidateAuthCache
-  }
+  constructor(private readonly deps: IdentityServiceOptions) {}
 
   private now(): string {
-    return isoMicros(this.clock.now())
+    return isoMicros(this.deps.clock.now())
   }
 
   /** The account whose users and groups the caller manages. */
@@ -69,7 +60,7 @@ export class IdentityService {
   }
 
   async checkedPasswordHash(password: string, userName: string): Promise<string> {
-    const problem = passwordProblem(password, this.passwordPolicy, userName)
+    const problem = passwordProblem(password, this.deps.passwordPolicy, userName)
     if (problem) throw new PasswordValidationError(problem)
     return hashPassword(password)
   }
@@ -80,15 +71,14 @@ export class IdentityService {
     const enabled = parseBoolean('enabled', query.enabled)
     const account = ctx.systemAdmin ? query.domain_id : this.account(ctx)
     if (query.domain_id !== undefined && account !== query.domain_id) return []
-    return this.store.listUsers({ domainId: account, name: query.name, enabled })
+    return this.deps.store.listUsers({ domainId: account, name: query.name, enabled })
   }
 
   async getUser(ctx: AuthContext, id: string): Promise<UserRow> {
-    const user = await this.store.findUser(id)
+    const user = await this.deps.store.findUser(id)
     if (!user || !this.sees(ctx, user.domain_id)) throw new NotFoundError('user', id)
     return user
   }
-
 
   private sees(ctx: AuthContext, domainId: string): boolean {
     return ctx.systemAdmin || domainId === this.account(ctx)
@@ -100,7 +90,7 @@ export class IdentityService {
     const now = this.now()
     if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, domainId)
     const passwordHash = input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name)
-    return this.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const user = await tx.createUser({
         id: newHexId(), domain_id: domainId, name: input.name, password_hash: passwordHash,
         enabled: input.enabled === false ? 0 : 1,
@@ -136,12 +126,12 @@ export class IdentityService {
     // A disabled user's tokens must not come back when it is enabled again; a reset password ends every session.
     if (changes.enabled === 0 || changes.password_hash !== undefined) changes.tokens_valid_after = now
     const updated = await this.updateUserTraced(ctx, user.domain_id, id, changes, now, 'updateUser')
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
     return updated
   }
 
   private updateUserTraced(ctx: AuthContext, domainId: string, id: string, changes: UserChanges, now: string, action: string): Promise<UserRow> {
-    return this.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const before = await tx.findUser(id)
       const after = before && await tx.updateUser(domainId, id, changes, now)
       if (!after) throw new NotFoundError('user', id)
@@ -153,18 +143,18 @@ export class IdentityService {
   async deleteUser(ctx: AuthContext, id: string): Promise<void> {
     const user = await this.getUser(ctx, id)
     const now = this.now()
-    await this.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       const before = await tx.findUser(id)
       if (!before || !(await tx.deleteUser(user.domain_id, id))) throw new NotFoundError('user', id)
       await tx.recordChange(iamTrace(ctx, user.domain_id, 'deleteUser', now), deletionOf('user', before))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   /** POST /v3/users/{id}/password: only the user itself, proving the old password. */
   async changePassword(ctx: AuthContext, id: string, body: PasswordChangeBody): Promise<void> {
     if (ctx.user.id !== id) throw new ForbiddenError('identity:change_password')
-    const user = await this.store.findUser(id)
+    const user = await this.deps.store.findUser(id)
     if (!user) throw new NotFoundError('user', id)
     if (!(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
     if (body.user.password === body.user.original_password) {
@@ -173,23 +163,23 @@ export class IdentityService {
     const now = this.now()
     const hash = await this.checkedPasswordHash(body.user.password, user.name)
     await this.updateUserTraced(ctx, user.domain_id, id, { password_hash: hash, tokens_valid_after: now }, now, 'changePassword')
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   async listGroupsOfUser(ctx: AuthContext, userId: string): Promise<GroupRow[]> {
     const user = await this.findUserSeenBy(ctx, userId)
-    return this.store.listGroups({ userId: user.id })
+    return this.deps.store.listGroups({ userId: user.id })
   }
 
   /** The caller itself always; other users of the account for those allowed to ask. */
   private async findUserSeenBy(ctx: AuthContext, userId: string): Promise<UserRow> {
-    const user = await this.store.findUser(userId)
+    const user = await this.deps.store.findUser(userId)
     if (!user || (user.id !== ctx.user.id && !this.sees(ctx, user.domain_id))) throw new NotFoundError('user', userId)
     return user
   }
 
   private async assertProjectInAccount(projectId: string, domainId: string): Promise<void> {
-    const project = await this.store.findProject(projectId)
+    const project = await this.deps.projects.findProject(projectId)
     if (!project || project.domain_id !== domainId) throw new NotFoundError('project', projectId)
   }
 
@@ -198,11 +188,11 @@ export class IdentityService {
   async listGroups(ctx: AuthContext, query: GroupListQuery): Promise<GroupRow[]> {
     const account = ctx.systemAdmin ? query.domain_id : this.account(ctx)
     if (query.domain_id !== undefined && account !== query.domain_id) return []
-    return this.store.listGroups({ domainId: account, name: query.name })
+    return this.deps.store.listGroups({ domainId: account, name: query.name })
   }
 
   async getGroup(ctx: AuthContext, id: string): Promise<GroupRow> {
-    const group = await this.store.findGroup(id)
+    const group = await this.deps.store.findGroup(id)
     if (!group || !this.sees(ctx, group.domain_id)) throw new NotFoundError('group', id)
     return group
   }
@@ -211,7 +201,7 @@ export class IdentityService {
     const input = body.group
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'group/domain_id')
     const now = this.now()
-    return this.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const group = await tx.createGroup({ id: newHexId(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now })
       await tx.recordChange(iamTrace(ctx, domainId, 'createGroup', now), creationOf('group', group))
       return group
@@ -227,11 +217,11 @@ export class IdentityService {
     if (group.name === ADMIN_GROUP_NAME && input.name !== undefined && input.name !== ADMIN_GROUP_NAME) {
       throw new ForbiddenError(`the built-in group '${ADMIN_GROUP_NAME}' cannot be renamed`)
     }
-    const changes: Partial<Pick<GroupRow, 'name' | 'description'>> = {}
+    const changes: GroupChanges = {}
     if (input.name !== undefined) changes.name = input.name
     if (input.description !== undefined) changes.description = input.description ?? ''
     const now = this.now()
-    return this.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const before = await tx.findGroup(id)
       const after = before && await tx.updateGroup(group.domain_id, id, changes)
       if (!after) throw new NotFoundError('group', id)
@@ -244,25 +234,25 @@ export class IdentityService {
     const group = await this.getGroup(ctx, id)
     if (group.name === ADMIN_GROUP_NAME) throw new ForbiddenError(`the built-in group '${ADMIN_GROUP_NAME}' cannot be deleted`)
     const now = this.now()
-    await this.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       const before = await tx.findGroup(id)
       const members = await tx.listUsers({ groupId: id })
       if (!before || !(await tx.deleteGroup(group.domain_id, id))) throw new NotFoundError('group', id)
       await tx.cutUserTokens(members.map((m) => m.id), now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'deleteGroup', now), deletionOf('group', before))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   async listGroupMembers(ctx: AuthContext, groupId: string): Promise<UserRow[]> {
     const group = await this.getGroup(ctx, groupId)
-    return this.store.listUsers({ groupId: group.id })
+    return this.deps.store.listUsers({ groupId: group.id })
   }
 
   /** Both must belong to the caller's account; a user joins only groups of its own account. */
   private async memberPair(ctx: AuthContext, groupId: string, userId: string): Promise<{ group: GroupRow; user: UserRow }> {
     const group = await this.getGroup(ctx, groupId)
-    const user = await this.store.findUser(userId)
+    const user = await this.deps.store.findUser(userId)
     if (!user || user.domain_id !== group.domain_id) throw new NotFoundError('user', userId)
     return { group, user }
   }
@@ -270,28 +260,28 @@ export class IdentityService {
   async addGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
     const now = this.now()
-    await this.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.addGroupMember(group.id, user.id)
       await tx.cutUserTokens([user.id], now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'addUserToGroup', now), membershipChange(group, user, 'added'))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 
   async checkGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
-    if (!(await this.store.isGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
+    if (!(await this.deps.store.isGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
   }
 
   async removeGroupMember(ctx: AuthContext, groupId: string, userId: string): Promise<void> {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
     const now = this.now()
-    await this.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       if (!(await tx.removeGroupMember(group.id, user.id))) throw membershipNotFound(user.id, group.id)
       await tx.cutUserTokens([user.id], now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'removeUserFromGroup', now), membershipChange(group, user, 'removed'))
     })
-    this.invalidateAuthCache()
+    this.deps.invalidateAuthCache()
   }
 }
 

@@ -1,0 +1,113 @@
+/**
+ * @module IAM's one wiring point: its stores over the database, its services by plain constructor
+ * injection (each capability's own store, and narrow views of the others' stores it reads), the
+ * token and credential keys, the access-key authenticator and the routes. `app.ts` calls it once
+ * and gets back only what the rest of the server needs from IAM.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.js'
+import type { Db } from '../../db/database.js'
+import type { DomainRow, ProjectRow } from '../../db/schema.js'
+import type { Flavour } from '../../flavours.js'
+import type { AuthContext } from '../../auth/auth-context.js'
+import type { Policy } from '../../auth/policy.js'
+import { AccessKeyAuthenticator } from '../../auth/access-key-auth.js'
+import { loadServerKeys } from '../../auth/keys.js'
+import { isoMicros, type Clock } from '../../shared/clock.js'
+import type { IamRouteOptions } from './iam-route-options.js'
+import { iamRoutes } from './iam-routes.js'
+import { SqlIamStores } from './iam-stores-sql.js'
+import { CredentialService } from './credentials/service.js'
+import { CredentialWire } from './credentials/wire.js'
+import { IdentityService } from './identity/service.js'
+import { IdentityWire } from './identity/wire.js'
+import { ProjectService } from './projects/service.js'
+import { ProjectWire } from './projects/wire.js'
+import { RoleService } from './roles/service.js'
+import { RoleWire } from './roles/wire.js'
+import { TokenService } from './tokens/service.js'
+import { TokenWire } from './tokens/wire.js'
+
+export interface IamOptions {
+  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy'>
+  db: Db
+  flavour: Flavour
+  policy: Policy
+  clock: Clock
+  /** Whether the account has this enterprise project (EPS owns them; IAM grants roles on them). */
+  enterpriseProjectExists(accountId: string, id: string): Promise<boolean>
+}
+
+/** What the rest of the server needs from IAM. */
+export interface Iam {
+  /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
+  authenticate(token: string | undefined): Promise<AuthContext>
+  /** The caller behind an AK/SK-signed request. */
+  readonly accessKeys: AccessKeyAuthenticator
+  /** Drops every cached caller here and, through the database, on every other instance. */
+  invalidateAuthCache(): void
+  /** A token of the account's administrator, minted without a password, for the `projectplane` command. */
+  issueOperatorToken(accountId: string): Promise<string>
+  /** The project, if it belongs to the account. */
+  findProjectInAccount(projectId: string, accountId: string): Promise<ProjectRow | undefined>
+  projectInAccount(projectId: string, accountId: string): Promise<boolean>
+  listRegionIds(): Promise<string[]>
+  listAccounts(): Promise<DomainRow[]>
+  routes(options: IamRouteOptions & { epsVersions?(base: string): unknown }): FastifyPluginAsyncTypebox
+}
+
+export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
+  const stores = new SqlIamStores({ db })
+  const { tokens: codec, secrets: secretBox } = await loadServerKeys(stores.tokens, isoMicros(clock.now()))
+  // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
+  // cached callers here and, through the database, on every other instance sharing it.
+  const tokens = new TokenService({
+    store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
+    flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
+    callersChanged: () => {
+      accessKeys.clear()
+      db.announceChange()
+    },
+  })
+  const invalidateAuthCache = () => tokens.invalidateAuthCache()
+  const authenticate = (token: string | undefined) => tokens.authenticate(token)
+  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache })
+  const credentials = new CredentialService({
+    store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
+  })
+  const accessKeys = new AccessKeyAuthenticator({
+    signingKey: (access) => credentials.signingKey(access),
+    contextFor: (userId, domainId, auditId) => tokens.accessKeyContext(userId, domainId, auditId),
+    projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
+    markUsed: (access) => credentials.markUsed(access),
+    now: () => clock.now(),
+  })
+  db.onChangeElsewhere(() => {
+    tokens.dropCachedCallers()
+    accessKeys.clear()
+  })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
+  const roles = new RoleService({
+    store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
+    roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists,
+  })
+
+  return {
+    authenticate,
+    accessKeys,
+    invalidateAuthCache,
+    issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
+    findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
+    projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
+    listRegionIds: async () => (await stores.projects.listRegions()).map((r) => r.id),
+    listAccounts: () => stores.projects.listDomains({}),
+    routes: ({ baseUrl, epsVersions }) => iamRoutes({
+      baseUrl,
+      tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
+      projects: { service: projects, wire: new ProjectWire({ flavour }) },
+      identity: { service: identity, wire: new IdentityWire({ flavour }) },
+      roles: { service: roles, wire: new RoleWire({ flavour }) },
+      credentials: { service: credentials, wire: new CredentialWire() },
+    }),
+  }
+}

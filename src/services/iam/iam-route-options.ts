@@ -1,0 +1,15 @@
+/**
+ * @module What every IAM capability's routes take, and the route config that marks a route as
+ * IAM's: the service decides the error format, the action the policy rule the hook in app.ts
+ * enforces before the handler runs.
+ */
+import type { FastifyRequest } from 'fastify'
+
+export interface IamRouteOptions {
+  /** The public base URL links are built on. */
+  baseUrl(request: FastifyRequest): string
+}
+
+export function iamAction(action: string): { service: 'iam'; action: string } {
+  return { service: 'iam', action }
+}

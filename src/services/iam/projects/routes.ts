@@ -1,0 +1,95 @@
+/**
+ * @module Routes of regions, domains (accounts) and projects, and of what the caller can reach.
+ * Each handler is: path, schema, action (the hook in app.ts authenticates and enforces it), one
+ * service call, one envelope from wire.ts.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { caller } from '../../../http/caller.js'
+import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
+import { selfUrl } from '../iam-wire.js'
+import { UserIdParamsSchema } from '../identity/schemas.js'
+import type { ProjectService } from './service.js'
+import type { ProjectWire } from './wire.js'
+import {
+  DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema,
+  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectUpdateBodySchema, RegionIdParamsSchema,
+} from './schemas.js'
+
+export interface ProjectRouteOptions extends IamRouteOptions {
+  service: ProjectService
+  wire: ProjectWire
+}
+
+export function projectRoutes({ service, wire, baseUrl }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    // ---- regions
+    app.get('/v3/regions', { config: iamAction('identity:list_regions') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.regionList(base, selfUrl(base, request), await service.listRegions())
+    })
+    app.get('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: iamAction('identity:get_region') },
+      async (request) => wire.region(baseUrl(request), await service.getRegion(request.params.region_id)))
+
+    // ---- what the caller can reach
+    app.get('/v3/auth/domains', { config: iamAction('identity:get_auth_domains') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.domainList(base, selfUrl(base, request), await service.listAuthDomains(caller(request)))
+    })
+    app.get('/v3/auth/projects', { config: iamAction('identity:get_auth_projects') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.projectList(base, selfUrl(base, request), { projects: await service.listAuthProjects(caller(request)) })
+    })
+    app.get('/v3/users/:user_id/projects', { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_user_projects') },
+      async (request) => {
+        const base = baseUrl(request)
+        return wire.projectList(base, selfUrl(base, request), { projects: await service.listUserProjects(caller(request), request.params.user_id) })
+      })
+
+    // ---- domains (accounts)
+    app.get('/v3/domains', { schema: { querystring: DomainListQuerySchema }, config: iamAction('identity:list_domains') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.domainList(base, selfUrl(base, request), await service.listDomains(caller(request), request.query))
+    })
+    app.get('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema }, config: iamAction('identity:get_domain') },
+      async (request) => wire.domain(baseUrl(request), await service.getDomain(caller(request), request.params.domain_id)))
+    app.post('/v3/domains', { schema: { body: DomainCreateBodySchema }, config: iamAction('identity:create_domain') }, async (request, reply) => {
+      reply.status(201)
+      return wire.domain(baseUrl(request), await service.createDomain(caller(request), request.body))
+    })
+    app.patch('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema, body: DomainUpdateBodySchema }, config: iamAction('identity:update_domain') },
+      async (request) => wire.domain(baseUrl(request), await service.updateDomain(caller(request), request.params.domain_id, request.body)))
+    app.delete('/v3/domains/:domain_id', { schema: { params: DomainIdParamsSchema }, config: iamAction('identity:delete_domain') }, async (request, reply) => {
+      await service.deleteDomain(caller(request), request.params.domain_id)
+      return reply.status(204).send()
+    })
+
+    // ---- projects
+    app.get('/v3/projects', { schema: { querystring: ProjectListQuerySchema }, config: iamAction('identity:list_projects') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.projectList(base, selfUrl(base, request), await service.listProjects(caller(request), request.query))
+    })
+    app.post('/v3/projects', { schema: { body: ProjectCreateBodySchema }, config: iamAction('identity:create_project') }, async (request, reply) => {
+      reply.status(201)
+      return wire.project(baseUrl(request), await service.createProject(caller(request), request.body))
+    })
+    app.get('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:get_project') },
+      async (request) => wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id)))
+    app.patch('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectUpdateBodySchema }, config: iamAction('identity:update_project') },
+      async (request) => wire.project(baseUrl(request), await service.updateProject(caller(request), request.params.project_id, request.body), PATCH_SHAPE))
+    app.delete('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:delete_project') }, async (request, reply) => {
+      await service.deleteProject(caller(request), request.params.project_id)
+      return reply.status(204).send()
+    })
+    app.get('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:get_project_status') },
+      async (request) => wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id), STATUS_SHAPE))
+    app.put('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectStatusBodySchema }, config: iamAction('identity:update_project_status') },
+      async (request, reply) => {
+        await service.setProjectStatus(caller(request), request.params.project_id, request.body)
+        return reply.status(204).send()
+      })
+  }
+}
+
+/** Fixed shapes, so a hot PATCH or status read allocates none. */
+const PATCH_SHAPE = { patchResponse: true } as const
+const STATUS_SHAPE = { withStatus: true } as const

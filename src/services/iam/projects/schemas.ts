@@ -1,0 +1,102 @@
+/**
+ * @module Request schemas of the region, domain and project routes; the handler types are derived
+ * from them. Wrappers are strict; the `project` object admits extra keys because Keystone stores
+ * them as attributes, and the service decides per flavour whether an extra key is an error.
+ */
+import { Type as T, type Static } from '@sinclair/typebox'
+import { NullableString, StringEnum } from '../iam-schemas.js'
+
+const ProjectAttributes = {
+  name: T.String({ minLength: 1, maxLength: 64 }),
+  description: NullableString,
+  domain_id: NullableString,
+  parent_id: NullableString,
+  enabled: T.Boolean(),
+  is_domain: T.Boolean(),
+  tags: T.Array(T.String({ minLength: 1, maxLength: 255 }), { maxItems: 80 }),
+  options: T.Record(T.String(), T.Unknown()),
+}
+
+/** What a project body may carry besides its name, on create and on update alike. */
+const ProjectOptionalAttributes = {
+  description: T.Optional(ProjectAttributes.description),
+  domain_id: T.Optional(ProjectAttributes.domain_id),
+  parent_id: T.Optional(ProjectAttributes.parent_id),
+  enabled: T.Optional(ProjectAttributes.enabled),
+  is_domain: T.Optional(ProjectAttributes.is_domain),
+  tags: T.Optional(ProjectAttributes.tags),
+  options: T.Optional(ProjectAttributes.options),
+}
+
+export const ProjectCreateBodySchema = T.Object(
+  { project: T.Object({ name: ProjectAttributes.name, ...ProjectOptionalAttributes }, { additionalProperties: true }) },
+  { additionalProperties: false },
+)
+export type ProjectCreateBody = Static<typeof ProjectCreateBodySchema>
+
+export const ProjectUpdateBodySchema = T.Object(
+  { project: T.Object({ name: T.Optional(ProjectAttributes.name), ...ProjectOptionalAttributes }, { additionalProperties: true }) },
+  { additionalProperties: false },
+)
+export type ProjectUpdateBody = Static<typeof ProjectUpdateBodySchema>
+
+export const ProjectStatusBodySchema = T.Object(
+  { project: T.Object({ status: StringEnum(['normal', 'suspended'] as const) }, { additionalProperties: false }) },
+  { additionalProperties: false },
+)
+export type ProjectStatusBody = Static<typeof ProjectStatusBodySchema>
+
+/** Query values arrive as text; the service parses booleans and numbers and names the bad one. */
+export const ProjectListQuerySchema = T.Object(
+  {
+    domain_id: T.Optional(T.String()),
+    name: T.Optional(T.String()),
+    parent_id: T.Optional(T.String()),
+    enabled: T.Optional(T.String()),
+    is_domain: T.Optional(T.String()),
+    page: T.Optional(T.String()),
+    per_page: T.Optional(T.String()),
+  },
+  { additionalProperties: true },
+)
+export type ProjectListQuery = Static<typeof ProjectListQuerySchema>
+
+export const DomainListQuerySchema = T.Object(
+  { name: T.Optional(T.String()), enabled: T.Optional(T.String()) },
+  { additionalProperties: true },
+)
+export type DomainListQuery = Static<typeof DomainListQuerySchema>
+
+export const DomainCreateBodySchema = T.Object(
+  {
+    domain: T.Object(
+      {
+        name: T.String({ minLength: 1, maxLength: 64, pattern: '\\S' }),
+        description: T.Optional(NullableString),
+        enabled: T.Optional(T.Boolean()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type DomainCreateBody = Static<typeof DomainCreateBodySchema>
+
+export const DomainUpdateBodySchema = T.Object(
+  {
+    domain: T.Object(
+      {
+        name: T.Optional(T.String({ minLength: 1, maxLength: 64, pattern: '\\S' })),
+        description: T.Optional(NullableString),
+        enabled: T.Optional(T.Boolean()),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type DomainUpdateBody = Static<typeof DomainUpdateBodySchema>
+
+export const ProjectIdParamsSchema = T.Object({ project_id: T.String() })
+export const DomainIdParamsSchema = T.Object({ domain_id: T.String() })
+export const RegionIdParamsSchema = T.Object({ region_id: T.String() })

@@ -1,0 +1,381 @@
+/**
+ * @module Regions, domains (accounts) and projects, per the seeds (002 OTC, 003 HWC) and Keystone:
+ * what a caller may see and change, the clouds' region-prefixed project names, project status.
+ * No SQL and no HTTP here: it reads the `Flavour`, calls the stores and throws `AppError`s. Every
+ * tenant read is bounded by the caller's account.
+ */
+import { newHexId } from '../../../shared/ids.js'
+import { isoMicros } from '../../../shared/clock.js'
+import type { Flavour } from '../../../flavours.js'
+import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import type { AuthContext } from '../../../auth/auth-context.js'
+import { ForbiddenError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
+import { creationOf, deletionOf, iamTrace, updateOf } from '../../../audit/trace.js'
+import type { IdentityStore } from '../identity/store.js'
+import type { IamServiceOptions } from '../iam-service-options.js'
+import { parseBoolean, parsePaging } from '../iam-query.js'
+import type { PagePosition } from '../iam-wire.js'
+import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard } from './store.js'
+import type {
+  DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody,
+} from './schemas.js'
+
+export interface ProjectPage {
+  readonly projects: readonly ProjectRow[]
+  /** Present when the caller asked for a page: whether pages exist before and after it. */
+  readonly paging?: PagePosition
+}
+
+/** Keystone attributes the project body may carry that are not plain extras. */
+const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
+
+export interface ProjectServiceOptions extends IamServiceOptions {
+  projects: ProjectStore
+  /** The users whose projects `GET /v3/users/{id}/projects` lists. */
+  users: Pick<IdentityStore, 'findUser'>
+  flavour: Flavour
+}
+
+export class ProjectService {
+  constructor(private readonly deps: ProjectServiceOptions) {}
+
+  /** The project, if it belongs to the account. */
+  async findProjectInAccount(projectId: string, accountId: string): Promise<ProjectRow | undefined> {
+    const project = await this.deps.projects.findProject(projectId)
+    return project?.domain_id === accountId ? project : undefined
+  }
+
+  async projectInAccount(projectId: string, accountId: string): Promise<boolean> {
+    return (await this.findProjectInAccount(projectId, accountId)) !== undefined
+  }
+
+  // ------------------------------------------------------------------ regions
+
+  listRegions(): Promise<RegionRow[]> {
+    return this.deps.projects.listRegions()
+  }
+
+  async getRegion(id: string): Promise<RegionRow> {
+    const region = await this.deps.projects.findRegion(id)
+    if (!region) throw new NotFoundError('region', id)
+    return region
+  }
+
+  // ------------------------------------------------------------------ domains
+
+  async listAuthDomains(ctx: AuthContext): Promise<DomainRow[]> {
+    if (this.deps.flavour.iam.scopeNeedsRole) return this.deps.projects.listDomainsForUser(ctx.user.id)
+    const own = await this.deps.projects.findDomain(ctx.userDomain.id)
+    return own ? [own] : []
+  }
+
+  async listDomains(ctx: AuthContext, query: DomainListQuery): Promise<DomainRow[]> {
+    const enabled = parseBoolean('enabled', query.enabled)
+    return this.deps.projects.listDomains({
+      ids: ctx.systemAdmin ? undefined : [this.account(ctx)],
+      name: query.name,
+      enabled,
+    })
+  }
+
+  async getDomain(ctx: AuthContext, id: string): Promise<DomainRow> {
+    const domain = ctx.systemAdmin || id === ctx.accountId ? await this.deps.projects.findDomain(id) : undefined
+    if (!domain) throw new NotFoundError('domain', id)
+    return domain
+  }
+
+  async createDomain(ctx: AuthContext, body: DomainCreateBody): Promise<DomainRow> {
+    this.assertDomainWrites()
+    const now = isoMicros(this.deps.clock.now())
+    const id = newHexId()
+    return this.deps.projects.transaction(async (tx) => {
+      const row = await tx.createDomain({
+        id, name: body.domain.name, description: body.domain.description ?? '',
+        enabled: body.domain.enabled === false ? 0 : 1, created_at: now, updated_at: now,
+      })
+      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'createDomain', now), creationOf('domain', row))
+      return row
+    })
+  }
+
+  async updateDomain(ctx: AuthContext, id: string, body: DomainUpdateBody): Promise<DomainRow> {
+    this.assertDomainWrites()
+    const changes: DomainChanges = {}
+    if (body.domain.name !== undefined) changes.name = body.domain.name
+    if (body.domain.description !== undefined) changes.description = body.domain.description ?? ''
+    if (body.domain.enabled !== undefined) changes.enabled = body.domain.enabled ? 1 : 0
+    const now = isoMicros(this.deps.clock.now())
+    const updated = await this.deps.projects.transaction(async (tx) => {
+      const before = await tx.findDomain(id)
+      const after = before && await tx.updateDomain(id, changes, now)
+      if (!after) throw new NotFoundError('domain', id)
+      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'updateDomain', now), updateOf('domain', before, after))
+      return after
+    })
+    this.deps.invalidateAuthCache()
+    return updated
+  }
+
+  async deleteDomain(ctx: AuthContext, id: string): Promise<void> {
+    this.assertDomainWrites()
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.projects.transaction(async (store) => {
+      const domain = await store.findDomain(id)
+      if (!domain) throw new NotFoundError('domain', id)
+      if (domain.enabled === 1) throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.')
+      await store.deleteDomain(id)
+      await store.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'deleteDomain', now), deletionOf('domain', domain))
+    })
+    this.deps.invalidateAuthCache()
+  }
+
+  private assertDomainWrites(): void {
+    if (!this.deps.flavour.iam.domainWrites) {
+      throw new ForbiddenError(`domains are accounts on ${this.deps.flavour.name} and cannot be created, changed or deleted through this API`)
+    }
+  }
+
+  // ------------------------------------------------------------------ projects
+
+  async listProjects(ctx: AuthContext, query: ProjectListQuery): Promise<ProjectPage> {
+    const enabled = parseBoolean('enabled', query.enabled)
+    const isDomain = parseBoolean('is_domain', query.is_domain)
+    const page = parsePaging(query.page, query.per_page)
+    const account = ctx.systemAdmin ? undefined : this.account(ctx)
+    // Another account's domain_id, or is_domain=true (no project here is a domain), match nothing.
+    if ((query.domain_id !== undefined && account !== undefined && query.domain_id !== account) || isDomain === true) {
+      return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
+    }
+    const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled }
+    if (!page) return { projects: await this.deps.projects.listProjects(filter) }
+    const window: Page = { offset: (page.page - 1) * page.perPage, limit: page.perPage + 1 }
+    const rows = await this.deps.projects.listProjects(filter, window)
+    return {
+      projects: rows.slice(0, page.perPage),
+      paging: { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: rows.length > page.perPage },
+    }
+  }
+
+  async listAuthProjects(ctx: AuthContext): Promise<ProjectRow[]> {
+    if (ctx.scope.type === 'unscoped' && !this.deps.flavour.iam.scopeNeedsRole) return []
+    return this.deps.projects.listProjectsForUser(ctx.user.id, ctx.scope.type === 'unscoped' ? ctx.userDomain.id : this.account(ctx))
+  }
+
+  async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectRow[]> {
+    const user = await this.deps.users.findUser(userId)
+    if (!user || (!ctx.systemAdmin && user.domain_id !== ctx.accountId && user.id !== ctx.user.id)) throw new NotFoundError('user', userId)
+    return this.deps.projects.listProjectsForUser(user.id, user.domain_id)
+  }
+
+  async getProject(ctx: AuthContext, id: string): Promise<ProjectRow> {
+    const project = await this.deps.projects.findProject(id)
+    if (!project || !this.sees(ctx, project)) throw new NotFoundError('project', id)
+    return project
+  }
+
+  async createProject(ctx: AuthContext, body: ProjectCreateBody): Promise<ProjectRow> {
+    const input = body.project
+    const domainId = await this.targetDomainForCreate(ctx, input.domain_id)
+    this.assertExtrasAllowed(input, 'project')
+    if (input.is_domain === true) throw new InvalidFieldError('project/is_domain', 'projects acting as domains are not supported')
+    this.assertName(input.name)
+    const description = this.checkedDescription(input.description)
+
+    let parentId: string
+    let regionId: string | null = null
+    if (this.deps.flavour.iam.regionPrefixedProjectNames) {
+      regionId = await this.regionOfName(input.name)
+      const regionProject = await this.deps.projects.findProjectByName(domainId, regionId)
+      if (!regionProject || regionProject.kind !== 'region') {
+        throw new InvalidFieldError('project/name', `the account has no project for region '${regionId}'`)
+      }
+      if (input.parent_id != null && input.parent_id !== regionProject.id) {
+        throw new InvalidFieldError(
+          'project/parent_id',
+          `'${input.parent_id}' is not the project of region ${regionId}; it must be '${regionProject.id}' or be left out`,
+        )
+      }
+      parentId = regionProject.id
+    } else if (input.parent_id != null && input.parent_id !== domainId) {
+      const parent = await this.deps.projects.findProject(input.parent_id)
+      if (!parent || parent.domain_id !== domainId) throw new NotFoundError('project', input.parent_id)
+      parentId = parent.id
+    } else {
+      parentId = domainId
+    }
+
+    const now = isoMicros(this.deps.clock.now())
+    return this.deps.projects.transaction(async (tx) => {
+      const row = await tx.createProject({
+        id: newHexId(), domain_id: domainId, name: input.name, description, parent_id: parentId, kind: 'custom', region_id: regionId,
+        enabled: input.enabled === false ? 0 : 1, status: 'normal', suspended_at: null,
+        tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
+        extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,
+      })
+      await tx.recordChange(iamTrace(ctx, domainId, 'createProject', now), creationOf('project', row))
+      return row
+    })
+  }
+
+  /**
+   * PATCH /v3/projects/{id}: the seeds' rules, plus Keystone's for `enabled` and extras.
+   * The common case is one guarded UPDATE (custom project, same region, caller's account), so
+   * the rules hold atomically; only when it matches nothing is the row read to say why.
+   */
+  async updateProject(ctx: AuthContext, id: string, body: ProjectUpdateBody): Promise<ProjectRow> {
+    const input = body.project
+    const keys = Object.keys(input)
+    if (keys.length === 0 || (this.deps.flavour.iam.regionProjects && !keys.some((k) => k === 'name' || k === 'description' || k === 'enabled'))) {
+      throw new InvalidFieldError('project', "at least one of 'name' and 'description' must be given")
+    }
+    this.assertExtrasAllowed(input, 'project')
+    if (input.is_domain === true) throw new ValidationError('Update of `is_domain` is not allowed.')
+    const changes: ProjectChanges = {}
+    if (input.name !== undefined) {
+      this.assertName(input.name)
+      changes.name = input.name
+    }
+    if (input.description !== undefined) changes.description = this.checkedDescription(input.description)
+    if (input.enabled !== undefined) changes.enabled = input.enabled
+    if (input.tags !== undefined) changes.tags = JSON.stringify(input.tags)
+    const now = isoMicros(this.deps.clock.now())
+    const regionPrefixed = this.deps.flavour.iam.regionPrefixedProjectNames
+
+    const simple = !ctx.systemAdmin && keys.every((k) => k === 'name' || k === 'description' || k === 'enabled' || k === 'tags')
+    let updated: ProjectRow | undefined
+    if (simple) {
+      const regionId = regionPrefixed && input.name !== undefined ? input.name.slice(0, Math.max(0, input.name.indexOf('_'))) : undefined
+      updated = await this.updateProjectTraced(ctx, this.account(ctx), id, changes, now, { kind: 'custom', regionId })
+    }
+    if (!updated) {
+      const project = await this.getProject(ctx, id)
+      this.assertNotRegionProject(project, 'identity:update_project')
+      for (const field of ['domain_id', 'parent_id'] as const) {
+        if (field in input && input[field] !== project[field]) throw new ValidationError(`Update of \`${field}\` is not allowed.`)
+      }
+      if (input.name !== undefined && regionPrefixed) {
+        const region = await this.regionOfName(input.name)
+        if (project.region_id !== null && region !== project.region_id) {
+          throw new InvalidFieldError('project/name', `the region of a project cannot change: the name must start with '${project.region_id}_'`)
+        }
+      }
+      if (input.options !== undefined) changes.options = JSON.stringify({ ...JSON.parse(project.options), ...input.options })
+      const extras = this.extrasOf(input)
+      if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(project.extra), ...extras })
+      updated = await this.updateProjectTraced(ctx, project.domain_id, project.id, changes, now, { kind: 'custom' })
+      if (!updated) throw new NotFoundError('project', id)
+    }
+    // Project-scoped contexts carry the project's name and depend on it being enabled.
+    if (changes.enabled !== undefined || changes.name !== undefined) this.deps.invalidateAuthCache()
+    return updated
+  }
+
+  /** One guarded UPDATE and its trace, in one transaction; undefined when the guard matched nothing. */
+  private updateProjectTraced(ctx: AuthContext, domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard) {
+    return this.deps.projects.transaction(async (tx) => {
+      const before = await tx.findProject(id)
+      const after = before && await tx.updateProject(domainId, id, changes, now, guard)
+      if (after) await tx.recordChange(iamTrace(ctx, domainId, 'updateProject', now), updateOf('project', before, after))
+      return after
+    })
+  }
+
+  async deleteProject(ctx: AuthContext, id: string): Promise<void> {
+    if (!this.deps.flavour.iam.projectDelete) {
+      throw new ForbiddenError(`projects cannot be deleted on ${this.deps.flavour.name}`)
+    }
+    const project = await this.getProject(ctx, id)
+    this.assertNotRegionProject(project, 'identity:delete_project')
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.projects.transaction(async (tx) => {
+      const before = await tx.findProject(project.id)
+      if (!before || !(await tx.deleteProject(project.domain_id, project.id))) throw new NotFoundError('project', id)
+      await tx.recordChange(iamTrace(ctx, project.domain_id, 'deleteProject', now), deletionOf('project', before))
+    })
+    this.deps.invalidateAuthCache()
+  }
+
+  async setProjectStatus(ctx: AuthContext, id: string, body: ProjectStatusBody): Promise<void> {
+    const project = await this.getProject(ctx, id)
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.projects.transaction(async (tx) => {
+      const before = await tx.findProject(project.id)
+      if (!before || !(await tx.setProjectStatus(project.domain_id, project.id, body.project.status, now))) throw new NotFoundError('project', id)
+      const after = await tx.findProject(project.id)
+      await tx.recordChange(iamTrace(ctx, project.domain_id, 'updateProjectStatus', now), updateOf('project', before, after!))
+    })
+    this.deps.invalidateAuthCache()
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private account(ctx: AuthContext): string {
+    if (ctx.accountId === undefined) throw new ForbiddenError('an unscoped token cannot act on an account; request a domain- or project-scoped token')
+    return ctx.accountId
+  }
+
+  private sees(ctx: AuthContext, project: ProjectRow): boolean {
+    return ctx.systemAdmin || project.domain_id === ctx.accountId
+  }
+
+  private async targetDomainForCreate(ctx: AuthContext, requested: string | null | undefined): Promise<string> {
+    if (requested == null) return this.account(ctx)
+    if (ctx.systemAdmin) {
+      if (!(await this.deps.projects.findDomain(requested))) throw new NotFoundError('domain', requested)
+      return requested
+    }
+    if (requested !== this.account(ctx)) throw new ForbiddenError('identity:create_project')
+    return requested
+  }
+
+  private assertNotRegionProject(project: ProjectRow, action: string): void {
+    if (project.kind === 'region') {
+      throw new ForbiddenError(`${action}: project ${project.name} is the system project of a region and is managed by the cloud`)
+    }
+  }
+
+  /** Keystone keeps unknown project keys as attributes; the clouds document none, so they are refused. */
+  private assertExtrasAllowed(input: Record<string, unknown>, path: string): void {
+    const extras = Object.keys(input).filter((k) => !PROJECT_KNOWN_KEYS.has(k))
+    if (!this.deps.flavour.iam.keystoneProjectAttributes) {
+      if (extras.length > 0) {
+        throw new InvalidFieldError(path, `Additional properties are not allowed (${extras.map((k) => `'${k}'`).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`)
+      }
+      if (Array.isArray(input.tags) && input.tags.length > 0) throw new InvalidFieldError(`${path}/tags`, `projects on ${this.deps.flavour.name} have no tags`)
+      if (input.options && Object.keys(input.options).length > 0) throw new InvalidFieldError(`${path}/options`, `projects on ${this.deps.flavour.name} have no options`)
+    }
+  }
+
+  private extrasOf(input: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(input).filter(([k]) => !PROJECT_KNOWN_KEYS.has(k)))
+  }
+
+  private assertName(name: string): void {
+    if (!/\S/.test(name)) throw new InvalidFieldError('project/name', `'${name}' does not match '[\\S]+'`)
+    if (name.length > this.deps.flavour.iam.projectNameMaxLength) {
+      throw new InvalidFieldError('project/name', `'${name}' is too long (at most ${this.deps.flavour.iam.projectNameMaxLength} characters)`)
+    }
+  }
+
+  /** The clouds: `<existing region id>_<suffix>`. Region ids never contain '_'. */
+  private async regionOfName(name: string): Promise<string> {
+    const cut = name.indexOf('_')
+    const region = cut > 0 ? name.slice(0, cut) : ''
+    if (!region || cut === name.length - 1 || !(await this.deps.projects.findRegion(region))) {
+      throw new InvalidFieldError(
+        'project/name',
+        `'${name}' must start with the ID of an existing region followed by '_' and a suffix (for example '${this.deps.flavour.defaultRegions[0]!.id}_project')`,
+      )
+    }
+    return region
+  }
+
+  private checkedDescription(description: string | null | undefined): string {
+    const value = description ?? ''
+    const max = this.deps.flavour.iam.projectDescriptionMaxLength
+    if (max !== undefined && value.length > max) {
+      throw new InvalidFieldError('project/description', `the description is ${value.length} characters long; at most ${max} are allowed`)
+    }
+    return value
+  }
+}

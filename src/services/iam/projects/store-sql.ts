@@ -1,0 +1,271 @@
+/**
+ * @module `ProjectStore` over Kysely, for every SQL dialect `db/` opens. Projects are read on
+ * every project-scoped request, so where this process is the database's sole writer they are
+ * cached by id; every write to a project drops its entry, and a transaction drops the entries
+ * of the projects it wrote once it ends, committed or not.
+ */
+import type { Transaction } from 'kysely'
+import type { Db } from '../../../db/database.js'
+import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import { ConflictError } from '../../../errors/app-error.js'
+import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
+import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
+import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard } from './store.js'
+
+const PROJECT_CACHE_MAX = 10_000
+
+/** Projects by id, per database, only when it has a sole writer (see `Db.soleWriter`). */
+const projectCaches = new WeakMap<Db, Map<string, Readonly<ProjectRow>> | undefined>()
+
+function projectCacheOf(db: Db): Map<string, Readonly<ProjectRow>> | undefined {
+  if (!projectCaches.has(db)) projectCaches.set(db, db.soleWriter ? new Map() : undefined)
+  return projectCaches.get(db)
+}
+
+/**
+ * Runs `work` in one write transaction (through the database's write path, so on SQLite it
+ * shares a grouped commit with the writes around it). The projects written in it are collected
+ * in `touched` and leave the cache when it ends: a reader must not be served a row cached while
+ * it was open. Every IAM transaction that may write projects goes through here.
+ */
+export async function projectsTransaction<T>(db: Db, work: (trx: Transaction<Database>, touched: Set<string>) => Promise<T>): Promise<T> {
+  const touched = new Set<string>()
+  try {
+    return await db.write((trx) => work(trx, touched))
+  } finally {
+    const cache = projectCacheOf(db)
+    for (const id of touched) cache?.delete(id)
+  }
+}
+
+export interface SqlProjectStoreOptions extends IamSqlStoreOptions {
+  /** Inside a transaction: collects the projects it writes (see `projectsTransaction`). */
+  touched?: Set<string>
+}
+
+export class SqlProjectStore extends IamSqlStore<ProjectStore> implements ProjectStore {
+  private readonly projectCache: Map<string, Readonly<ProjectRow>> | undefined
+  private readonly touchedProjects: Set<string> | undefined
+
+  constructor(options: SqlProjectStoreOptions) {
+    super(options)
+    this.projectCache = projectCacheOf(this.db)
+    this.touchedProjects = this.inTransaction ? options.touched ?? new Set() : undefined
+  }
+
+  protected bound(trx: Transaction<Database>): SqlProjectStore {
+    return new SqlProjectStore({ db: this.db, x: trx })
+  }
+
+  override transaction<T>(work: (store: ProjectStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this)
+    return projectsTransaction(this.db, (trx, touched) => work(new SqlProjectStore({ db: this.db, x: trx, touched })))
+  }
+
+  /** Reads inside a transaction may see uncommitted rows: they neither use nor fill the cache. */
+  private get readCache() {
+    return this.inTransaction ? undefined : this.projectCache
+  }
+
+  /**
+   * Runs a write to project `id` with its cache entry dropped before (no one reads the old row
+   * from memory meanwhile) and after (a read queued before the write may have cached the old row).
+   */
+  private async writingProject<T>(id: string, write: () => Promise<T>): Promise<T> {
+    this.touchedProjects?.add(id)
+    this.projectCache?.delete(id)
+    try {
+      return await write()
+    } finally {
+      this.projectCache?.delete(id)
+    }
+  }
+
+  // ---- domains
+  findDomain(id: string) {
+    return this.locked(this.x.selectFrom('domains').selectAll().where('id', '=', id)).executeTakeFirst()
+  }
+
+  findDomainByName(name: string) {
+    return this.x.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst()
+  }
+
+  listDomains(filter: { ids?: readonly string[]; name?: string; enabled?: boolean }) {
+    let q = this.x.selectFrom('domains').selectAll().orderBy('name')
+    if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
+    return q.execute()
+  }
+
+  async createDefaultEnterpriseProject(domainId: string, now: string) {
+    await this.write((x) => x.insertInto('enterprise_projects')
+      .values({ domain_id: domainId, id: DEFAULT_ENTERPRISE_PROJECT_ID, name: DEFAULT_ENTERPRISE_PROJECT_NAME, description: '', status: 1, type: 'prod', created_at: now, updated_at: now }).execute())
+  }
+
+  createDomain(row: DomainRow) {
+    return this.constrained(
+      async () => (await this.x.insertInto('domains').values(row).execute(), row),
+      { unique: () => new ConflictError('domain', `Duplicate entry found with name ${row.name}`) },
+    )
+  }
+
+  updateDomain(id: string, changes: DomainChanges, now: string) {
+    return this.constrained(
+      () => this.x.updateTable('domains').set({ ...changes, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst(),
+      { unique: () => new ConflictError('domain', `Duplicate entry found with name ${changes.name}`) },
+    )
+  }
+
+  async deleteDomain(id: string) {
+    for (const table of ['projects', 'users', 'user_groups'] as const) {
+      const owned = await this.x.selectFrom(table).select('id').where('domain_id', '=', id).limit(1).executeTakeFirst()
+      if (owned) throw new ConflictError('domain', `Domain ${id} still owns ${table === 'user_groups' ? 'groups' : table}`)
+    }
+    // Grants name their target by id only, so the schema cannot cascade them: they go here.
+    await this.x.deleteFrom('role_assignments').where('target_type', '=', 'domain').where('target_id', '=', id).execute()
+    const result = await this.x.deleteFrom('domains').where('id', '=', id).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  listDomainsForUser(userId: string) {
+    return this.x
+      .selectFrom('domains')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('target_id')
+          .where('target_type', '=', 'domain').where('actor_id', 'in', this.actorIds(userId)),
+      )
+      .orderBy('name')
+      .execute()
+  }
+
+  // ---- regions
+  listRegions() {
+    return this.x.selectFrom('regions').selectAll().orderBy('id').execute()
+  }
+
+  findRegion(id: string) {
+    return this.x.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst()
+  }
+
+  async upsertRegion(row: RegionRow) {
+    await this.x.insertInto('regions').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+  }
+
+  // ---- projects
+  async findProject(id: string) {
+    const cache = this.readCache
+    const cached = cache?.get(id)
+    if (cached) return cached
+    // Audited changes read the project first in their transaction: compiled once (sql-text-cache.ts).
+    const [row] = await this.sqlTexts.run(this.x, `project-by-id:${this.locksReads}`, [id], () =>
+      this.locked(this.x.selectFrom('projects').selectAll().where('id', '=', id)).compile())
+    if (row && cache) {
+      if (cache.size >= PROJECT_CACHE_MAX) cache.delete(cache.keys().next().value!)
+      cache.set(id, Object.freeze(row))
+    }
+    return row
+  }
+
+  findProjectByName(domainId: string, name: string) {
+    return this.x.selectFrom('projects').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
+  }
+
+  listProjects(filter: ProjectFilter, page?: Page) {
+    let q = this.x.selectFrom('projects').selectAll()
+    if (filter.domainId !== undefined) q = q.where('domain_id', '=', filter.domainId)
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name)
+    if (filter.parentId !== undefined) q = q.where('parent_id', '=', filter.parentId)
+    if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
+    if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
+    // Region projects first, then by name: the order the clouds show and a stable one for paging.
+    q = q.orderBy('kind', 'desc').orderBy('name').orderBy('id')
+    if (page) q = q.limit(page.limit).offset(page.offset)
+    return q.execute()
+  }
+
+  createProject(row: ProjectRow) {
+    return this.constrained(
+      async () => (await this.write((x) => x.insertInto('projects').values(row).execute()), row),
+      { unique: () => projectNameConflict(row.name, row.domain_id) },
+    )
+  }
+
+  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard = {}) {
+    const set: Partial<ProjectRow> = { updated_at: now }
+    if (changes.name !== undefined) set.name = changes.name
+    if (changes.description !== undefined) set.description = changes.description
+    if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0
+    if (changes.tags !== undefined) set.tags = changes.tags
+    if (changes.options !== undefined) set.options = changes.options
+    if (changes.extra !== undefined) set.extra = changes.extra
+    // Parameters in the order Kysely emits them: SET values, then WHERE values in call order.
+    const parameters = [...Object.values(set), id, domainId]
+    if (guard.kind !== undefined) parameters.push(guard.kind)
+    if (guard.regionId !== undefined) parameters.push(guard.regionId)
+    const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
+    return this.writingProject(id, () =>
+      this.constrained(
+        () => this.write(async (x) => (await this.sqlTexts.run(x, shape, parameters, () => {
+          let q = x.updateTable('projects').set(set).where('id', '=', id).where('domain_id', '=', domainId)
+          if (guard.kind !== undefined) q = q.where('kind', '=', guard.kind)
+          if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
+          return q.returningAll().compile()
+        }))[0]),
+        { unique: () => projectNameConflict(changes.name ?? '', domainId) },
+      ),
+    )
+  }
+
+  async setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string) {
+    const result = await this.writingProject(id, () => this.write((x) => x
+      .updateTable('projects')
+      // Keep the first suspension time while a suspended project is suspended again.
+      .set((eb) => ({
+        status,
+        updated_at: now,
+        suspended_at: status === 'suspended' ? eb.fn.coalesce('suspended_at', eb.val(now)) : null,
+      }))
+      .where('id', '=', id)
+      .where('domain_id', '=', domainId)
+      .executeTakeFirst()))
+    return result.numUpdatedRows > 0n
+  }
+
+  async deleteProject(domainId: string, id: string) {
+    const result = await this.writingProject(id, () => this.write(async (x) => {
+      // Another account's project id must neither lose its grants nor reveal its children.
+      const own = await x.selectFrom('projects').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+      if (!own) return { numDeletedRows: 0n }
+      const child = await x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
+      if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
+      // Grants name their target by id only, so the schema cannot cascade them: they go here.
+      await x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
+      return x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
+    }))
+    return result.numDeletedRows > 0n
+  }
+
+  listProjectsForUser(userId: string, domainId: string) {
+    const actorIds = this.actorIds(userId)
+    return this.x
+      .selectFrom('projects')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', eb.selectFrom('role_assignments').select('target_id')
+            .where('target_type', '=', 'project').where('actor_id', 'in', actorIds)),
+          eb('domain_id', 'in', eb.selectFrom('role_assignments').select('target_id')
+            .where('target_type', '=', 'domain').where('inherited', '=', 1).where('actor_id', 'in', actorIds)),
+        ]),
+      )
+      .where('domain_id', '=', domainId)
+      .orderBy('kind', 'desc').orderBy('name').orderBy('id')
+      .execute()
+  }
+}
+
+function projectNameConflict(name: string, domainId: string): ConflictError {
+  return new ConflictError('project', `Duplicate entry found with name ${name} at domain ID ${domainId}`)
+}

@@ -1,0 +1,84 @@
+/**
+ * @module What regions, domains (accounts) and projects need from storage, named after operations
+ * rather than tables. `find*` returns undefined when nothing matches; a write that matches no row
+ * says so in its result (undefined or false). Refusals are thrown, as the method says: a taken
+ * name is `ConflictError`, and so is deleting what others still hang on. Every method that reads
+ * tenant data takes the account (domain) id, so no query can wander into another account.
+ */
+import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import type { TracedStore } from '../traced-store.js'
+
+export interface ProjectFilter {
+  /** undefined only for a cloud-wide administrator (keystone flavour). */
+  domainId?: string
+  name?: string
+  parentId?: string
+  enabled?: boolean
+  ids?: readonly string[]
+}
+
+export interface Page { offset: number; limit: number }
+
+export interface ProjectChanges {
+  name?: string
+  description?: string
+  enabled?: boolean
+  tags?: string
+  options?: string
+  extra?: string
+}
+
+/** Conditions the row must meet for an update to apply; a row that fails them is left alone. */
+export interface ProjectUpdateGuard {
+  kind?: ProjectRow['kind']
+  regionId?: string
+}
+
+export type DomainChanges = Partial<Pick<DomainRow, 'name' | 'description' | 'enabled'>>
+
+export interface ProjectStore extends TracedStore<ProjectStore> {
+  // accounts (domains)
+  findDomain(id: string): Promise<DomainRow | undefined>
+  findDomainByName(name: string): Promise<DomainRow | undefined>
+  listDomains(filter: { ids?: readonly string[]; name?: string; enabled?: boolean }): Promise<DomainRow[]>
+  /** Throws ConflictError when the name is taken. */
+  createDomain(row: DomainRow): Promise<DomainRow>
+  /** The enterprise project `0` (`default`) every cloud account has from its creation (EPS reads it). */
+  createDefaultEnterpriseProject(domainId: string, now: string): Promise<void>
+  /** Undefined when no such domain. Throws ConflictError when the new name is taken. */
+  updateDomain(id: string, changes: DomainChanges, now: string): Promise<DomainRow | undefined>
+  /**
+   * Also ends the grants on the domain; false when no such domain. Throws ConflictError while
+   * the domain still owns projects, users or groups.
+   */
+  deleteDomain(id: string): Promise<boolean>
+  /** Domains on which the user holds any role, directly or through a group. */
+  listDomainsForUser(userId: string): Promise<DomainRow[]>
+
+  // regions
+  listRegions(): Promise<RegionRow[]>
+  findRegion(id: string): Promise<RegionRow | undefined>
+  /** Inserts unless a region with that id exists. */
+  upsertRegion(row: RegionRow): Promise<void>
+
+  // projects
+  findProject(id: string): Promise<ProjectRow | undefined>
+  findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
+  listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
+  /** Throws ConflictError when the name is taken in the account. */
+  createProject(row: ProjectRow): Promise<ProjectRow>
+  /**
+   * Updates only inside `domainId` and only a row meeting `guard`; undefined when none matched.
+   * Throws ConflictError when the new name is taken in the account.
+   */
+  updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard?: ProjectUpdateGuard): Promise<ProjectRow | undefined>
+  /** False when the account has no such project. */
+  setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string): Promise<boolean>
+  /**
+   * Also ends the grants on the project; false when the account has no such project. Throws
+   * ConflictError while other projects name it as parent.
+   */
+  deleteProject(domainId: string, id: string): Promise<boolean>
+  /** Projects on which the user holds a role, directly, through a group, or inherited from the domain. */
+  listProjectsForUser(userId: string, domainId: string): Promise<ProjectRow[]>
+}

@@ -1,0 +1,95 @@
+/**
+ * @module Keystone envelopes of regions, domains and projects. Field names and order follow the
+ * seeds' examples; what differs between the clouds comes from the `Flavour`.
+ */
+import type { Flavour } from '../../../flavours.js'
+import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import { collectionLinks } from '../iam-wire.js'
+import type { ProjectPage } from './service.js'
+
+export interface ProjectShape {
+  /** The PATCH answer: some clouds add the `extra` attributes. */
+  patchResponse?: boolean
+  /** The `/v3-ext` answer: status and suspension time. */
+  withStatus?: boolean
+}
+
+export class ProjectWire {
+  private readonly flavour: Flavour
+
+  constructor({ flavour }: { flavour: Flavour }) {
+    this.flavour = flavour
+  }
+
+  // ---- projects
+  project(base: string, row: ProjectRow, shape?: ProjectShape): { project: Record<string, unknown> } {
+    return { project: this.projectEntity(base, row, shape) }
+  }
+
+  projectList(base: string, selfUrl: string, page: ProjectPage): unknown {
+    return {
+      links: collectionLinks(selfUrl, page.paging),
+      projects: page.projects.map((p) => this.projectEntity(base, p)),
+    }
+  }
+
+  private projectEntity(base: string, row: ProjectRow, shape: ProjectShape = {}): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      is_domain: false,
+      description: row.description,
+      links: { self: `${base}/v3/projects/${row.id}` },
+    }
+    if (shape.patchResponse && this.flavour.iam.projectPatchResponseHasExtra) out.extra = JSON.parse(row.extra)
+    out.enabled = row.enabled === 1
+    out.id = row.id
+    out.parent_id = row.parent_id
+    out.domain_id = row.domain_id
+    out.name = row.name
+    if (this.flavour.iam.keystoneProjectAttributes) {
+      out.tags = JSON.parse(row.tags)
+      out.options = JSON.parse(row.options)
+      Object.assign(out, JSON.parse(row.extra))
+    }
+    if (shape.withStatus) {
+      out.status = row.status
+      if (row.suspended_at) out.suspended_time = row.suspended_at
+    }
+    return out
+  }
+
+  // ---- regions
+  region(base: string, row: RegionRow): unknown {
+    return { region: this.regionEntity(base, row) }
+  }
+
+  regionList(base: string, selfUrl: string, rows: readonly RegionRow[]): unknown {
+    return { links: collectionLinks(selfUrl), regions: rows.map((r) => this.regionEntity(base, r)) }
+  }
+
+  private regionEntity(base: string, row: RegionRow): Record<string, unknown> {
+    if (this.flavour.iam.keystoneTokenAndRegionShape) {
+      return { id: row.id, description: row.description, parent_region_id: row.parent_region_id, links: { self: `${base}/v3/regions/${row.id}` } }
+    }
+    return {
+      id: row.id, type: row.type, description: row.description, parent_region_id: row.parent_region_id,
+      locales: JSON.parse(row.locales), links: { self: `${base}/v3/regions/${row.id}` },
+    }
+  }
+
+  // ---- domains
+  domain(base: string, row: DomainRow): unknown {
+    return { domain: this.domainEntity(base, row) }
+  }
+
+  domainList(base: string, selfUrl: string, rows: readonly DomainRow[]): unknown {
+    return { links: collectionLinks(selfUrl), domains: rows.map((d) => this.domainEntity(base, d)) }
+  }
+
+  private domainEntity(base: string, row: DomainRow): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      id: row.id, name: row.name, description: row.description, enabled: row.enabled === 1, links: { self: `${base}/v3/domains/${row.id}` },
+    }
+    if (this.flavour.iam.keystoneProjectAttributes) { out.tags = []; out.options = {} }
+    return out
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * @module Routes of roles, custom policies (OS-ROLE), grants on the account, its projects and
+ * enterprise projects (OS-INHERIT, OS-PERMISSION) and Keystone's role assignments. Each handler
+ * is: path, schema, action (the hook in app.ts authenticates and enforces it), one service call,
+ * one envelope from wire.ts.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { GRANT_ROUTE_FAMILIES, grantOperations, type GrantRouteFamily } from '../../../auth/policies/iam.js'
+import { caller } from '../../../http/caller.js'
+import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
+import { selfUrl } from '../iam-wire.js'
+import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
+import type { GrantRef, RoleService } from './service.js'
+import type { RoleWire } from './wire.js'
+import {
+  CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
+  PagingQuerySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
+} from './schemas.js'
+
+export interface RoleRouteOptions extends IamRouteOptions {
+  service: RoleService
+  wire: RoleWire
+}
+
+function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
+  return {
+    actorType: f.actorType,
+    actorId: (f.actorType === 'group' ? params.group_id : params.user_id) ?? '',
+    targetType: f.targetType,
+    targetId: params[f.targetParam] ?? '',
+    inherited: f.inherited,
+  }
+}
+
+const noContent = (reply: FastifyReply) => reply.status(204).send()
+
+export function roleRoutes({ service, wire, baseUrl }: RoleRouteOptions): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    // ---- roles
+    app.get('/v3/roles', { schema: { querystring: RoleListQuerySchema }, config: iamAction('identity:list_roles') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.roleList(base, selfUrl(base, request), await service.listRoles(caller(request), request.query))
+    })
+    app.get('/v3/roles/:role_id', { schema: { params: RoleIdParamsSchema }, config: iamAction('identity:get_role') },
+      async (request) => wire.role(baseUrl(request), await service.getRole(caller(request), request.params.role_id)))
+
+    // ---- custom policies
+    app.get('/v3.0/OS-ROLE/roles', { schema: { querystring: PagingQuerySchema }, config: iamAction('identity:list_custom_policies') }, async (request) => {
+      const base = baseUrl(request)
+      return wire.roleList(base, selfUrl(base, request), await service.listCustomRoles(caller(request), request.query))
+    })
+    app.post('/v3.0/OS-ROLE/roles', { schema: { body: CustomRoleCreateBodySchema }, config: iamAction('identity:create_custom_policy') },
+      async (request, reply) => {
+        reply.status(201)
+        return wire.role(baseUrl(request), await service.createCustomRole(caller(request), request.body))
+      })
+    app.get('/v3.0/OS-ROLE/roles/:role_id', { schema: { params: RoleIdParamsSchema }, config: iamAction('identity:get_custom_policy') }, async (request) => {
+      const view = await service.showCustomRole(caller(request), request.params.role_id)
+      return wire.role(baseUrl(request), view.role, view.references)
+    })
+    app.patch('/v3.0/OS-ROLE/roles/:role_id', { schema: { params: RoleIdParamsSchema, body: CustomRoleUpdateBodySchema }, config: iamAction('identity:update_custom_policy') },
+      async (request) => wire.role(baseUrl(request), await service.updateCustomRole(caller(request), request.params.role_id, request.body)))
+    app.delete('/v3.0/OS-ROLE/roles/:role_id', { schema: { params: RoleIdParamsSchema }, config: iamAction('identity:delete_custom_policy') }, async (request) => {
+      await service.deleteCustomRole(caller(request), request.params.role_id)
+      return wire.customRoleDeleted()
+    })
+
+    // ---- grants: every family's PUT, HEAD, DELETE and GET, generated from the policy data
+    for (const family of GRANT_ROUTE_FAMILIES) {
+      for (const op of grantOperations(family)) {
+        const config = iamAction(op.action)
+        const schema = { params: GrantParamsSchema }
+        switch (op.op) {
+          case 'grant':
+            app.put(op.path, { schema, config }, async (request, reply) => {
+              await service.grant(caller(request), grantRef(family, request.params), request.params.role_id ?? '')
+              return noContent(reply)
+            })
+            break
+          case 'check':
+            app.head(op.path, { schema, config }, async (request, reply) => {
+              await service.checkGrant(caller(request), grantRef(family, request.params), request.params.role_id ?? '')
+              return noContent(reply)
+            })
+            break
+          case 'revoke':
+            app.delete(op.path, { schema, config }, async (request, reply) => {
+              await service.revoke(caller(request), grantRef(family, request.params), request.params.role_id ?? '')
+              return noContent(reply)
+            })
+            break
+          case 'list':
+            app.get(op.path, { schema, config }, async (request) => {
+              const base = baseUrl(request)
+              const granted = await service.listGranted(caller(request), grantRef(family, request.params))
+              // The clouds' enterprise-project listings carry no links.
+              return wire.grantedRoles(base, selfUrl(base, request), granted, family.targetType !== 'enterprise_project')
+            })
+            break
+        }
+      }
+    }
+
+    // ---- enterprise projects (OS-PERMISSION)
+    app.get('/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups',
+      { schema: { params: EnterpriseProjectParamsSchema }, config: iamAction('identity:list_enterprise_project_groups') },
+      async (request) => wire.enterpriseProjectGroups(await service.groupsOnEnterpriseProject(caller(request), request.params.enterprise_project_id)))
+    app.get('/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users',
+      { schema: { params: EnterpriseProjectParamsSchema }, config: iamAction('identity:list_enterprise_project_users') },
+      async (request) => wire.enterpriseProjectUsers(await service.usersOnEnterpriseProject(caller(request), request.params.enterprise_project_id)))
+    app.get('/v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects',
+      { schema: { params: GroupIdParamsSchema }, config: iamAction('identity:list_enterprise_projects_for_group') },
+      async (request) => wire.enterpriseProjects(await service.enterpriseProjectsOf(caller(request), 'group', request.params.group_id)))
+    app.get('/v3.0/OS-PERMISSION/users/:user_id/enterprise-projects',
+      { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_enterprise_projects_for_user') },
+      async (request) => wire.enterpriseProjects(await service.enterpriseProjectsOf(caller(request), 'user', request.params.user_id)))
+
+    // ---- Keystone role assignments (what `openstack role assignment list` reads)
+    app.get('/v3/role_assignments', { schema: { querystring: RoleAssignmentQuerySchema }, config: iamAction('identity:list_role_assignments') },
+      async (request) => {
+        const base = baseUrl(request)
+        return wire.roleAssignments(base, selfUrl(base, request), await service.listAssignments(caller(request), request.query))
+      })
+  }
+}

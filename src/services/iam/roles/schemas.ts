@@ -1,0 +1,79 @@
+/**
+ * @module Request schemas of the role, custom policy, grant and role assignment routes; the
+ * handler types are derived from them. Query values arrive as text and the service parses them.
+ */
+import { Type as T, type Static } from '@sinclair/typebox'
+import { StringEnum } from '../iam-schemas.js'
+
+// ---- roles and custom policies
+export const RoleIdParamsSchema = T.Object({ role_id: T.String() })
+
+export const RoleListQuerySchema = T.Object(
+  {
+    name: T.Optional(T.String()),
+    domain_id: T.Optional(T.String()),
+    display_name: T.Optional(T.String()),
+    type: T.Optional(T.String()),
+    catalog: T.Optional(T.String()),
+    permission_type: T.Optional(T.String()),
+    page: T.Optional(T.String()),
+    per_page: T.Optional(T.String()),
+  },
+  { additionalProperties: true },
+)
+export type RoleListQuery = Static<typeof RoleListQuerySchema>
+
+export const PagingQuerySchema = T.Object({ page: T.Optional(T.String()), per_page: T.Optional(T.String()) }, { additionalProperties: true })
+export type PagingQuery = Static<typeof PagingQuerySchema>
+
+/** The clouds' custom policy: every field but description_cn is required, on create and on replace. */
+const CustomRoleSchema = T.Object(
+  {
+    role: T.Object(
+      {
+        display_name: T.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$' }),
+        type: StringEnum(['AX', 'XA'] as const),
+        description: T.String({ maxLength: 256 }),
+        description_cn: T.Optional(T.String({ maxLength: 256 })),
+        // Checked by auth/custom-policy.ts, which names the offending statement and action.
+        policy: T.Unknown(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)
+export const CustomRoleCreateBodySchema = CustomRoleSchema
+export type CustomRoleCreateBody = Static<typeof CustomRoleSchema>
+export const CustomRoleUpdateBodySchema = CustomRoleSchema
+export type CustomRoleUpdateBody = Static<typeof CustomRoleSchema>
+
+export const RoleAssignmentQuerySchema = T.Object(
+  {
+    'user.id': T.Optional(T.String()),
+    'group.id': T.Optional(T.String()),
+    'role.id': T.Optional(T.String()),
+    'scope.domain.id': T.Optional(T.String()),
+    'scope.project.id': T.Optional(T.String()),
+    'scope.OS-INHERIT:inherited_to': T.Optional(T.String()),
+    effective: T.Optional(T.String()),
+    include_names: T.Optional(T.String()),
+  },
+  { additionalProperties: true },
+)
+export type RoleAssignmentQuery = Static<typeof RoleAssignmentQuerySchema>
+
+export const EnterpriseProjectParamsSchema = T.Object({ enterprise_project_id: T.String() })
+/** Every grant path: a target, an actor and, except on lists, a role. */
+export const GrantParamsSchema = T.Object(
+  {
+    domain_id: T.Optional(T.String()),
+    project_id: T.Optional(T.String()),
+    enterprise_project_id: T.Optional(T.String()),
+    group_id: T.Optional(T.String()),
+    user_id: T.Optional(T.String()),
+    role_id: T.Optional(T.String()),
+  },
+)
+export type GrantParams = Static<typeof GrantParamsSchema>
+

@@ -1,0 +1,170 @@
+/**
+ * @module `RoleStore` over Kysely, for every SQL dialect `db/` opens.
+ */
+import { sql, type Transaction } from 'kysely'
+import type { Database, RoleRow } from '../../../db/schema.js'
+import { ConflictError, CustomRoleQuotaError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
+import type { TokenScope } from '../../../auth/token-codec.js'
+import { IamSqlStore } from '../iam-sql-store.js'
+import type { Assignment, AssignmentFilter, AssignmentRecord, CustomRoleChanges, RoleFilter, RoleStore } from './store.js'
+
+export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
+  protected bound(trx: Transaction<Database>): SqlRoleStore {
+    return new SqlRoleStore({ db: this.db, x: trx })
+  }
+
+  // ---- roles
+  findRoleByName(name: string) {
+    return this.x.selectFrom('roles').selectAll().where('domain_key', '=', '').where('name', '=', name).executeTakeFirst()
+  }
+
+  findRole(id: string) {
+    return this.locked(this.x.selectFrom('roles').selectAll().where('id', '=', id)).executeTakeFirst()
+  }
+
+  listRoles(f: RoleFilter) {
+    if (f.customOnly && f.customOf === undefined) return Promise.resolve([])
+    const owners = f.customOnly ? [f.customOf!] : f.customOf !== undefined ? ['', f.customOf] : ['']
+    let q = this.x.selectFrom('roles').selectAll().where('domain_key', 'in', owners)
+    if (f.name !== undefined) q = q.where('name', '=', f.name)
+    if (f.displayName !== undefined) q = q.where('display_name', '=', f.displayName)
+    if (f.type !== undefined) q = q.where('type', '=', f.type as RoleRow['type'])
+    if (f.catalog !== undefined) q = q.where('catalog', '=', f.catalog)
+    return q.orderBy('domain_key').orderBy('name').execute()
+  }
+
+  createCustomRole(row: RoleRow, cap: number) {
+    return this.constrained(
+      () => this.write(async (x) => {
+        await this.db.serialize(x, `custom-roles:${row.domain_key}`)
+        const { n } = await x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()
+        if (Number(n) >= cap) throw new CustomRoleQuotaError(cap)
+        await x.insertInto('roles').values(row).execute()
+        return row
+      }),
+      { unique: () => new ConflictError('role', `Duplicate entry found with name ${row.name}`) },
+    )
+  }
+
+  updateCustomRole(domainKey: string, id: string, changes: CustomRoleChanges, now: string) {
+    return this.write((x) => x.updateTable('roles').set({ ...changes, updated_at: now })
+      .where('id', '=', id).where('domain_key', '=', domainKey).where('domain_key', '<>', '').returningAll().executeTakeFirst())
+  }
+
+  deleteCustomRole(domainKey: string, id: string) {
+    return this.transaction(async (tx) => (tx as SqlRoleStore).deleteCustomRoleRow(domainKey, id))
+  }
+
+  private async deleteCustomRoleRow(domainKey: string, id: string): Promise<boolean> {
+    if (domainKey === '') return false
+    const role = await this.x.selectFrom('roles').select('id').where('id', '=', id).where('domain_key', '=', domainKey).executeTakeFirst()
+    if (!role) return false
+    const uses = (await this.countAssignmentsByRole([id])).get(id) ?? 0
+    if (uses > 0) throw new RoleInUseError(id, uses)
+    await this.x.deleteFrom('roles').where('id', '=', id).execute()
+    return true
+  }
+
+  async countAssignmentsByRole(roleIds: readonly string[]) {
+    if (roleIds.length === 0) return new Map<string, number>()
+    const rows = await this.x.selectFrom('role_assignments').select((eb) => ['role_id', eb.fn.countAll<number>().as('uses')])
+      .where('role_id', 'in', roleIds).groupBy('role_id').execute()
+    return new Map(rows.map((r) => [r.role_id, Number(r.uses)]))
+  }
+
+  async upsertSystemRole(row: RoleRow) {
+    const { id: _id, created_at: _created, ...definition } = row
+    await this.x.insertInto('roles').values(row)
+      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
+  }
+
+  // ---- grants
+  async assignRole(a: Assignment) {
+    await this.constrained(() => this.write((x) => x
+      .insertInto('role_assignments')
+      .values(assignmentRow(a))
+      .onConflict((oc) => oc.columns(['actor_type', 'actor_id', 'target_type', 'target_id', 'role_id', 'inherited']).doNothing())
+      .execute()), { missing: () => new NotFoundError('role', a.roleId) })
+  }
+
+  async unassignRole(a: Assignment) {
+    const result = await this.write((x) => x.deleteFrom('role_assignments').where((eb) => eb.and(assignmentRow(a))).executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  async hasAssignment(a: Assignment) {
+    return (await this.x.selectFrom('role_assignments').select('role_id').where((eb) => eb.and(assignmentRow(a))).executeTakeFirst()) !== undefined
+  }
+
+  listAssignedRoles(a: Omit<Assignment, 'roleId'>) {
+    return this.x.selectFrom('roles').selectAll().where('id', 'in', (eb) => eb.selectFrom('role_assignments').select('role_id')
+      .where('actor_type', '=', a.actorType).where('actor_id', '=', a.actorId).where('target_type', '=', a.targetType)
+      .where('target_id', '=', a.targetId).where('inherited', '=', a.inherited ? 1 : 0))
+      .orderBy('name').execute()
+  }
+
+  async listAssignments(f: AssignmentFilter): Promise<AssignmentRecord[]> {
+    let q = this.x.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
+      .selectAll('roles').select(['actor_type', 'actor_id', 'target_type', 'target_id', 'inherited'])
+    if (f.inAccount !== undefined) {
+      const account = f.inAccount
+      q = q.where((eb) => eb.or([
+        eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', account)]),
+        eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', eb.selectFrom('projects').select('id').where('domain_id', '=', account))]),
+      ]))
+    }
+    if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)
+    if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId)
+    if (f.targetType !== undefined) q = q.where('target_type', '=', f.targetType)
+    if (f.targetIds !== undefined) q = f.targetIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('target_id', 'in', f.targetIds)
+    if (f.roleId !== undefined) q = q.where('role_id', '=', f.roleId)
+    if (f.inherited !== undefined) q = q.where('inherited', '=', f.inherited ? 1 : 0)
+    const rows = await q.orderBy('actor_type').orderBy('actor_id').orderBy('target_id').orderBy('roles.name').orderBy('target_type').orderBy('inherited').execute()
+    return rows.map(({ actor_type, actor_id, target_type, target_id, inherited, ...role }) => ({
+      actorType: actor_type, actorId: actor_id, targetType: target_type, targetId: target_id, roleId: role.id, inherited: inherited === 1, role,
+    }))
+  }
+
+  async enterpriseProjectRoles(userId: string) {
+    const rows = await this.x.selectFrom('role_assignments').innerJoin('roles', 'roles.id', 'role_assignments.role_id')
+      .selectAll('roles').select('target_id')
+      .where('target_type', '=', 'enterprise_project').where('actor_id', 'in', this.actorIds(userId))
+      .execute()
+    return rows.map(({ target_id, ...role }) => ({ enterpriseProjectId: target_id, role }))
+  }
+
+  effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
+    if (scope.type === 'unscoped') return Promise.resolve([])
+    const actorIds = this.actorIds(userId)
+    return this.x
+      .selectFrom('roles')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('role_id').where('actor_id', 'in', actorIds).where((w) =>
+          scope.type === 'domain'
+            ? w.and([w('target_type', '=', 'domain'), w('target_id', '=', scope.id), w('inherited', '=', 0)])
+            : w.or([
+                w.and([w('target_type', '=', 'project'), w('target_id', '=', scope.id), w('inherited', '=', 0)]),
+                w.and([w('target_type', '=', 'domain'), w('target_id', '=', projectDomainId ?? ''), w('inherited', '=', 1)]),
+              ]),
+        ),
+      )
+      .orderBy('name')
+      .execute()
+  }
+
+  systemRoles(userId: string) {
+    return this.x
+      .selectFrom('roles')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('role_assignments').select('role_id')
+          .where('actor_id', 'in', this.actorIds(userId)).where('target_type', '=', 'system'),
+      )
+      .execute()
+  }
+}
+
+function assignmentRow(a: Assignment) {
+  return { actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 }
+}

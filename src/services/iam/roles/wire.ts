@@ -1,0 +1,110 @@
+/**
+ * @module Envelopes of roles, custom policies, grants, role assignments and the clouds'
+ * enterprise-project permission listings (OS-PERMISSION), in each API's own field spellings.
+ */
+import type { Flavour } from '../../../flavours.js'
+import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
+import { collectionLinks } from '../iam-wire.js'
+import type { AssignmentRecord } from './store.js'
+import type { AssignmentList, RolePage } from './service.js'
+
+/** A named reference as `include_names` shows it: users, groups and projects also name their domain. */
+export interface NamedEntity { readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
+
+/** Names of the actors and targets in a role assignment list, for `include_names`. */
+export interface AssignmentNames {
+  readonly actors: ReadonlyMap<string, NamedEntity>
+  readonly targets: ReadonlyMap<string, NamedEntity>
+}
+
+export class RoleWire {
+  private readonly flavour: Flavour
+
+  constructor({ flavour }: { flavour: Flavour }) {
+    this.flavour = flavour
+  }
+
+  role(base: string, row: RoleRow, references?: number): unknown {
+    return { role: this.roleEntity(base, row, references) }
+  }
+
+  roleList(base: string, selfUrl: string, page: RolePage): unknown {
+    const paging = page.paging && {
+      page: page.paging.page, perPage: page.paging.perPage, hasPrevious: page.paging.page > 1, hasNext: page.paging.page * page.paging.perPage < page.total,
+    }
+    const references = page.references
+    const roles = page.roles.map((r) => this.roleEntity(base, r, references ? references.get(r.id) ?? 0 : undefined))
+    if (this.flavour.iam.keystoneIdentityShape) return { roles, links: collectionLinks(selfUrl, paging) }
+    return { roles, links: collectionLinks(selfUrl, paging), total_number: page.total }
+  }
+
+  /** The roles of one actor on one target; the clouds' enterprise-project listings carry no links. */
+  grantedRoles(base: string, selfUrl: string, rows: readonly RoleRow[], withLinks: boolean): unknown {
+    const roles = rows.map((r) => this.roleEntity(base, r))
+    return withLinks ? { roles, links: collectionLinks(selfUrl) } : { roles }
+  }
+
+  /** `references` (how many grants use it) only on custom policies, and only where the clouds show it. */
+  private roleEntity(base: string, row: RoleRow, references?: number): Record<string, unknown> {
+    const links = { self: `${base}/v3/roles/${row.id}` }
+    const domainId = row.domain_key === '' ? null : row.domain_key
+    if (this.flavour.iam.keystoneIdentityShape) {
+      return { id: row.id, name: row.name, domain_id: domainId, description: row.description, links, options: {} }
+    }
+    const out: Record<string, unknown> = {
+      id: row.id, name: row.name, display_name: row.display_name, type: row.type, catalog: row.catalog,
+      description: row.description, domain_id: domainId, policy: JSON.parse(row.policy), links,
+    }
+    if (row.description_cn !== '') out.description_cn = row.description_cn
+    if (row.flag !== '') out.flag = row.flag
+    if (domainId !== null) {
+      // The clouds show custom policies' times as epoch milliseconds in strings.
+      out.created_time = String(Date.parse(row.created_at))
+      out.updated_time = String(Date.parse(row.updated_at || row.created_at))
+      if (references !== undefined) out.references = references
+    }
+    return out
+  }
+
+  /** The answer to a custom policy's deletion, as the clouds word it. */
+  customRoleDeleted(): unknown {
+    return { message: 'Delete success' }
+  }
+
+  /** Keystone's role assignment list; with names as `include_names` asks. */
+  roleAssignments(base: string, selfUrl: string, list: AssignmentList): unknown {
+    return { role_assignments: list.assignments.map((r) => this.roleAssignment(base, r, list.names)), links: collectionLinks(selfUrl) }
+  }
+
+  private roleAssignment(base: string, a: AssignmentRecord, names?: AssignmentNames): Record<string, unknown> {
+    const named = (id: string, entity: NamedEntity | undefined) => (names && entity ? { id, ...entity } : { id })
+    const scope: Record<string, unknown> = {
+      [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)),
+    }
+    if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects'
+    const targetPath = a.targetType === 'domain' ? `domains/${a.targetId}` : `projects/${a.targetId}`
+    const actorPath = `${a.actorType}s/${a.actorId}`
+    const assignment = a.inherited
+      ? `${base}/v3/OS-INHERIT/${targetPath}/${actorPath}/roles/${a.roleId}/inherited_to_projects`
+      : `${base}/v3/${targetPath}/${actorPath}/roles/${a.roleId}`
+    return {
+      scope,
+      role: names ? { id: a.roleId, name: a.role.name } : { id: a.roleId },
+      [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
+      links: { assignment },
+    }
+  }
+
+  // ---- enterprise projects (OS-PERMISSION), in the clouds' own field spellings
+  enterpriseProjectGroups(groups: readonly GroupRow[]): unknown {
+    return { groups: groups.map((g) => ({ createTime: Date.parse(g.created_at), description: g.description, domainId: g.domain_id, id: g.id, name: g.name })) }
+  }
+
+  enterpriseProjectUsers(users: readonly UserRow[]): unknown {
+    return { users: users.map((u) => ({ domain_id: u.domain_id, id: u.id, name: u.name, enabled: u.enabled === 1, description: u.description })) }
+  }
+
+  enterpriseProjects(projectIds: readonly string[]): unknown {
+    return { 'enterprise-projects': projectIds.map((projectId) => ({ projectId })) }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * @module Request schemas of the token routes; the handler types are derived from them. Strict:
+ * an unknown key in a token request is an error, as on the clouds.
+ */
+import { Type as T, type Static } from '@sinclair/typebox'
+import { RefSchema } from '../iam-schemas.js'
+
+export const TokenRequestSchema = T.Object(
+  {
+    auth: T.Object({
+      identity: T.Object({
+        methods: T.Array(T.String(), { minItems: 1 }),
+        password: T.Optional(
+          T.Object({
+            user: T.Object({
+              id: T.Optional(T.String()),
+              name: T.Optional(T.String()),
+              password: T.String(),
+              domain: T.Optional(RefSchema),
+            }),
+          }),
+        ),
+      }),
+      scope: T.Optional(
+        T.Union([
+          T.Object({
+            domain: T.Optional(RefSchema),
+            project: T.Optional(T.Object({ id: T.Optional(T.String()), name: T.Optional(T.String()), domain: T.Optional(RefSchema) })),
+          }),
+          // keystoneauth sends "unscoped" for an explicitly unscoped request.
+          T.Literal('unscoped'),
+        ]),
+      ),
+    }),
+  },
+  { additionalProperties: false },
+)
+export type TokenRequest = Static<typeof TokenRequestSchema>
+
+export const NocatalogQuerySchema = T.Object({ nocatalog: T.Optional(T.String()) })
+export type NocatalogQuery = Static<typeof NocatalogQuerySchema>

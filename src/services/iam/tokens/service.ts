@@ -1,0 +1,341 @@
+/**
+ * @module Tokens (Keystone v3 auth): password logins with lockout, the account administrator's
+ * token for the `projectplane` command, validation and revocation, and the per-instance cache of
+ * validated callers that every authenticated request reads first. No SQL and no HTTP here: it
+ * reads the `Flavour`, calls the stores and throws `AppError`s.
+ */
+import { isoMicros, type Clock } from '../../../shared/clock.js'
+import type { Config } from '../../../config.js'
+import type { Flavour } from '../../../flavours.js'
+import type { ProjectRow, RegionRow, RoleRow } from '../../../db/schema.js'
+import type { AuthContext, AuthScope } from '../../../auth/auth-context.js'
+import { newAuditId, type TokenCodec, type TokenPayload, type TokenScope } from '../../../auth/token-codec.js'
+import { verifyPassword } from '../../../auth/password.js'
+import type { Policy } from '../../../auth/policy.js'
+import { parsePolicyDocument, Permissions } from '../../../auth/policy-document.js'
+import { ForbiddenError, MissingAttributeError, NotFoundError, UnauthorizedError } from '../../../errors/app-error.js'
+import type { IdentityStore } from '../identity/store.js'
+import type { ProjectStore } from '../projects/store.js'
+import type { RoleStore } from '../roles/store.js'
+import { ref } from '../iam-wire.js'
+import type { CallerRecord, TokenStore } from './store.js'
+import type { TokenRequest } from './schemas.js'
+
+/** A token with the caller it stands for, and the regions its catalog lists. */
+export interface IssuedToken {
+  readonly token: string
+  readonly ctx: AuthContext
+  readonly regions: readonly RegionRow[]
+}
+
+/** A validated subject token, and the regions its catalog lists. */
+export interface ValidatedToken {
+  readonly ctx: AuthContext
+  readonly regions: readonly RegionRow[]
+}
+
+/**
+ * How long a validated token's context is reused without asking the store again. Changes made
+ * through this instance clear it at once; changes made through another instance sharing the
+ * store take effect here within this time.
+ */
+export const AUTH_CACHE_TTL_MS = 1000
+const AUTH_CACHE_MAX_ENTRIES = 10_000
+
+const NO_GRANTS: ReadonlyMap<string, Permissions> = new Map()
+
+/** The users a login names, and the bookkeeping of failed logins. */
+export type TokenUsers = Pick<IdentityStore, 'findUser' | 'findUserByName' | 'listUsers' | 'findGroupByName' | 'recordLoginFailure' | 'recordLogin'>
+/** The accounts, projects and regions a token is scoped to and lists. */
+export type TokenScopes = Pick<ProjectStore, 'findDomain' | 'findDomainByName' | 'findProject' | 'findProjectByName' | 'listRegions'>
+/** The roles a token carries. */
+export type TokenGrants = Pick<RoleStore, 'findRoleByName' | 'listAssignments' | 'systemRoles' | 'effectiveRoles' | 'enterpriseProjectRoles'>
+
+export interface TokenServiceOptions {
+  store: TokenStore
+  users: TokenUsers
+  scopes: TokenScopes
+  grants: TokenGrants
+  flavour: Flavour
+  policy: Policy
+  codec: TokenCodec
+  clock: Clock
+  tokenTtlSeconds: number
+  lockout: Config['lockout']
+  /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
+  callersChanged?(): void
+}
+
+function permissionsOf(roles: readonly RoleRow[]): Permissions {
+  return Permissions.compile(roles.map((r) => parsePolicyDocument(r.policy)).filter((d) => d !== undefined))
+}
+
+/**
+ * A token issued in the same millisecond as a cut-off (password change, disable) would count as
+ * cut. This login read the user after the cut, so its token may safely start just after it.
+ */
+function issuedAfterCut(now: number, tokensValidAfter: string): number {
+  return tokensValidAfter === '' ? now : Math.max(now, Date.parse(tokensValidAfter) + 1)
+}
+
+export class TokenService {
+  private readonly authCache = new Map<string, { ctx: AuthContext; until: number }>()
+  private readonly tokenTtlMs: number
+  private readonly callersChanged: () => void
+
+  constructor(private readonly deps: TokenServiceOptions) {
+    this.tokenTtlMs = deps.tokenTtlSeconds * 1000
+    this.callersChanged = deps.callersChanged ?? (() => {})
+  }
+
+  // ------------------------------------------------------------------ issue
+
+  async issueToken(body: TokenRequest): Promise<IssuedToken> {
+    const { identity, scope } = body.auth
+    if (!identity.methods.includes('password')) {
+      throw new UnauthorizedError('Attempted to authenticate with an unsupported method.')
+    }
+    if (!identity.password) throw new MissingAttributeError('password', 'identity')
+    const userRef = identity.password.user
+    const user = userRef.id !== undefined
+      ? await this.deps.users.findUser(userRef.id)
+      : await this.findUserByName(userRef)
+    const now = this.deps.clock.now()
+    if (user?.locked_until && user.locked_until > isoMicros(now)) throw this.lockedError(user.id)
+    const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
+    if (user && !passwordOk) await this.countFailedLogin(user.id, now)
+    if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
+    if (user.failed_logins > 0 || user.locked_until) await this.deps.users.recordLogin(user.id, isoMicros(now))
+    const userDomain = await this.deps.scopes.findDomain(user.domain_id)
+    if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
+
+    const tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
+    const payload: TokenPayload = {
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
+    }
+    const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
+    if (!ctx) throw new UnauthorizedError()
+    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+  }
+
+  /**
+   * A token of an account's administrator, without a password: for the `projectplane` command,
+   * which opened the store itself and so already holds everything a token would grant. On the
+   * clouds the first enabled member of the account's `admin` group, domain-scoped; in the
+   * keystone flavour the first enabled holder of `admin` on the system, scoped to its `admin`
+   * project as after `keystone-manage bootstrap`. It goes through every check a login's does.
+   */
+  async issueOperatorToken(accountId: string): Promise<string> {
+    const now = this.deps.clock.now()
+    let candidates: { userId: string; scope: TokenScope }[]
+    if (this.deps.flavour.iam.managementNeedsDomainScope) {
+      const group = await this.deps.users.findGroupByName(accountId, 'admin')
+      const members = group ? await this.deps.users.listUsers({ groupId: group.id, enabled: true }) : []
+      candidates = members.map((u) => ({ userId: u.id, scope: { type: 'domain', id: accountId } }))
+    } else {
+      const admin = await this.deps.grants.findRoleByName('admin')
+      const holders = admin ? await this.deps.grants.listAssignments({ actorType: 'user', targetType: 'system', roleId: admin.id }) : []
+      candidates = []
+      for (const { actorId } of holders) {
+        const user = await this.deps.users.findUser(actorId)
+        const project = user && (await this.deps.scopes.findProjectByName(user.domain_id, 'admin'))
+        if (project) candidates.push({ userId: actorId, scope: { type: 'project', id: project.id } })
+      }
+    }
+    for (const { userId, scope } of candidates) {
+      const auditId = newAuditId()
+      const caller = await this.deps.store.findCaller(userId, auditId)
+      if (!caller) continue
+      const payload: TokenPayload = {
+        userId, scope, issuedAt: issuedAfterCut(now, caller.user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId,
+      }
+      if (await this.contextFor(payload, caller)) return this.deps.codec.encode(payload)
+    }
+    throw new UnauthorizedError(`account ${accountId} has no enabled administrator (a member of its 'admin' group, or keystone's system admin)`)
+  }
+
+  /** Counts the failure; the one that reaches the limit locks the user and says so. */
+  private async countFailedLogin(userId: string, now: number): Promise<void> {
+    const { attempts, windowSeconds, durationSeconds } = this.deps.lockout
+    if (attempts === 0) return
+    const outcome = await this.deps.users.recordLoginFailure({
+      userId, now: isoMicros(now), windowStart: isoMicros(now - windowSeconds * 1000), attempts, lockUntil: isoMicros(now + durationSeconds * 1000),
+    })
+    if (outcome.locked) throw this.lockedError(userId)
+  }
+
+  private lockedError(userId: string): UnauthorizedError {
+    return new UnauthorizedError(this.deps.flavour.iam.accountLockedMessage.replace('%(user_id)s', userId))
+  }
+
+  private async findUserByName(ref: { name?: string; domain?: { id?: string; name?: string } }) {
+    if (ref.name === undefined) throw new MissingAttributeError('id or name', 'user')
+    if (!ref.domain || (ref.domain.id === undefined && ref.domain.name === undefined)) {
+      throw new MissingAttributeError('domain', 'user')
+    }
+    const domain = ref.domain.id !== undefined ? await this.deps.scopes.findDomain(ref.domain.id) : await this.deps.scopes.findDomainByName(ref.domain.name!)
+    return domain ? this.deps.users.findUserByName(domain.id, ref.name) : undefined
+  }
+
+  private async resolveRequestedScope(
+    scope: TokenRequest['auth']['scope'],
+    userDomainId: string,
+    defaultProjectId: string | null,
+  ): Promise<TokenScope> {
+    if (scope === undefined || scope === 'unscoped') {
+      if (scope === undefined && this.deps.flavour.iam.unscopedTokenRequest === 'domain') return { type: 'domain', id: userDomainId }
+      if (scope === undefined && defaultProjectId) return { type: 'project', id: defaultProjectId }
+      return { type: 'unscoped' }
+    }
+    if (scope.project) {
+      // Both given: the project wins, as on the clouds.
+      const ref = scope.project
+      let project: ProjectRow | undefined
+      if (ref.id !== undefined) project = await this.deps.scopes.findProject(ref.id)
+      else if (ref.name !== undefined) {
+        const domainId = ref.domain?.id ?? (ref.domain?.name !== undefined ? (await this.deps.scopes.findDomainByName(ref.domain.name))?.id : userDomainId)
+        project = domainId ? await this.deps.scopes.findProjectByName(domainId, ref.name) : undefined
+      } else throw new MissingAttributeError('id or name', 'project')
+      if (!project) throw new UnauthorizedError()
+      return { type: 'project', id: project.id }
+    }
+    if (scope.domain) {
+      const ref = scope.domain
+      if (ref.id === undefined && ref.name === undefined) throw new MissingAttributeError('id or name', 'domain')
+      const domain = ref.id !== undefined ? await this.deps.scopes.findDomain(ref.id) : await this.deps.scopes.findDomainByName(ref.name!)
+      if (!domain) throw new UnauthorizedError()
+      return { type: 'domain', id: domain.id }
+    }
+    throw new MissingAttributeError('project or domain', 'scope')
+  }
+
+  // ------------------------------------------------------------------ callers
+
+  /**
+   * Builds the caller from a token payload, re-checking everything that can change after issue:
+   * user and account still enabled, token not revoked, project still enabled and not suspended,
+   * and (Keystone) a role still held in the scope. Undefined when any check fails.
+   */
+  private async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+    const caller = known ?? (await this.deps.store.findCaller(payload.userId, payload.auditId))
+    if (!caller || caller.user.enabled !== 1 || caller.domain.enabled !== 1 || caller.revoked) return undefined
+    // Cut off by a password change, a disable or a group change after this token was issued.
+    if (caller.user.tokens_valid_after !== '' && isoMicros(payload.issuedAt) <= caller.user.tokens_valid_after) return undefined
+    const { user, domain: userDomain } = caller
+    const systemRoles = await this.deps.grants.systemRoles(user.id)
+    const systemAdmin = systemRoles.some((r) => r.name === 'admin')
+
+    let scope: AuthScope
+    let roles: RoleRow[] = []
+    let accountId: string | undefined
+    if (payload.scope.type === 'domain') {
+      const domain = payload.scope.id === userDomain.id ? userDomain : await this.deps.scopes.findDomain(payload.scope.id)
+      if (!domain || domain.enabled !== 1) return undefined
+      roles = await this.deps.grants.effectiveRoles(user.id, payload.scope)
+      const allowed = this.deps.flavour.iam.scopeNeedsRole ? roles.length > 0 || systemAdmin : domain.id === user.domain_id || systemAdmin
+      if (!allowed) return undefined
+      scope = { type: 'domain', domain: ref(domain) }
+      accountId = domain.id
+    } else if (payload.scope.type === 'project') {
+      const project = await this.deps.scopes.findProject(payload.scope.id)
+      if (!project || project.enabled !== 1 || project.status !== 'normal') return undefined
+      const domain = project.domain_id === userDomain.id ? userDomain : await this.deps.scopes.findDomain(project.domain_id)
+      if (!domain || domain.enabled !== 1) return undefined
+      roles = await this.deps.grants.effectiveRoles(user.id, payload.scope, project.domain_id)
+      if (this.deps.flavour.iam.scopeNeedsRole ? roles.length === 0 : project.domain_id !== user.domain_id) return undefined
+      scope = { type: 'project', project: ref(project), domain: ref(domain) }
+      accountId = domain.id
+    } else {
+      scope = { type: 'unscoped' }
+    }
+    return {
+      user: ref(user), userDomain: ref(userDomain), scope, accountId, roles: roles.map(ref), systemAdmin,
+      permissions: permissionsOf(roles),
+      enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_GRANTS,
+      auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
+    }
+  }
+
+  /** Policies granted on single enterprise projects count only with the account-wide (domain) scope EPS uses. */
+  private async enterpriseProjectPermissions(userId: string): Promise<ReadonlyMap<string, Permissions>> {
+    const grants = await this.deps.grants.enterpriseProjectRoles(userId)
+    if (grants.length === 0) return NO_GRANTS
+    const byProject = new Map<string, RoleRow[]>()
+    for (const g of grants) byProject.set(g.enterpriseProjectId, [...(byProject.get(g.enterpriseProjectId) ?? []), g.role])
+    return new Map([...byProject].map(([id, roles]) => [id, permissionsOf(roles)]))
+  }
+
+  /**
+   * The caller behind an access key: its user, account-wide in `domainId` (its own account when
+   * undefined), with every check a token gets. Undefined when the user may not act there.
+   */
+  async accessKeyContext(userId: string, domainId: string | undefined, auditId: string): Promise<AuthContext | undefined> {
+    const caller = await this.deps.store.findCaller(userId, auditId)
+    if (!caller) return undefined
+    const now = this.deps.clock.now()
+    return this.contextFor({ userId, scope: { type: 'domain', id: domainId ?? caller.user.domain_id }, issuedAt: now, expiresAt: now + AUTH_CACHE_TTL_MS, auditId }, caller)
+  }
+
+  /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
+  async authenticate(token: string | undefined): Promise<AuthContext> {
+    if (!token) throw new UnauthorizedError()
+    const now = this.deps.clock.now()
+    const cached = this.authCache.get(token)
+    if (cached && cached.until > now && cached.ctx.expiresAt > now) return cached.ctx
+    const ctx = await this.validate(token)
+    if (!ctx) throw new UnauthorizedError()
+    if (this.authCache.size >= AUTH_CACHE_MAX_ENTRIES) this.authCache.delete(this.authCache.keys().next().value!)
+    this.authCache.set(token, { ctx, until: now + AUTH_CACHE_TTL_MS })
+    return ctx
+  }
+
+  /**
+   * Forget every cached caller. Called after any change that can end a token's validity or
+   * alter what its context says: revocation, and project, account, user, group and grant changes.
+   */
+  invalidateAuthCache(): void {
+    this.dropCachedCallers()
+    this.callersChanged()
+  }
+
+  /** Only this service's cache: for a change another instance announced. */
+  dropCachedCallers(): void {
+    this.authCache.clear()
+  }
+
+  private async validate(token: string): Promise<AuthContext | undefined> {
+    const payload = this.deps.codec.decode(token)
+    if (!payload || payload.expiresAt <= this.deps.clock.now()) return undefined
+    return this.contextFor(payload)
+  }
+
+  // ------------------------------------------------------------------ subject tokens
+
+  /** HEAD /v3/auth/tokens: the subject token's context, if the caller may see it. */
+  async checkSubjectToken(caller: AuthContext, subject: string | undefined, action: string): Promise<AuthContext> {
+    if (!subject) throw new MissingAttributeError('X-Subject-Token', 'request headers')
+    const ctx = await this.validate(subject)
+    if (!ctx) throw new NotFoundError('token', subject)
+    this.assertMayTouchToken(caller, ctx, action)
+    return ctx
+  }
+
+  /** GET /v3/auth/tokens: as `checkSubjectToken`, with the regions of its catalog. */
+  async validateSubjectToken(caller: AuthContext, subject: string | undefined): Promise<ValidatedToken> {
+    const ctx = await this.checkSubjectToken(caller, subject, 'identity:validate_token')
+    return { ctx, regions: await this.deps.scopes.listRegions() }
+  }
+
+  async revokeSubjectToken(caller: AuthContext, subject: string | undefined): Promise<void> {
+    const ctx = await this.checkSubjectToken(caller, subject, 'identity:revoke_token')
+    const now = this.deps.clock.now()
+    await this.deps.store.revokeToken(ctx.auditId, isoMicros(ctx.expiresAt), isoMicros(now))
+    this.invalidateAuthCache()
+  }
+
+  private assertMayTouchToken(caller: AuthContext, subject: AuthContext, action: string): void {
+    // Another account's tokens are out of reach whatever the caller's permissions say.
+    if (caller.user.id !== subject.user.id && !caller.systemAdmin && caller.accountId !== subject.userDomain.id) throw new ForbiddenError(action)
+    this.deps.policy.enforce(caller, action, { userId: subject.user.id })
+  }
+}
