@@ -123,14 +123,14 @@ export class RoleInUseError extends ConflictError {
 }
 
 /** An account holds as many custom policies as the clouds allow; they answer with a field error. */
-export class CustomRoleQuotaError extends InvalidFieldError {
+export class CustomRoleQuotaExceededError extends InvalidFieldError {
   constructor(readonly limit: number) {
     super('role', `an account holds at most ${limit} custom policies`)
   }
 }
 
 /** A user holds as many permanent access keys as the clouds allow; `akSkNumExceed` is their own word for it. */
-export class AccessKeyQuotaError extends ValidationError {
+export class AccessKeyQuotaExceededError extends ValidationError {
   constructor(readonly limit: number) {
     super('akSkNumExceed')
   }

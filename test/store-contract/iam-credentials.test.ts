@@ -3,7 +3,7 @@
  * beside them, and which calls touch which kind.
  */
 import { describe, expect, it } from 'vitest'
-import { AccessKeyQuotaError, NotFoundError } from '../../src/errors/app-error.js'
+import { AccessKeyQuotaExceededError, NotFoundError } from '../../src/errors/app-error.js'
 import type { CredentialRow } from '../../src/db/schema.js'
 import { BACKENDS } from './backends.js'
 import { credentialInput, newAccount, newUser, settleAll, T0, T1, T2, T3, uid, useStore } from './iam-fixtures.js'
@@ -12,12 +12,12 @@ describe.each(BACKENDS)('IamStore access keys on $name', (backend) => {
   const h = useStore(backend)
   const newUserId = async () => (await h.store.identity.createUser(newUser((await newAccount(h.store)).id))).id
 
-  it('createPermanentCredential takes slot 1, then slot 2, then throws AccessKeyQuotaError', async () => {
+  it('createPermanentCredential takes slot 1, then slot 2, then throws AccessKeyQuotaExceededError', async () => {
     const user = await newUserId()
     const [a, b, c] = [credentialInput(user, { description: 'a' }), credentialInput(user, { status: 'inactive' }), credentialInput(user)]
     expect(await h.store.credentials.createPermanentCredential(a)).toEqual({ ...a, kind: 'permanent', slot: 1 })
     expect(await h.store.credentials.createPermanentCredential(b)).toEqual({ ...b, kind: 'permanent', slot: 2 })
-    await expect(h.store.credentials.createPermanentCredential(c)).rejects.toThrow(AccessKeyQuotaError)
+    await expect(h.store.credentials.createPermanentCredential(c)).rejects.toThrow(AccessKeyQuotaExceededError)
     expect(await h.store.credentials.findCredential(a.access)).toEqual({ ...a, kind: 'permanent', slot: 1 })
     expect(await h.store.credentials.findCredential(c.access)).toBeUndefined()
   })
@@ -52,11 +52,11 @@ describe.each(BACKENDS)('IamStore access keys on $name', (backend) => {
     expect(await h.store.credentials.findCredential(temporary.access)).toBeUndefined()
   })
 
-  it('concurrent creates for one user: two keys in slots 1 and 2, the rest refused with AccessKeyQuotaError', async () => {
+  it('concurrent creates for one user: two keys in slots 1 and 2, the rest refused with AccessKeyQuotaExceededError', async () => {
     const user = await newUserId()
     const { values: created, errors } = await settleAll(Array.from({ length: 5 }, () => h.store.credentials.createPermanentCredential(credentialInput(user))))
     expect(created.map((r: CredentialRow) => r.slot).sort()).toEqual([1, 2])
-    expect(errors.filter((e) => e instanceof AccessKeyQuotaError)).toHaveLength(3)
+    expect(errors.filter((e) => e instanceof AccessKeyQuotaExceededError)).toHaveLength(3)
     expect((await h.store.credentials.listCredentials(user)).map((r) => r.access).sort()).toEqual(created.map((r) => r.access).sort())
   })
 

@@ -3,7 +3,7 @@
  * cap counted atomically), assignments and every way of reading what a user holds.
  */
 import { describe, expect, it } from 'vitest'
-import { ConflictError, CustomRoleQuotaError, NotFoundError, RoleInUseError } from '../../src/errors/app-error.js'
+import { ConflictError, CustomRoleQuotaExceededError, NotFoundError, RoleInUseError } from '../../src/errors/app-error.js'
 import type { RoleRow } from '../../src/db/schema.js'
 import type { Assignment, AssignmentRecord } from '../../src/services/iam/roles/store.js'
 import { BACKENDS } from './backends.js'
@@ -151,10 +151,10 @@ describe.each(BACKENDS)('IamStore roles on $name', (backend) => {
       expect(await h.store.roles.createCustomRole(first, 2)).toEqual(first)
       expect(await h.store.roles.createCustomRole(second, 2)).toEqual(second)
       const third = roleRow({ domain_key: acct })
-      await expect(h.store.roles.createCustomRole(third, 2)).rejects.toThrow(CustomRoleQuotaError)
+      await expect(h.store.roles.createCustomRole(third, 2)).rejects.toThrow(CustomRoleQuotaExceededError)
       expect(await h.store.roles.findRole(third.id)).toBeUndefined()
       expect(await h.store.roles.createCustomRole(third, 3)).toEqual(third)
-      await expect(h.store.roles.createCustomRole(roleRow({ domain_key: acct }), 0)).rejects.toThrow(CustomRoleQuotaError)
+      await expect(h.store.roles.createCustomRole(roleRow({ domain_key: acct }), 0)).rejects.toThrow(CustomRoleQuotaExceededError)
     })
 
     it('concurrent creates against a small cap: exactly as many succeed as the cap leaves room for', async () => {
@@ -163,7 +163,7 @@ describe.each(BACKENDS)('IamStore roles on $name', (backend) => {
       const rows = Array.from({ length: 8 }, () => roleRow({ domain_key: acct }))
       const { values: created, errors } = await settleAll(rows.map((r) => h.store.roles.createCustomRole(r, 4)))
       expect(created).toHaveLength(3)
-      expect(errors.filter((e) => e instanceof CustomRoleQuotaError)).toHaveLength(5)
+      expect(errors.filter((e) => e instanceof CustomRoleQuotaExceededError)).toHaveLength(5)
       expect(await h.store.roles.listRoles({ customOf: acct, customOnly: true })).toHaveLength(4)
       for (const r of created) expect(await h.store.roles.findRole(r.id)).toEqual(r)
     })

@@ -4,7 +4,7 @@
  * of its calls failed with the store's own error.
  */
 import { describe, expect, it } from 'vitest'
-import { AccessKeyQuotaError, ConflictError, CustomRoleQuotaError, NotFoundError } from '../../src/errors/app-error.js'
+import { AccessKeyQuotaExceededError, ConflictError, CustomRoleQuotaExceededError, NotFoundError } from '../../src/errors/app-error.js'
 import type { Assignment } from '../../src/services/iam/roles/store.js'
 import type { IamStores } from '../../src/services/iam/iam-stores.js'
 import { BACKENDS } from './backends.js'
@@ -221,7 +221,7 @@ describe.each(BACKENDS)('IamStore transaction on $name', (backend) => {
     const third = credentialInput(user.id)
     const created = await h.store.transaction(async (tx) => {
       const made = await tx.credentials.createPermanentCredential(second)
-      await expect(tx.credentials.createPermanentCredential(third)).rejects.toThrow(AccessKeyQuotaError)
+      await expect(tx.credentials.createPermanentCredential(third)).rejects.toThrow(AccessKeyQuotaExceededError)
       return made
     })
     expect(created).toEqual({ ...second, kind: 'permanent', slot: 2 })
@@ -233,7 +233,7 @@ describe.each(BACKENDS)('IamStore transaction on $name', (backend) => {
     const { values, errors } = await settleAll(Array.from({ length: 5 }, () =>
       h.store.transaction((tx) => tx.roles.createCustomRole(roleRow({ domain_key: domain.id }), 2))))
     expect(values).toHaveLength(2)
-    expect(errors.filter((e) => e instanceof CustomRoleQuotaError)).toHaveLength(3)
+    expect(errors.filter((e) => e instanceof CustomRoleQuotaExceededError)).toHaveLength(3)
     expect(await h.store.roles.listRoles({ customOf: domain.id, customOnly: true })).toHaveLength(2)
   })
 })

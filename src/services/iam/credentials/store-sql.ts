@@ -3,7 +3,7 @@
  */
 import type { Transaction } from 'kysely'
 import type { CredentialRow, Database } from '../../../db/schema.js'
-import { AccessKeyQuotaError, NotFoundError } from '../../../errors/app-error.js'
+import { AccessKeyQuotaExceededError, NotFoundError } from '../../../errors/app-error.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import type { CredentialChanges, CredentialStore, NewCredential } from './store.js'
 
@@ -23,7 +23,7 @@ export class SqlCredentialStore extends IamSqlStore<CredentialStore> implements 
         .onConflict((oc) => oc.columns(['user_id', 'slot']).doNothing()).returning('access').executeTakeFirst()), { missing: () => new NotFoundError('user', row.user_id) })
       if (inserted) return credential
     }
-    throw new AccessKeyQuotaError(PERMANENT_KEY_SLOTS.length)
+    throw new AccessKeyQuotaExceededError(PERMANENT_KEY_SLOTS.length)
   }
 
   async createTemporaryCredential(row: NewCredential) {

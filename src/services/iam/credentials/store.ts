@@ -1,7 +1,7 @@
 /**
  * @module What access keys need from storage: permanent keys in two slots per user and temporary
  * ones that expire. `find*` returns undefined when nothing matches; a write that matches no row
- * says so in its result. Refusals are thrown, as each method says: `AccessKeyQuotaError` when
+ * says so in its result. Refusals are thrown, as each method says: `AccessKeyQuotaExceededError` when
  * both slots are taken, `NotFoundError` when the user was deleted meanwhile.
  */
 import type { CredentialRow } from '../../../db/schema.js'
@@ -14,7 +14,7 @@ export type CredentialChanges = Partial<Pick<CredentialRow, 'status' | 'descript
 
 export interface CredentialStore extends TracedStore<CredentialStore> {
   /**
-   * Takes a free slot (1 or 2) for a permanent key. Throws AccessKeyQuotaError when both are
+   * Takes a free slot (1 or 2) for a permanent key. Throws AccessKeyQuotaExceededError when both are
    * taken, NotFoundError when the user was deleted meanwhile.
    */
   createPermanentCredential(row: NewCredential): Promise<CredentialRow>

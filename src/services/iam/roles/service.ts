@@ -8,7 +8,7 @@
 import { newHexId } from '../../../shared/ids.js'
 import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
-import { ConflictError, CustomRoleQuotaError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
+import { ConflictError, CustomRoleQuotaExceededError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
 import { validateCustomPolicy } from '../../../auth/custom-policy.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
@@ -132,7 +132,7 @@ export class RoleService {
     const input = body.role
     const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
     const existing = await this.deps.store.listRoles({ customOf: account, customOnly: true })
-    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw new CustomRoleQuotaError(MAX_CUSTOM_ROLES_PER_ACCOUNT)
+    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw new CustomRoleQuotaExceededError(MAX_CUSTOM_ROLES_PER_ACCOUNT)
     const now = isoMicros(this.deps.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.

@@ -3,7 +3,7 @@
  */
 import { sql, type Transaction } from 'kysely'
 import type { Database, RoleRow } from '../../../db/schema.js'
-import { ConflictError, CustomRoleQuotaError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
+import { ConflictError, CustomRoleQuotaExceededError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CustomRoleChanges, RoleFilter, RoleStore } from './store.js'
@@ -38,7 +38,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
       () => this.write(async (x) => {
         await this.db.serialize(x, `custom-roles:${row.domain_key}`)
         const { n } = await x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()
-        if (Number(n) >= cap) throw new CustomRoleQuotaError(cap)
+        if (Number(n) >= cap) throw new CustomRoleQuotaExceededError(cap)
         await x.insertInto('roles').values(row).execute()
         return row
       }),

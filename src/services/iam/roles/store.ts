@@ -4,7 +4,7 @@
  * system, domains, projects and enterprise projects. `find*` returns undefined when nothing
  * matches; a write that matches no row says so in its result. Refusals are thrown, as each
  * method says: `ConflictError` for a taken name, `RoleInUseError` for a policy still granted,
- * `CustomRoleQuotaError` at the cap, `NotFoundError` for a role deleted meanwhile.
+ * `CustomRoleQuotaExceededError` at the cap, `NotFoundError` for a role deleted meanwhile.
  */
 import type { RoleRow } from '../../../db/schema.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
@@ -48,7 +48,7 @@ export interface RoleStore extends TracedStore<RoleStore> {
   /** System roles, plus the custom roles of `customOf` when given (only those with `customOnly`). */
   listRoles(filter: RoleFilter): Promise<RoleRow[]>
   /**
-   * A custom role of `row.domain_key`. Throws CustomRoleQuotaError when that account holds `cap`
+   * A custom role of `row.domain_key`. Throws CustomRoleQuotaExceededError when that account holds `cap`
    * of them already (counted in the insert's own transaction), ConflictError on a taken name.
    */
   createCustomRole(row: RoleRow, cap: number): Promise<RoleRow>
