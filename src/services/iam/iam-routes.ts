@@ -20,12 +20,17 @@ export interface IamRoutesOptions extends IamRouteOptions {
   credentials: CredentialRouteOptions
 }
 
+/**
+ * One plugin, whose context each capability's routes join rather than opening one of their own:
+ * Fastify derives request and reply classes per context, and every level deeper lengthens their
+ * prototype chains on every request.
+ */
 export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials }: IamRoutesOptions): FastifyPluginAsyncTypebox {
-  return async (app) => {
-    await app.register(tokenRoutes({ ...tokens, baseUrl }))
-    await app.register(projectRoutes({ ...projects, baseUrl }))
-    await app.register(identityRoutes({ ...identity, baseUrl }))
-    await app.register(roleRoutes({ ...roles, baseUrl }))
-    await app.register(credentialRoutes(credentials))
+  return async (app, options) => {
+    await tokenRoutes({ ...tokens, baseUrl })(app, options)
+    await projectRoutes({ ...projects, baseUrl })(app, options)
+    await identityRoutes({ ...identity, baseUrl })(app, options)
+    await roleRoutes({ ...roles, baseUrl })(app, options)
+    await credentialRoutes(credentials)(app, options)
   }
 }
