@@ -30,7 +30,9 @@ import { newFavouritesId, storedFavourites } from '../services/coc/rules.js'
 import { resourceType } from '../services/eps/resource-types.js'
 import { DEFAULT_ENTERPRISE_PROJECT_TYPE } from '../services/eps/rules.js'
 import { parseStateDocument, type StateAccount, type StateDocument, type StateRegion, type StateUser } from './state-document.js'
-import { regionOfProjectName, resolveFavourite, resolveRole } from './state-checks.js'
+import { resolveFavourite, resolveRole } from './state-checks.js'
+import { regionOfProjectName } from '../services/iam/projects/rules.js'
+import { customRoleName, nextCustomRoleNumber } from '../services/iam/roles/rules.js'
 import { deleteStateRows } from './reset-state.js'
 
 export interface ImportOptions {
@@ -252,9 +254,9 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   const userId = (name: string) => users.find((u) => u.name === name)!.id
 
   // Custom policies are numbered as the clouds number them, after the highest number given.
-  let next = (account.custom_policies ?? []).reduce((max, p) => Math.max(max, Number(/_(\d+)$/.exec(p.name ?? '')?.[1] ?? -1)), -1) + 1
+  let next = nextCustomRoleNumber((account.custom_policies ?? []).map((p) => p.name))
   const roles: RoleRow[] = (account.custom_policies ?? []).map((p) => ({
-    id: p.id ?? newHexId(), domain_key: accountId, name: p.name ?? `custom_${accountId}_${next++}`, display_name: p.display_name,
+    id: p.id ?? newHexId(), domain_key: accountId, name: p.name ?? customRoleName(accountId, next++), display_name: p.display_name,
     description: p.description ?? '', description_cn: p.description_cn ?? '', type: p.type, catalog: 'CUSTOMED', flag: '',
     policy: JSON.stringify(validateCustomPolicy(p.policy, 'policy')), ...times(p),
   }))

@@ -12,6 +12,8 @@ import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity/service.js'
+import { descriptionLimitExceeded, regionOfProjectName } from '../services/iam/projects/rules.js'
+import { grantRefusal } from '../services/iam/roles/rules.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
 import { favouriteEpId } from '../services/coc/rules.js'
@@ -66,14 +68,6 @@ export function resolveFavourite(enterpriseProjects: readonly { id?: string; nam
   if (byName) return byName.id
   if (entry === DEFAULT_ENTERPRISE_PROJECT_NAME) return DEFAULT_ENTERPRISE_PROJECT_ID
   return favouriteEpId(entry)
-}
-
-/** The region of a project on the clouds: a region project is named after its region, others `<region>_…`. */
-export function regionOfProjectName(name: string, regionIds: ReadonlySet<string>): string | undefined {
-  if (regionIds.has(name)) return name
-  const cut = name.indexOf('_')
-  const region = cut > 0 ? name.slice(0, cut) : ''
-  return region && cut < name.length - 1 && regionIds.has(region) ? region : undefined
 }
 
 /** EPS's name rule (services/eps/rules.ts), worded for a seed's author: what the flavour accepts. */
@@ -256,8 +250,9 @@ class AccountChecks {
         this.problem(`${at}.name`, `'${name}' must be the id of a region of the document (its system project) or start with one followed by '_' and a suffix (for example '${[...this.regionIds][0] ?? 'cn-north-4'}_project')`)
       }
       const description = text(project.description)
-      if (iam.projectDescriptionMaxLength !== undefined && description !== undefined && description.length > iam.projectDescriptionMaxLength) {
-        this.problem(`${at}.description`, `the description is ${description.length} characters long; at most ${iam.projectDescriptionMaxLength} are allowed on ${this.flavour.name}`)
+      const max = description === undefined ? undefined : descriptionLimitExceeded(this.flavour, description)
+      if (max !== undefined) {
+        this.problem(`${at}.description`, `the description is ${description!.length} characters long; at most ${max} are allowed on ${this.flavour.name}`)
       }
       if (!iam.keystoneProjectAttributes) {
         if (list(project.tags).length > 0) this.problem(`${at}.tags`, `projects on ${this.flavour.name} have no tags`)
@@ -400,12 +395,12 @@ class AccountChecks {
 
   /** The clouds' rules on where a role may be granted, as `RoleService` applies them to the API. */
   private grantability(role: RoleRef, onEnterpriseProject: boolean, onProjects: boolean): string | undefined {
-    if (onEnterpriseProject) {
-      return role.fineGrained ? undefined : `only fine-grained policies can be granted on an enterprise project; '${role.name}' is a role`
+    const place = onEnterpriseProject ? 'enterprise_project' : onProjects ? 'projects' : 'account'
+    switch (grantRefusal(role, place, this.flavour.iam.roleTypesRestrictGrants)) {
+      case 'not_fine_grained': return `only fine-grained policies can be granted on an enterprise project; '${role.name}' is a role`
+      case 'global_on_projects': return `'${role.name}' is a global (AX) permission; grant it on the account, not on projects`
+      case 'project_level_on_account': return `'${role.name}' is a project-level (XA) permission; grant it on projects, not on the account`
+      case undefined: return undefined
     }
-    if (!this.flavour.iam.roleTypesRestrictGrants || role.type === 'AA') return undefined
-    if (onProjects && role.type === 'AX') return `'${role.name}' is a global (AX) permission; grant it on the account, not on projects`
-    if (!onProjects && role.type === 'XA') return `'${role.name}' is a project-level (XA) permission; grant it on projects, not on the account`
-    return undefined
   }
 }

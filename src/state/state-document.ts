@@ -12,6 +12,8 @@ import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { FLAVOUR_NAMES, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
 import { ENTERPRISE_PROJECT_ID_PATTERN } from '../shared/well-known-ids.js'
+import { MAX_ACCESS_KEYS_PER_USER } from '../services/iam/credentials/rules.js'
+import { MAX_CUSTOM_ROLES_PER_ACCOUNT } from '../services/iam/roles/rules.js'
 import {
   ENTERPRISE_PROJECT_DESCRIPTION_MAX_LENGTH, ENTERPRISE_PROJECT_TYPES, RESOURCE_ID_CHARACTERS, RESOURCE_ID_MAX_LENGTH, RESOURCE_NAME_MAX_LENGTH,
 } from '../services/eps/rules.js'
@@ -83,7 +85,7 @@ export const UserSchema = T.Object({
   password_expires_at: T.Optional(Nullable(Time)),
   extra: T.Optional(JsonObject),
   groups: T.Optional(T.Array(Name(64))),
-  access_keys: T.Optional(T.Array(AccessKeySchema, { maxItems: 2, expected: 'at most 2 access keys (the clouds\' limit per user)' })),
+  access_keys: T.Optional(T.Array(AccessKeySchema, { maxItems: MAX_ACCESS_KEYS_PER_USER, expected: `at most ${MAX_ACCESS_KEYS_PER_USER} access keys (the clouds' limit per user)` })),
   favourites: T.Optional(FavouritesSchema),
   ...Times,
 }, closed)
@@ -172,7 +174,7 @@ export const AccountSchema = T.Object({
   ...Times,
   users: T.Optional(T.Array(UserSchema)),
   groups: T.Optional(T.Array(GroupSchema)),
-  custom_policies: T.Optional(T.Array(CustomPolicySchema, { maxItems: 200, expected: 'at most 200 custom policies (the clouds\' limit per account)' })),
+  custom_policies: T.Optional(T.Array(CustomPolicySchema, { maxItems: MAX_CUSTOM_ROLES_PER_ACCOUNT, expected: `at most ${MAX_CUSTOM_ROLES_PER_ACCOUNT} custom policies (the clouds' limit per account)` })),
   projects: T.Optional(T.Array(ProjectSchema)),
   enterprise_projects: T.Optional(T.Array(EnterpriseProjectSchema)),
   resources: T.Optional(T.Array(ResourceSchema)),

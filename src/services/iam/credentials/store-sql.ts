@@ -6,9 +6,9 @@ import type { CredentialRow, Database } from '../../../db/schema.js'
 import { AccessKeyQuotaExceededError, NotFoundError } from '../../../errors/app-error.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import type { CredentialChanges, CredentialStore, NewCredential } from './store.js'
+import { PERMANENT_KEY_SLOTS } from './rules.js'
 
 /** The clouds' two permanent keys per user. */
-const PERMANENT_KEY_SLOTS = [1, 2] as const
 
 export class SqlCredentialStore extends IamSqlStore<CredentialStore> implements CredentialStore {
   protected bound(trx: Transaction<Database>): SqlCredentialStore {

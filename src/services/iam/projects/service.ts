@@ -16,6 +16,7 @@ import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
 import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard } from './store.js'
+import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody,
 } from './schemas.js'
@@ -359,9 +360,8 @@ export class ProjectService {
 
   /** The clouds: `<existing region id>_<suffix>`. Region ids never contain '_'. */
   private async regionOfName(name: string): Promise<string> {
-    const cut = name.indexOf('_')
-    const region = cut > 0 ? name.slice(0, cut) : ''
-    if (!region || cut === name.length - 1 || !(await this.deps.projects.findRegion(region))) {
+    const region = regionPrefixOf(name)
+    if (region === undefined || !(await this.deps.projects.findRegion(region))) {
       throw new InvalidFieldError(
         'project/name',
         `'${name}' must start with the ID of an existing region followed by '_' and a suffix (for example '${this.deps.flavour.defaultRegions[0]!.id}_project')`,
@@ -372,8 +372,8 @@ export class ProjectService {
 
   private checkedDescription(description: string | null | undefined): string {
     const value = description ?? ''
-    const max = this.deps.flavour.iam.projectDescriptionMaxLength
-    if (max !== undefined && value.length > max) {
+    const max = descriptionLimitExceeded(this.deps.flavour, value)
+    if (max !== undefined) {
       throw new InvalidFieldError('project/description', `the description is ${value.length} characters long; at most ${max} are allowed`)
     }
     return value

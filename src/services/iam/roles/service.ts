@@ -19,9 +19,8 @@ import { isoMicros } from '../../../shared/clock.js'
 import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
+import { customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
 
-/** The clouds cap custom policies per account. */
-export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
 
 export interface GrantRef {
   actorType: ActorType
@@ -136,12 +135,12 @@ export class RoleService {
     const now = isoMicros(this.deps.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.
-    let next = existing.reduce((max, r) => Math.max(max, Number(/_(\d+)$/.exec(r.name)?.[1] ?? -1)), -1) + 1
+    let next = nextCustomRoleNumber(existing.map((r) => r.name))
     for (let attempt = 0; ; attempt++) {
       try {
         // The early check above answers most callers; this one, counted in the insert's own
         // transaction, is what holds when several instances create at once.
-        const name = `custom_${account}_${next}`
+        const name = customRoleName(account, next)
         return await this.deps.store.transaction(async (tx) => {
           const created = await tx.createCustomRole({
             id: newHexId(), domain_key: account, name, display_name: input.display_name,
@@ -244,19 +243,12 @@ export class RoleService {
    * projects; enterprise projects take only fine-grained (1.1) policies. AA fits both.
    */
   private assertGrantable(role: RoleRow, grant: GrantRef): void {
-    if (grant.targetType === 'enterprise_project') {
-      if (role.flag !== 'fine_grained' && role.domain_key === '') {
-        throw new ValidationError(`Only fine-grained policies can be granted on an enterprise project; '${role.name}' is a role.`)
-      }
-      return
-    }
-    if (!this.deps.roleTypesRestrictGrants || role.type === 'AA') return
-    const onProjects = grant.targetType === 'project' || grant.inherited === true
-    if (onProjects && role.type === 'AX') {
-      throw new ValidationError(`'${role.name}' is a global (AX) permission; grant it on the account, not on projects.`)
-    }
-    if (!onProjects && role.type === 'XA') {
-      throw new ValidationError(`'${role.name}' is a project-level (XA) permission; grant it on projects, not on the account.`)
+    const place = grant.targetType === 'enterprise_project' ? 'enterprise_project' : grant.targetType === 'project' || grant.inherited === true ? 'projects' : 'account'
+    const fineGrained = role.flag === 'fine_grained' || role.domain_key !== ''
+    switch (grantRefusal({ type: role.type, fineGrained }, place, this.deps.roleTypesRestrictGrants)) {
+      case 'not_fine_grained': throw new ValidationError(`Only fine-grained policies can be granted on an enterprise project; '${role.name}' is a role.`)
+      case 'global_on_projects': throw new ValidationError(`'${role.name}' is a global (AX) permission; grant it on the account, not on projects.`)
+      case 'project_level_on_account': throw new ValidationError(`'${role.name}' is a project-level (XA) permission; grant it on projects, not on the account.`)
     }
   }
 

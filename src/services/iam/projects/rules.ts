@@ -1,0 +1,24 @@
+/**
+ * @module Project rules that hold wherever a project comes from: the API (`ProjectService`) and
+ * a state document (`src/state/`). Pure functions; each caller words its own message.
+ */
+import type { Flavour } from '../../../flavours.js'
+
+/** `<region>_<suffix>`: the region a custom project's name starts with, when it has that form (region ids never hold '_'). */
+export function regionPrefixOf(name: string): string | undefined {
+  const cut = name.indexOf('_')
+  return cut > 0 && cut < name.length - 1 ? name.slice(0, cut) : undefined
+}
+
+/** The region of a project on the clouds, among `regionIds`: a region project is named after its region, others `<region>_…`. */
+export function regionOfProjectName(name: string, regionIds: ReadonlySet<string>): string | undefined {
+  if (regionIds.has(name)) return name
+  const region = regionPrefixOf(name)
+  return region !== undefined && regionIds.has(region) ? region : undefined
+}
+
+/** The longest description the flavour allows, when the description is longer; undefined when it fits. */
+export function descriptionLimitExceeded(flavour: Flavour, description: string): number | undefined {
+  const max = flavour.iam.projectDescriptionMaxLength
+  return max !== undefined && description.length > max ? max : undefined
+}

@@ -1,0 +1,42 @@
+/**
+ * @module Where a role may be granted, and how custom policies are named: the same for a grant
+ * made through the API (`RoleService`) and one written in a state document (`src/state/`).
+ */
+
+/** The clouds cap custom policies per account. */
+export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
+
+/** What the rule needs to know of a role. */
+export interface GrantedRole {
+  readonly type: string
+  /** A fine-grained (1.1) policy: every custom policy, and system policies flagged so. */
+  readonly fineGrained: boolean
+}
+
+/** Where a grant applies: an enterprise project, projects (one, or all as an inherited grant), or the account. */
+export type GrantPlace = 'enterprise_project' | 'projects' | 'account'
+
+export type GrantRefusal = 'not_fine_grained' | 'global_on_projects' | 'project_level_on_account'
+
+/**
+ * The clouds grant global (AX) permissions on the account and project-level (XA) ones on
+ * projects; enterprise projects take only fine-grained policies. AA fits both. Keystone's roles
+ * have no types (`roleTypesRestrictGrants` off).
+ */
+export function grantRefusal(role: GrantedRole, place: GrantPlace, roleTypesRestrictGrants: boolean): GrantRefusal | undefined {
+  if (place === 'enterprise_project') return role.fineGrained ? undefined : 'not_fine_grained'
+  if (!roleTypesRestrictGrants || role.type === 'AA') return undefined
+  if (place === 'projects' && role.type === 'AX') return 'global_on_projects'
+  if (place === 'account' && role.type === 'XA') return 'project_level_on_account'
+  return undefined
+}
+
+/** The clouds number an account's custom policies: `custom_<account id>_<n>`. */
+export function customRoleName(accountId: string, n: number): string {
+  return `custom_${accountId}_${n}`
+}
+
+/** The number after the highest one the names use (0 for none). */
+export function nextCustomRoleNumber(names: readonly (string | undefined)[]): number {
+  return names.reduce((max, name) => Math.max(max, Number(/_(\d+)$/.exec(name ?? '')?.[1] ?? -1)), -1) + 1
+}
