@@ -98,7 +98,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
       isOperator: async (ctx) => {
         if (ctx.systemAdmin) return true
         if (!flavour.firstAccountOperates || ctx.accountId === undefined) return false
-        operatorAccountId ??= (await iam.listAccounts()).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id
+        operatorAccountId ??= await iam.firstAccountId()
         return ctx.accountId === operatorAccountId
       },
     }))

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/database.js'
-import type { DomainRow, ProjectRow } from '../../db/schema.js'
+import type { ProjectRow } from '../../db/schema.js'
 import type { Flavour } from '../../flavours.js'
 import type { AuthContext } from '../../auth/auth-context.js'
 import type { Policy } from '../../auth/policy.js'
@@ -52,7 +52,8 @@ export interface Iam {
   findProjectInAccount(projectId: string, accountId: string): Promise<ProjectRow | undefined>
   projectInAccount(projectId: string, accountId: string): Promise<boolean>
   listRegionIds(): Promise<string[]>
-  listAccounts(): Promise<DomainRow[]>
+  /** The account the first start created (the oldest; ties by id), if any. */
+  firstAccountId(): Promise<string | undefined>
   routes(options: IamRouteOptions & { epsVersions?(base: string): unknown }): FastifyPluginAsyncTypebox
 }
 
@@ -100,7 +101,8 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
     projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
     listRegionIds: async () => (await stores.projects.listRegions()).map((r) => r.id),
-    listAccounts: () => stores.projects.listDomains({}),
+    firstAccountId: async () => (await stores.projects.listDomains({}))
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id,
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
       tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
