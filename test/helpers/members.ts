@@ -1,9 +1,8 @@
 /**
- * Helpers the HTTP suites share: users made through the API, and the routes a persona matrix covers.
+ * Users made through the API, as the HTTP suites need them.
  */
 import { expect } from 'vitest'
 import type { call, TestServer } from './server.js'
-import type { RouteInfo } from '../../src/app.js'
 import { tokenFor } from './fixtures.js'
 
 type Api = (path: string, init?: { method?: string; body?: unknown; token?: string }) => ReturnType<typeof call>
@@ -14,11 +13,4 @@ export async function groupMember(s: TestServer, api: Api, name: string, passwor
   const group = (await api('/v3/groups', { method: 'POST', body: { group: { name: `${name}-group` } } })).body.group
   expect((await api(`/v3/groups/${group.id}/users/${user.id}`, { method: 'PUT' })).status).toBe(204)
   return { userId: user.id as string, groupId: group.id as string, token: () => tokenFor(s, name, password, s.account.name) }
-}
-
-/** Routes of the chosen services that need a caller; Fastify's automatic HEAD twin of a GET shares the GET's cell. */
-export function matrixRoutes(s: TestServer, ofService: (service: RouteInfo['service']) => boolean): RouteInfo[] {
-  const { routes, policy } = s.server
-  return routes.filter((r) => ofService(r.service) && policy.entry(r.action!)!.rule !== 'public'
-    && !(r.method === 'HEAD' && routes.some((g) => g.method === 'GET' && g.url === r.url && g.action === r.action)))
 }

@@ -144,32 +144,41 @@ export class EpsService {
     if (body.action !== 'enable' && body.action !== 'disable') throw EpsErrors.invalidAction()
     this.deps.policy.enforce(ctx, body.action === 'enable' ? 'eps:enable_enterprise_project' : 'eps:disable_enterprise_project', { enterpriseProjectId: id })
     this.checkId(id)
-    const account = this.account(ctx)
-    const now = this.now()
-    await this.deps.store.transaction(async (tx) => {
-      const before = await tx.findEnterpriseProject(account, id)
-      if (!before) throw new NotFoundError('enterprise project', id)
+    await this.changeExisting(ctx, id, `${body.action}EnterpriseProject`, async (tx, account, before, now) => {
       // Enabling an enabled project (or disabling a disabled one) succeeds: open question 18.
       // The store refuses to disable one holding scaling groups (EPS.0016).
       await tx.setEnterpriseProjectStatus(account, id, body.action === 'enable' ? 1 : 2, now)
-      const after = await tx.findEnterpriseProject(account, id)
-      await tx.recordChange(epsTrace(ctx, account, `${body.action}EnterpriseProject`, now), updateOf(EP, before, after!))
+      return updateOf(EP, before, (await tx.findEnterpriseProject(account, id))!)
     })
   }
 
   async deleteEnterpriseProject(ctx: AuthContext, id: string): Promise<void> {
     if (id === DEFAULT_ENTERPRISE_PROJECT_ID) throw EpsErrors.defaultNoOperation()
     this.checkId(id)
+    await this.changeExisting(ctx, id, 'deleteEnterpriseProject', async (tx, account, before) => {
+      // The store refuses one that still holds resources.
+      await tx.deleteEnterpriseProject(account, id)
+      return deletionOf(EP, before)
+    })
+    this.deps.invalidateAuthCache()
+  }
+
+  /**
+   * One change to an existing enterprise project of the caller's account, in one transaction with
+   * its trace; `change` gets the project as it was (read inside the transaction, locked on
+   * PostgreSQL) and says what to trace. 404 when the account has no such project.
+   */
+  private async changeExisting(
+    ctx: AuthContext, id: string, action: string,
+    change: (tx: EpsStore, account: string, before: EnterpriseProjectRow, now: string) => Promise<TracedChange>,
+  ): Promise<void> {
     const account = this.account(ctx)
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findEnterpriseProject(account, id)
       if (!before) throw new NotFoundError('enterprise project', id)
-      // The store refuses one that still holds resources.
-      await tx.deleteEnterpriseProject(account, id)
-      await tx.recordChange(epsTrace(ctx, account, 'deleteEnterpriseProject', now), deletionOf(EP, before))
+      await tx.recordChange(epsTrace(ctx, account, action, now), await change(tx, account, before, now))
     })
-    this.deps.invalidateAuthCache()
   }
 
   async quota(ctx: AuthContext): Promise<{ used: number; quota: number }> {
