@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
-import { expectOneCasePerRoute, matrixRoutes as routesNeedingCaller } from '../helpers/policy-matrix.js'
+import { expectOneCasePerRoute, matrixRoutes as routesNeedingCaller, persona } from '../helpers/policy-matrix.js'
 
 const PASSWORD = 'Matrix-Passw0rd!'
 const EPS = '/v1.0/enterprise-projects'
@@ -51,14 +51,7 @@ describe('persona × route matrix: EPS and COC (huaweicloud)', () => {
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${res.text}`)
     return res.body
   }
-  const roleByName = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
-  const personaWithRole = async (name: string, roleName: string) => {
-    const user = (await api('POST', '/v3/users', { user: { name, password: PASSWORD } })).user.id
-    const group = (await api('POST', '/v3/groups', { group: { name: `${name}-group` } })).group.id
-    await api('PUT', `/v3/groups/${group}/users/${user}`)
-    if (roleName) await api('PUT', `/v3/domains/${s.account.id}/groups/${group}/roles/${await roleByName(roleName)}`)
-    return { user, group, token: await tokenFor(s, name, PASSWORD, s.account.name) }
-  }
+  const personaWithRole = (name: string, roleName: string) => persona(s, api, name, roleName, PASSWORD)
   const newEp = async () => (await api('POST', EPS, { name: unique('m') })).enterprise_project.id as string
   const newServer = async () => (await api('POST', '/_projectplane/resources', { resource_type: 'ecs', project_id: ids.project, resource_name: unique('vm') })).resource.resource_id as string
 

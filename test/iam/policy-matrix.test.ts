@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
-import { expectOneCasePerRoute, matrixRoutes as routesNeedingCaller } from '../helpers/policy-matrix.js'
+import { expectOneCasePerRoute, matrixRoutes as routesNeedingCaller, persona } from '../helpers/policy-matrix.js'
 
 const PASSWORD = 'Matrix-Passw0rd!'
 let EP: string
@@ -56,13 +56,7 @@ describe('persona × route matrix (huaweicloud)', () => {
   const newGroup = async () => (await api('POST', '/v3/groups', { group: { name: unique('g') } })).group.id as string
   const newSubjectToken = () => tokenFor(s, 'target', PASSWORD, s.account.name)
   const roleByName = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
-  const personaWithRole = async (name: string, roleName: string) => {
-    const user = (await api('POST', '/v3/users', { user: { name, password: PASSWORD } })).user.id
-    const group = (await api('POST', '/v3/groups', { group: { name: `${name}-group` } })).group.id
-    await api('PUT', `/v3/groups/${group}/users/${user}`)
-    if (roleName) await api('PUT', `/v3/domains/${s.account.id}/groups/${group}/roles/${await roleByName(roleName)}`)
-    return { user, group, token: await tokenFor(s, name, PASSWORD, s.account.name) }
-  }
+  const personaWithRole = (name: string, roleName: string) => persona(s, api, name, roleName, PASSWORD)
 
   beforeAll(async () => {
     s = await startServer()

@@ -48,6 +48,17 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
 
   const all = { limit: 100 }
 
+  /** Two accounts; in the first, users `u` (whose record `id` holds `['a']`) and `v` (none yet). */
+  async function recordOfOneOfTwo() {
+    const d = await account()
+    const other = await account()
+    const u = await user(d)
+    const v = await user(d)
+    const id = newId()
+    await store.saveFavourites(d, u, ['a'], id, at(1))
+    return { d, other, u, v, id }
+  }
+
   describe('saveFavourites', () => {
     it('creates the record with the new id and the list in the order given', async () => {
       const d = await account()
@@ -160,12 +171,7 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
     })
 
     it('throws FavouritesIdMismatchError and writes nothing for another id, another user, another account, or no record', async () => {
-      const d = await account()
-      const other = await account()
-      const u = await user(d)
-      const v = await user(d)
-      const id = newId()
-      await store.saveFavourites(d, u, ['a'], id, at(1))
+      const { d, other, u, v, id } = await recordOfOneOfTwo()
       const vId = newId()
       await store.saveFavourites(d, v, ['v'], vId, at(1))
       await expect(store.updateFavourites(d, u, newId(), ['x'], at(2))).rejects.toThrow(FavouritesIdMismatchError)
@@ -203,12 +209,7 @@ describe.each(BACKENDS)('CocStore on $name', (backend) => {
     })
 
     it('reads only the user’s own record in that account', async () => {
-      const d = await account()
-      const other = await account()
-      const u = await user(d)
-      const v = await user(d)
-      const id = newId()
-      await store.saveFavourites(d, u, ['a'], id, at(1))
+      const { d, other, u, v, id } = await recordOfOneOfTwo()
       expect(await store.listFavourites(d, v, all)).toEqual([])
       expect(await store.listFavourites(other, u, all)).toEqual([])
       expect(await store.listFavourites(other, u, { id, limit: 10 })).toEqual([])
