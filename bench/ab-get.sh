@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# GET /v3/projects/{id} of two built trees, alternating: `bash bench/ab-get.sh <tree A> <tree B> [rounds]`.
+#
+# Each round starts tree A's dist/main.js, then tree B's, each alone (server on CPU 0, wrk on
+# CPU 1, 32 connections, a 2 s warm-up, then 5 s measured), and prints one line per run. Both
+# trees must be built (`npm run build`, or tsc only). A and B alternate because this VM's GET
+# throughput is bimodal from one server start to the next (see RESULTS.md): only many runs,
+# side by side, tell a change from luck.
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 <tree A> <tree B> [rounds]" >&2; exit 2; }
+ROUNDS="${3:-10}"
+ADMIN_PASSWORD='Bench-Password-1!'
+
+one_run() {
+  local tree="$1" port dir pid token project rate
+  port=$((20000 + RANDOM % 20000)); dir="$(mktemp -d)"
+  (cd "$tree" && DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec taskset -c 0 node dist/main.js >/dev/null 2>&1) &
+  pid=$!
+  for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+  token="$(curl -si "http://127.0.0.1:$port/v3/auth/tokens?nocatalog" -H 'Content-Type: application/json' \
+    -d "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\",\"password\":\"$ADMIN_PASSWORD\",\"domain\":{\"name\":\"projectplane\"}}}},\"scope\":{\"domain\":{\"name\":\"projectplane\"}}}}" \
+    | awk 'tolower($1) == "x-subject-token:" { print $2 }' | tr -d '\r')"
+  project="$(curl -s -X POST "http://127.0.0.1:$port/v3/projects" -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
+    -d '{"project":{"name":"cn-north-4_bench"}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).project.id')"
+  taskset -c 1 wrk -t1 -c32 -d2s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v3/projects/$project" >/dev/null
+  rate="$(taskset -c 1 wrk -t1 -c32 -d5s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v3/projects/$project" | awk '/Requests\/sec/ { print int($2) }')"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$dir"
+  echo "$rate"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  printf 'round %s  A %s  B %s\n' "$round" "$(one_run "$1")" "$(one_run "$2")"
+done
