@@ -1,7 +1,7 @@
 /**
  * @module The one enforcement point. Routes name an action; `enforce()` finds its rule in the
  * policy tables and decides. Rules that depend on the target (own user, an enterprise project)
- * get the target passed in; a route without a rule cannot be registered (see app.ts).
+ * get the target passed in; a route without a rule cannot be registered (see http/authenticate.ts).
  */
 import type { Flavour } from '../flavours.js'
 import type { ServiceName } from '../http/fastify-types.js'

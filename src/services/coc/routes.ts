@@ -1,5 +1,5 @@
 /**
- * @module COC routes: path, schema, action (the hook in app.ts authenticates and enforces it),
+ * @module COC routes: path, schema, action (the hook in http/authenticate.ts authenticates and enforces it),
  * one service call, one envelope. Registered only on flavours that have COC (Huawei Cloud);
  * elsewhere the paths answer COC's 404.
  */

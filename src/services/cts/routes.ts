@@ -1,6 +1,6 @@
 /**
  * @module The traces API (CTS v3), projectplane's audit trail over HTTP: path, schema, action
- * (the hook in app.ts authenticates and enforces it), one service call, one envelope.
+ * (the hook in http/authenticate.ts authenticates and enforces it), one service call, one envelope.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { caller } from '../../http/caller.js'

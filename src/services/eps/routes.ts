@@ -1,5 +1,5 @@
 /**
- * @module EPS routes: path, schema, action (the hook in app.ts authenticates and enforces it), one
+ * @module EPS routes: path, schema, action (the hook in http/authenticate.ts authenticates and enforces it), one
  * service call, one envelope. Static paths (`quotas`, `providers`, …) win over `{id}` in the
  * router. Routes the flavour's cloud lacks are not registered, so they answer 404 (405 where the
  * path exists with other methods) in EPS's format. Bodies are capped at EPS's 200 KB (EPS.0042).
@@ -15,7 +15,8 @@ import {
   ResourceFilterBodySchema, ResourceKeyParamsSchema, ResourceMigrateBodySchema, ResourceRegisterBodySchema,
 } from './schemas.js'
 import {
-  associatedResourcesBody, enterpriseProjectBody, migrationRecordBody, providersBody, registeredResourceBody, resourceBody, versionBody,
+  associatedResourcesBody, configsEnvelope, enterpriseProjectEnvelope, enterpriseProjectList, migrationRecordList, providersBody, quotaEnvelope,
+  registeredResourceEnvelope, registeredResourceList, resourceList, resourceMappingEnvelope, versionEnvelope, versionList,
 } from './wire.js'
 import { RESOURCE_MAPPING } from './resource-types.js'
 
@@ -29,9 +30,7 @@ export interface EpsRouteDeps {
 }
 
 /** EPS's version list, as `GET /` answers it on the clouds' EPS endpoints. */
-export function epsVersions(base: string): unknown {
-  return { versions: [versionBody(base)] }
-}
+export const epsVersions = versionList
 
 export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -41,27 +40,26 @@ export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyP
     // ---- versions. `GET /` is IAM's route, which answers `epsVersions` for `eps.*` host names: a
     // host constraint on a route makes the router derive constraints for every request (it cost
     // a fifth of GET throughput, measured).
-    app.get('/v1.0', { config: { ...eps, action: 'eps:get_api_version' } }, async (request) => ({ version: versionBody(baseUrl(request)) }))
+    app.get('/v1.0', { config: { ...eps, action: 'eps:get_api_version' } }, async (request) => versionEnvelope(baseUrl(request)))
 
     // ---- enterprise projects
     app.get(EP, { schema: { querystring: EnterpriseProjectListQuerySchema }, config: { ...eps, action: 'eps:list_enterprise_projects' } }, async (request) => {
-      const page = await service.listEnterpriseProjects(caller(request), request.query)
-      return { enterprise_projects: page.rows.map(enterpriseProjectBody), total_count: page.total }
+      return enterpriseProjectList(await service.listEnterpriseProjects(caller(request), request.query))
     })
     app.post(EP, { bodyLimit, schema: { body: EnterpriseProjectBodySchema }, config: { ...eps, action: 'eps:create_enterprise_project' } }, async (request, reply) => {
       reply.status(201)
-      return { enterprise_project: enterpriseProjectBody(await service.createEnterpriseProject(caller(request), request.body)) }
+      return enterpriseProjectEnvelope(await service.createEnterpriseProject(caller(request), request.body))
     })
     app.get(`${EP}/quotas`, { config: { ...eps, action: 'eps:get_quotas' } }, async (request) => {
       const { used, quota } = await service.quota(caller(request))
-      return { quotas: { resources: [{ type: 'enterprise_project', used, quota }] } }
+      return quotaEnvelope(used, quota)
     })
     app.get(`${EP}/providers`, { schema: { querystring: ProviderListQuerySchema }, config: { ...eps, action: 'eps:list_providers' } },
       async (request) => providersBody(await service.listProviders(request.query)))
     app.get(`${EP}/:enterprise_project_id`, { schema: { params: EnterpriseProjectParamsSchema }, config: { ...eps, action: 'eps:get_enterprise_project' } },
-      async (request) => ({ enterprise_project: enterpriseProjectBody(await service.getEnterpriseProject(caller(request), request.params.enterprise_project_id)) }))
+      async (request) => enterpriseProjectEnvelope(await service.getEnterpriseProject(caller(request), request.params.enterprise_project_id)))
     app.put(`${EP}/:enterprise_project_id`, { bodyLimit, schema: { params: EnterpriseProjectParamsSchema, body: EnterpriseProjectBodySchema }, config: { ...eps, action: 'eps:update_enterprise_project' } },
-      async (request) => ({ enterprise_project: enterpriseProjectBody(await service.updateEnterpriseProject(caller(request), request.params.enterprise_project_id, request.body)) }))
+      async (request) => enterpriseProjectEnvelope(await service.updateEnterpriseProject(caller(request), request.params.enterprise_project_id, request.body)))
     app.post(`${EP}/:enterprise_project_id/action`, { bodyLimit, schema: { params: EnterpriseProjectParamsSchema, body: EnterpriseProjectActionBodySchema }, config: { ...eps, action: 'eps:enable_or_disable_enterprise_project' } },
       async (request, reply) => {
         await service.enableOrDisable(caller(request), request.params.enterprise_project_id, request.body)
@@ -77,8 +75,7 @@ export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyP
     // ---- resources
     app.post(`${EP}/:enterprise_project_id/resources/filter`, { bodyLimit, schema: { params: EnterpriseProjectParamsSchema, body: ResourceFilterBodySchema }, config: { ...eps, action: 'eps:filter_resources' } },
       async (request) => {
-        const page = await service.filterResources(caller(request), request.params.enterprise_project_id, request.body)
-        return { resources: page.rows.map(resourceBody), errors: [], total_count: page.total }
+        return resourceList(await service.filterResources(caller(request), request.params.enterprise_project_id, request.body))
       })
     app.post(`${EP}/:enterprise_project_id/resources-migrate`, { bodyLimit, schema: { params: EnterpriseProjectParamsSchema, body: ResourceMigrateBodySchema }, config: { ...eps, action: 'eps:migrate_resource' } },
       async (request, reply) => {
@@ -89,15 +86,14 @@ export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyP
     // ---- Huawei Cloud's extra read APIs
     if (flavour.huaweiReadApis) {
       app.get(`${EP}/migrate-record/list`, { schema: { querystring: MigrationRecordQuerySchema }, config: { ...eps, action: 'eps:list_migration_records' } },
-        async (request) => ({ records: (await service.listMigrationRecords(caller(request), request.query)).map(migrationRecordBody) }))
-      app.get(`${EP}/resources-mapping`, { config: { ...eps, action: 'eps:list_resource_mapping' } }, async () => ({ resource_mapping: RESOURCE_MAPPING }))
+        async (request) => migrationRecordList(await service.listMigrationRecords(caller(request), request.query)))
+      app.get(`${EP}/resources-mapping`, { config: { ...eps, action: 'eps:list_resource_mapping' } }, async () => resourceMappingEnvelope(RESOURCE_MAPPING))
       app.get('/v1.0/associated-resources/:resource_id', { schema: { params: AssociatedResourcesParamsSchema, querystring: AssociatedResourcesQuerySchema }, config: { ...eps, action: 'eps:get_associated_resources' } },
         async (request) => {
           const { resource, attached } = await service.associatedResources(caller(request), request.params.resource_id, request.query)
           return associatedResourcesBody(resource, attached)
         })
-      // Terraform reads this flag as a JSON boolean, although the SDK types it as a string.
-      app.get('/v1/enterprise-projects/configs', { config: { ...eps, action: 'eps:get_configs' } }, async () => ({ support_item: { delete_ep_support: flavour.deleteSupported } }))
+      app.get('/v1/enterprise-projects/configs', { config: { ...eps, action: 'eps:get_configs' } }, async () => configsEnvelope(flavour.deleteSupported))
     }
     // The BSS call that turns enterprise projects on for an account: here they always are.
     app.post('/v2/enterprises/enterprise-projects/authority', { bodyLimit, config: { ...eps, action: 'eps:enable_enterprise_project_feature' } }, async (_request, reply) => reply.status(204).send())
@@ -105,10 +101,10 @@ export function epsRoutes({ service, flavour, baseUrl }: EpsRouteDeps): FastifyP
     // ---- projectplane admin API: resources live in enterprise projects, but no service here makes them.
     app.post('/_projectplane/resources', { bodyLimit, schema: { body: ResourceRegisterBodySchema }, config: { ...eps, action: 'projectplane:register_resource' } }, async (request, reply) => {
       reply.status(201)
-      return { resource: registeredResourceBody(await service.registerResource(caller(request), request.body)) }
+      return registeredResourceEnvelope(await service.registerResource(caller(request), request.body))
     })
     app.get('/_projectplane/resources', { config: { ...eps, action: 'projectplane:list_resources' } },
-      async (request) => ({ resources: (await service.listRegisteredResources(caller(request))).map(registeredResourceBody) }))
+      async (request) => registeredResourceList(await service.listRegisteredResources(caller(request))))
     app.delete('/_projectplane/resources/:resource_type/:resource_id', { schema: { params: ResourceKeyParamsSchema }, config: { ...eps, action: 'projectplane:delete_resource' } },
       async (request, reply) => {
         await service.deleteRegisteredResource(caller(request), request.params.resource_type, request.params.resource_id)

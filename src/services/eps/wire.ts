@@ -109,3 +109,52 @@ export function associatedResourcesBody(resource: ResourceWithProject, attached:
     errors: [],
   }
 }
+
+// ---- envelopes: what each route answers
+
+export function enterpriseProjectEnvelope(row: EnterpriseProjectRow): { enterprise_project: Record<string, unknown> } {
+  return { enterprise_project: enterpriseProjectBody(row) }
+}
+
+export function enterpriseProjectList(page: { rows: readonly EnterpriseProjectRow[]; total: number }): unknown {
+  return { enterprise_projects: page.rows.map(enterpriseProjectBody), total_count: page.total }
+}
+
+export function versionEnvelope(base: string): unknown {
+  return { version: versionBody(base) }
+}
+
+/** EPS's version list, as `GET /` answers it on the clouds' EPS endpoints. */
+export function versionList(base: string): unknown {
+  return { versions: [versionBody(base)] }
+}
+
+/** Enterprise projects are the one quota EPS reports. */
+export function quotaEnvelope(used: number, quota: number): unknown {
+  return { quotas: { resources: [{ type: 'enterprise_project', used, quota }] } }
+}
+
+export function resourceList(page: { rows: readonly ResourceWithProject[]; total: number }): unknown {
+  return { resources: page.rows.map(resourceBody), errors: [], total_count: page.total }
+}
+
+export function migrationRecordList(rows: readonly EpMigrationRecordRow[]): unknown {
+  return { records: rows.map(migrationRecordBody) }
+}
+
+export function resourceMappingEnvelope(mapping: unknown): unknown {
+  return { resource_mapping: mapping }
+}
+
+/** Terraform reads this flag as a JSON boolean, although the SDK types it as a string. */
+export function configsEnvelope(deleteSupported: boolean): unknown {
+  return { support_item: { delete_ep_support: deleteSupported } }
+}
+
+export function registeredResourceEnvelope(r: ResourceWithProject): unknown {
+  return { resource: registeredResourceBody(r) }
+}
+
+export function registeredResourceList(rows: readonly ResourceWithProject[]): unknown {
+  return { resources: rows.map(registeredResourceBody) }
+}

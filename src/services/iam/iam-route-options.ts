@@ -1,6 +1,6 @@
 /**
  * @module What every IAM capability's routes take, and the route config that marks a route as
- * IAM's: the service decides the error format, the action the policy rule the hook in app.ts
+ * IAM's: the service decides the error format, the action the policy rule the hook in http/authenticate.ts
  * enforces before the handler runs.
  */
 import type { FastifyRequest } from 'fastify'

@@ -1,6 +1,6 @@
 /**
  * @module Routes of access keys (`OS-CREDENTIAL`): permanent keys and temporary ones with a
- * security token. Each handler is: path, schema, action (the hook in app.ts authenticates and
+ * security token. Each handler is: path, schema, action (the hook in http/authenticate.ts authenticates and
  * enforces it), one service call, one envelope from wire.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'

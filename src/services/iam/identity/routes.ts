@@ -1,6 +1,6 @@
 /**
  * @module Routes of users, groups, group memberships and password changes. Each handler is:
- * path, schema, action (the hook in app.ts authenticates and enforces it), one service call, one
+ * path, schema, action (the hook in http/authenticate.ts authenticates and enforces it), one service call, one
  * envelope from wire.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'

@@ -1,7 +1,7 @@
 /**
  * @module Routes of roles, custom policies (OS-ROLE), grants on the account, its projects and
  * enterprise projects (OS-INHERIT, OS-PERMISSION) and Keystone's role assignments. Each handler
- * is: path, schema, action (the hook in app.ts authenticates and enforces it), one service call,
+ * is: path, schema, action (the hook in http/authenticate.ts authenticates and enforces it), one service call,
  * one envelope from wire.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'

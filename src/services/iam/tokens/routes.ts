@@ -1,6 +1,6 @@
 /**
  * @module Routes of the version documents and tokens. Each handler is: path, schema, action (the
- * hook in app.ts authenticates and enforces it), one service call, one envelope from wire.ts.
+ * hook in http/authenticate.ts authenticates and enforces it), one service call, one envelope from wire.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { caller } from '../../../http/caller.js'
