@@ -87,6 +87,11 @@ export interface Flavour {
     readonly accountLockedMessage: string
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
+    /**
+     * The `methods` of a token made by rescoping (`methods: ["token"]`): the clouds document
+     * `["token"]`; Keystone adds the parent token's methods, listed as its Fernet tokens decode them.
+     */
+    readonly rescopedTokenMethods: 'token' | 'token-and-parent'
   }
 }
 
@@ -134,6 +139,7 @@ const HUAWEICLOUD: Flavour = {
     keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
     unscopedTokenRequest: 'domain',
+    rescopedTokenMethods: 'token',
     scopeNeedsRole: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
@@ -186,6 +192,7 @@ const KEYSTONE: Flavour = {
     keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
     unscopedTokenRequest: 'unscoped',
+    rescopedTokenMethods: 'token-and-parent',
     scopeNeedsRole: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',

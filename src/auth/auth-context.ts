@@ -34,6 +34,10 @@ export interface AuthContext {
   readonly auditId: string
   readonly issuedAt: number
   readonly expiresAt: number
+  /** The token's methods when it was made from another token (a password login's are `["password"]`). */
+  readonly methods?: readonly string[]
+  /** The audit id of the token a rescoped token descends from (Keystone's `audit_ids[1]`). */
+  readonly parentAuditId?: string
   /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
   readonly origin?: RequestOrigin
 }

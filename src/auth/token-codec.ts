@@ -19,6 +19,10 @@ export interface TokenPayload {
   readonly expiresAt: number
   /** Random id that names this token in revocations and audit records (never the token itself). */
   readonly auditId: string
+  /** Absent for a password login (`["password"]`); set on a token made from another token. */
+  readonly methods?: readonly string[]
+  /** Keystone's audit chain: the audit id of the first token a rescoped one descends from. */
+  readonly parentAuditId?: string
 }
 
 export interface TokenKey { readonly id: string; readonly secret: Buffer }
@@ -52,9 +56,10 @@ export class TokenCodec {
   encode(payload: TokenPayload): string {
     const key = this.keys[0]!
     const scope = payload.scope.type === 'unscoped' ? ['u'] : [payload.scope.type[0], payload.scope.id]
-    const plain = Buffer.from(
-      JSON.stringify({ u: payload.userId, s: scope, i: payload.issuedAt, e: payload.expiresAt, a: payload.auditId }),
-    )
+    const fields: Record<string, unknown> = { u: payload.userId, s: scope, i: payload.issuedAt, e: payload.expiresAt, a: payload.auditId }
+    if (payload.methods) fields.m = payload.methods
+    if (payload.parentAuditId !== undefined) fields.p = payload.parentAuditId
+    const plain = Buffer.from(JSON.stringify(fields))
     const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv('aes-256-gcm', key.secret, iv)
     const header = Buffer.concat([Buffer.from([VERSION]), keyTag(key)])
@@ -78,10 +83,11 @@ export class TokenCodec {
       decipher.setAAD(header)
       decipher.setAuthTag(raw.subarray(ivEnd, tagEnd))
       const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
-      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string }
+      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string }
       const scope: TokenScope =
         p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : { type: 'unscoped' }
-      return { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
+      const payload: TokenPayload = { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
+      return p.m === undefined ? payload : { ...payload, methods: p.m, parentAuditId: p.p }
     } catch {
       return undefined
     }

@@ -84,9 +84,12 @@ describe('tokens (huaweicloud)', () => {
     expect(res.body.error.message).toBe('Expecting to find password in identity. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.')
     const noAuth = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: {} })
     expect(noAuth.body).toEqual({ error: { code: 400, message: "'auth' is a required property", title: 'Bad Request' } })
-    const token = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['token'], token: { id: 'x' } } } } })
+    const totp = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['totp'] } } } })
     // Keystone: a method this server does not offer is an authentication failure, not a bad request.
-    expect(token).toMatchObject({ status: 401, body: { error: { code: 401, message: 'Attempted to authenticate with an unsupported method.', title: 'Unauthorized' } } })
+    expect(totp).toMatchObject({ status: 401, body: { error: { code: 401, message: 'Attempted to authenticate with an unsupported method.', title: 'Unauthorized' } } })
+    // The token method is offered (token-rescope.test.ts): a token that is none is a 401 like a bad password.
+    const token = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['token'], token: { id: 'x' } } } } })
+    expect(token).toMatchObject({ status: 401, body: UNAUTHORIZED })
   })
 
   it('validates (GET), checks (HEAD) and revokes (DELETE) a token; a revoked token stays revoked', async () => {

@@ -20,6 +20,8 @@ export const TokenRequestSchema = T.Object(
             }),
           }),
         ),
+        // Rescoping (`methods: ["token"]`, keystoneCreateScopedToken): the token to derive from.
+        token: T.Optional(T.Object({ id: T.String() })),
       }),
       scope: T.Optional(
         T.Union([

@@ -78,6 +78,15 @@ function issuedAfterCut(now: number, tokensValidAfter: string): number {
   return tokensValidAfter === '' ? now : Math.max(now, Date.parse(tokensValidAfter) + 1)
 }
 
+/**
+ * Keystone's Fernet tokens store methods as bits of `[auth] methods` (external, password, token,
+ * oauth1, mapped, application_credential) and list them highest bit first.
+ */
+const KEYSTONE_METHOD_BITS = ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential']
+function keystoneMethodRank(method: string): number {
+  return -KEYSTONE_METHOD_BITS.indexOf(method)
+}
+
 export class TokenService {
   private readonly authCache = new Map<string, { ctx: AuthContext; until: number }>()
   private readonly tokenTtlMs: number
@@ -93,6 +102,7 @@ export class TokenService {
   async issueToken(body: TokenRequest): Promise<IssuedToken> {
     const { identity, scope } = body.auth
     if (!identity.methods.includes('password')) {
+      if (identity.methods.includes('token')) return this.rescopeToken(body)
       throw new UnauthorizedError('Attempted to authenticate with an unsupported method.')
     }
     if (!identity.password) throw new MissingAttributeError('password', 'identity')
@@ -114,6 +124,33 @@ export class TokenService {
       userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
     }
     const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
+    if (!ctx) throw new UnauthorizedError()
+    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+  }
+
+  /**
+   * `methods: ["token"]`: a new token for the user of a live token, in the scope asked for (as a
+   * password login resolves and refuses it), expiring when that token does, so rescoping never
+   * extends a login. The new token has its own audit id and carries its chain's first one.
+   */
+  private async rescopeToken({ auth: { identity, scope } }: TokenRequest): Promise<IssuedToken> {
+    if (!identity.token) throw new MissingAttributeError('token', 'identity')
+    const now = this.deps.clock.now()
+    const parent = this.deps.codec.decode(identity.token.id)
+    if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
+    const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
+    if (!caller || !(await this.contextFor(parent, caller))) throw new UnauthorizedError()
+    const { user } = caller
+    const tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
+    const parentMethods = parent.methods ?? ['password']
+    const methods = this.deps.flavour.iam.rescopedTokenMethods === 'token'
+      ? ['token']
+      : [...new Set(['token', ...parentMethods])].sort((a, b) => keystoneMethodRank(a) - keystoneMethodRank(b))
+    const payload: TokenPayload = {
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: parent.expiresAt,
+      auditId: newAuditId(), methods, parentAuditId: parent.parentAuditId ?? parent.auditId,
+    }
+    const ctx = await this.contextFor(payload, { ...caller, revoked: false })
     if (!ctx) throw new UnauthorizedError()
     return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
   }
@@ -253,6 +290,7 @@ export class TokenService {
       permissions: permissionsOf(roles),
       enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_GRANTS,
       auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
+      methods: payload.methods, parentAuditId: payload.parentAuditId,
     }
   }
 

@@ -26,10 +26,10 @@ export class TokenWire {
 
   token(base: string, ctx: AuthContext, regions: readonly RegionRow[], withCatalog: boolean): unknown {
     const token: Record<string, unknown> = {
-      methods: ['password'],
+      methods: ctx.methods ?? ['password'],
       user: { domain: { id: ctx.userDomain.id, name: ctx.userDomain.name }, id: ctx.user.id, name: ctx.user.name, password_expires_at: null },
     }
-    if (this.flavour.iam.keystoneTokenAndRegionShape) token.audit_ids = [ctx.auditId]
+    if (this.flavour.iam.keystoneTokenAndRegionShape) token.audit_ids = ctx.parentAuditId === undefined ? [ctx.auditId] : [ctx.auditId, ctx.parentAuditId]
     token.expires_at = isoMicros(ctx.expiresAt)
     token.issued_at = isoMicros(ctx.issuedAt)
     if (ctx.scope.type === 'domain') token.domain = { id: ctx.scope.domain.id, name: ctx.scope.domain.name }
