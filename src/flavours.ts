@@ -92,7 +92,21 @@ export interface Flavour {
      * `["token"]`; Keystone adds the parent token's methods, listed as its Fernet tokens decode them.
      */
     readonly rescopedTokenMethods: 'token' | 'token-and-parent'
+    /** Huawei's extended user API (`/v3.0/OS-USER`); undefined where there is none (Keystone). */
+    readonly osUser: OsUserFlavour | undefined
   }
+}
+
+/** How each cloud has Huawei's user API and the user fields it adds (spec §3, §9). */
+export interface OsUserFlavour {
+  /** HWC has `PUT /v3.0/OS-USER/users/{id}/info` (one's own e-mail and mobile); OTC does not. */
+  readonly selfInformation: boolean
+  /** `pwd_status` on create without one: HWC "requires reset" always; OTC only when a password is given. */
+  readonly pwdStatusDefault: 'always' | 'with-password'
+  /** OS-USER `pwd_strength` words (`None` when the user has no password). */
+  readonly strengthWords: { readonly low: string; readonly medium: string; readonly strong: string }
+  /** Keystone `GET /v3/users/{id}` carries `pwd_strength` (`high`/`mid`/`low`) on OTC; the list does on both. */
+  readonly strengthOnKeystoneShow: boolean
 }
 
 const HUAWEICLOUD: Flavour = {
@@ -143,6 +157,7 @@ const HUAWEICLOUD: Flavour = {
     scopeNeedsRole: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
+    osUser: { selfInformation: true, pwdStatusDefault: 'always', strengthWords: { low: 'Low', medium: 'Medium', strong: 'Strong' }, strengthOnKeystoneShow: false },
   },
 }
 
@@ -162,7 +177,10 @@ const OPENTELEKOMCLOUD: Flavour = {
     providersDefaultLimit: 10,
   },
   coc: false,
-  iam: { ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false },
+  iam: {
+    ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false,
+    osUser: { selfInformation: false, pwdStatusDefault: 'with-password', strengthWords: { low: 'Low', medium: 'Middle', strong: 'Strong' }, strengthOnKeystoneShow: true },
+  },
 }
 
 const KEYSTONE: Flavour = {
@@ -196,6 +214,7 @@ const KEYSTONE: Flavour = {
     scopeNeedsRole: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
+    osUser: undefined,
   },
 }
 

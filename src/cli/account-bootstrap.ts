@@ -77,7 +77,7 @@ async function ensureKeystoneAdmin(db: Db, store: IamStores, input: { account?: 
     let user = await tx.identity.findUserByName(domain.id, input.adminUser)
     const createdUser = !user
     if (!user) {
-      user = await tx.identity.createUser({ id: newHexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now })
+      user = await tx.identity.createUser({ id: newHexId(), domain_id: domain.id, name: input.adminUser, password_hash: input.passwordHash!, enabled: 1, created_at: now, updated_at: now, is_domain_owner: 1 })
       done.push(`created user '${user.name}'`)
     } else {
       const changes = { ...(user.enabled !== 1 ? { enabled: 1 } : {}), ...(input.password !== undefined ? { password_hash: input.passwordHash!, tokens_valid_after: now } : {}) }

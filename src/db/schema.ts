@@ -18,6 +18,13 @@ export interface UserRow {
   /** Tokens issued at or before this ISO time are no longer valid; '' when none were cut off. */
   tokens_valid_after: string
   failed_logins: number; failure_window_started_at: string | null; locked_until: string | null; last_login_at: string | null
+  /** Huawei's profile (OS-USER): `areacode` and `phone` go together, as do `xuser_type` and `xuser_id`. */
+  areacode: string | null; phone: string | null; access_mode: 'default' | 'programmatic' | 'console'
+  /** 1: the user must change its password at the next login. */
+  pwd_status: number; xuser_type: string | null; xuser_id: string | null
+  password_changed_at: string | null; pwd_strength: 'low' | 'medium' | 'strong' | null
+  /** 1 for the administrator the account was created with. */
+  is_domain_owner: number
 }
 export interface GroupRow { id: string; domain_id: string; name: string; description: string; created_at: string }
 export interface GroupMemberRow { group_id: string; user_id: string }

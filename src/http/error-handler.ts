@@ -16,7 +16,7 @@ import { REDACTED } from './request-logger.js'
 import type { ServiceName } from './fastify-types.js'
 
 /** A service's wire form of an error: its status (EPS answers some 4xx differently) and body. */
-export type ErrorRenderer = (error: AppError, requestId: string) => { status: number; body: unknown }
+export type ErrorRenderer = (error: AppError, requestId: string, format?: 'flat') => { status: number; body: unknown }
 
 export interface ErrorHandlingOptions {
   renderers: Record<ServiceName, ErrorRenderer>
@@ -152,7 +152,7 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
     else request.log.debug(fields, 'request rejected')
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
-    const rendered = options.renderers[service](error, request.id)
+    const rendered = options.renderers[service](error, request.id, request.routeOptions.config?.errorFormat)
     return reply.status(rendered.status).type('application/json').send(rendered.body)
   }
   return {

@@ -20,5 +20,7 @@ declare module 'fastify' {
     /** Policy action, e.g. `identity:update_project`; a route without one fails to register. */
     action?: string
     service?: ServiceName
+    /** A route family that answers errors in its service's other format (IAM's flat `error_code`/`error_msg`). */
+    errorFormat?: 'flat'
   }
 }

@@ -7,6 +7,7 @@
  * per region, the default enterprise project `0`, the `admin` group holding the admin roles),
  * through the bootstrap's own functions.
  */
+import { USER_PROFILE_DEFAULTS } from '../services/iam/identity/user-profile.js'
 import { randomUUID } from 'node:crypto'
 import { newHexId } from '../shared/ids.js'
 import type { Kysely } from 'kysely'
@@ -234,7 +235,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
       description: u.description ?? '', email: u.email ?? null, extra: JSON.stringify(u.extra ?? {}),
       // Sessions issued before the import belong to the state it replaced.
       tokens_valid_after: now,
-      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...times(u),
+      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...USER_PROFILE_DEFAULTS, ...times(u),
     })
     for (const g of u.groups ?? []) members.push({ group_id: groupId(g), user_id: id })
     ;(u.access_keys ?? []).forEach((k, i) => {

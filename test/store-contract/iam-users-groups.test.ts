@@ -8,6 +8,7 @@ import type { UserRow } from '../../src/db/schema.js'
 import type { Assignment } from '../../src/services/iam/roles/store.js'
 import type { LoginFailure } from '../../src/services/iam/identity/store.js'
 import { BACKENDS } from './backends.js'
+import { USER_PROFILE_DEFAULTS } from '../../src/services/iam/identity/user-profile.js'
 import { credentialInput, groupRow, newAccount, newUser, roleRow, T0, T1, T2, T3, uid, useStore } from './iam-fixtures.js'
 
 describe.each(BACKENDS)('IamStore users and groups on $name', (backend) => {
@@ -18,8 +19,9 @@ describe.each(BACKENDS)('IamStore users and groups on $name', (backend) => {
       const domain = await newAccount(h.store)
       const input = newUser(domain.id, { enabled: 0, password_hash: null, created_at: T0, updated_at: T1 })
       const expected: UserRow = {
-        ...input, description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
+        description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
         tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+        ...USER_PROFILE_DEFAULTS, ...input,
       }
       expect(await h.store.identity.createUser(input)).toEqual(expected)
       expect(await h.store.identity.findUser(input.id)).toEqual(expected)
@@ -33,7 +35,7 @@ describe.each(BACKENDS)('IamStore users and groups on $name', (backend) => {
       })
       const created = await h.store.identity.createUser(input)
       expect(created).toEqual({
-        ...input, tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+        ...USER_PROFILE_DEFAULTS, ...input, tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
       })
       expect(await h.store.identity.findUser(input.id)).toEqual(created)
     })

@@ -133,4 +133,9 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:update_credential', method: 'PUT', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Enable, disable or describe a permanent access key', cloudActions: ['iam:credentials:updateCredential'] },
   { action: 'identity:delete_credential', method: 'DELETE', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Delete a permanent access key', cloudActions: ['iam:credentials:deleteCredential'] },
   { action: 'identity:create_security_token', method: 'POST', path: '/v3.0/OS-CREDENTIAL/securitytokens', rule: 'authenticated', description: 'Temporary access keys with a security token, for the caller' },
+  // ---- issue 15: Huawei's user API (/v3.0/OS-USER)
+  { action: 'identity:create_os_user', method: 'POST', path: '/v3.0/OS-USER/users', rule: 'permission', description: 'Create a user with its profile (e-mail, phone, access mode, external identity)', cloudActions: ['iam:users:createUser'] },
+  { action: 'identity:get_os_user', method: 'GET', path: '/v3.0/OS-USER/users/:user_id', rule: 'permission_or_self', description: 'Show a user with its profile and login times', cloudActions: ['iam:users:getUser'] },
+  { action: 'identity:update_os_user', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id', rule: 'permission', description: "Update a user's profile, status or password, as an administrator", cloudActions: ['iam:users:updateUser'] },
+  { action: 'identity:update_user_information', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id/info', rule: 'authenticated', description: "Change one's own e-mail address or mobile number (the service checks it is the caller's)" },
 ]

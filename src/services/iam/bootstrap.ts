@@ -94,7 +94,7 @@ export async function grantAdminRoles(tx: IamStores, flavour: Flavour, groupId: 
 function createAdminUser(tx: IamStores, accountId: string, account: NewAccount) {
   return tx.identity.createUser({
     id: newHexId(), domain_id: accountId, name: account.adminUser, password_hash: account.passwordHash, enabled: 1,
-    created_at: account.now, updated_at: account.now,
+    created_at: account.now, updated_at: account.now, is_domain_owner: 1,
   })
 }
 

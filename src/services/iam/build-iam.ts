@@ -21,6 +21,7 @@ import { CredentialService } from './credentials/service.js'
 import { CredentialWire } from './credentials/wire.js'
 import { IdentityService } from './identity/service.js'
 import { IdentityWire } from './identity/wire.js'
+import { OsUserService } from './identity/os-user-service.js'
 import { ProjectService } from './projects/service.js'
 import { ProjectWire } from './projects/wire.js'
 import { RoleService } from './roles/service.js'
@@ -87,6 +88,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     tokens.dropCachedCallers()
     accessKeys.clear()
   })
+  const osUser = flavour.iam.osUser
   const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
@@ -107,7 +109,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       baseUrl,
       tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
-      identity: { service: identity, wire: new IdentityWire({ flavour }) },
+      identity: {
+        service: identity, wire: new IdentityWire({ flavour }),
+        osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache }), flavour: osUser },
+      },
       roles: { service: roles, wire: new RoleWire({ flavour }) },
       credentials: { service: credentials, wire: new CredentialWire() },
     }),

@@ -13,3 +13,8 @@ export interface IamRouteOptions {
 export function iamAction(action: string): { service: 'iam'; action: string } {
   return { service: 'iam', action }
 }
+
+/** A route of a family whose errors are flat (`{"error_msg","error_code"}`; spec open question 1). */
+export function iamFlatAction(action: string): { service: 'iam'; action: string; errorFormat: 'flat' } {
+  return { service: 'iam', action, errorFormat: 'flat' }
+}

@@ -18,8 +18,8 @@ export interface IamSqlStoreOptions {
 
 /** What to throw instead of a violated constraint; a violation without an entry is rethrown as it is. */
 export interface ConstraintRefusals {
-  /** A unique index refused the row: the name (or slot) is taken. */
-  unique?: () => AppError
+  /** A unique index refused the row: the name (or slot) is taken; `error` names the index. */
+  unique?: (error: unknown) => AppError
   /** A foreign key refused the row: what it references was deleted since it was checked. */
   missing?: () => AppError
 }
@@ -46,7 +46,7 @@ export abstract class IamSqlStore<Store> extends SqlStore<Store> {
     try {
       return await this.undoable(work)
     } catch (error) {
-      if (refusals.unique && this.db.isUniqueViolation(error)) throw refusals.unique()
+      if (refusals.unique && this.db.isUniqueViolation(error)) throw refusals.unique(error)
       if (refusals.missing && this.db.isForeignKeyViolation(error)) throw refusals.missing()
       throw error
     }

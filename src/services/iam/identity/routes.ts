@@ -9,6 +9,9 @@ import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import type { IdentityService } from './service.js'
 import type { IdentityWire } from './wire.js'
+import type { OsUserFlavour } from '../../../flavours.js'
+import type { OsUserService } from './os-user-service.js'
+import { osUserRoutes } from './os-user-routes.js'
 import {
   GroupCreateBodySchema, GroupIdParamsSchema, GroupListQuerySchema, GroupMemberParamsSchema, GroupUpdateBodySchema,
   PasswordChangeBodySchema, UserCreateBodySchema, UserIdParamsSchema, UserListQuerySchema, UserUpdateBodySchema,
@@ -17,10 +20,14 @@ import {
 export interface IdentityRouteOptions extends IamRouteOptions {
   service: IdentityService
   wire: IdentityWire
+  /** Huawei's user API, where the flavour has it. */
+  osUser?: { service: OsUserService; flavour: OsUserFlavour }
 }
 
-export function identityRoutes({ service, wire, baseUrl }: IdentityRouteOptions): FastifyPluginAsyncTypebox {
-  return async (app) => {
+export function identityRoutes({ service, wire, baseUrl, osUser }: IdentityRouteOptions): FastifyPluginAsyncTypebox {
+  return async (app, options) => {
+    if (osUser) await osUserRoutes({ ...osUser, wire, baseUrl })(app, options)
+
     // ---- users
     app.get('/v3/users', { schema: { querystring: UserListQuerySchema }, config: iamAction('identity:list_users') }, async (request) => {
       const base = baseUrl(request)

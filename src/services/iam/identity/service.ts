@@ -17,6 +17,7 @@ import type { GroupChanges, IdentityStore, UserChanges } from './store.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import { isoMicros } from '../../../shared/clock.js'
 import { parseBoolean } from '../iam-query.js'
+import { passwordStrength } from './user-profile.js'
 import type {
   GroupCreateBody, GroupListQuery, GroupUpdateBody, PasswordChangeBody, UserCreateBody, UserListQuery, UserUpdateBody,
 } from './schemas.js'
@@ -90,12 +91,14 @@ export class IdentityService {
     const now = this.now()
     if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, domainId)
     const passwordHash = input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name)
+    // The clouds: a user given its password by someone else must change it at first login (spec §3.5).
+    const password = passwordHash === null ? {} : { pwd_strength: passwordStrength(input.password!), password_changed_at: now, pwd_status: 1 }
     return this.deps.store.transaction(async (tx) => {
       const user = await tx.createUser({
         id: newHexId(), domain_id: domainId, name: input.name, password_hash: passwordHash,
         enabled: input.enabled === false ? 0 : 1,
         description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
-        extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now,
+        extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now, ...password,
       })
       await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
       return user
@@ -120,6 +123,7 @@ export class IdentityService {
     if (input.enabled !== undefined) changes.enabled = input.enabled ? 1 : 0
     if (input.password !== undefined && input.password !== null) {
       changes.password_hash = await this.checkedPasswordHash(input.password, input.name ?? user.name)
+      Object.assign(changes, { pwd_strength: passwordStrength(input.password), password_changed_at: now })
     }
     const extras = extrasOf(input)
     if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(user.extra), ...extras })
@@ -162,7 +166,9 @@ export class IdentityService {
     }
     const now = this.now()
     const hash = await this.checkedPasswordHash(body.user.password, user.name)
-    await this.updateUserTraced(ctx, user.domain_id, id, { password_hash: hash, tokens_valid_after: now }, now, 'changePassword')
+    await this.updateUserTraced(ctx, user.domain_id, id, {
+      password_hash: hash, tokens_valid_after: now, password_changed_at: now, pwd_strength: passwordStrength(body.user.password), pwd_status: 0,
+    }, now, 'changePassword')
     this.deps.invalidateAuthCache()
   }
 

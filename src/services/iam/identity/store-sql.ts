@@ -5,11 +5,13 @@ import type { Transaction } from 'kysely'
 import type { Database, GroupRow, UserRow } from '../../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../../errors/app-error.js'
 import { IamSqlStore } from '../iam-sql-store.js'
-import type { GroupChanges, GroupFilter, IdentityStore, LoginFailure, LoginFailureOutcome, NewUser, UserChanges, UserFilter } from './store.js'
+import { USER_PROFILE_DEFAULTS, XUSER_TAKEN } from './user-profile.js'
+import type { NameTaken, GroupChanges, GroupFilter, IdentityStore, LoginFailure, LoginFailureOutcome, NewUser, UserChanges, UserFilter } from './store.js'
 
 const NEW_USER_DEFAULTS = {
   description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
   tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+  ...USER_PROFILE_DEFAULTS,
 } satisfies Omit<UserRow, keyof NewUser | 'password_hash' | 'enabled'> & Partial<UserRow>
 
 const NOT_LOCKED: LoginFailureOutcome = { locked: false }
@@ -28,15 +30,21 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
   }
 
-  createUser(row: NewUser) {
+  createUser(row: NewUser, nameTaken?: NameTaken) {
     return this.constrained(
       async () => {
         const user: UserRow = { ...NEW_USER_DEFAULTS, ...row }
         await this.x.insertInto('users').values(user).execute()
         return user
       },
-      { unique: () => new ConflictError('user', `Duplicate entry found with name ${row.name} at domain ID ${row.domain_id}`) },
+      { unique: (error) => userConflict(error, row.name, row.domain_id, nameTaken) },
     )
+  }
+
+  findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }) {
+    let q = this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId)
+    q = 'email' in contact ? q.where('email', '=', contact.email) : q.where('areacode', '=', contact.areacode).where('phone', '=', contact.phone)
+    return q.orderBy('id').limit(1).executeTakeFirst()
   }
 
   listUsers(filter: UserFilter) {
@@ -51,11 +59,11 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return q.orderBy('name').orderBy('id').execute()
   }
 
-  updateUser(domainId: string, id: string, changes: UserChanges, now: string) {
+  updateUser(domainId: string, id: string, changes: UserChanges, now: string, nameTaken?: NameTaken) {
     return this.constrained(
       () => this.write((x) => x.updateTable('users').set({ ...changes, updated_at: now })
         .where('id', '=', id).where('domain_id', '=', domainId).returningAll().executeTakeFirst()),
-      { unique: () => new ConflictError('user', `Duplicate entry found with name ${changes.name} at domain ID ${domainId}`) },
+      { unique: (error) => userConflict(error, changes.name, domainId, nameTaken) },
     )
   }
 
@@ -166,6 +174,12 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
   async isGroupMember(groupId: string, userId: string) {
     return (await this.x.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
   }
+}
+
+/** The one unique index on users besides the name is the external identity pair's. */
+function userConflict(error: unknown, name: string | undefined, domainId: string, nameTaken: NameTaken | undefined) {
+  if (String((error as Error | undefined)?.message).includes('xuser')) return XUSER_TAKEN()
+  return nameTaken ? nameTaken(name ?? '', domainId) : new ConflictError('user', `Duplicate entry found with name ${name} at domain ID ${domainId}`)
 }
 
 function groupNameConflict(name: string | undefined, domainId: string): ConflictError {

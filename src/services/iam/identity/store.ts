@@ -6,13 +6,22 @@
  */
 import type { GroupRow, UserRow } from '../../../db/schema.js'
 import type { TracedStore } from '../traced-store.js'
+import type { AppError } from '../../../errors/app-error.js'
 
 /** What creating a user needs; the store fills the rest with its defaults. */
 export type NewUser = Pick<UserRow, 'id' | 'domain_id' | 'name' | 'password_hash' | 'enabled' | 'created_at' | 'updated_at'>
-  & Partial<Pick<UserRow, 'description' | 'email' | 'extra' | 'default_project_id' | 'password_expires_at'>>
+  & Partial<Pick<UserRow, 'description' | 'email' | 'extra' | 'default_project_id' | 'password_expires_at' | UserProfileColumn>>
+
+/** Huawei's profile columns (OS-USER), and what the clouds say about a user's password. */
+export type UserProfileColumn =
+  'areacode' | 'phone' | 'access_mode' | 'pwd_status' | 'xuser_type' | 'xuser_id' | 'password_changed_at' | 'pwd_strength' | 'is_domain_owner'
+
+/** Which refusal a taken name is: Keystone's 409, or the 400 `1109` of the OS-USER API. */
+export type NameTaken = (name: string, domainId: string) => AppError
 
 export type UserChanges = Partial<Pick<UserRow,
-  'name' | 'enabled' | 'description' | 'email' | 'default_project_id' | 'extra' | 'password_hash' | 'password_expires_at' | 'tokens_valid_after'>>
+  'name' | 'enabled' | 'description' | 'email' | 'default_project_id' | 'extra' | 'password_hash' | 'password_expires_at' | 'tokens_valid_after'
+  | Exclude<UserProfileColumn, 'is_domain_owner'>>>
 
 export type GroupChanges = Partial<Pick<GroupRow, 'name' | 'description'>>
 
@@ -38,10 +47,15 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   findUser(id: string): Promise<UserRow | undefined>
   findUserByName(domainId: string, name: string): Promise<UserRow | undefined>
   listUsers(filter: UserFilter): Promise<UserRow[]>
-  /** Throws ConflictError when the name is taken in the account. */
-  createUser(row: NewUser): Promise<UserRow>
-  /** Updates only inside `domainId`; undefined when no such user. Throws ConflictError on a taken name. */
-  updateUser(domainId: string, id: string, changes: UserChanges, now: string): Promise<UserRow | undefined>
+  /**
+   * Throws ConflictError (or `nameTaken`'s error) when the name is taken in the account, and the
+   * 400 `1113` ServiceCodedError when the account has the `xuser_type`/`xuser_id` pair already.
+   */
+  createUser(row: NewUser, nameTaken?: NameTaken): Promise<UserRow>
+  /** Updates only inside `domainId`; undefined when no such user. Refuses as `createUser` does. */
+  updateUser(domainId: string, id: string, changes: UserChanges, now: string, nameTaken?: NameTaken): Promise<UserRow | undefined>
+  /** Another user of the account with this e-mail address, or this phone number (area code and number). */
+  findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }): Promise<UserRow | undefined>
   /** Also ends its group memberships, access keys and role assignments; false when the account has no such user. */
   deleteUser(domainId: string, id: string): Promise<boolean>
   /** Kills every token the users hold now (they were issued at or before `now`). */
