@@ -115,7 +115,8 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk) await this.countFailedLogin(user.id, now)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    if (user.failed_logins > 0 || user.locked_until) await this.deps.users.recordLogin(user.id, isoMicros(now))
+    // Every password login is recorded: OS-USER shows it as `last_login_time` (next to argon2, one UPDATE is noise).
+    await this.deps.users.recordLogin(user.id, isoMicros(now))
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
