@@ -72,6 +72,10 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
         enabled: u.enabled === 1, description: u.description, email: u.email,
         default_project: u.default_project_id === null ? null : projectById.get(u.default_project_id)?.name ?? null,
         password_expires_at: u.password_expires_at, extra: json(u.extra),
+        profile: {
+          areacode: u.areacode, phone: u.phone, access_mode: u.access_mode, pwd_status: u.pwd_status === 1, xuser_type: u.xuser_type, xuser_id: u.xuser_id,
+          pwd_strength: u.pwd_strength, password_changed_at: u.password_changed_at, is_domain_owner: u.is_domain_owner === 1,
+        },
         groups: members.filter((m) => m.user_id === u.id).map((m) => groupById.get(m.group_id)?.name).filter((n): n is string => n !== undefined).sort(compare),
         access_keys: credentials.filter((c) => c.user_id === u.id).map((c) => {
           const secret = box?.open(c.secret)

@@ -235,7 +235,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
       description: u.description ?? '', email: u.email ?? null, extra: JSON.stringify(u.extra ?? {}),
       // Sessions issued before the import belong to the state it replaced.
       tokens_valid_after: now,
-      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...USER_PROFILE_DEFAULTS, ...times(u),
+      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...userProfile(u), ...times(u),
     })
     for (const g of u.groups ?? []) members.push({ group_id: groupId(g), user_id: id })
     ;(u.access_keys ?? []).forEach((k, i) => {
@@ -340,5 +340,16 @@ async function countState(x: Kysely<Database>): Promise<ImportSummary> {
     memberships: await count('group_members'), custom_policies: await count('roles', ['domain_key', '<>', '']),
     projects: await count('projects'), enterprise_projects: await count('enterprise_projects'), resources: await count('ep_resources'),
     grants: await count('role_assignments'), access_keys: await count('credentials'), favourites: await count('coc_favourites'),
+  }
+}
+
+/** The OS-USER profile columns of an imported user: as given, the defaults for what is left out. */
+function userProfile(u: StateUser): Pick<UserRow, keyof typeof USER_PROFILE_DEFAULTS> {
+  const p = u.profile ?? {}
+  return {
+    ...USER_PROFILE_DEFAULTS,
+    ...Object.fromEntries(Object.entries(p).filter(([k]) => !['pwd_status', 'is_domain_owner', 'password_changed_at'].includes(k))),
+    pwd_status: p.pwd_status ? 1 : 0, is_domain_owner: p.is_domain_owner ? 1 : 0,
+    password_changed_at: storedTime(p.password_changed_at) ?? null,
   }
 }

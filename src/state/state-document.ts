@@ -72,6 +72,19 @@ export const FavouritesSchema = T.Object({
   enterprise_projects: T.Array(T.String({ minLength: 1, maxLength: 255, expected: 'an enterprise project name or id' }), { maxItems: MAX_FAVOURITES }),
 }, closed)
 
+/** Huawei's user profile (OS-USER) and what the clouds report about the password; defaults when left out. */
+export const UserProfileSchema = T.Object({
+  areacode: T.Optional(Nullable(Text(16))),
+  phone: T.Optional(Nullable(Text(32))),
+  access_mode: T.Optional(Enum(['default', 'programmatic', 'console'] as const)),
+  pwd_status: T.Optional(T.Boolean()),
+  xuser_type: T.Optional(Nullable(Text(64))),
+  xuser_id: T.Optional(Nullable(Text(128))),
+  pwd_strength: T.Optional(Nullable(Enum(['low', 'medium', 'strong'] as const))),
+  password_changed_at: T.Optional(Nullable(Time)),
+  is_domain_owner: T.Optional(T.Boolean()),
+}, closed)
+
 export const UserSchema = T.Object({
   id: T.Optional(Id),
   name: Name(255),
@@ -87,6 +100,7 @@ export const UserSchema = T.Object({
   groups: T.Optional(T.Array(Name(64))),
   access_keys: T.Optional(T.Array(AccessKeySchema, { maxItems: MAX_ACCESS_KEYS_PER_USER, expected: `at most ${MAX_ACCESS_KEYS_PER_USER} access keys (the clouds' limit per user)` })),
   favourites: T.Optional(FavouritesSchema),
+  profile: T.Optional(UserProfileSchema),
   ...Times,
 }, closed)
 
