@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { tokenFor } from '../helpers/fixtures.js'
+import type { FlavourName } from '../../src/flavours.js'
 import { globalCredentials, iam, iamClient } from '../helpers/huawei-sdk.js'
 
 const PASSWORD = 'User-Passw0rd!'
@@ -161,6 +162,13 @@ describe('OS-USER users (huaweicloud)', () => {
     const listed = (await api('/v3/users?name=frank')).body.users[0]
     expect(listed).toMatchObject({ pwd_status: false, access_mode: 'default', pwd_strength: 'high' })
     expect(listed).not.toHaveProperty('is_domain_owner')
+    // keystoneUpdateUserByAdmin may carry pwd_status: the flag, not an extra attribute.
+    const patched = await api(`/v3/users/${frank.id}`, { method: 'PATCH', body: { user: { pwd_status: true } } })
+    expect(patched.status).toBe(200)
+    expect(patched.body.user.pwd_status).toBe(true)
+    expect((await api(`/v3.0/OS-USER/users/${frank.id}`)).body.user.pwd_status).toBe(true)
+    const bad = await api(`/v3/users/${frank.id}`, { method: 'PATCH', body: { user: { pwd_status: 'yes' } } })
+    expect([bad.status, bad.body.error.message]).toEqual([400, `Invalid input for field 'user/pwd_status': "yes" is not of type 'boolean'`])
   })
 
   it('through the unmodified SDK: createUser, showUser, updateUser, updateUserInformation parse into their models', async () => {
@@ -190,6 +198,16 @@ describe('OS-USER users (huaweicloud)', () => {
     expect(updated.user).toMatchObject({ id: u.id, description: 'updated via SDK', enabled: false, links: { self: `${s.url}/v3.0/OS-USER/users/${u.id}` } })
     expect((await api(`/v3.0/OS-USER/users/${u.id}`)).body.user).toMatchObject({ description: 'updated via SDK', enabled: false })
 
+    // The Keystone user APIs carry the clouds' fields too (KeystoneShowUserResult, KeystoneUpdateUserByAdminResult).
+    const ksOption = new iam.KeystoneUpdateUserOption().withPwdStatus(true)
+    const ks = await client.keystoneUpdateUserByAdmin(new iam.KeystoneUpdateUserByAdminRequest().withUserId(u.id).withBody(new iam.KeystoneUpdateUserByAdminRequestBody(ksOption)))
+    expect(ks.httpStatusCode).toBe(200)
+    expect(ks.user).toMatchObject({ id: u.id, pwd_status: true, password_expires_at: null, description: 'updated via SDK' })
+    const ksShown = await client.keystoneShowUser(new iam.KeystoneShowUserRequest().withUserId(u.id))
+    for (const [field, type] of Object.entries({ id: 'string', name: 'string', domain_id: 'string', enabled: 'boolean', description: 'string', pwd_status: 'boolean', access_mode: 'string', links: 'object' })) {
+      expect(typeof ksShown.user[field], field).toBe(type)
+    }
+
     // One's own information, signed with one's own key.
     await api(`/v3.0/OS-USER/users/${u.id}`, { method: 'PUT', body: { user: { enabled: true } } })
     const ownKey = (await api('/v3.0/OS-CREDENTIAL/credentials', { method: 'POST', body: { credential: { user_id: u.id } } })).body.credential
@@ -206,16 +224,22 @@ describe('OS-USER users (huaweicloud)', () => {
   })
 })
 
-describe('OS-USER users (opentelekomcloud)', () => {
-  let s: TestServer
-  let token: string
+/** A server of the flavour for the describe block, with its administrator's token. */
+function serverOf(flavour: FlavourName): { s: TestServer; token: string } {
+  const h = {} as { s: TestServer; token: string }
   beforeAll(async () => {
-    s = await startServer({ flavour: 'opentelekomcloud' })
-    token = await s.adminToken()
+    h.s = await startServer({ flavour })
+    h.token = await h.s.adminToken()
   })
-  afterAll(() => s.close())
+  afterAll(() => h.s.close())
+  return h
+}
+
+describe('OS-USER users (opentelekomcloud)', () => {
+  const h = serverOf('opentelekomcloud')
 
   it('pwd_status defaults to whether a password is given; strength words are OTC\'s; no /info', async () => {
+    const { s, token } = h
     const post = (user: Record<string, unknown>) => call(`${s.url}/v3.0/OS-USER/users`, { method: 'POST', token, body: { user: { domain_id: s.account.id, ...user } } })
     const withPw = (await post({ name: 'o1', password: 'Otcpass12' })).body.user
     const without = (await post({ name: 'o2' })).body.user
@@ -229,15 +253,10 @@ describe('OS-USER users (opentelekomcloud)', () => {
 })
 
 describe('OS-USER users (keystone)', () => {
-  let s: TestServer
-  let token: string
-  beforeAll(async () => {
-    s = await startServer({ flavour: 'keystone' })
-    token = await s.adminToken()
-  })
-  afterAll(() => s.close())
+  const h = serverOf('keystone')
 
   it('has no OS-USER routes, and its user body stays Keystone\'s', async () => {
+    const { s, token } = h
     const res = await call(`${s.url}/v3.0/OS-USER/users`, { method: 'POST', token, body: { user: { name: 'k' } } })
     expect(res.status).toBe(404)
     expect(res.body).toEqual({ error: { code: 404, title: 'Not Found', message: expect.any(String) } })

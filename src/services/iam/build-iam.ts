@@ -89,7 +89,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     accessKeys.clear()
   })
   const osUser = flavour.iam.osUser
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, pwdStatusField: osUser !== undefined })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists,

@@ -39,6 +39,8 @@ export interface IdentityServiceOptions extends IamServiceOptions {
   /** The projects a user's default project must be one of its account's. */
   projects: Pick<ProjectStore, 'findProject'>
   passwordPolicy: PasswordPolicy
+  /** The clouds: `pwd_status` in a PATCH body is the user's flag (spec §3.5), not a Keystone extra attribute. */
+  pwdStatusField?: boolean
 }
 
 export class IdentityService {
@@ -126,6 +128,11 @@ export class IdentityService {
       Object.assign(changes, { pwd_strength: passwordStrength(input.password), password_changed_at: now })
     }
     const extras = extrasOf(input)
+    if (this.deps.pwdStatusField && 'pwd_status' in extras) {
+      if (typeof extras.pwd_status !== 'boolean') throw new InvalidFieldError('user/pwd_status', `${JSON.stringify(extras.pwd_status)} is not of type 'boolean'`)
+      changes.pwd_status = extras.pwd_status ? 1 : 0
+      delete extras.pwd_status
+    }
     if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(user.extra), ...extras })
     // A disabled user's tokens must not come back when it is enabled again; a reset password ends every session.
     if (changes.enabled === 0 || changes.password_hash !== undefined) changes.tokens_valid_after = now
