@@ -79,6 +79,13 @@ export interface Flavour {
     readonly keystoneIdentityShape: boolean
     /** Keystone tokens list `audit_ids`; regions have no `type`/`locales` there. */
     readonly keystoneTokenAndRegionShape: boolean
+    /**
+     * Keystone lets only an administrator (`admin_required`) list and show services and endpoints;
+     * the clouds let any token read them (issue 15).
+     */
+    readonly catalogReadsNeedAdmin: boolean
+    /** `POST /v3.0/OS-AUTH/securitytoken/logintokens` (createLoginToken): Huawei Cloud only. */
+    readonly loginTokens: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
     readonly unscopedTokenRequest: 'domain' | 'unscoped'
     /** The clouds grant global (AX) roles on the account only and project-level (XA) ones on projects only. */
@@ -138,6 +145,8 @@ const HUAWEICLOUD: Flavour = {
     keystoneProjectAttributes: false,
     keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
+    catalogReadsNeedAdmin: false,
+    loginTokens: true,
     unscopedTokenRequest: 'domain',
     rescopedTokenMethods: 'token',
     scopeNeedsRole: false,
@@ -162,7 +171,7 @@ const OPENTELEKOMCLOUD: Flavour = {
     providersDefaultLimit: 10,
   },
   coc: false,
-  iam: { ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false },
+  iam: { ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false, loginTokens: false },
 }
 
 const KEYSTONE: Flavour = {
@@ -191,6 +200,8 @@ const KEYSTONE: Flavour = {
     keystoneProjectAttributes: true,
     keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
+    catalogReadsNeedAdmin: true,
+    loginTokens: false,
     unscopedTokenRequest: 'unscoped',
     rescopedTokenMethods: 'token-and-parent',
     scopeNeedsRole: true,

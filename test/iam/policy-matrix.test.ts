@@ -188,6 +188,12 @@ describe('persona × route matrix (huaweicloud)', () => {
         okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('credential', 'credentials'),
       },
       'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok' },
+      // ---- issue 15: catalog (login tokens are public: no cell). Every persona's token is domain-scoped: no catalog to show.
+      'GET /v3/auth/catalog': { request: async () => ({ path: '/v3/auth/catalog' }), okStatus: 403, allowed: ANY_LIVE, okBody: error(403, 'Forbidden', 'You are not authorized to perform the requested action.'), other: 'ok' },
+      'GET /v3/services': { request: async () => ({ path: '/v3/services?type=identity' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/services/:service_id': { request: async () => ({ path: `/v3/services/${(await api('GET', '/v3/services')).services[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/endpoints': { request: async () => ({ path: '/v3/endpoints?interface=admin' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/endpoints/:endpoint_id': { request: async () => ({ path: `/v3/endpoints/${(await api('GET', '/v3/endpoints')).endpoints[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
     }
     const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Case['other']][] = [
       ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],

@@ -133,4 +133,11 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:update_credential', method: 'PUT', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Enable, disable or describe a permanent access key', cloudActions: ['iam:credentials:updateCredential'] },
   { action: 'identity:delete_credential', method: 'DELETE', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Delete a permanent access key', cloudActions: ['iam:credentials:deleteCredential'] },
   { action: 'identity:create_security_token', method: 'POST', path: '/v3.0/OS-CREDENTIAL/securitytokens', rule: 'authenticated', description: 'Temporary access keys with a security token, for the caller' },
+  // ---- issue 15: catalog and login tokens
+  { action: 'identity:get_auth_catalog', method: 'GET', path: '/v3/auth/catalog', rule: 'authenticated', description: 'The service catalog of a project-scoped token' },
+  { action: 'identity:list_services', method: 'GET', path: '/v3/services', rule: 'authenticated', description: 'List services (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:get_service', method: 'GET', path: '/v3/services/:service_id', rule: 'authenticated', description: 'Show a service (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:list_endpoints', method: 'GET', path: '/v3/endpoints', rule: 'authenticated', description: 'List endpoints (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:get_endpoint', method: 'GET', path: '/v3/endpoints/:endpoint_id', rule: 'authenticated', description: 'Show an endpoint (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:create_login_token', method: 'POST', path: '/v3.0/OS-AUTH/securitytoken/logintokens', rule: 'public', description: 'A console login ticket for a temporary access key (Huawei Cloud)' },
 ]

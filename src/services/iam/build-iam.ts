@@ -17,6 +17,8 @@ import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { IamRouteOptions } from './iam-route-options.js'
 import { iamRoutes } from './iam-routes.js'
 import { SqlIamStores } from './iam-stores-sql.js'
+import { CatalogService } from './catalog/service.js'
+import { CatalogWire } from './catalog/wire.js'
 import { CredentialService } from './credentials/service.js'
 import { CredentialWire } from './credentials/wire.js'
 import { IdentityService } from './identity/service.js'
@@ -27,6 +29,7 @@ import { RoleService } from './roles/service.js'
 import { RoleWire } from './roles/wire.js'
 import { TokenService } from './tokens/service.js'
 import { TokenWire } from './tokens/wire.js'
+import { LoginTokenService } from './tokens/login-tokens.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy'>
@@ -105,11 +108,17 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id,
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
-      tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
+      tokens: {
+        service: tokens, wire: new TokenWire({ flavour }), epsVersions,
+        loginTokens: flavour.iam.loginTokens ? new LoginTokenService({
+          signingKey: (access) => credentials.signingKey(access), userContext: (userId, auditId) => tokens.accessKeyContext(userId, undefined, auditId), codec, clock,
+        }) : undefined,
+      },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
       identity: { service: identity, wire: new IdentityWire({ flavour }) },
       roles: { service: roles, wire: new RoleWire({ flavour }) },
       credentials: { service: credentials, wire: new CredentialWire() },
+      catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
     }),
   }
 }
