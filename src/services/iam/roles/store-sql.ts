@@ -73,9 +73,13 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   }
 
   async upsertSystemRole(row: RoleRow) {
-    const { id: _id, created_at: _created, ...definition } = row
+    const { id: _id, created_at: _created, updated_at: _updated, ...definition } = row
+    const fields = Object.keys(definition) as (keyof typeof definition)[]
+    // Only a changed definition is written, so `updated_at` says when it last changed, not when the server last started.
     await this.x.insertInto('roles').values(row)
-      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
+      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet({ ...definition, updated_at: row.updated_at })
+        .where((eb) => eb.or(fields.map((f) => eb(`roles.${f}`, '<>', eb.ref(`excluded.${f}`))))))
+      .execute()
   }
 
   // ---- grants

@@ -57,12 +57,11 @@ export class RoleWire {
     }
     if (row.description_cn !== '') out.description_cn = row.description_cn
     if (row.flag !== '') out.flag = row.flag
-    if (domainId !== null) {
-      // The clouds show custom policies' times as epoch milliseconds in strings.
-      out.created_time = String(Date.parse(row.created_at))
-      out.updated_time = String(Date.parse(row.updated_at || row.created_at))
-      if (references !== undefined) out.references = references
-    }
+    // The clouds show times as epoch milliseconds in strings; a system role's are when this
+    // install first seeded it and when its definition last changed.
+    out.created_time = String(Date.parse(row.created_at))
+    out.updated_time = String(Date.parse(row.updated_at || row.created_at))
+    if (domainId !== null && references !== undefined) out.references = references
     return out
   }
 
