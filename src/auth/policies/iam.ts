@@ -133,4 +133,6 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:update_credential', method: 'PUT', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Enable, disable or describe a permanent access key', cloudActions: ['iam:credentials:updateCredential'] },
   { action: 'identity:delete_credential', method: 'DELETE', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Delete a permanent access key', cloudActions: ['iam:credentials:deleteCredential'] },
   { action: 'identity:create_security_token', method: 'POST', path: '/v3.0/OS-CREDENTIAL/securitytokens', rule: 'authenticated', description: 'Temporary access keys with a security token, for the caller' },
+  // ---- issue 15: role fields + OS-PERMISSION role-assignments
+  { action: 'identity:list_domain_role_assignments', method: 'GET', path: '/v3.0/OS-PERMISSION/role-assignments', rule: 'permission', description: "The account's grants, by subject, scope and role (the clouds' query)", cloudActions: ['iam:permissions:listRoleAssignments'] },
 ]

@@ -108,7 +108,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
       identity: { service: identity, wire: new IdentityWire({ flavour }) },
-      roles: { service: roles, wire: new RoleWire({ flavour }) },
+      roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape },
       credentials: { service: credentials, wire: new CredentialWire() },
     }),
   }

@@ -115,6 +115,10 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
       q = q.where((eb) => eb.or([
         eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', account)]),
         eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', eb.selectFrom('projects').select('id').where('domain_id', '=', account))]),
+        ...(f.withEnterpriseProjects ? [eb.and([eb('target_type', '=', 'enterprise_project'), eb.or([
+          eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', eb.selectFrom('users').select('id').where('domain_id', '=', account))]),
+          eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', account))]),
+        ])])] : []),
       ]))
     }
     if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)

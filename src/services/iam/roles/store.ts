@@ -26,6 +26,8 @@ export interface Assignment {
 export interface AssignmentFilter {
   /** Only assignments on this account or on one of its projects. */
   inAccount?: string
+  /** With `inAccount`: also its users' and groups' grants on enterprise projects. */
+  withEnterpriseProjects?: boolean
   actorType?: ActorType
   actorId?: string
   targetType?: TargetType

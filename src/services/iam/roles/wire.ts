@@ -6,7 +6,7 @@ import type { Flavour } from '../../../flavours.js'
 import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import { collectionLinks } from '../iam-wire.js'
 import type { AssignmentRecord } from './store.js'
-import type { AssignmentList, RolePage } from './service.js'
+import type { AssignmentList, DomainAssignmentPage, RolePage } from './service.js'
 
 /** A named reference as `include_names` shows it: users, groups and projects also name their domain. */
 export interface NamedEntity { readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
@@ -91,6 +91,16 @@ export class RoleWire {
       role: names ? { id: a.roleId, name: a.role.name } : { id: a.roleId },
       [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
       links: { assignment },
+    }
+  }
+
+  /** The clouds' role assignment list: ids only, inherited grants on the account with `is_inherited`. */
+  domainRoleAssignments(page: DomainAssignmentPage): unknown {
+    return {
+      total_num: page.total,
+      role_assignments: page.assignments.map((a) => ({
+        role: { id: a.roleId }, [a.actorType]: { id: a.actorId }, scope: { [a.targetType]: { id: a.targetId } }, is_inherited: a.inherited,
+      })),
     }
   }
 
