@@ -194,6 +194,11 @@ describe('persona × route matrix (huaweicloud)', () => {
       'GET /v3/services/:service_id': { request: async () => ({ path: `/v3/services/${(await api('GET', '/v3/services')).services[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
       'GET /v3/endpoints': { request: async () => ({ path: '/v3/endpoints?interface=admin' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
       'GET /v3/endpoints/:endpoint_id': { request: async () => ({ path: `/v3/endpoints/${(await api('GET', '/v3/endpoints')).endpoints[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      // ---- issue 15: role fields + OS-PERMISSION role-assignments
+      'GET /v3.0/OS-PERMISSION/role-assignments': {
+        request: async () => ({ path: `/v3.0/OS-PERMISSION/role-assignments?domain_id=${s.account.id}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
+        other: { status: 403, body: forbidden(`domain_id ${s.account.id} is not the caller's account`) },
+      },
     }
     const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Case['other']][] = [
       ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],

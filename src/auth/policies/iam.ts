@@ -140,4 +140,6 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:list_endpoints', method: 'GET', path: '/v3/endpoints', rule: 'authenticated', description: 'List endpoints (Keystone: administrators only, checked by the service)' },
   { action: 'identity:get_endpoint', method: 'GET', path: '/v3/endpoints/:endpoint_id', rule: 'authenticated', description: 'Show an endpoint (Keystone: administrators only, checked by the service)' },
   { action: 'identity:create_login_token', method: 'POST', path: '/v3.0/OS-AUTH/securitytoken/logintokens', rule: 'public', description: 'A console login ticket for a temporary access key (Huawei Cloud)' },
+  // ---- issue 15: role fields + OS-PERMISSION role-assignments
+  { action: 'identity:list_domain_role_assignments', method: 'GET', path: '/v3.0/OS-PERMISSION/role-assignments', rule: 'permission', description: "The account's grants, by subject, scope and role (the clouds' query)", cloudActions: ['iam:permissions:listRoleAssignments'] },
 ]

@@ -116,7 +116,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
       identity: { service: identity, wire: new IdentityWire({ flavour }) },
-      roles: { service: roles, wire: new RoleWire({ flavour }) },
+      roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape },
       credentials: { service: credentials, wire: new CredentialWire() },
       catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
     }),

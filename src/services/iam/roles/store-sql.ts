@@ -73,9 +73,13 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   }
 
   async upsertSystemRole(row: RoleRow) {
-    const { id: _id, created_at: _created, ...definition } = row
+    const { id: _id, created_at: _created, updated_at: _updated, ...definition } = row
+    const fields = Object.keys(definition) as (keyof typeof definition)[]
+    // Only a changed definition is written, so `updated_at` says when it last changed, not when the server last started.
     await this.x.insertInto('roles').values(row)
-      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
+      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet({ ...definition, updated_at: row.updated_at })
+        .where((eb) => eb.or(fields.map((f) => eb(`roles.${f}`, '<>', eb.ref(`excluded.${f}`))))))
+      .execute()
   }
 
   // ---- grants
@@ -111,6 +115,10 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
       q = q.where((eb) => eb.or([
         eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', account)]),
         eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', eb.selectFrom('projects').select('id').where('domain_id', '=', account))]),
+        ...(f.withEnterpriseProjects ? [eb.and([eb('target_type', '=', 'enterprise_project'), eb.or([
+          eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', eb.selectFrom('users').select('id').where('domain_id', '=', account))]),
+          eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', account))]),
+        ])])] : []),
       ]))
     }
     if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)

@@ -26,6 +26,8 @@ export interface Assignment {
 export interface AssignmentFilter {
   /** Only assignments on this account or on one of its projects. */
   inAccount?: string
+  /** With `inAccount`: also its users' and groups' grants on enterprise projects. */
+  withEnterpriseProjects?: boolean
   actorType?: ActorType
   actorId?: string
   targetType?: TargetType
@@ -60,7 +62,10 @@ export interface RoleStore extends TracedStore<RoleStore> {
    */
   deleteCustomRole(domainKey: string, id: string): Promise<boolean>
   countAssignmentsByRole(roleIds: readonly string[]): Promise<Map<string, number>>
-  /** Inserts a system role, or brings an existing one (same name) up to this definition. */
+  /**
+   * Inserts a system role, or brings an existing one (same name) up to this definition; id and
+   * `created_at` stay, `updated_at` moves only when the definition changed.
+   */
   upsertSystemRole(row: RoleRow): Promise<void>
 
   // grants
