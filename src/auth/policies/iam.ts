@@ -133,4 +133,7 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:update_credential', method: 'PUT', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Enable, disable or describe a permanent access key', cloudActions: ['iam:credentials:updateCredential'] },
   { action: 'identity:delete_credential', method: 'DELETE', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Delete a permanent access key', cloudActions: ['iam:credentials:deleteCredential'] },
   { action: 'identity:create_security_token', method: 'POST', path: '/v3.0/OS-CREDENTIAL/securitytokens', rule: 'authenticated', description: 'Temporary access keys with a security token, for the caller' },
+  // ---- issue 15: quotas
+  { action: 'identity:show_domain_quota', method: 'GET', path: '/v3.0/OS-QUOTA/domains/:domain_id', rule: 'authenticated', description: "Show the account's IAM quotas and their use (any user of the account)", cloudActions: ['iam:quotas:listQuotas'] },
+  { action: 'identity:show_project_quota', method: 'GET', path: '/v3.0/OS-QUOTA/projects/:project_id', rule: 'permission', enforcedBy: 'service', description: "Show a region's sub-project quota (a token scoped to the project, or the permission)", cloudActions: ['iam:quotas:listQuotasForProject'] },
 ]

@@ -9,6 +9,7 @@ import { identityRoutes, type IdentityRouteOptions } from './identity/routes.js'
 import { projectRoutes, type ProjectRouteOptions } from './projects/routes.js'
 import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
+import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -18,6 +19,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
   identity: Capability<IdentityRouteOptions>
   roles: Capability<RoleRouteOptions>
   credentials: CredentialRouteOptions
+  quotas: QuotaRouteOptions
 }
 
 /**
@@ -25,12 +27,13 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, quotas }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
     await identityRoutes({ ...identity, baseUrl })(app, options)
     await roleRoutes({ ...roles, baseUrl })(app, options)
     await credentialRoutes(credentials)(app, options)
+    await quotaRoutes(quotas)(app, options)
   }
 }

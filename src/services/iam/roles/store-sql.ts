@@ -36,9 +36,8 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   createCustomRole(row: RoleRow, cap: number) {
     return this.constrained(
       () => this.write(async (x) => {
-        await this.db.serialize(x, `custom-roles:${row.domain_key}`)
-        const { n } = await x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()
-        if (Number(n) >= cap) throw new CustomRoleQuotaExceededError(cap)
+        await this.assertBelowLimit(x, `policy:${row.domain_key}`, cap, async (q) => (await q.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()).n, () => new CustomRoleQuotaExceededError(cap))
         await x.insertInto('roles').values(row).execute()
         return row
       }),
