@@ -30,6 +30,10 @@ export const IAM_QUOTAS = {
 } as const satisfies Record<string, { quota: number; min: number; max: number }>
 export type IamQuotaType = keyof typeof IAM_QUOTAS
 export const IAM_QUOTA_TYPES = Object.keys(IAM_QUOTAS) as IamQuotaType[]
+/** The clouds' fixed limits beside the quotas (§5.3): a user belongs to at most 10 groups. */
+export const IAM_FIXED_LIMITS = { groups_per_user: 10 } as const
+/** What a create may be held to: a quota, or a fixed limit. */
+export type IamLimit = IamQuotaType | keyof typeof IAM_FIXED_LIMITS
 
 export interface RegionSeed {
   readonly id: string

@@ -133,30 +133,24 @@ export abstract class IamQuotaExceededError extends ValidationError {
   }
 }
 
-export class UserQuotaExceededError extends IamQuotaExceededError {
-  constructor(limit: number) {
-    super(limit, '1115', 'IAM users')
-  }
-}
+export class UserQuotaExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, '1115', 'IAM users') } }
 
-export class GroupQuotaExceededError extends IamQuotaExceededError {
-  constructor(limit: number) {
-    super(limit, undefined, 'user groups')
-  }
-}
+export class GroupQuotaExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'user groups') } }
 
 /** Sub-projects of one region (the clouds' `project` quota). */
-export class ProjectQuotaExceededError extends IamQuotaExceededError {
-  constructor(limit: number) {
-    super(limit, undefined, 'subprojects')
+export class ProjectQuotaExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'subprojects') } }
+
+/** A group's grants on IAM projects, a group's or a user's on enterprise projects (the clouds' `assigment_*` quotas). */
+export class GrantQuotaExceededError extends IamQuotaExceededError {
+  constructor(limit: number, actor: 'user' | 'group', target: 'project' | 'enterprise_project') {
+    super(limit, undefined, `permissions of the ${actor === 'group' ? 'user group' : 'user'} on ${target === 'project' ? 'IAM projects' : 'enterprise projects'}`)
   }
 }
 
-export class CustomRoleQuotaExceededError extends IamQuotaExceededError {
-  constructor(limit: number) {
-    super(limit, undefined, 'custom policies')
-  }
-}
+/** The clouds' fixed limit of groups one user belongs to (10). */
+export class MembershipLimitExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'user groups the user belongs to') } }
+
+export class CustomRoleQuotaExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'custom policies') } }
 
 /** A user holds as many permanent access keys as the clouds allow; `akSkNumExceed` is their own word for it. */
 export class AccessKeyQuotaExceededError extends ValidationError {

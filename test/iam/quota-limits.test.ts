@@ -95,3 +95,69 @@ describe('IAM quotas enforced on create (huaweicloud)', () => {
     })
   }
 })
+
+describe('grant quotas and the groups-per-user limit (huaweicloud)', () => {
+  const GRANTS = 3
+  let s: TestServer
+  let n = 0
+  const unique = (p: string) => `${p}${++n}`
+  const grantRefusal = (actor: string, target: string) => refusal(`The number of permissions of the ${actor} on ${target} has reached the maximum allowed limit.`)
+
+  beforeAll(async () => {
+    s = await startServer({ env: { IAM_QUOTAS: `assigment_group_mp=${GRANTS},assigment_group_ep=${GRANTS},assigment_user_ep=${GRANTS}` } })
+  })
+  afterAll(() => s.close())
+
+  /** A fresh account: its administrator's token, a group, a user, the region projects, `eps` enterprise projects and two grantable roles. */
+  const account = async (eps: number) => {
+    const a = await createAccount(s, unique('grant-acct'), PASSWORD)
+    const token = await tokenFor(s, 'admin', PASSWORD, a.name)
+    const api = async (method: string, path: string, body?: unknown) => (await call(`${s.url}${path}`, { method, token, body })).body
+    const group = (await api('POST', '/v3/groups', { group: { name: 'g' } })).group.id as string
+    const user = (await api('POST', '/v3/users', { user: { name: 'u', password: PASSWORD } })).user.id as string
+    const regions = (await api('GET', '/v3/projects')).projects.map((p: { id: string }) => p.id) as string[]
+    const enterpriseProjects: string[] = []
+    for (let i = 0; i < eps; i++) enterpriseProjects.push((await api('POST', '/v1.0/enterprise-projects', { name: unique('ep') })).enterprise_project.id)
+    const roleId = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
+    return { ...a, token, group, user, regions, enterpriseProjects, projectRole: await roleId('te_admin'), epRole: await roleId('eps_full_access') }
+  }
+  type Account = Awaited<ReturnType<typeof account>>
+  const KINDS = {
+    'a group on IAM projects': { targets: (a: Account) => a.regions, path: (a: Account, t: string) => `/v3/projects/${t}/groups/${a.group}/roles/${a.projectRole}`, error: grantRefusal('user group', 'IAM projects'), eps: 0 },
+    'a group on enterprise projects': { targets: (a: Account) => a.enterpriseProjects, path: (a: Account, t: string) => `/v3.0/OS-PERMISSION/enterprise-projects/${t}/groups/${a.group}/roles/${a.epRole}`, error: grantRefusal('user group', 'enterprise projects'), eps: RACERS },
+    'a user on enterprise projects': { targets: (a: Account) => a.enterpriseProjects, path: (a: Account, t: string) => `/v3.0/OS-PERMISSION/enterprise-projects/${t}/users/${a.user}/roles/${a.epRole}`, error: grantRefusal('user', 'enterprise projects'), eps: RACERS },
+  }
+
+  for (const [kind, spec] of Object.entries(KINDS)) {
+    it(`grants of ${kind}: refused past the quota, a repeated grant still idempotent, exactly the quota when ${RACERS} race`, async () => {
+      const a = await account(spec.eps)
+      const targets = spec.targets(a)
+      expect(targets.length).toBeGreaterThanOrEqual(RACERS)
+      const put = (t: string) => call(`${s.url}${spec.path(a, t)}`, { method: 'PUT', token: a.token })
+      for (const t of targets.slice(0, GRANTS)) expect((await put(t)).status).toBe(204)
+      expect(await put(targets[GRANTS]!)).toMatchObject({ status: 400, body: spec.error })
+      expect((await put(targets[0]!)).status).toBe(204)
+      // Free the places, then race for them.
+      for (const t of targets.slice(0, GRANTS)) expect((await call(`${s.url}${spec.path(a, t)}`, { method: 'DELETE', token: a.token })).status).toBe(204)
+      const results = await Promise.all(targets.slice(0, RACERS).map(put))
+      expect(results.filter((r) => r.status === 204)).toHaveLength(GRANTS)
+      for (const r of results.filter((x) => x.status !== 204)) expect(r.body, r.text).toEqual(spec.error)
+    })
+  }
+
+  it('a user belongs to at most 10 groups: the 11th is refused, also when many adds race; re-adding stays idempotent', async () => {
+    const a = await account(0)
+    const api = (method: string, path: string, body?: unknown) => call(`${s.url}${path}`, { method, token: a.token, body })
+    const groups: string[] = []
+    for (let i = 0; i < 15; i++) groups.push((await api('POST', '/v3/groups', { group: { name: unique('m') } })).body.group.id)
+    const results = await Promise.all(groups.map((g) => api('PUT', `/v3/groups/${g}/users/${a.user}`)))
+    expect(results.filter((r) => r.status === 204)).toHaveLength(10)
+    const message = refusal('The number of user groups the user belongs to has reached the maximum allowed limit.')
+    for (const r of results.filter((x) => x.status !== 204)) expect(r.body, r.text).toEqual(message)
+    expect((await api('GET', `/v3/users/${a.user}/groups`)).body.groups).toHaveLength(10)
+    const member = groups[results.findIndex((r) => r.status === 204)]!
+    const outsider = groups[results.findIndex((r) => r.status !== 204)]!
+    expect((await api('PUT', `/v3/groups/${member}/users/${a.user}`)).status).toBe(204)
+    expect(await api('PUT', `/v3/groups/${outsider}/users/${a.user}`)).toMatchObject({ status: 400, body: message })
+  })
+})

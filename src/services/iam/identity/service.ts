@@ -261,7 +261,7 @@ export class IdentityService {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
-      await tx.addGroupMember(group.id, user.id)
+      await tx.addGroupMember(group.id, user.id, this.deps.quota?.('groups_per_user'))
       await tx.cutUserTokens([user.id], now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'addUserToGroup', now), membershipChange(group, user, 'added'))
     })

@@ -3,7 +3,7 @@
  */
 import type { Transaction } from 'kysely'
 import type { Database, GroupRow, UserRow } from '../../../db/schema.js'
-import { ConflictError, GroupQuotaExceededError, NotFoundError, UserQuotaExceededError } from '../../../errors/app-error.js'
+import { ConflictError, GroupQuotaExceededError, MembershipLimitExceededError, NotFoundError, UserQuotaExceededError } from '../../../errors/app-error.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import type { GroupChanges, GroupFilter, IdentityStore, LoginFailure, LoginFailureOutcome, NewUser, UserChanges, UserFilter } from './store.js'
 
@@ -164,9 +164,15 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return true
   }
 
-  async addGroupMember(groupId: string, userId: string) {
-    await this.constrained(() => this.x.insertInto('group_members').values({ group_id: groupId, user_id: userId })
-      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute(), { missing: () => new NotFoundError('user', userId) })
+  async addGroupMember(groupId: string, userId: string, limit?: number) {
+    await this.constrained(() => this.write(async (x) => {
+      if (limit !== undefined) {
+        // This group does not count: adding a member again stays idempotent at the limit.
+        await this.assertBelowLimit(x, `membership:${userId}`, limit, async (q) => (await q.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', userId).where('group_id', '<>', groupId).executeTakeFirstOrThrow()).n, () => new MembershipLimitExceededError(limit))
+      }
+      await x.insertInto('group_members').values({ group_id: groupId, user_id: userId }).onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute()
+    }), { missing: () => new NotFoundError('user', userId) })
   }
 
   async removeGroupMember(groupId: string, userId: string) {

@@ -67,8 +67,11 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   updateGroup(domainId: string, id: string, changes: GroupChanges): Promise<GroupRow | undefined>
   /** Also ends its memberships and role assignments; false when the account has no such group. */
   deleteGroup(domainId: string, id: string): Promise<boolean>
-  /** Idempotent. Throws NotFoundError when the user was deleted meanwhile. */
-  addGroupMember(groupId: string, userId: string): Promise<void>
+  /**
+   * Idempotent. Throws NotFoundError when the user was deleted meanwhile; MembershipLimitExceededError
+   * when `limit` is given and the user already belongs to that many other groups (counted under a lock).
+   */
+  addGroupMember(groupId: string, userId: string, limit?: number): Promise<void>
   /** False when the user was not a member. */
   removeGroupMember(groupId: string, userId: string): Promise<boolean>
   isGroupMember(groupId: string, userId: string): Promise<boolean>

@@ -8,7 +8,7 @@
 import type { AuthContext } from '../../../auth/auth-context.js'
 import type { Policy } from '../../../auth/policy.js'
 import { ForbiddenError, ServiceCodedError } from '../../../errors/app-error.js'
-import { IAM_QUOTAS, type Flavour, type IamQuotaType } from '../../../flavours.js'
+import { IAM_QUOTAS, type Flavour, type IamLimit, type IamQuotaType } from '../../../flavours.js'
 import type { QuotaStore } from './store.js'
 
 /** One line of `quotas.resources`. */
@@ -25,7 +25,7 @@ export interface QuotaServiceOptions {
   flavour: Flavour
   policy: Policy
   /** The quota of each type (rules.ts). */
-  quota(type: IamQuotaType): number | undefined
+  quota(type: IamLimit): number | undefined
 }
 
 /** The clouds' flat errors on OS-QUOTA (spec §5.4). */

@@ -20,6 +20,7 @@ import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 import { customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
+import { grantQuotaType } from '../quotas/rules.js'
 
 
 export interface GrantRef {
@@ -257,7 +258,8 @@ export class RoleService {
     const resolved = await this.resolvedAssignment(ctx, grant, roleId)
     const now = isoMicros(this.deps.clock.now())
     await this.deps.store.transaction(async (tx) => {
-      await tx.assignRole(resolved.assignment)
+      const quotaType = grantQuotaType(resolved.assignment.actorType, resolved.assignment.targetType)
+      await tx.assignRole(resolved.assignment, quotaType && this.deps.quota?.(quotaType))
       await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'grantRole', now), this.grantChange(resolved, true))
     })
     this.deps.invalidateAuthCache()
