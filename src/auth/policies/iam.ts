@@ -142,4 +142,7 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:create_login_token', method: 'POST', path: '/v3.0/OS-AUTH/securitytoken/logintokens', rule: 'public', description: 'A console login ticket for a temporary access key (Huawei Cloud)' },
   // ---- issue 15: role fields + OS-PERMISSION role-assignments
   { action: 'identity:list_domain_role_assignments', method: 'GET', path: '/v3.0/OS-PERMISSION/role-assignments', rule: 'permission', description: "The account's grants, by subject, scope and role (the clouds' query)", cloudActions: ['iam:permissions:listRoleAssignments'] },
+  // ---- issue 15: quotas
+  { action: 'identity:show_domain_quota', method: 'GET', path: '/v3.0/OS-QUOTA/domains/:domain_id', rule: 'authenticated', description: "Show the account's IAM quotas and their use (any user of the account)", cloudActions: ['iam:quotas:listQuotas'] },
+  { action: 'identity:show_project_quota', method: 'GET', path: '/v3.0/OS-QUOTA/projects/:project_id', rule: 'permission', enforcedBy: 'service', description: "Show a region's sub-project quota (a token scoped to the project, or the permission)", cloudActions: ['iam:quotas:listQuotasForProject'] },
 ]

@@ -30,9 +30,13 @@ import { RoleWire } from './roles/wire.js'
 import { TokenService } from './tokens/service.js'
 import { TokenWire } from './tokens/wire.js'
 import { LoginTokenService } from './tokens/login-tokens.js'
+import { QuotaService } from './quotas/service.js'
+import { QuotaWire } from './quotas/wire.js'
+import { quotaLimits } from './quotas/rules.js'
+import { SqlQuotaStore } from './quotas/store-sql.js'
 
 export interface IamOptions {
-  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
   db: Db
   flavour: Flavour
   policy: Policy
@@ -62,6 +66,7 @@ export interface Iam {
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
   const stores = new SqlIamStores({ db })
+  const quota = quotaLimits(flavour, config.iamQuotas)
   const { tokens: codec, secrets: secretBox } = await loadServerKeys(stores.tokens, isoMicros(clock.now()))
   // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
   // cached callers here and, through the database, on every other instance sharing it.
@@ -75,7 +80,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   })
   const invalidateAuthCache = () => tokens.invalidateAuthCache()
   const authenticate = (token: string | undefined) => tokens.authenticate(token)
-  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache })
+  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache, quota })
   const credentials = new CredentialService({
     store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
   })
@@ -90,11 +95,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     tokens.dropCachedCallers()
     accessKeys.clear()
   })
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
-    roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists,
+    roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
   })
+  const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })
 
   return {
     authenticate,
@@ -119,6 +125,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape },
       credentials: { service: credentials, wire: new CredentialWire() },
       catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
+      quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
     }),
   }
 }

@@ -10,6 +10,7 @@ import { identityRoutes, type IdentityRouteOptions } from './identity/routes.js'
 import { projectRoutes, type ProjectRouteOptions } from './projects/routes.js'
 import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
+import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -20,6 +21,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
   roles: Capability<RoleRouteOptions>
   credentials: CredentialRouteOptions
   catalog: Capability<CatalogRouteOptions>
+  quotas: QuotaRouteOptions
 }
 
 /**
@@ -27,7 +29,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -35,5 +37,6 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     await roleRoutes({ ...roles, baseUrl })(app, options)
     await credentialRoutes(credentials)(app, options)
     await catalogRoutes({ ...catalog, baseUrl })(app, options)
+    await quotaRoutes(quotas)(app, options)
   }
 }

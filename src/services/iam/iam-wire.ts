@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { NamedRef } from '../../auth/auth-context.js'
-import type { AppError } from '../../errors/app-error.js'
+import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
 
 const HTTP_TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -15,6 +15,8 @@ const HTTP_TITLES: Record<number, string> = {
 }
 
 export function renderIamError(error: AppError): { status: number; body: unknown } {
+  // The clouds' coded errors (`IAM.0004`, `1115`) come in Huawei's flat style (spec open question 1).
+  if (error instanceof ServiceCodedError) return { status: error.status, body: { error_msg: error.message, error_code: error.code } }
   return { status: error.status, body: { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } } }
 }
 

@@ -21,6 +21,7 @@ import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '.
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 import { parseDomainAssignmentQuery } from './assignment-query.js'
 import { customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
+import { grantQuotaType } from '../quotas/rules.js'
 
 
 export interface GrantRef {
@@ -134,8 +135,9 @@ export class RoleService {
     const account = this.account(ctx)
     const input = body.role
     const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
+    const cap = this.deps.quota?.('policy') ?? MAX_CUSTOM_ROLES_PER_ACCOUNT
     const existing = await this.deps.store.listRoles({ customOf: account, customOnly: true })
-    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw new CustomRoleQuotaExceededError(MAX_CUSTOM_ROLES_PER_ACCOUNT)
+    if (existing.length >= cap) throw new CustomRoleQuotaExceededError(cap)
     const now = isoMicros(this.deps.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.
@@ -149,7 +151,7 @@ export class RoleService {
           const created = await tx.createCustomRole({
             id: newHexId(), domain_key: account, name, display_name: input.display_name,
             description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
-          }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
+          }, cap)
           await tx.recordChange(iamTrace(ctx, account, 'createCustomPolicy', now), creationOf('role', created))
           return created
         })
@@ -260,7 +262,8 @@ export class RoleService {
     const resolved = await this.resolvedAssignment(ctx, grant, roleId)
     const now = isoMicros(this.deps.clock.now())
     await this.deps.store.transaction(async (tx) => {
-      await tx.assignRole(resolved.assignment)
+      const quotaType = grantQuotaType(resolved.assignment.actorType, resolved.assignment.targetType)
+      await tx.assignRole(resolved.assignment, quotaType && this.deps.quota?.(quotaType))
       await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'grantRole', now), this.grantChange(resolved, true))
     })
     this.deps.invalidateAuthCache()

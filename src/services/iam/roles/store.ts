@@ -69,8 +69,13 @@ export interface RoleStore extends TracedStore<RoleStore> {
   upsertSystemRole(row: RoleRow): Promise<void>
 
   // grants
-  /** Idempotent: granting what is already granted changes nothing. Throws NotFoundError when the role was deleted meanwhile. */
-  assignRole(a: Assignment): Promise<void>
+  /**
+   * Idempotent: granting what is already granted changes nothing. Throws NotFoundError when the
+   * role was deleted meanwhile; GrantQuotaExceededError when `limit` is given and the actor
+   * already holds that many other grants on targets of this kind (projects, enterprise projects),
+   * counted under a lock.
+   */
+  assignRole(a: Assignment, limit?: number): Promise<void>
   /** False when there was no such assignment. */
   unassignRole(a: Assignment): Promise<boolean>
   hasAssignment(a: Assignment): Promise<boolean>
