@@ -10,6 +10,31 @@ export type FlavourName = (typeof FLAVOUR_NAMES)[number]
 /** What `FLAVOUR` is when unset. */
 export const DEFAULT_FLAVOUR: FlavourName = 'huaweicloud'
 
+/**
+ * IAM's quota types as the clouds spell them on the wire (`assigment` is their spelling), with
+ * their default quota and the min/max the clouds print beside it (spec §5.3). `project` counts
+ * sub-projects per region; the others count per account. `IAM_QUOTAS` overrides the quotas.
+ */
+export const IAM_QUOTAS = {
+  user: { quota: 50, min: 50, max: 1000 },
+  group: { quota: 20, min: 10, max: 300 },
+  idp: { quota: 10, min: 10, max: 20 },
+  agency: { quota: 50, min: 10, max: 300 },
+  policy: { quota: 200, min: 128, max: 300 },
+  assigment_group_mp: { quota: 200, min: 50, max: 500 },
+  assigment_agency_mp: { quota: 200, min: 50, max: 500 },
+  assigment_group_ep: { quota: 500, min: 50, max: 5000 },
+  assigment_user_ep: { quota: 500, min: 50, max: 5000 },
+  mapping: { quota: 10, min: 10, max: 100 },
+  project: { quota: 10, min: 0, max: 50 },
+} as const satisfies Record<string, { quota: number; min: number; max: number }>
+export type IamQuotaType = keyof typeof IAM_QUOTAS
+export const IAM_QUOTA_TYPES = Object.keys(IAM_QUOTAS) as IamQuotaType[]
+/** The clouds' fixed limits beside the quotas (§5.3): a user belongs to at most 10 groups. */
+export const IAM_FIXED_LIMITS = { groups_per_user: 10 } as const
+/** What a create may be held to: a quota, or a fixed limit. */
+export type IamLimit = IamQuotaType | keyof typeof IAM_FIXED_LIMITS
+
 export interface RegionSeed {
   readonly id: string
   /** Display names as the clouds return them under `locales`. */
@@ -79,6 +104,13 @@ export interface Flavour {
     readonly keystoneIdentityShape: boolean
     /** Keystone tokens list `audit_ids`; regions have no `type`/`locales` there. */
     readonly keystoneTokenAndRegionShape: boolean
+    /**
+     * Keystone lets only an administrator (`admin_required`) list and show services and endpoints;
+     * the clouds let any token read them (issue 15).
+     */
+    readonly catalogReadsNeedAdmin: boolean
+    /** `POST /v3.0/OS-AUTH/securitytoken/logintokens` (createLoginToken): Huawei Cloud only. */
+    readonly loginTokens: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
     readonly unscopedTokenRequest: 'domain' | 'unscoped'
     /** The clouds grant global (AX) roles on the account only and project-level (XA) ones on projects only. */
@@ -92,6 +124,8 @@ export interface Flavour {
      * `["token"]`; Keystone adds the parent token's methods, listed as its Fernet tokens decode them.
      */
     readonly rescopedTokenMethods: 'token' | 'token-and-parent'
+    /** The account-wide types `GET /v3.0/OS-QUOTA/domains/{id}` reports (HWC 10, OTC 5); none: no OS-QUOTA and no limits (Keystone). */
+    readonly quotaTypes: readonly IamQuotaType[]
     /** Huawei's extended user API (`/v3.0/OS-USER`); undefined where there is none (Keystone). */
     readonly osUser: OsUserFlavour | undefined
   }
@@ -152,8 +186,11 @@ const HUAWEICLOUD: Flavour = {
     keystoneProjectAttributes: false,
     keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
+    catalogReadsNeedAdmin: false,
+    loginTokens: true,
     unscopedTokenRequest: 'domain',
     rescopedTokenMethods: 'token',
+    quotaTypes: ['user', 'group', 'idp', 'agency', 'policy', 'assigment_group_mp', 'assigment_agency_mp', 'assigment_group_ep', 'assigment_user_ep', 'mapping'],
     scopeNeedsRole: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
@@ -178,7 +215,7 @@ const OPENTELEKOMCLOUD: Flavour = {
   },
   coc: false,
   iam: {
-    ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false,
+    ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false, loginTokens: false, quotaTypes: ['user', 'group', 'idp', 'agency', 'policy'],
     osUser: { selfInformation: false, pwdStatusDefault: 'with-password', strengthWords: { low: 'Low', medium: 'Middle', strong: 'Strong' }, strengthOnKeystoneShow: true },
   },
 }
@@ -209,8 +246,11 @@ const KEYSTONE: Flavour = {
     keystoneProjectAttributes: true,
     keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
+    catalogReadsNeedAdmin: true,
+    loginTokens: false,
     unscopedTokenRequest: 'unscoped',
     rescopedTokenMethods: 'token-and-parent',
+    quotaTypes: [],
     scopeNeedsRole: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',

@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
-import { DEFAULT_FLAVOUR, FLAVOUR_NAMES, type Flavour } from '../flavours.js'
+import { DEFAULT_FLAVOUR, FLAVOUR_NAMES, IAM_QUOTA_TYPES, type Flavour, type IamQuotaType } from '../flavours.js'
 import { FaultRuleError, parseFaultRules, type FaultRule } from './fault-rules.js'
 
 /** A bad value: the message names the option, and the process stops with it (exit status 2). */
@@ -120,6 +120,20 @@ function sqlIdentifier(text: string, env: string): string {
   return text
 }
 
+/** `user=100,group=5`: IAM quotas that differ from the clouds' defaults, each type at most once. */
+function iamQuotas(text: string, env: string): Partial<Record<IamQuotaType, number>> {
+  const quotas: Partial<Record<IamQuotaType, number>> = {}
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [type, value, ...rest] = entry.split('=').map((part) => part.trim())
+    if (!IAM_QUOTA_TYPES.includes(type as IamQuotaType) || rest.length > 0 || value === undefined) {
+      throw new ConfigError(`${env}: '${entry}' is not <type>=<number> with a type among ${IAM_QUOTA_TYPES.join(', ')}`)
+    }
+    if (quotas[type as IamQuotaType] !== undefined) throw new ConfigError(`${env}: '${type}' is given twice`)
+    quotas[type as IamQuotaType] = integer(0, 100_000)(value, `${env} '${type}'`)
+  }
+  return quotas
+}
+
 /** Rules from JSON text; `source` names it in messages (`FAULTS`, `faults file x.json`), `prefix` before a rule's own. */
 function faultRules(text: string, source: string, prefix: string): FaultRule[] {
   let value: unknown
@@ -210,6 +224,10 @@ export const OPTIONS = {
   lockoutAttempts: option({ env: 'LOGIN_LOCKOUT_ATTEMPTS', description: 'failed logins within the window that lock a user (0: off)', default: (f) => f.defaultLockoutAttempts, group: 'lockout', parse: integer(0, 1000) }),
   lockoutWindowSeconds: option({ env: 'LOGIN_LOCKOUT_WINDOW', description: 'seconds in which failed logins are counted', default: '900', group: 'lockout', parse: integer(1, 86400) }),
   lockoutDurationSeconds: option({ env: 'LOGIN_LOCKOUT_DURATION', description: 'seconds a locked user stays locked', default: '900', group: 'lockout', parse: integer(1, 86400) }),
+  iamQuotas: option({
+    env: 'IAM_QUOTAS', description: "IAM quotas that differ from the clouds' defaults, as type=number pairs separated by commas (user=100,project=20)",
+    parse: optional(iamQuotas),
+  }),
   // ---- enterprise projects
   /** The default project `0` does not count. */
   enterpriseProjectQuota: option({ env: 'EPS_QUOTA', description: 'enterprise projects an account may create', default: '100', parse: integer(0, 100_000) }),

@@ -15,7 +15,7 @@ import { ARTIFACTS_DIR, LOGS_DIR, SECRETS_DIR } from './log-secrets-check.js'
  */
 export const TEST_LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'trace'
 
-export type SecretKind = 'password' | 'token' | 'secret key' | 'security token' | 'authorization'
+export type SecretKind = 'password' | 'token' | 'secret key' | 'security token' | 'login token' | 'authorization'
 
 /** Field names whose string values are secrets, in request and response bodies. */
 const SECRET_FIELDS: Readonly<Record<string, SecretKind>> = {
@@ -23,7 +23,7 @@ const SECRET_FIELDS: Readonly<Record<string, SecretKind>> = {
 }
 /** Headers whose values are secrets, either way. */
 const SECRET_HEADERS: Readonly<Record<string, SecretKind>> = {
-  'x-auth-token': 'token', 'x-subject-token': 'token', 'x-security-token': 'security token', authorization: 'authorization',
+  'x-auth-token': 'token', 'x-subject-token': 'token', 'x-subject-logintoken': 'login token', 'x-security-token': 'security token', authorization: 'authorization',
 }
 
 const recorded = new Set<string>()

@@ -21,6 +21,13 @@ export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://po
 
 export type TestDatabase = 'sqlite' | 'postgres'
 
+/**
+ * Suites create more users, groups and sub-projects than the clouds' quotas allow one account;
+ * servers get room unless a test sets `IAM_QUOTAS` (`''`: the clouds' defaults, as
+ * test/iam/quotas*.test.ts do).
+ */
+export const ROOMY_IAM_QUOTAS = 'user=100000,group=100000,policy=100000,project=100000'
+
 export function defaultTestDatabase(): TestDatabase {
   return process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite'
 }
@@ -84,7 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const ownsSchema = onPostgres && options.schema === undefined
   // Every server logs everything to its own file: the run ends by checking no secret is in any.
   const config = loadConfig({
-    FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, ...testLogEnv('server'),
+    FLAVOUR: flavour, PORT: '0', DATA_DIR: dataDir, ...testLogEnv('server'), IAM_QUOTAS: ROOMY_IAM_QUOTAS,
     PROJECTPLANE_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(schema ? postgresEnv(schema) : {}), ...options.env,
   })
   recordSecret('password', config.adminPassword)

@@ -225,10 +225,10 @@ describe('OS-USER users (huaweicloud)', () => {
 })
 
 /** A server of the flavour for the describe block, with its administrator's token. */
-function serverOf(flavour: FlavourName): { s: TestServer; token: string } {
+function serverOf(flavour: FlavourName, env?: Record<string, string>): { s: TestServer; token: string } {
   const h = {} as { s: TestServer; token: string }
   beforeAll(async () => {
-    h.s = await startServer({ flavour })
+    h.s = await startServer({ flavour, env })
     h.token = await h.s.adminToken()
   })
   afterAll(() => h.s.close())
@@ -236,7 +236,8 @@ function serverOf(flavour: FlavourName): { s: TestServer; token: string } {
 }
 
 describe('OS-USER users (opentelekomcloud)', () => {
-  const h = serverOf('opentelekomcloud')
+  // Four users: the administrator and the three below.
+  const h = serverOf('opentelekomcloud', { IAM_QUOTAS: 'user=4' })
 
   it('pwd_status defaults to whether a password is given; strength words are OTC\'s; no /info', async () => {
     const { s, token } = h
@@ -247,6 +248,9 @@ describe('OS-USER users (opentelekomcloud)', () => {
     expect((await call(`${s.url}/v3.0/OS-USER/users/${withPw.id}`, { token })).body.user.pwd_strength).toBe('Middle')
     expect((await call(`${s.url}/v3.0/OS-USER/users/${without.id}`, { token })).body.user.pwd_strength).toBe('None')
     expect((await call(`${s.url}/v3/users/${withPw.id}`, { token })).body.user.pwd_strength).toBe('mid')
+    await post({ name: 'o3' })
+    const over = await post({ name: 'o4' })
+    expect([over.status, over.body]).toEqual([400, { error_msg: 'The number of IAM users has reached the maximum allowed limit.', error_code: '1115' }])
     const info = await call(`${s.url}/v3.0/OS-USER/users/${withPw.id}/info`, { method: 'PUT', token, body: { user: { email: 'a@example.com' } } })
     expect(info.status).toBe(404)
   })

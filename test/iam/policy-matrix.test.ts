@@ -33,6 +33,8 @@ interface Case {
   okBody?: unknown
   /** The route answers errors flat (`error_msg`, `error_code`), as OS-USER does: refusals are expected so. */
   flat?: boolean
+  /** What the refused get, when not Keystone's 403 naming the action (the clouds' flat OS-QUOTA errors). */
+  denied?: Expectation
 }
 
 const error = (code: number, title: string, message: string) => ({ error: { code, title, message } })
@@ -197,6 +199,27 @@ describe('persona × route matrix (huaweicloud)', () => {
         okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('credential', 'credentials'),
       },
       'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok' },
+      // ---- issue 15: catalog (login tokens are public: no cell). Every persona's token is domain-scoped: no catalog to show.
+      'GET /v3/auth/catalog': { request: async () => ({ path: '/v3/auth/catalog' }), okStatus: 403, allowed: ANY_LIVE, okBody: error(403, 'Forbidden', 'You are not authorized to perform the requested action.'), other: 'ok' },
+      'GET /v3/services': { request: async () => ({ path: '/v3/services?type=identity' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/services/:service_id': { request: async () => ({ path: `/v3/services/${(await api('GET', '/v3/services')).services[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/endpoints': { request: async () => ({ path: '/v3/endpoints?interface=admin' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      'GET /v3/endpoints/:endpoint_id': { request: async () => ({ path: `/v3/endpoints/${(await api('GET', '/v3/endpoints')).endpoints[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
+      // ---- issue 15: role fields + OS-PERMISSION role-assignments
+      'GET /v3.0/OS-PERMISSION/role-assignments': {
+        request: async () => ({ path: `/v3.0/OS-PERMISSION/role-assignments?domain_id=${s.account.id}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
+        other: { status: 403, body: forbidden(`domain_id ${s.account.id} is not the caller's account`) },
+      },
+      // ---- issue 15: quotas
+      'GET /v3.0/OS-QUOTA/domains/:domain_id': {
+        request: async () => ({ path: `/v3.0/OS-QUOTA/domains/${s.account.id}` }), okStatus: 200, allowed: ANY_LIVE,
+        other: { status: 403, body: { error_msg: "Policy doesn't allow iam:quotas:listQuotas to be performed.", error_code: 'IAM.0003' } },
+      },
+      'GET /v3.0/OS-QUOTA/projects/:project_id': {
+        request: async () => ({ path: `/v3.0/OS-QUOTA/projects/${ids.project}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
+        other: (req) => ({ status: 404, body: { error_msg: `Could not find project: ${req.path.split('/').pop()}.`, error_code: 'IAM.0004' } }),
+        denied: { status: 403, body: { error_msg: "Policy doesn't allow iam:quotas:listQuotasForProject to be performed.", error_code: 'IAM.0003' } },
+      },
     }
     const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Case['other']][] = [
       ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],
@@ -251,7 +274,7 @@ describe('persona × route matrix (huaweicloud)', () => {
         if (persona === 'disabled') expected = { status: 401, body: error(401, 'Unauthorized', 'The request you have made requires authentication.') }
         else if (persona === 'other' && spec.other !== 'ok') expected = typeof spec.other === 'function' ? spec.other(req) : spec.other
         else if (spec.allowed.includes(persona) || (persona === 'other' && spec.other === 'ok')) expected = { status: spec.okStatus, body: spec.okBody }
-        else expected = { status: 403, body: forbidden(route.action!) }
+        else expected = spec.denied ?? { status: 403, body: forbidden(route.action!) }
         if (spec.flat) expected = flatOf(expected)
         const bodyOk = route.method === 'HEAD' || expected.body === undefined || isDeepStrictEqual(res.body, expected.body)
         const okShape = expected.status >= 400 || expected.body !== undefined || res.status === 204 || route.method === 'HEAD' || (typeof res.body === 'object' && !('error' in res.body))

@@ -41,8 +41,9 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
       const secu = res.body.roles.find((r: { name: string }) => r.name === 'secu_admin')
       expect(secu).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'secu_admin', display_name: 'Security Administrator', type: 'AX', catalog: 'BASE',
-        description: 'Full permissions for Identity and Access Management.', domain_id: null,
+        description: 'Full permissions for Identity and Access Management.', description_cn: '统一身份认证服务的所有执行权限', domain_id: null,
         policy: { Version: '1.0', Statement: [{ Effect: 'Allow', Action: ['identity:*'] }] }, links: { self: `${s.url}/v3/roles/${secu.id}` },
+        created_time: expect.stringMatching(/^\d{13}$/), updated_time: expect.stringMatching(/^\d{13}$/),
       })
       expect(res.body.total_number).toBe(res.body.roles.length)
       expect(res.body.links).toEqual({ self: `${s.url}/v3/roles`, previous: null, next: null })

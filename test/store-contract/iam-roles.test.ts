@@ -7,7 +7,7 @@ import { ConflictError, CustomRoleQuotaExceededError, NotFoundError, RoleInUseEr
 import type { RoleRow } from '../../src/db/schema.js'
 import type { Assignment, AssignmentRecord } from '../../src/services/iam/roles/store.js'
 import { BACKENDS } from './backends.js'
-import { groupRow, newAccount, newUser, projectRow, roleRow, settleAll, T0, T1, T2, uid, useStore } from './iam-fixtures.js'
+import { groupRow, newAccount, newUser, projectRow, roleRow, settleAll, T0, T1, T2, T3, uid, useStore } from './iam-fixtures.js'
 
 const byName = (a: RoleRow, b: RoleRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
@@ -43,6 +43,9 @@ describe.each(BACKENDS)('IamStore roles on $name', (backend) => {
       expect(await h.store.roles.findRoleByName('upgraded')).toEqual(expected)
       expect(await h.store.roles.findRole('r-up-2')).toBeUndefined()
       expect((await h.store.roles.listRoles({ name: 'upgraded' }))).toEqual([expected])
+      // The same definition again (a restart) leaves the row, its update time included, as it is.
+      await h.store.roles.upsertSystemRole({ ...next, id: 'r-up-3', created_at: T3, updated_at: T3 })
+      expect(await h.store.roles.findRoleByName('upgraded')).toEqual(expected)
     })
 
     it('createCustomRole returns the row; custom roles are found by id but not by findRoleByName', async () => {

@@ -133,6 +133,18 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:update_credential', method: 'PUT', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Enable, disable or describe a permanent access key', cloudActions: ['iam:credentials:updateCredential'] },
   { action: 'identity:delete_credential', method: 'DELETE', path: '/v3.0/OS-CREDENTIAL/credentials/:access_key', rule: 'permission_or_self', enforcedBy: 'service', description: 'Delete a permanent access key', cloudActions: ['iam:credentials:deleteCredential'] },
   { action: 'identity:create_security_token', method: 'POST', path: '/v3.0/OS-CREDENTIAL/securitytokens', rule: 'authenticated', description: 'Temporary access keys with a security token, for the caller' },
+  // ---- issue 15: catalog and login tokens
+  { action: 'identity:get_auth_catalog', method: 'GET', path: '/v3/auth/catalog', rule: 'authenticated', description: 'The service catalog of a project-scoped token' },
+  { action: 'identity:list_services', method: 'GET', path: '/v3/services', rule: 'authenticated', description: 'List services (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:get_service', method: 'GET', path: '/v3/services/:service_id', rule: 'authenticated', description: 'Show a service (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:list_endpoints', method: 'GET', path: '/v3/endpoints', rule: 'authenticated', description: 'List endpoints (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:get_endpoint', method: 'GET', path: '/v3/endpoints/:endpoint_id', rule: 'authenticated', description: 'Show an endpoint (Keystone: administrators only, checked by the service)' },
+  { action: 'identity:create_login_token', method: 'POST', path: '/v3.0/OS-AUTH/securitytoken/logintokens', rule: 'public', description: 'A console login ticket for a temporary access key (Huawei Cloud)' },
+  // ---- issue 15: role fields + OS-PERMISSION role-assignments
+  { action: 'identity:list_domain_role_assignments', method: 'GET', path: '/v3.0/OS-PERMISSION/role-assignments', rule: 'permission', description: "The account's grants, by subject, scope and role (the clouds' query)", cloudActions: ['iam:permissions:listRoleAssignments'] },
+  // ---- issue 15: quotas
+  { action: 'identity:show_domain_quota', method: 'GET', path: '/v3.0/OS-QUOTA/domains/:domain_id', rule: 'authenticated', description: "Show the account's IAM quotas and their use (any user of the account)", cloudActions: ['iam:quotas:listQuotas'] },
+  { action: 'identity:show_project_quota', method: 'GET', path: '/v3.0/OS-QUOTA/projects/:project_id', rule: 'permission', enforcedBy: 'service', description: "Show a region's sub-project quota (a token scoped to the project, or the permission)", cloudActions: ['iam:quotas:listQuotasForProject'] },
   // ---- issue 15: Huawei's user API (/v3.0/OS-USER)
   { action: 'identity:create_os_user', method: 'POST', path: '/v3.0/OS-USER/users', rule: 'permission', description: 'Create a user with its profile (e-mail, phone, access mode, external identity)', cloudActions: ['iam:users:createUser'] },
   { action: 'identity:get_os_user', method: 'GET', path: '/v3.0/OS-USER/users/:user_id', rule: 'permission_or_self', description: 'Show a user with its profile and login times', cloudActions: ['iam:users:getUser'] },

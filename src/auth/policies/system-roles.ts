@@ -11,6 +11,8 @@ export interface SystemRoleSeed {
   readonly name: string
   readonly displayName: string
   readonly description: string
+  /** The clouds' Chinese description (`description_cn`); empty where the role has none (keystone). */
+  readonly descriptionCn: string
   readonly type: RoleRow['type']
   readonly catalog: string
   readonly flag: '' | 'fine_grained'
@@ -22,44 +24,44 @@ const fineGrained = (Statement: PolicyDocument['Statement']): PolicyDocument => 
 
 export const CLOUD_SYSTEM_ROLES: readonly SystemRoleSeed[] = [
   {
-    name: 'secu_admin', displayName: 'Security Administrator', description: 'Full permissions for Identity and Access Management.',
+    name: 'secu_admin', displayName: 'Security Administrator', description: 'Full permissions for Identity and Access Management.', descriptionCn: '统一身份认证服务的所有执行权限',
     type: 'AX', catalog: 'BASE', flag: '', policy: rbac([{ Effect: 'Allow', Action: ['identity:*'] }]),
   },
   {
-    name: 'te_admin', displayName: 'Tenant Administrator', description: 'Tenant Administrator (Exclude IAM)',
+    name: 'te_admin', displayName: 'Tenant Administrator', description: 'Tenant Administrator (Exclude IAM)', descriptionCn: '全部云服务管理员（除IAM管理权限）',
     type: 'AA', catalog: 'BASE', flag: '',
     policy: rbac([{ Effect: 'Allow', Action: ['*'] }, { Effect: 'Deny', Action: ['identity:*'] }]),
   },
   {
-    name: 'readonly', displayName: 'Tenant Guest', description: 'Tenant Guest (Exclude IAM)',
+    name: 'readonly', displayName: 'Tenant Guest', description: 'Tenant Guest (Exclude IAM)', descriptionCn: '全部云服务只读权限（除IAM权限）',
     type: 'AA', catalog: 'BASE', flag: '',
     policy: rbac([{ Effect: 'Allow', Action: ['*:*:Get*', '*:*:List*'] }, { Effect: 'Deny', Action: ['identity:*'] }]),
   },
   {
-    name: 'te_agency', displayName: 'Agent Operator', description: 'Agent Operator',
+    name: 'te_agency', displayName: 'Agent Operator', description: 'Agent Operator', descriptionCn: '委托操作员',
     type: 'AX', catalog: 'BASE', flag: '', policy: rbac([{ Effect: 'Allow', Action: ['identity:assume role'] }]),
   },
   {
-    name: 'eps_full_access', displayName: 'EPS FullAccess', description: 'Full permissions for Enterprise Project Management Service.',
+    name: 'eps_full_access', displayName: 'EPS FullAccess', description: 'Full permissions for Enterprise Project Management Service.', descriptionCn: '企业项目管理服务所有权限',
     type: 'AX', catalog: 'EPS', flag: 'fine_grained', policy: fineGrained([{ Effect: 'Allow', Action: ['eps:*:*'] }]),
   },
   {
-    name: 'eps_read_only_access', displayName: 'EPS ReadOnlyAccess', description: 'Read-only permissions for Enterprise Project Management Service.',
+    name: 'eps_read_only_access', displayName: 'EPS ReadOnlyAccess', description: 'Read-only permissions for Enterprise Project Management Service.', descriptionCn: '企业项目管理服务只读权限',
     type: 'AX', catalog: 'EPS', flag: 'fine_grained', policy: fineGrained([{ Effect: 'Allow', Action: ['eps:*:get*', 'eps:*:list*'] }]),
   },
   {
-    name: 'coc_full_access', displayName: 'COC FullAccess', description: 'Full permissions for Cloud Operations Center.',
+    name: 'coc_full_access', displayName: 'COC FullAccess', description: 'Full permissions for Cloud Operations Center.', descriptionCn: '云运维中心所有权限',
     type: 'AX', catalog: 'COC', flag: 'fine_grained', policy: fineGrained([{ Effect: 'Allow', Action: ['coc:*:*'] }]),
   },
   {
-    name: 'coc_read_only_access', displayName: 'COC ReadOnlyAccess', description: 'Read-only permissions for Cloud Operations Center.',
+    name: 'coc_read_only_access', displayName: 'COC ReadOnlyAccess', description: 'Read-only permissions for Cloud Operations Center.', descriptionCn: '云运维中心只读权限',
     type: 'AX', catalog: 'COC', flag: 'fine_grained', policy: fineGrained([{ Effect: 'Allow', Action: ['coc:*:get*', 'coc:*:list*'] }]),
   },
 ]
 
 export const KEYSTONE_SYSTEM_ROLES: readonly SystemRoleSeed[] = [
   // Keystone's default policies give `admin` every API; member and reader only what any token may do.
-  { name: 'admin', displayName: 'admin', description: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([{ Effect: 'Allow', Action: ['*'] }]) },
-  { name: 'member', displayName: 'member', description: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([]) },
-  { name: 'reader', displayName: 'reader', description: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([]) },
+  { name: 'admin', displayName: 'admin', description: '', descriptionCn: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([{ Effect: 'Allow', Action: ['*'] }]) },
+  { name: 'member', displayName: 'member', description: '', descriptionCn: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([]) },
+  { name: 'reader', displayName: 'reader', description: '', descriptionCn: '', type: 'AA', catalog: 'BASE', flag: '', policy: rbac([]) },
 ]

@@ -123,7 +123,7 @@ export async function syncSystemRoles(stores: Pick<IamStores, 'roles'>, flavour:
   await stores.roles.transaction(async (tx: RoleStore) => {
     for (const role of flavour.systemRoles) {
       await tx.upsertSystemRole({
-        id: newHexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: '',
+        id: newHexId(), domain_key: '', name: role.name, display_name: role.displayName, description: role.description, description_cn: role.descriptionCn,
         type: role.type, catalog: role.catalog, flag: role.flag, policy: JSON.stringify(role.policy), created_at: now, updated_at: now,
       })
     }

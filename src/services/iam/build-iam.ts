@@ -17,6 +17,8 @@ import { isoMicros, type Clock } from '../../shared/clock.js'
 import type { IamRouteOptions } from './iam-route-options.js'
 import { iamRoutes } from './iam-routes.js'
 import { SqlIamStores } from './iam-stores-sql.js'
+import { CatalogService } from './catalog/service.js'
+import { CatalogWire } from './catalog/wire.js'
 import { CredentialService } from './credentials/service.js'
 import { CredentialWire } from './credentials/wire.js'
 import { IdentityService } from './identity/service.js'
@@ -28,9 +30,14 @@ import { RoleService } from './roles/service.js'
 import { RoleWire } from './roles/wire.js'
 import { TokenService } from './tokens/service.js'
 import { TokenWire } from './tokens/wire.js'
+import { LoginTokenService } from './tokens/login-tokens.js'
+import { QuotaService } from './quotas/service.js'
+import { QuotaWire } from './quotas/wire.js'
+import { quotaLimits } from './quotas/rules.js'
+import { SqlQuotaStore } from './quotas/store-sql.js'
 
 export interface IamOptions {
-  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
   db: Db
   flavour: Flavour
   policy: Policy
@@ -60,6 +67,7 @@ export interface Iam {
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
   const stores = new SqlIamStores({ db })
+  const quota = quotaLimits(flavour, config.iamQuotas)
   const { tokens: codec, secrets: secretBox } = await loadServerKeys(stores.tokens, isoMicros(clock.now()))
   // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
   // cached callers here and, through the database, on every other instance sharing it.
@@ -73,7 +81,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   })
   const invalidateAuthCache = () => tokens.invalidateAuthCache()
   const authenticate = (token: string | undefined) => tokens.authenticate(token)
-  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache })
+  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache, quota })
   const credentials = new CredentialService({
     store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
   })
@@ -89,11 +97,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     accessKeys.clear()
   })
   const osUser = flavour.iam.osUser
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, pwdStatusField: osUser !== undefined })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
-    roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists,
+    roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
   })
+  const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })
 
   return {
     authenticate,
@@ -107,14 +116,21 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id,
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
-      tokens: { service: tokens, wire: new TokenWire({ flavour }), epsVersions },
+      tokens: {
+        service: tokens, wire: new TokenWire({ flavour }), epsVersions,
+        loginTokens: flavour.iam.loginTokens ? new LoginTokenService({
+          signingKey: (access) => credentials.signingKey(access), userContext: (userId, auditId) => tokens.accessKeyContext(userId, undefined, auditId), codec, clock,
+        }) : undefined,
+      },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
-        osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache }), flavour: osUser },
+        osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },
       },
-      roles: { service: roles, wire: new RoleWire({ flavour }) },
+      roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape },
       credentials: { service: credentials, wire: new CredentialWire() },
+      catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
+      quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
     }),
   }
 }

@@ -4,11 +4,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { IamRouteOptions } from './iam-route-options.js'
+import { catalogRoutes, type CatalogRouteOptions } from './catalog/routes.js'
 import { credentialRoutes, type CredentialRouteOptions } from './credentials/routes.js'
 import { identityRoutes, type IdentityRouteOptions } from './identity/routes.js'
 import { projectRoutes, type ProjectRouteOptions } from './projects/routes.js'
 import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
+import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -18,6 +20,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
   identity: Capability<IdentityRouteOptions>
   roles: Capability<RoleRouteOptions>
   credentials: CredentialRouteOptions
+  catalog: Capability<CatalogRouteOptions>
+  quotas: QuotaRouteOptions
 }
 
 /**
@@ -25,12 +29,14 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
     await identityRoutes({ ...identity, baseUrl })(app, options)
     await roleRoutes({ ...roles, baseUrl })(app, options)
     await credentialRoutes(credentials)(app, options)
+    await catalogRoutes({ ...catalog, baseUrl })(app, options)
+    await quotaRoutes(quotas)(app, options)
   }
 }

@@ -4,7 +4,8 @@
  * leaves the caller's transaction usable, the SQL text cache of the database, and the actors a
  * user acts as (itself and its groups), which grants, projects and domains are looked up by.
  */
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import type { Database } from '../../db/schema.js'
 import type { Db } from '../../db/database.js'
 import { SqlTextCache } from '../../db/sql-text-cache.js'
 import type { AppError } from '../../errors/app-error.js'
@@ -72,6 +73,17 @@ export abstract class IamSqlStore<Store> extends SqlStore<Store> {
     }
     await sql`release savepoint iam_store_write`.execute(this.x)
     return result
+  }
+
+  /**
+   * A counted limit (a quota), settled by the database: under a lock on `key` held until the
+   * transaction `x` ends (PostgreSQL: an advisory lock; SQLite runs one write at a time), counts
+   * what `count` counts and throws `refusal` at `limit`. The caller inserts on the same `x`, so
+   * concurrent creations on any instance cannot together pass the limit.
+   */
+  protected async assertBelowLimit(x: Executor, key: string, limit: number, count: (x: Executor) => Promise<number | string | bigint>, refusal: () => AppError): Promise<void> {
+    await this.db.serialize(x as Transaction<Database>, `iam-quota:${key}`)
+    if (Number(await count(x)) >= limit) throw refusal()
   }
 
   /** The user itself and every group it belongs to: the actors whose assignments it holds. */

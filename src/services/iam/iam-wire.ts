@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import type { NamedRef } from '../../auth/auth-context.js'
-import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
+import { IamQuotaExceededError, ServiceCodedError, type AppError } from '../../errors/app-error.js'
 
 const HTTP_TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -18,8 +18,10 @@ const HTTP_TITLES: Record<number, string> = {
 const FLAT_CODES: Record<number, string> = { 400: 'IAM.0011', 401: 'IAM.0001', 403: 'IAM.0002', 404: 'IAM.0004', 409: 'IAM.0005', 429: 'IAM.0012', 500: 'IAM.0006' }
 
 export function renderIamError(error: AppError, _requestId?: string, format?: 'flat'): { status: number; body: unknown } {
-  if (format === 'flat') {
-    const code = error instanceof ServiceCodedError ? error.code : FLAT_CODES[error.status] ?? FLAT_CODES[error.status >= 500 ? 500 : 400]!
+  // The clouds' coded errors (`IAM.0004`, `1115`) come in Huawei's flat style (spec open question 1),
+  // and so does every error of a flat route family (OS-USER), generic ones with the clouds' IAM.00xx code.
+  if (format === 'flat' || error instanceof ServiceCodedError) {
+    const code = error instanceof ServiceCodedError ? error.code : error instanceof IamQuotaExceededError && error.iamCode ? error.iamCode : FLAT_CODES[error.status] ?? FLAT_CODES[error.status >= 500 ? 500 : 400]!
     return { status: error.status, body: { error_msg: error.message, error_code: code } }
   }
   return { status: error.status, body: { error: { code: error.status, message: error.message, title: HTTP_TITLES[error.status] ?? 'Error' } } }

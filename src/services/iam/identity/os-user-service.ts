@@ -58,7 +58,7 @@ export class OsUserService {
         ...changes, id: newHexId(), domain_id: domainId, name: input.name, password_hash: changes.password_hash ?? null,
         enabled: input.enabled === false ? 0 : 1, pwd_status: pwdStatus ? 1 : 0,
         password_changed_at: changes.password_hash === undefined ? null : now, created_at: now, updated_at: now,
-      }, nameTaken)
+      }, this.deps.quota?.('user'), nameTaken)
       await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
       return user
     })

@@ -101,7 +101,7 @@ export class IdentityService {
         enabled: input.enabled === false ? 0 : 1,
         description: input.description ?? '', email: input.email ?? null, default_project_id: input.default_project_id ?? null,
         extra: JSON.stringify(extrasOf(input)), created_at: now, updated_at: now, ...password,
-      })
+      }, this.deps.quota?.('user'))
       await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
       return user
     })
@@ -215,7 +215,7 @@ export class IdentityService {
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'group/domain_id')
     const now = this.now()
     return this.deps.store.transaction(async (tx) => {
-      const group = await tx.createGroup({ id: newHexId(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now })
+      const group = await tx.createGroup({ id: newHexId(), domain_id: domainId, name: input.name, description: input.description ?? '', created_at: now }, this.deps.quota?.('group'))
       await tx.recordChange(iamTrace(ctx, domainId, 'createGroup', now), creationOf('group', group))
       return group
     })
@@ -274,7 +274,7 @@ export class IdentityService {
     const { group, user } = await this.memberPair(ctx, groupId, userId)
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
-      await tx.addGroupMember(group.id, user.id)
+      await tx.addGroupMember(group.id, user.id, this.deps.quota?.('groups_per_user'))
       await tx.cutUserTokens([user.id], now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'addUserToGroup', now), membershipChange(group, user, 'added'))
     })

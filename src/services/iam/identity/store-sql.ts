@@ -3,7 +3,7 @@
  */
 import type { Transaction } from 'kysely'
 import type { Database, GroupRow, UserRow } from '../../../db/schema.js'
-import { ConflictError, NotFoundError } from '../../../errors/app-error.js'
+import { ConflictError, GroupQuotaExceededError, MembershipLimitExceededError, NotFoundError, UserQuotaExceededError } from '../../../errors/app-error.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import { USER_PROFILE_DEFAULTS, XUSER_TAKEN } from './user-profile.js'
 import type { NameTaken, GroupChanges, GroupFilter, IdentityStore, LoginFailure, LoginFailureOutcome, NewUser, UserChanges, UserFilter } from './store.js'
@@ -30,13 +30,17 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
   }
 
-  createUser(row: NewUser, nameTaken?: NameTaken) {
+  createUser(row: NewUser, limit?: number, nameTaken?: NameTaken) {
     return this.constrained(
-      async () => {
+      () => this.write(async (x) => {
+        if (limit !== undefined) {
+          await this.assertBelowLimit(x, `user:${row.domain_id}`, limit, async (q) => (await q.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('domain_id', '=', row.domain_id).executeTakeFirstOrThrow()).n, () => new UserQuotaExceededError(limit))
+        }
         const user: UserRow = { ...NEW_USER_DEFAULTS, ...row }
-        await this.x.insertInto('users').values(user).execute()
+        await x.insertInto('users').values(user).execute()
         return user
-      },
+      }),
       { unique: (error) => userConflict(error, row.name, row.domain_id, nameTaken) },
     )
   }
@@ -132,9 +136,16 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return q.orderBy('name').orderBy('id').execute()
   }
 
-  createGroup(row: GroupRow) {
+  createGroup(row: GroupRow, limit?: number) {
     return this.constrained(
-      async () => (await this.x.insertInto('user_groups').values(row).execute(), row),
+      () => this.write(async (x) => {
+        if (limit !== undefined) {
+          await this.assertBelowLimit(x, `group:${row.domain_id}`, limit, async (q) => (await q.selectFrom('user_groups').select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('domain_id', '=', row.domain_id).executeTakeFirstOrThrow()).n, () => new GroupQuotaExceededError(limit))
+        }
+        await x.insertInto('user_groups').values(row).execute()
+        return row
+      }),
       { unique: () => groupNameConflict(row.name, row.domain_id) },
     )
   }
@@ -161,9 +172,15 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return true
   }
 
-  async addGroupMember(groupId: string, userId: string) {
-    await this.constrained(() => this.x.insertInto('group_members').values({ group_id: groupId, user_id: userId })
-      .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute(), { missing: () => new NotFoundError('user', userId) })
+  async addGroupMember(groupId: string, userId: string, limit?: number) {
+    await this.constrained(() => this.write(async (x) => {
+      if (limit !== undefined) {
+        // This group does not count: adding a member again stays idempotent at the limit.
+        await this.assertBelowLimit(x, `membership:${userId}`, limit, async (q) => (await q.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', userId).where('group_id', '<>', groupId).executeTakeFirstOrThrow()).n, () => new MembershipLimitExceededError(limit))
+      }
+      await x.insertInto('group_members').values({ group_id: groupId, user_id: userId }).onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute()
+    }), { missing: () => new NotFoundError('user', userId) })
   }
 
   async removeGroupMember(groupId: string, userId: string) {

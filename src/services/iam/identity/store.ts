@@ -48,11 +48,13 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   findUserByName(domainId: string, name: string): Promise<UserRow | undefined>
   listUsers(filter: UserFilter): Promise<UserRow[]>
   /**
-   * Throws ConflictError (or `nameTaken`'s error) when the name is taken in the account, and the
-   * 400 `1113` ServiceCodedError when the account has the `xuser_type`/`xuser_id` pair already.
+   * Throws ConflictError (or `nameTaken`'s error) when the name is taken in the account,
+   * UserQuotaExceededError when `limit` is given and the account already holds that many users
+   * (counted under a lock), and the 400 `1113` ServiceCodedError when the account has the
+   * `xuser_type`/`xuser_id` pair already.
    */
-  createUser(row: NewUser, nameTaken?: NameTaken): Promise<UserRow>
-  /** Updates only inside `domainId`; undefined when no such user. Refuses as `createUser` does. */
+  createUser(row: NewUser, limit?: number, nameTaken?: NameTaken): Promise<UserRow>
+  /** Updates only inside `domainId`; undefined when no such user. Refuses a taken name or pair as `createUser` does. */
   updateUser(domainId: string, id: string, changes: UserChanges, now: string, nameTaken?: NameTaken): Promise<UserRow | undefined>
   /** Another user of the account with this e-mail address, or this phone number (area code and number). */
   findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }): Promise<UserRow | undefined>
@@ -69,14 +71,20 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   findGroup(id: string): Promise<GroupRow | undefined>
   findGroupByName(domainId: string, name: string): Promise<GroupRow | undefined>
   listGroups(filter: GroupFilter): Promise<GroupRow[]>
-  /** Throws ConflictError when the name is taken in the account. */
-  createGroup(row: GroupRow): Promise<GroupRow>
+  /**
+   * Throws ConflictError when the name is taken in the account, GroupQuotaExceededError when
+   * `limit` is given and the account already holds that many groups (counted under a lock).
+   */
+  createGroup(row: GroupRow, limit?: number): Promise<GroupRow>
   /** Updates only inside `domainId`; undefined when no such group. Throws ConflictError on a taken name. */
   updateGroup(domainId: string, id: string, changes: GroupChanges): Promise<GroupRow | undefined>
   /** Also ends its memberships and role assignments; false when the account has no such group. */
   deleteGroup(domainId: string, id: string): Promise<boolean>
-  /** Idempotent. Throws NotFoundError when the user was deleted meanwhile. */
-  addGroupMember(groupId: string, userId: string): Promise<void>
+  /**
+   * Idempotent. Throws NotFoundError when the user was deleted meanwhile; MembershipLimitExceededError
+   * when `limit` is given and the user already belongs to that many other groups (counted under a lock).
+   */
+  addGroupMember(groupId: string, userId: string, limit?: number): Promise<void>
   /** False when the user was not a member. */
   removeGroupMember(groupId: string, userId: string): Promise<boolean>
   isGroupMember(groupId: string, userId: string): Promise<boolean>

@@ -212,7 +212,7 @@ export class ProjectService {
         enabled: input.enabled === false ? 0 : 1, status: 'normal', suspended_at: null,
         tags: JSON.stringify(input.tags ?? []), options: JSON.stringify(input.options ?? {}),
         extra: JSON.stringify(this.extrasOf(input)), created_at: now, updated_at: now,
-      })
+      }, this.deps.quota?.('project'))
       await tx.recordChange(iamTrace(ctx, domainId, 'createProject', now), creationOf('project', row))
       return row
     })

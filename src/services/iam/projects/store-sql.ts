@@ -7,7 +7,7 @@
 import type { Transaction } from 'kysely'
 import type { Db } from '../../../db/database.js'
 import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
-import { ConflictError } from '../../../errors/app-error.js'
+import { ConflictError, ProjectQuotaExceededError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
 import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
 import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard } from './store.js'
@@ -185,9 +185,16 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     return q.execute()
   }
 
-  createProject(row: ProjectRow) {
+  createProject(row: ProjectRow, limit?: number) {
     return this.constrained(
-      async () => (await this.write((x) => x.insertInto('projects').values(row).execute()), row),
+      () => this.write(async (x) => {
+        if (limit !== undefined) {
+          await this.assertBelowLimit(x, `project:${row.parent_id}`, limit, async (q) => (await q.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('parent_id', '=', row.parent_id).where('kind', '=', 'custom').executeTakeFirstOrThrow()).n, () => new ProjectQuotaExceededError(limit))
+        }
+        await x.insertInto('projects').values(row).execute()
+        return row
+      }),
       { unique: () => projectNameConflict(row.name, row.domain_id) },
     )
   }

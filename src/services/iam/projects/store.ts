@@ -65,8 +65,12 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   findProject(id: string): Promise<ProjectRow | undefined>
   findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
   listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
-  /** Throws ConflictError when the name is taken in the account. */
-  createProject(row: ProjectRow): Promise<ProjectRow>
+  /**
+   * Throws ConflictError when the name is taken in the account, ProjectQuotaExceededError when
+   * `limit` is given and the parent (a region's project) already has that many custom
+   * sub-projects (counted under a lock).
+   */
+  createProject(row: ProjectRow, limit?: number): Promise<ProjectRow>
   /**
    * Updates only inside `domainId` and only a row meeting `guard`; undefined when none matched.
    * Throws ConflictError when the new name is taken in the account.

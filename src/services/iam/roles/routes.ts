@@ -14,13 +14,15 @@ import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
 import type { GrantRef, RoleService } from './service.js'
 import type { RoleWire } from './wire.js'
 import {
-  CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
+  CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
   PagingQuerySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
 } from './schemas.js'
 
 export interface RoleRouteOptions extends IamRouteOptions {
   service: RoleService
   wire: RoleWire
+  /** The clouds' own routes beyond Keystone's (the role assignment query); off in the keystone flavour. */
+  cloudExtensions: boolean
 }
 
 function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
@@ -35,7 +37,7 @@ function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
 
 const noContent = (reply: FastifyReply) => reply.status(204).send()
 
-export function roleRoutes({ service, wire, baseUrl }: RoleRouteOptions): FastifyPluginAsyncTypebox {
+export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- roles
     app.get('/v3/roles', { schema: { querystring: RoleListQuerySchema }, config: iamAction('identity:list_roles') }, async (request) => {
@@ -115,6 +117,12 @@ export function roleRoutes({ service, wire, baseUrl }: RoleRouteOptions): Fastif
     app.get('/v3.0/OS-PERMISSION/users/:user_id/enterprise-projects',
       { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_enterprise_projects_for_user') },
       async (request) => wire.enterpriseProjects(await service.enterpriseProjectsOf(caller(request), 'user', request.params.user_id)))
+
+    // ---- the clouds' role assignment query (not in Keystone)
+    if (cloudExtensions) {
+      app.get('/v3.0/OS-PERMISSION/role-assignments', { schema: { querystring: DomainRoleAssignmentQuerySchema }, config: iamAction('identity:list_domain_role_assignments') },
+        async (request) => wire.domainRoleAssignments(await service.listDomainAssignments(caller(request), request.query)))
+    }
 
     // ---- Keystone role assignments (what `openstack role assignment list` reads)
     app.get('/v3/role_assignments', { schema: { querystring: RoleAssignmentQuerySchema }, config: iamAction('identity:list_role_assignments') },

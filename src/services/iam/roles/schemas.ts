@@ -2,7 +2,7 @@
  * @module Request schemas of the role, custom policy, grant and role assignment routes; the
  * handler types are derived from them. Query values arrive as text and the service parses them.
  */
-import { Type as T, type Static } from '@sinclair/typebox'
+import { Type as T, type Static, type TOptional, type TString } from '@sinclair/typebox'
 import { StringEnum } from '../iam-schemas.js'
 
 // ---- roles and custom policies
@@ -77,3 +77,16 @@ export const GrantParamsSchema = T.Object(
 )
 export type GrantParams = Static<typeof GrantParamsSchema>
 
+
+/** The clouds' role-assignment query; every value is text, read by assignment-query.ts. */
+const DOMAIN_ROLE_ASSIGNMENT_PARAMS = [
+  'domain_id', 'role_id', 'subject', 'subject.user_id', 'subject.group_id', 'subject.agency_id',
+  'scope', 'scope.project_id', 'scope.domain_id', 'scope.enterprise_projects_id', 'scope.enterprise_project_id',
+  'is_inherited', 'include_group', 'page', 'per_page',
+] as const
+type DomainRoleAssignmentParam = (typeof DOMAIN_ROLE_ASSIGNMENT_PARAMS)[number]
+export const DomainRoleAssignmentQuerySchema = T.Object(
+  Object.fromEntries(DOMAIN_ROLE_ASSIGNMENT_PARAMS.map((k) => [k, T.Optional(T.String())])) as Record<DomainRoleAssignmentParam, TOptional<TString>>,
+  { additionalProperties: true },
+)
+export type DomainRoleAssignmentQuery = Static<typeof DomainRoleAssignmentQuerySchema>

@@ -8,7 +8,7 @@
 import { newHexId } from '../../../shared/ids.js'
 import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
-import { ConflictError, CustomRoleQuotaExceededError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
+import { ConflictError, CustomRoleQuotaExceededError, ForbiddenError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
 import { validateCustomPolicy } from '../../../auth/custom-policy.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
@@ -18,8 +18,10 @@ import type { AssignmentNames, NamedEntity } from './wire.js'
 import { isoMicros } from '../../../shared/clock.js'
 import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
-import type { CustomRoleCreateBody, CustomRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
+import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
+import { parseDomainAssignmentQuery } from './assignment-query.js'
 import { customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
+import { grantQuotaType } from '../quotas/rules.js'
 
 
 export interface GrantRef {
@@ -56,6 +58,9 @@ export interface RolePage {
 
 /** A custom policy with the number of grants that use it. */
 export interface CustomRoleView { readonly role: RoleRow; readonly references: number }
+
+/** A page of the clouds' role assignment list, with the number of all matches. */
+export interface DomainAssignmentPage { readonly assignments: readonly AssignmentRecord[]; readonly total: number }
 
 /** Keystone's role assignments, with the names `include_names` asks for. */
 export interface AssignmentList {
@@ -130,8 +135,9 @@ export class RoleService {
     const account = this.account(ctx)
     const input = body.role
     const policy = JSON.stringify(validateCustomPolicy(input.policy, 'role/policy'))
+    const cap = this.deps.quota?.('policy') ?? MAX_CUSTOM_ROLES_PER_ACCOUNT
     const existing = await this.deps.store.listRoles({ customOf: account, customOnly: true })
-    if (existing.length >= MAX_CUSTOM_ROLES_PER_ACCOUNT) throw new CustomRoleQuotaExceededError(MAX_CUSTOM_ROLES_PER_ACCOUNT)
+    if (existing.length >= cap) throw new CustomRoleQuotaExceededError(cap)
     const now = isoMicros(this.deps.clock.now())
     // Names number the account's policies as the clouds do; two creating at once collide on the
     // unique (owner, name) index, and the loser takes the next number.
@@ -145,7 +151,7 @@ export class RoleService {
           const created = await tx.createCustomRole({
             id: newHexId(), domain_key: account, name, display_name: input.display_name,
             description: input.description, description_cn: input.description_cn ?? '', type: input.type, catalog: 'CUSTOMED', flag: '', policy, created_at: now, updated_at: now,
-          }, MAX_CUSTOM_ROLES_PER_ACCOUNT)
+          }, cap)
           await tx.recordChange(iamTrace(ctx, account, 'createCustomPolicy', now), creationOf('role', created))
           return created
         })
@@ -256,7 +262,8 @@ export class RoleService {
     const resolved = await this.resolvedAssignment(ctx, grant, roleId)
     const now = isoMicros(this.deps.clock.now())
     await this.deps.store.transaction(async (tx) => {
-      await tx.assignRole(resolved.assignment)
+      const quotaType = grantQuotaType(resolved.assignment.actorType, resolved.assignment.targetType)
+      await tx.assignRole(resolved.assignment, quotaType && this.deps.quota?.(quotaType))
       await tx.recordChange(iamTrace(ctx, resolved.actor.domain_id, 'grantRole', now), this.grantChange(resolved, true))
     })
     this.deps.invalidateAuthCache()
@@ -307,6 +314,39 @@ export class RoleService {
     if (!(await this.deps.enterpriseProjectExists(this.account(ctx), enterpriseProjectId))) throw new NotFoundError('enterprise project', enterpriseProjectId)
     const rows = await this.deps.store.listAssignments({ actorType, targetType: 'enterprise_project', targetIds: [enterpriseProjectId] })
     return new Set(rows.map((r) => r.actorId))
+  }
+
+  // ------------------------------------------------------------------ the clouds' role assignments (OS-PERMISSION)
+
+  /**
+   * GET /v3.0/OS-PERMISSION/role-assignments: the account's grants on itself, its projects
+   * (inherited ones with the account as scope) and enterprise projects. No agencies exist, so an
+   * agency subject matches nothing; a user subject takes its groups' grants too unless
+   * `include_group=false`.
+   */
+  async listDomainAssignments(ctx: AuthContext, query: DomainRoleAssignmentQuery): Promise<DomainAssignmentPage> {
+    const q = parseDomainAssignmentQuery(query)
+    if (q.domainId !== this.account(ctx)) throw new ForbiddenError(`domain_id ${q.domainId} is not the caller's account`)
+    if (q.subject?.kind === 'agency') return { assignments: [], total: 0 }
+    const rows = await this.deps.store.listAssignments({ inAccount: q.domainId, withEnterpriseProjects: true, roleId: q.roleId })
+    const viaGroups = q.subject?.kind === 'user' && q.includeGroup ? await this.groupsOfUsers(q.subject.id, rows) : new Set<string>()
+    const { subject, scope } = q
+    const matches = rows.filter((r) =>
+      (subject === undefined || (r.actorType === subject.kind && (subject.id === undefined || r.actorId === subject.id))
+        || (r.actorType === 'group' && viaGroups.has(r.actorId)))
+      && (scope === undefined || (r.targetType === scope.kind && (scope.id === undefined || r.targetId === scope.id)
+        && (scope.kind !== 'domain' || r.inherited === q.inherited))))
+    const start = q.paging ? (q.paging.page - 1) * q.paging.perPage : 0
+    return { assignments: q.paging ? matches.slice(start, start + q.paging.perPage) : matches, total: matches.length }
+  }
+
+  /** The groups of the user, or (no user named) every group of the grants that has a member. */
+  private async groupsOfUsers(userId: string | undefined, rows: readonly AssignmentRecord[]): Promise<Set<string>> {
+    if (userId !== undefined) return new Set((await this.deps.actors.listGroups({ userId })).map((g) => g.id))
+    const groups = new Set(rows.filter((r) => r.actorType === 'group').map((r) => r.actorId))
+    const withMembers = new Set<string>()
+    for (const id of groups) if ((await this.deps.actors.listUsers({ groupId: id })).length > 0) withMembers.add(id)
+    return withMembers
   }
 
   // ------------------------------------------------------------------ Keystone role assignments

@@ -3,7 +3,7 @@
  */
 import { sql, type Transaction } from 'kysely'
 import type { Database, RoleRow } from '../../../db/schema.js'
-import { ConflictError, CustomRoleQuotaExceededError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
+import { ConflictError, CustomRoleQuotaExceededError, GrantQuotaExceededError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
 import { IamSqlStore } from '../iam-sql-store.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CustomRoleChanges, RoleFilter, RoleStore } from './store.js'
@@ -36,9 +36,8 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   createCustomRole(row: RoleRow, cap: number) {
     return this.constrained(
       () => this.write(async (x) => {
-        await this.db.serialize(x, `custom-roles:${row.domain_key}`)
-        const { n } = await x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()
-        if (Number(n) >= cap) throw new CustomRoleQuotaExceededError(cap)
+        await this.assertBelowLimit(x, `policy:${row.domain_key}`, cap, async (q) => (await q.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('domain_key', '=', row.domain_key).executeTakeFirstOrThrow()).n, () => new CustomRoleQuotaExceededError(cap))
         await x.insertInto('roles').values(row).execute()
         return row
       }),
@@ -73,18 +72,28 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   }
 
   async upsertSystemRole(row: RoleRow) {
-    const { id: _id, created_at: _created, ...definition } = row
+    const { id: _id, created_at: _created, updated_at: _updated, ...definition } = row
+    const fields = Object.keys(definition) as (keyof typeof definition)[]
+    // Only a changed definition is written, so `updated_at` says when it last changed, not when the server last started.
     await this.x.insertInto('roles').values(row)
-      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet(definition)).execute()
+      .onConflict((oc) => oc.columns(['domain_key', 'name']).doUpdateSet({ ...definition, updated_at: row.updated_at })
+        .where((eb) => eb.or(fields.map((f) => eb(`roles.${f}`, '<>', eb.ref(`excluded.${f}`))))))
+      .execute()
   }
 
   // ---- grants
-  async assignRole(a: Assignment) {
-    await this.constrained(() => this.write((x) => x
-      .insertInto('role_assignments')
-      .values(assignmentRow(a))
-      .onConflict((oc) => oc.columns(['actor_type', 'actor_id', 'target_type', 'target_id', 'role_id', 'inherited']).doNothing())
-      .execute()), { missing: () => new NotFoundError('role', a.roleId) })
+  async assignRole(a: Assignment, limit?: number) {
+    await this.constrained(() => this.write(async (x) => {
+      if (limit !== undefined && (a.targetType === 'project' || a.targetType === 'enterprise_project')) {
+        const target = a.targetType
+        // The grant itself does not count: granting it again stays idempotent at the limit.
+        await this.assertBelowLimit(x, `grant:${a.actorType}:${a.actorId}:${target}`, limit, async (q) => (await q.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('actor_type', '=', a.actorType).where('actor_id', '=', a.actorId).where('target_type', '=', target)
+          .where((eb) => eb.not(eb.and(assignmentRow(a)))).executeTakeFirstOrThrow()).n, () => new GrantQuotaExceededError(limit, a.actorType, target))
+      }
+      await x.insertInto('role_assignments').values(assignmentRow(a))
+        .onConflict((oc) => oc.columns(['actor_type', 'actor_id', 'target_type', 'target_id', 'role_id', 'inherited']).doNothing()).execute()
+    }), { missing: () => new NotFoundError('role', a.roleId) })
   }
 
   async unassignRole(a: Assignment) {
@@ -111,6 +120,10 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
       q = q.where((eb) => eb.or([
         eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', account)]),
         eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', eb.selectFrom('projects').select('id').where('domain_id', '=', account))]),
+        ...(f.withEnterpriseProjects ? [eb.and([eb('target_type', '=', 'enterprise_project'), eb.or([
+          eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', eb.selectFrom('users').select('id').where('domain_id', '=', account))]),
+          eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', account))]),
+        ])])] : []),
       ]))
     }
     if (f.actorType !== undefined) q = q.where('actor_type', '=', f.actorType)

@@ -26,6 +26,8 @@ export interface Assignment {
 export interface AssignmentFilter {
   /** Only assignments on this account or on one of its projects. */
   inAccount?: string
+  /** With `inAccount`: also its users' and groups' grants on enterprise projects. */
+  withEnterpriseProjects?: boolean
   actorType?: ActorType
   actorId?: string
   targetType?: TargetType
@@ -60,12 +62,20 @@ export interface RoleStore extends TracedStore<RoleStore> {
    */
   deleteCustomRole(domainKey: string, id: string): Promise<boolean>
   countAssignmentsByRole(roleIds: readonly string[]): Promise<Map<string, number>>
-  /** Inserts a system role, or brings an existing one (same name) up to this definition. */
+  /**
+   * Inserts a system role, or brings an existing one (same name) up to this definition; id and
+   * `created_at` stay, `updated_at` moves only when the definition changed.
+   */
   upsertSystemRole(row: RoleRow): Promise<void>
 
   // grants
-  /** Idempotent: granting what is already granted changes nothing. Throws NotFoundError when the role was deleted meanwhile. */
-  assignRole(a: Assignment): Promise<void>
+  /**
+   * Idempotent: granting what is already granted changes nothing. Throws NotFoundError when the
+   * role was deleted meanwhile; GrantQuotaExceededError when `limit` is given and the actor
+   * already holds that many other grants on targets of this kind (projects, enterprise projects),
+   * counted under a lock.
+   */
+  assignRole(a: Assignment, limit?: number): Promise<void>
   /** False when there was no such assignment. */
   unassignRole(a: Assignment): Promise<boolean>
   hasAssignment(a: Assignment): Promise<boolean>

@@ -6,7 +6,7 @@ import type { Flavour } from '../../../flavours.js'
 import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import { collectionLinks } from '../iam-wire.js'
 import type { AssignmentRecord } from './store.js'
-import type { AssignmentList, RolePage } from './service.js'
+import type { AssignmentList, DomainAssignmentPage, RolePage } from './service.js'
 
 /** A named reference as `include_names` shows it: users, groups and projects also name their domain. */
 export interface NamedEntity { readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
@@ -57,12 +57,11 @@ export class RoleWire {
     }
     if (row.description_cn !== '') out.description_cn = row.description_cn
     if (row.flag !== '') out.flag = row.flag
-    if (domainId !== null) {
-      // The clouds show custom policies' times as epoch milliseconds in strings.
-      out.created_time = String(Date.parse(row.created_at))
-      out.updated_time = String(Date.parse(row.updated_at || row.created_at))
-      if (references !== undefined) out.references = references
-    }
+    // The clouds show times as epoch milliseconds in strings; a system role's are when this
+    // install first seeded it and when its definition last changed.
+    out.created_time = String(Date.parse(row.created_at))
+    out.updated_time = String(Date.parse(row.updated_at || row.created_at))
+    if (domainId !== null && references !== undefined) out.references = references
     return out
   }
 
@@ -92,6 +91,16 @@ export class RoleWire {
       role: names ? { id: a.roleId, name: a.role.name } : { id: a.roleId },
       [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
       links: { assignment },
+    }
+  }
+
+  /** The clouds' role assignment list: ids only, inherited grants on the account with `is_inherited`. */
+  domainRoleAssignments(page: DomainAssignmentPage): unknown {
+    return {
+      total_num: page.total,
+      role_assignments: page.assignments.map((a) => ({
+        role: { id: a.roleId }, [a.actorType]: { id: a.actorId }, scope: { [a.targetType]: { id: a.targetId } }, is_inherited: a.inherited,
+      })),
     }
   }
 

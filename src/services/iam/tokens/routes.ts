@@ -7,16 +7,19 @@ import { caller } from '../../../http/caller.js'
 import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import type { TokenService } from './service.js'
 import type { TokenWire } from './wire.js'
-import { NocatalogQuerySchema, TokenRequestSchema } from './schemas.js'
+import type { LoginTokenService } from './login-tokens.js'
+import { LoginTokenRequestSchema, NocatalogQuerySchema, TokenRequestSchema } from './schemas.js'
 
 export interface TokenRouteOptions extends IamRouteOptions {
   service: TokenService
   wire: TokenWire
   /** What `GET /` answers for an `eps.*` host name (EPS has its own endpoint on the clouds). */
   epsVersions?(base: string): unknown
+  /** Login tickets, where the flavour has them (Huawei Cloud). */
+  loginTokens?: LoginTokenService | undefined
 }
 
-export function tokenRoutes({ service, wire, baseUrl, epsVersions }: TokenRouteOptions): FastifyPluginAsyncTypebox {
+export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }: TokenRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- versions: keystoneauth discovers the identity API here before anything else.
     app.get('/', { config: iamAction('identity:get_version') }, async (request, reply) => {
@@ -50,5 +53,15 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions }: TokenRouteO
       await service.revokeSubjectToken(caller(request), request.headers['x-subject-token'] as string | undefined)
       return reply.status(204).send()
     })
+
+    // ---- login tickets (HWC): the key in the body is the credential; no X-Auth-Token.
+    if (loginTokens) {
+      app.post('/v3.0/OS-AUTH/securitytoken/logintokens', { schema: { body: LoginTokenRequestSchema }, config: iamAction('identity:create_login_token') },
+        async (request, reply) => {
+          const issued = await loginTokens.issue(request.body)
+          reply.status(201).header('x-subject-logintoken', issued.token)
+          return wire.loginToken(issued)
+        })
+    }
   }
 }

@@ -41,3 +41,17 @@ export type TokenRequest = Static<typeof TokenRequestSchema>
 
 export const NocatalogQuerySchema = T.Object({ nocatalog: T.Optional(T.String()) })
 export type NocatalogQuery = Static<typeof NocatalogQuerySchema>
+
+/** createLoginToken: a temporary access key with its secret and security token. */
+export const LoginTokenRequestSchema = T.Object({
+  auth: T.Object({
+    securitytoken: T.Object({
+      access: T.String({ minLength: 1 }),
+      secret: T.String({ minLength: 1 }),
+      id: T.String({ minLength: 1 }),
+      // HWC's example sends the string "600".
+      duration_seconds: T.Optional(T.Union([T.Integer(), T.String({ pattern: '^[0-9]{1,9}$' })])),
+    }),
+  }),
+})
+export type LoginTokenRequest = Static<typeof LoginTokenRequestSchema>

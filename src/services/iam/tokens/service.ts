@@ -20,6 +20,7 @@ import type { RoleStore } from '../roles/store.js'
 import { ref } from '../iam-wire.js'
 import type { CallerRecord, TokenStore } from './store.js'
 import type { TokenRequest } from './schemas.js'
+import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
 
 /** A token with the caller it stands for, and the regions its catalog lists. */
 export interface IssuedToken {
@@ -137,7 +138,7 @@ export class TokenService {
   private async rescopeToken({ auth: { identity, scope } }: TokenRequest): Promise<IssuedToken> {
     if (!identity.token) throw new MissingAttributeError('token', 'identity')
     const now = this.deps.clock.now()
-    const parent = this.deps.codec.decode(identity.token.id)
+    const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
     if (!caller || !(await this.contextFor(parent, caller))) throw new UnauthorizedError()
@@ -342,8 +343,14 @@ export class TokenService {
     this.authCache.clear()
   }
 
-  private async validate(token: string): Promise<AuthContext | undefined> {
+  /** A token's payload; a login ticket (login-tokens.ts) is no token here. */
+  private decode(token: string): TokenPayload | undefined {
     const payload = this.deps.codec.decode(token)
+    return payload?.methods?.includes(LOGIN_TOKEN_METHOD) ? undefined : payload
+  }
+
+  private async validate(token: string): Promise<AuthContext | undefined> {
+    const payload = this.decode(token)
     if (!payload || payload.expiresAt <= this.deps.clock.now()) return undefined
     return this.contextFor(payload)
   }

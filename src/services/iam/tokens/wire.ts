@@ -1,21 +1,15 @@
 /**
- * @module The token body with its catalog, and the version documents keystoneauth discovers the
- * identity API by. Field names and order follow the seeds' examples.
+ * @module The token body with its catalog (built by catalog/, which `GET /v3/auth/catalog` shows
+ * too), and the version documents keystoneauth discovers the identity API by. Field names and
+ * order follow the seeds' examples.
  */
-import { createHash } from 'node:crypto'
 import type { Flavour } from '../../../flavours.js'
 import type { RegionRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import { isoMicros } from '../../../shared/clock.js'
-
-/** Catalog ids derive from fixed names only, so each is hashed once per process. */
-const stableIds = new Map<string, string>()
-function stableId(...parts: string[]): string {
-  const key = parts.join('/')
-  let id = stableIds.get(key)
-  if (id === undefined) stableIds.set(key, (id = createHash('sha256').update(key).digest('hex').slice(0, 32)))
-  return id
-}
+import { serviceCatalog } from '../catalog/catalog.js'
+import { catalogEntries } from '../catalog/wire.js'
+import type { IssuedLoginToken } from './login-tokens.js'
 
 export class TokenWire {
   private readonly flavour: Flavour
@@ -38,28 +32,19 @@ export class TokenWire {
       if (this.flavour.iam.keystoneTokenAndRegionShape) token.is_domain = false
     }
     if (ctx.scope.type !== 'unscoped') token.roles = ctx.roles.map((r) => ({ id: r.id, name: r.name }))
-    if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = this.catalog(base, regions)
+    if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, serviceCatalog(this.flavour, regions))
     return { token }
   }
 
-  /**
-   * One endpoint per region and interface, so that keystoneauth finds a service whatever
-   * `--os-region-name` names (it matches `region_id`/`region`; a wildcard '*' would match nothing).
-   */
-  private catalog(base: string, regions: readonly RegionRow[]): unknown[] {
-    const services = [
-      { type: 'identity', name: this.flavour.iam.keystoneTokenAndRegionShape ? 'keystone' : 'iam', url: `${base}/v3`, interfaces: ['public', 'internal', 'admin'] },
-      { type: 'eps', name: 'eps', url: base, interfaces: ['public'] },
-      { type: 'coc', name: 'coc', url: base, interfaces: ['public'] },
-    ]
-    return services.map((s) => ({
-      endpoints: regions.flatMap((r) => s.interfaces.map((iface) => ({
-        id: stableId(s.type, r.id, iface), interface: iface, region: r.id, region_id: r.id, url: s.url,
-      }))),
-      id: stableId(s.type),
-      type: s.type,
-      name: s.name,
-    }))
+  /** createLoginToken's body (HWC): the ticket's user, account and expiry; the ticket is in a header. */
+  loginToken(issued: IssuedLoginToken): unknown {
+    const { ctx } = issued
+    return {
+      logintoken: {
+        domain_id: ctx.userDomain.id, expires_at: isoMicros(issued.expiresAt), method: issued.method,
+        user_id: ctx.user.id, user_name: ctx.user.name, session_id: issued.sessionId,
+      },
+    }
   }
 
   /** `GET /`: the versions list. */
