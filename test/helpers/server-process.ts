@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { newLogFile, recordSecret, TEST_LOG_LEVEL } from './secrets.js'
+import { ROOMY_IAM_QUOTAS } from './server.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 const START_TIMEOUT_MS = 30_000
@@ -25,7 +26,8 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   recordSecret('password', env.PROJECTPLANE_ADMIN_PASSWORD)
   const child = spawn(process.execPath, [MAIN], {
     // Never quieter than warn: suites look for error lines in the output.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: TEST_LOG_LEVEL === 'silent' ? 'warn' : TEST_LOG_LEVEL, ...env },
+    // Suites that create many users or projects are not about quotas (test/iam/quota-limits.test.ts is).
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: TEST_LOG_LEVEL === 'silent' ? 'warn' : TEST_LOG_LEVEL, IAM_QUOTAS: ROOMY_IAM_QUOTAS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   // Its log lines (JSON) also go to a file for the end-of-run secrets check; the start-up

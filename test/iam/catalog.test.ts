@@ -113,7 +113,7 @@ describe('catalog (huaweicloud)', () => {
     expect((await list('region_id=cn-north-4')).map((e) => e.interface)).toEqual(['public', 'internal', 'admin', 'public', 'public'])
     expect(await list(`region_id=cn-north-4&interface=public&service_id=${project.catalog[0].id}`)).toEqual([expected.find((e) => e.region_id === 'cn-north-4' && e.interface === 'public' && e.service_id === project.catalog[0].id)])
     expect(await list('type=identity')).toHaveLength(50)
-    expect(await list('interface=nonsense')).toEqual([])
+    expect(await list('interface=sideways')).toEqual([])
   })
 
   it('GET /v3/endpoints/{id} shows one; an unknown id is 404', async () => {

@@ -60,7 +60,7 @@ describe('OS-QUOTA (huaweicloud, the clouds\' defaults)', () => {
     const other = await createAccount(s, 'quota-other', PASSWORD)
     expect(await api(`/v3.0/OS-QUOTA/domains/${other.id}`)).toMatchObject({ status: 403, body: flat('IAM.0003', "Policy doesn't allow iam:quotas:listQuotas to be performed.") })
     expect(await api('/v3.0/OS-QUOTA/domains/0123456789abcdef0123456789abcdef')).toMatchObject({ status: 404, body: flat('IAM.0004', 'Could not find domain: 0123456789abcdef0123456789abcdef.') })
-    expect((await api(`/v3.0/OS-QUOTA/domains/${s.account.id}`, { token: 'nonsense' })).status).toBe(401)
+    expect((await api(`/v3.0/OS-QUOTA/domains/${s.account.id}`, { token: 'quota-test-dead-token' })).status).toBe(401)
   })
 
   it('GET projects/{id}: the region\'s sub-projects, for a token scoped to it or an administrator', async () => {
@@ -95,7 +95,7 @@ describe('OS-QUOTA (huaweicloud, the clouds\' defaults)', () => {
     const users = (await api('/v3/users')).body.users.length
     const one = await global.showDomainQuota(new iam.ShowDomainQuotaRequest().withDomainId(s.account.id).withType('user'))
     expect(one.quotas.resources).toEqual([resource('user', 50, users, 50, 1000)])
-    const bad = await global.showDomainQuota(new iam.ShowDomainQuotaRequest().withDomainId(s.account.id).withType('nonsense')).catch((e: unknown) => e)
+    const bad = await global.showDomainQuota(new iam.ShowDomainQuotaRequest().withDomainId(s.account.id).withType('no-such-type')).catch((e: unknown) => e)
     expect(bad).toMatchObject({ httpStatusCode: 400, errorCode: 'IAM.0007', errorMsg: 'Request parameter type is invalid.' })
     const project = iamClient(basicCredentials(key, regionProject), s.url)
     const region = await project.showProjectQuota(new iam.ShowProjectQuotaRequest())
