@@ -104,6 +104,18 @@ describe('OS-USER users (huaweicloud)', () => {
     expect([noToken.status, noToken.body]).toEqual([401, flat('IAM.0001', 'The request you have made requires authentication.')])
   })
 
+  it('racing creations with one e-mail and one mobile number: exactly one of each wins, the rest get 1110 and 1111', async () => {
+    const racers = Array.from({ length: 8 }, (_, i) => i)
+    const byEmail = await Promise.all(racers.map((i) => create({ name: `race-mail-${i}`, email: 'race@example.com' })))
+    expect(byEmail.filter((r) => r.status === 201)).toHaveLength(1)
+    for (const r of byEmail.filter((r) => r.status !== 201)) expect([r.status, r.body]).toEqual([400, flat('1110', 'The email address has already been used.')])
+    const byPhone = await Promise.all(racers.map((i) => create({ name: `race-phone-${i}`, areacode: '0049', phone: '1777' })))
+    expect(byPhone.filter((r) => r.status === 201)).toHaveLength(1)
+    for (const r of byPhone.filter((r) => r.status !== 201)) expect([r.status, r.body]).toEqual([400, flat('1111', 'The mobile number has already been used.')])
+    const holders = (await api('/v3/users')).body.users.filter((u: { name: string }) => u.name.startsWith('race-'))
+    expect(holders).toHaveLength(2)
+  })
+
   it('PUT updates the profile; a new password ends the user\'s sessions; the owner cannot be disabled; each change is traced without secrets', async () => {
     const dave = (await create({ name: 'dave', password: PASSWORD })).body.user
     const daveToken = await tokenFor(s, 'dave', PASSWORD, s.account.name)

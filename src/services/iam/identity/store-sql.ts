@@ -45,7 +45,8 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     )
   }
 
-  findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }) {
+  async findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }) {
+    if (this.inTransaction) await this.db.serialize(this.x as Transaction<Database>, `iam-user-contacts:${domainId}`)
     let q = this.x.selectFrom('users').selectAll().where('domain_id', '=', domainId)
     q = 'email' in contact ? q.where('email', '=', contact.email) : q.where('areacode', '=', contact.areacode).where('phone', '=', contact.phone)
     return q.orderBy('id').limit(1).executeTakeFirst()

@@ -56,7 +56,12 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   createUser(row: NewUser, limit?: number, nameTaken?: NameTaken): Promise<UserRow>
   /** Updates only inside `domainId`; undefined when no such user. Refuses a taken name or pair as `createUser` does. */
   updateUser(domainId: string, id: string, changes: UserChanges, now: string, nameTaken?: NameTaken): Promise<UserRow | undefined>
-  /** Another user of the account with this e-mail address, or this phone number (area code and number). */
+  /**
+   * Another user of the account with this e-mail address, or this phone number (area code and
+   * number). Inside a transaction it first takes the account's contacts lock, held to the end:
+   * no index can keep contacts unique (`/v3/users` lets users share an e-mail address), so
+   * OS-USER writes that check them take turns instead of both passing the check.
+   */
   findUserByContact(domainId: string, contact: { email: string } | { areacode: string; phone: string }): Promise<UserRow | undefined>
   /** Also ends its group memberships, access keys and role assignments; false when the account has no such user. */
   deleteUser(domainId: string, id: string): Promise<boolean>
