@@ -102,6 +102,11 @@ describe('OS-USER users (huaweicloud)', () => {
     expect([missing.status, missing.body]).toEqual([404, flat('IAM.0004', `Could not find user: ${'f'.repeat(32)}.`)])
     const noToken = await call(`${s.url}/v3.0/OS-USER/users/${'f'.repeat(32)}`, {})
     expect([noToken.status, noToken.body]).toEqual([401, flat('IAM.0001', 'The request you have made requires authentication.')])
+    // The flat format changes the body only: the headers every IAM refusal carries are there too.
+    expect(noToken.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(noToken.headers.get('www-authenticate')).toBe(`Keystone uri="${s.url}/v3"`)
+    expect(noToken.headers.get('x-openstack-request-id')).toBe(`req-${noToken.headers.get('x-request-id')}`)
+    expect(noToken.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/)
   })
 
   it('racing creations with one e-mail and one mobile number: exactly one of each wins, the rest get 1110 and 1111', async () => {
