@@ -62,6 +62,10 @@ describe('OS-USER users (huaweicloud)', () => {
   it('last_login_time is the last successful login; is_domain_owner marks the account\'s own administrator only', async () => {
     const bob = (await create({ name: 'bob', password: PASSWORD })).body.user
     expect((await api(`/v3.0/OS-USER/users/${bob.id}`)).body.user.last_login_time).toBeNull()
+    // The right password with a scope bob may not use is no login: the token is refused and nothing is recorded.
+    const refused = await tokenFor(s, 'bob', PASSWORD, s.account.name, { project: { id: 'f'.repeat(32) } }).catch((e: Error) => e.message)
+    expect(refused).toMatch(/^token for bob: 401 /)
+    expect((await api(`/v3.0/OS-USER/users/${bob.id}`)).body.user.last_login_time).toBeNull()
     await tokenFor(s, 'bob', PASSWORD, s.account.name)
     const after = (await api(`/v3.0/OS-USER/users/${bob.id}`)).body.user
     expect(after.last_login_time).toMatch(JAVA_TIME)

@@ -116,8 +116,6 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk) await this.countFailedLogin(user.id, now)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    // Every password login is recorded: OS-USER shows it as `last_login_time` (next to argon2, one UPDATE is noise).
-    await this.deps.users.recordLogin(user.id, isoMicros(now))
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
@@ -127,6 +125,10 @@ export class TokenService {
     }
     const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx) throw new UnauthorizedError()
+    // Only a login that gets its token counts: it restarts the failure count, and OS-USER shows it
+    // as `last_login_time` (next to argon2, one UPDATE is noise). A right password refused for its
+    // account or scope is neither a failure nor a login.
+    await this.deps.users.recordLogin(user.id, isoMicros(now))
     return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
   }
 
