@@ -50,7 +50,7 @@ export interface CredentialRow {
   /** A temporary key made by assuming this agency (migration 0010); null otherwise. */
   agency_id: string | null
   /** The session name given when the agency was assumed (`session_user.name`). */
-  session_user: string | null
+  session_name: string | null
 }
 /** Migration 0010. duration: the client's value echoed back; expire_time null = never expires. */
 export interface AgencyRow {

@@ -20,10 +20,10 @@ CREATE UNIQUE INDEX agencies_domain_name_key ON agencies (domain_id, name);
 CREATE INDEX agencies_trust_domain_idx ON agencies (trust_domain_id);
 
 -- Temporary keys made by assuming an agency act as that agency (user_id stays the user who
--- assumed it, so disabling that user ends them too); session_user is the name the caller gave
+-- assumed it, so disabling that user ends them too); session_name is the `session_user.name` the caller gave
 -- the session, which a login ticket made from the key shows.
 ALTER TABLE credentials ADD COLUMN agency_id TEXT;
-ALTER TABLE credentials ADD COLUMN session_user TEXT;
+ALTER TABLE credentials ADD COLUMN session_name TEXT;
 
 -- A change made with an agency's token or keys is traced on the agency (user_*) and names the
 -- user who assumed it: {"user":{"id","name"},"domain":{"id","name"}} as JSON, NULL otherwise.

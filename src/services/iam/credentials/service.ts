@@ -89,7 +89,7 @@ export class CredentialService {
       const created = await tx.createPermanentCredential({
         access: newAccessKey(), user_id: user.id, secret: this.deps.box.seal(secret), status: 'active',
         description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
-        created_at: now, last_used_at: null, agency_id: null, session_user: null,
+        created_at: now, last_used_at: null, agency_id: null, session_name: null,
       })
       await tx.recordChange(iamTrace(ctx, user.domain_id, 'createCredential', now), credentialChange(undefined, created))
       return created
@@ -165,7 +165,7 @@ export class CredentialService {
       const created = await tx.createTemporaryCredential({
         access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
         security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(expiresAt),
-        created_at: isoMicros(now), last_used_at: null, agency_id: agency?.id ?? null, session_user: identity.assume_role?.session_user?.name ?? null,
+        created_at: isoMicros(now), last_used_at: null, agency_id: agency?.id ?? null, session_name: identity.assume_role?.session_user?.name ?? null,
       })
       const trace = agency && trustingAccount
         ? iamTrace({ ...ctx, user: { id: agency.id, name: `${trustingAccount.name}/${agency.name}` }, userDomain: { id: trustingAccount.id, name: trustingAccount.name }, assumedBy: { user: ctx.user, domain: ctx.userDomain } }, agency.domain_id, 'createTemporaryCredential', isoMicros(now))

@@ -57,7 +57,7 @@ export class LoginTokenService {
     const remaining = Math.floor((Date.parse(row.expires_at) - now) / 1000)
     if (remaining <= 0 || !same(given.secret, key.secret) || !same(hashSecurityToken(given.id), row.security_token_hash)) throw new UnauthorizedError()
     // The clouds: a key made through an agency buys a ticket only if its session was named (open question 16).
-    if (row.agency_id !== null && row.session_user === null) throw new ValidationError('The request body is invalid')
+    if (row.agency_id !== null && row.session_name === null) throw new ValidationError('The request body is invalid')
     const auditId = newAuditId()
     const ctx = await this.deps.keyContext(row, auditId)
     if (!ctx) throw new UnauthorizedError()
@@ -67,7 +67,7 @@ export class LoginTokenService {
       userId: ctx.user.id, scope: { type: 'domain', id: ctx.userDomain.id }, issuedAt: now, expiresAt, auditId, methods: [LOGIN_TOKEN_METHOD],
     })
     if (row.agency_id === null) return { token, ctx, method: 'token', sessionId: auditId, expiresAt }
-    return { token, ctx, method: 'federation_proxy', sessionId: auditId, expiresAt, sessionName: row.session_user ?? undefined }
+    return { token, ctx, method: 'federation_proxy', sessionId: auditId, expiresAt, sessionName: row.session_name ?? undefined }
   }
 }
 
