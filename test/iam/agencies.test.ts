@@ -265,6 +265,11 @@ describe('agencies (huaweicloud)', () => {
         .withBody(new iam.KeystoneUpdateProjectRequestBody().withProject(new iam.KeystoneUpdateProjectOption().withDescription('by agency keys'))))
       expect(updated.project.description).toBe('by agency keys')
       await expect(client.keystoneListUsers(new iam.KeystoneListUsersRequest())).rejects.toMatchObject({ httpStatusCode: 403 })
+      // Without a domain id the SDK asks /v3/auth/domains which account the keys act in: A.
+      const discovering = iamClient(globalCredentials({ access, secret, securityToken: securitytoken }), s.url)
+      const regions = await discovering.keystoneListProjects(new iam.KeystoneListProjectsRequest().withName('cn-north-4'))
+      expect(regions.projects).toEqual([expect.objectContaining({ name: 'cn-north-4', domain_id: s.account.id })])
+      expect((await discovering.keystoneListAuthDomains(new iam.KeystoneListAuthDomainsRequest())).domains).toEqual([expect.objectContaining({ id: s.account.id })])
       // A login ticket from agency keys with a session name: federation_proxy with both identities.
       const ticket = await call(`${s.url}/v3.0/OS-AUTH/securitytoken/logintokens`, { method: 'POST', body: { auth: { securitytoken: { access, secret, id: securitytoken } } } })
       expect(ticket.status, ticket.text).toBe(201)
