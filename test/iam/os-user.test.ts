@@ -190,6 +190,14 @@ describe('OS-USER users (huaweicloud)', () => {
     expect((await api(`/v3.0/OS-USER/users/${frank.id}`)).body.user.pwd_status).toBe(true)
     const bad = await api(`/v3/users/${frank.id}`, { method: 'PATCH', body: { user: { pwd_status: 'yes' } } })
     expect([bad.status, bad.body.error.message]).toEqual([400, `Invalid input for field 'user/pwd_status': "yes" is not of type 'boolean'`])
+
+    // last_project_id: absent until the user logs in to a project, then that project.
+    expect(shown).not.toHaveProperty('last_project_id')
+    const project = (await api('/v3/projects?name=cn-north-4')).body.projects[0].id
+    await tokenFor(s, 'frank', PASSWORD, s.account.name, { project: { id: project } })
+    expect((await api(`/v3/users/${frank.id}`)).body.user.last_project_id).toBe(project)
+    await tokenFor(s, 'frank', PASSWORD, s.account.name)
+    expect((await api(`/v3/users/${frank.id}`)).body.user.last_project_id).toBe(project)
   })
 
   it('through the unmodified SDK: createUser, showUser, updateUser, updateUserInformation parse into their models', async () => {

@@ -111,9 +111,9 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
     return row?.locked_until === f.lockUntil ? { locked: true, until: f.lockUntil } : NOT_LOCKED
   }
 
-  async recordLogin(userId: string, now: string) {
+  async recordLogin(userId: string, now: string, projectId?: string) {
     await this.write((x) => x.updateTable('users')
-      .set({ failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: now })
+      .set({ failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: now, ...(projectId === undefined ? {} : { last_project_id: projectId }) })
       .where('id', '=', userId).execute())
   }
 

@@ -70,7 +70,7 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   /** Counts a failed login in one statement, so concurrent failures all count; a missing user counts nothing. */
   recordLoginFailure(failure: LoginFailure): Promise<LoginFailureOutcome>
   /** A successful login: the failure count starts again. */
-  recordLogin(userId: string, now: string): Promise<void>
+  recordLogin(userId: string, now: string, projectId?: string): Promise<void>
 
   // groups
   findGroup(id: string): Promise<GroupRow | undefined>

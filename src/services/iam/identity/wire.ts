@@ -58,6 +58,7 @@ export class IdentityWire {
     if (osUser) {
       // The clouds' additions (spec §3.5): the first-login flag, the access mode, the strength.
       out.pwd_status = row.pwd_status === 1
+      if (row.last_project_id) out.last_project_id = row.last_project_id
       out.access_mode = row.access_mode
       out.description = row.description
       if (listing || osUser.strengthOnKeystoneShow) out.pwd_strength = KEYSTONE_STRENGTH[row.pwd_strength ?? 'none']

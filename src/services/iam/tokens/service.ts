@@ -131,7 +131,7 @@ export class TokenService {
     // Only a login that gets its token counts: it restarts the failure count, and OS-USER shows it
     // as `last_login_time` (next to argon2, one UPDATE is noise). A right password refused for its
     // account or scope is neither a failure nor a login.
-    await this.deps.users.recordLogin(user.id, isoMicros(now))
+    await this.deps.users.recordLogin(user.id, isoMicros(now), tokenScope.type === 'project' ? tokenScope.id : undefined)
     return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
   }
 
