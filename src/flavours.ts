@@ -128,7 +128,15 @@ export interface Flavour {
     readonly quotaTypes: readonly IamQuotaType[]
     /** Huawei's extended user API (`/v3.0/OS-USER`); undefined where there is none (Keystone). */
     readonly osUser: OsUserFlavour | undefined
+    /** Agencies (`/v3.0/OS-AGENCY`, `assume_role`); undefined where there are none (Keystone). */
+    readonly agencies: AgencyFlavour | undefined
   }
+}
+
+/** How each cloud has agencies (spec §9). */
+export interface AgencyFlavour {
+  /** HWC lists and shows `agency_urn` and pages the list with `page`/`per_page`; OTC documents neither. */
+  readonly urnAndPaging: boolean
 }
 
 /** How each cloud has Huawei's user API and the user fields it adds (spec §3, §9). */
@@ -194,6 +202,7 @@ const HUAWEICLOUD: Flavour = {
     scopeNeedsRole: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
+    agencies: { urnAndPaging: true },
     osUser: { selfInformation: true, pwdStatusDefault: 'always', strengthWords: { low: 'Low', medium: 'Medium', strong: 'Strong' }, strengthOnKeystoneShow: false },
   },
 }
@@ -216,6 +225,7 @@ const OPENTELEKOMCLOUD: Flavour = {
   coc: false,
   iam: {
     ...HUAWEICLOUD.iam, projectDelete: true, projectPatchResponseHasExtra: false, loginTokens: false, quotaTypes: ['user', 'group', 'idp', 'agency', 'policy'],
+    agencies: { urnAndPaging: false },
     osUser: { selfInformation: false, pwdStatusDefault: 'with-password', strengthWords: { low: 'Low', medium: 'Middle', strong: 'Strong' }, strengthOnKeystoneShow: true },
   },
 }
@@ -255,6 +265,7 @@ const KEYSTONE: Flavour = {
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,
+    agencies: undefined,
   },
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomFillSync } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
-import type { AuthContext, RequestOrigin } from '../auth/auth-context.js'
+import type { AssumedBy, AuthContext, RequestOrigin } from '../auth/auth-context.js'
 import type { Db } from '../db/database.js'
 import type { AuditTraceRow, Database } from '../db/schema.js'
 import { SqlTextCache } from '../db/sql-text-cache.js'
@@ -23,6 +23,8 @@ export interface TraceContext {
   readonly user: { readonly id: string; readonly name: string }
   readonly userDomain: { readonly id: string; readonly name: string }
   readonly origin: RequestOrigin | undefined
+  /** The user behind an agency the change was made through (`user` is then the agency). */
+  readonly assumedBy?: AssumedBy
   /** ISO time with microseconds, the same instant the change stamps on its rows. */
   readonly time: string
 }
@@ -80,7 +82,7 @@ export function beforeStateOf(row: Pick<AuditTraceRow, 'before_state' | 'after_s
 }
 
 export function traceContext(ctx: AuthContext, accountId: string, service: TracedService, action: string, time: string): TraceContext {
-  return { accountId, service, action, user: ctx.user, userDomain: ctx.userDomain, origin: ctx.origin, time }
+  return { accountId, service, action, user: ctx.user, userDomain: ctx.userDomain, origin: ctx.origin, time, assumedBy: ctx.assumedBy }
 }
 
 /** The trace context of an IAM change, whichever IAM service makes it. */
@@ -142,7 +144,7 @@ export function traceIdFloor(ms: number): string {
 
 const COLUMNS = [
   'id', 'domain_id', 'time', 'service_type', 'trace_name', 'trace_type', 'resource_type', 'resource_id', 'resource_name',
-  'user_id', 'user_name', 'user_domain_id', 'user_domain_name', 'source_ip', 'request_id', 'user_agent', 'before_state', 'after_state',
+  'user_id', 'user_name', 'user_domain_id', 'user_domain_name', 'source_ip', 'request_id', 'user_agent', 'before_state', 'after_state', 'assumed_by',
 ] as const satisfies readonly (keyof AuditTraceRow)[]
 
 /**
@@ -175,6 +177,7 @@ export class TraceWriter {
       user_agent: userAgent.slice(0, 512),
       before_state: states.before,
       after_state: states.after,
+      assumed_by: trace.assumedBy ? JSON.stringify({ user: trace.assumedBy.user, domain: trace.assumedBy.domain }) : null,
     }
     const parameters = COLUMNS.map((column) => row[column])
     await this.sqlTexts.run(x, 'trace-insert', parameters, () => x.insertInto('audit_traces').values(row).compile())

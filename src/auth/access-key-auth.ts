@@ -24,16 +24,21 @@ const FAILURE_TEXT: Record<SignatureFailure, string> = {
 }
 const CACHE_TTL_MS = 1000
 
+/** A signing caller's audit id names the key it signed with (no token, so nothing to revoke). */
+const accessKeyAuditId = (access: string) => `ak-${access}`
+export const isAccessKeyCaller = (ctx: AuthContext) => ctx.auditId.startsWith('ak-')
+
 /** Temporary keys' security tokens are stored as this hash only. */
 export const hashSecurityToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export interface AccessKeyAuthDeps {
   signingKey(access: string): Promise<{ row: CredentialRow; secret: string } | undefined>
   /**
-   * The caller for a user, scoped to the account `domainId` (the user's own when undefined),
-   * re-checking user and account as for tokens; undefined when the user may not act there.
+   * The caller for a key: its user (or, for a key made through an agency, that agency), scoped
+   * to the account `domainId` (the user's or agency's own when undefined), re-checking user,
+   * account and agency as for tokens; undefined when the caller may not act there.
    */
-  contextFor(userId: string, domainId: string | undefined, auditId: string): Promise<AuthContext | undefined>
+  contextFor(key: CredentialRow, domainId: string | undefined, auditId: string): Promise<AuthContext | undefined>
   /** Whether the project belongs to the account, for X-Project-Id. */
   projectInAccount(projectId: string, accountId: string): Promise<boolean>
   markUsed(access: string): Promise<void>
@@ -91,7 +96,7 @@ export class AccessKeyAuthenticator {
     const cached = this.contexts.get(cacheKey)
     let ctx = cached && cached.until > now ? cached.ctx : undefined
     if (!ctx) {
-      ctx = await this.deps.contextFor(row.user_id, domainHeader, `ak-${row.access}`)
+      ctx = await this.deps.contextFor(row, domainHeader, accessKeyAuditId(row.access))
       if (!ctx || ctx.accountId === undefined) throw new UnauthorizedError(`${PREFIX}the user of access key ${row.access} cannot act in this account`)
       if (projectHeader !== undefined && !(await this.deps.projectInAccount(projectHeader, ctx.accountId))) {
         throw new UnauthorizedError(`${PREFIX}the project ${projectHeader} in X-Project-Id is not in the account`)

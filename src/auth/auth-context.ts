@@ -18,6 +18,9 @@ export interface RequestOrigin {
   readonly userAgent: string
 }
 
+/** Who assumed an agency: a user of the account the agency trusts. */
+export interface AssumedBy { readonly user: NamedRef; readonly domain: NamedRef }
+
 export interface AuthContext {
   readonly user: NamedRef
   readonly userDomain: NamedRef
@@ -38,6 +41,11 @@ export interface AuthContext {
   readonly methods?: readonly string[]
   /** The audit id of the token a rescoped token descends from (Keystone's `audit_ids[1]`). */
   readonly parentAuditId?: string
+  /**
+   * A caller acting through an agency: `user` is the agency (named `<account>/<agency>`),
+   * `userDomain` and `accountId` the account that made it, and this the user who assumed it.
+   */
+  readonly assumedBy?: AssumedBy
   /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
   readonly origin?: RequestOrigin
 }

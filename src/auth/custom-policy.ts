@@ -2,11 +2,15 @@
  * @module Validation of the permission documents accounts write themselves (custom policies):
  * `{"Version":"1.1","Statement":[{"Effect":"Allow"|"Deny","Action":["service:resource:action"]}]}`.
  * A document is refused whole, naming the first field at fault; none is stored half-understood.
- * `Condition` and `Resource` are refused rather than ignored, since ignoring them would grant
- * more than the author meant.
+ *
+ * Two kinds of statement, as on the clouds: cloud-service statements, and agency statements
+ * (`"Action":["iam:agencies:assume"]`) that may be limited to some agencies by
+ * `"Resource":{"uri":["/iam/agencies/<agency id>"]}`. `Condition` anywhere, and `Resource` on a
+ * cloud-service statement (service resource URNs), are refused rather than ignored: this server
+ * cannot evaluate them, and ignoring them would grant more than the author meant.
  */
 import { InvalidFieldError } from '../errors/app-error.js'
-import type { PolicyDocument, PolicyStatement } from './policy-document.js'
+import { ASSUME_AGENCY_ACTIONS, type PolicyDocument, type PolicyResource, type PolicyStatement } from './policy-document.js'
 
 /** The clouds' limit on a custom policy's size, in characters of JSON. */
 export const MAX_POLICY_CHARACTERS = 6144
@@ -18,6 +22,16 @@ const MAX_ACTION_LENGTH = 128
  * digits, `_`, `-`, `.`; the wildcards `*` and `?` anywhere.
  */
 const ACTION = /^[a-z0-9_.*?-]+:[A-Za-z0-9_.*?-]+:[A-Za-z0-9_.*?-]+$/
+/** The one action an agency statement has (the SDK's enum, the clouds' documents). */
+const AGENCY_ACTION = ASSUME_AGENCY_ACTIONS[0]!
+const MAX_AGENCY_URIS = 20
+const MAX_AGENCY_URI_LENGTH = 128
+/**
+ * Agency ids are 32 lower-case hex digits; the agency usually belongs to another account, so its
+ * existence cannot be checked, only the shape (a wrong one would silently never match).
+ */
+const AGENCY_URI = /^\/iam\/agencies\/[0-9a-f]{32}$/
+const STATEMENT_FIELDS = ['Effect', 'Action', 'Resource', 'Condition']
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -40,10 +54,7 @@ export function validateCustomPolicy(doc: unknown, field: string): PolicyDocumen
 function validateStatement(statement: unknown, field: string): PolicyStatement {
   if (!isObject(statement)) throw new InvalidFieldError(field, 'a statement must be an object with Effect and Action')
   for (const key of Object.keys(statement)) {
-    if (key === 'Condition' || key === 'Resource') {
-      throw new InvalidFieldError(`${field}/${key}`, `'${key}' is not supported by this server; a statement may only have Effect and Action`)
-    }
-    if (key !== 'Effect' && key !== 'Action') throw new InvalidFieldError(`${field}/${key}`, `'${key}' is not a statement field (Effect, Action)`)
+    if (!STATEMENT_FIELDS.includes(key)) throw new InvalidFieldError(`${field}/${key}`, `'${key}' is not a statement field (Effect, Action, Resource)`)
   }
   const effect = statement.Effect
   if (effect !== 'Allow' && effect !== 'Deny') throw new InvalidFieldError(`${field}/Effect`, `'${String(effect)}' is not one of 'Allow', 'Deny'`)
@@ -56,5 +67,35 @@ function validateStatement(statement: unknown, field: string): PolicyStatement {
       throw new InvalidFieldError(`${field}/Action/${j}`, `'${String(action)}' is not an action of the form service:resource:action (service in lower case, at most ${MAX_ACTION_LENGTH} characters, wildcards * and ?)`)
     }
   })
-  return { Effect: effect, Action: actions as string[] }
+  const agency = actions.length === 1 && actions[0] === AGENCY_ACTION
+  if ('Condition' in statement) {
+    throw new InvalidFieldError(`${field}/Condition`, agency
+      ? "'Condition' is not allowed on an agency statement (Old policies do not support conditions.)"
+      : "'Condition' is not supported by this server; a statement may only have Effect, Action and, on an agency statement, Resource")
+  }
+  const validated: PolicyStatement = { Effect: effect, Action: actions as string[] }
+  if (!('Resource' in statement)) return validated
+  if (!agency) {
+    // The clouds refuse a Resource object here too (IAM.1038); their resource URNs of cloud
+    // services are refused because nothing here could tell which resource a request touches.
+    throw new InvalidFieldError(`${field}/Resource`, `'Resource' is only supported on an agency statement, whose Action is exactly ["${AGENCY_ACTION}"] (Old resources only support agencies.)`)
+  }
+  return { ...validated, Resource: validateAgencyResource(statement.Resource, `${field}/Resource`) }
+}
+
+function validateAgencyResource(resource: unknown, field: string): PolicyResource {
+  if (!isObject(resource)) throw new InvalidFieldError(field, 'the Resource of an agency statement must be an object {"uri": ["/iam/agencies/<agency id>", ...]}')
+  for (const key of Object.keys(resource)) {
+    if (key !== 'uri') throw new InvalidFieldError(`${field}/${key}`, `'${key}' is not a Resource field (uri)`)
+  }
+  const uris = resource.uri
+  if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_AGENCY_URIS) {
+    throw new InvalidFieldError(`${field}/uri`, `uri must be a list of 1 to ${MAX_AGENCY_URIS} agency URIs`)
+  }
+  uris.forEach((uri, k) => {
+    if (typeof uri !== 'string' || uri.length > MAX_AGENCY_URI_LENGTH || !AGENCY_URI.test(uri)) {
+      throw new InvalidFieldError(`${field}/uri/${k}`, `'${String(uri)}' is not an agency URI of the form /iam/agencies/<agency id> (32 lower-case hex digits)`)
+    }
+  })
+  return { uri: uris as string[] }
 }

@@ -11,13 +11,24 @@
  *   from any role.
  * No Allow means deny. Action patterns match case-insensitively; `*` matches any run of characters
  * (colons included, so `eps:*` covers `eps:enterpriseProjects:update`) and `?` one character.
+ *
+ * A statement with a `Resource` (only agency custom policies have one: `{"uri":["/iam/agencies/<id>"]}`)
+ * speaks about those resources alone. It takes no part in `decide`, which asks about an operation
+ * in general, so an Allow limited to some agencies grants nothing else; only `decideOn` with a
+ * resource it lists sees it.
  */
 
 export type PolicyEffect = 'Allow' | 'Deny'
 
+/** The resources an agency statement is limited to: `/iam/agencies/<agency id>` paths. */
+export interface PolicyResource {
+  readonly uri: readonly string[]
+}
+
 export interface PolicyStatement {
   readonly Effect: PolicyEffect
   readonly Action: readonly string[]
+  readonly Resource?: PolicyResource
 }
 
 export interface PolicyDocument {
@@ -35,23 +46,40 @@ function compilePatterns(patterns: readonly string[]): RegExp | undefined {
 }
 
 function actionsOf(statements: readonly PolicyStatement[], effect: PolicyEffect): string[] {
-  return statements.filter((s) => s.Effect === effect).flatMap((s) => s.Action)
+  return statements.filter((s) => s.Effect === effect && s.Resource === undefined).flatMap((s) => s.Action)
 }
 
 /** A 1.0 role: allowed when its Allow matches and its own Deny does not. */
 interface ScopedGrant { readonly allow: RegExp; readonly except: RegExp | undefined }
 
+/** A statement limited to some resources; its Deny is explicit whatever the document's version. */
+interface ResourceStatement { readonly effect: PolicyEffect; readonly actions: RegExp; readonly uris: readonly string[] }
+
+/** The resources the resource-limited statements allow and deny for one operation. */
+interface ResourceReach { readonly allow: ReadonlySet<string>; readonly deny: ReadonlySet<string> }
+
+/**
+ * The resources of a stored statement. A malformed one (never written by the validation) names
+ * no resource, so it can neither grant nor take anything away.
+ */
+function urisOf(resource: unknown): string[] {
+  const uris = typeof resource === 'object' && resource !== null ? (resource as { uri?: unknown }).uri : undefined
+  return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : []
+}
+
 const matchesAny = (pattern: RegExp | undefined, actions: readonly string[]) => pattern !== undefined && actions.some((a) => pattern.test(a))
 
 export class Permissions {
-  static readonly NONE = new Permissions([], undefined, undefined)
+  static readonly NONE = new Permissions([], undefined, undefined, [])
 
   private readonly decisions = new Map<string, Decision>()
+  private readonly reaches = new Map<string, ResourceReach>()
 
   private constructor(
     private readonly roleGrants: readonly ScopedGrant[],
     private readonly allow: RegExp | undefined,
     private readonly deny: RegExp | undefined,
+    private readonly resourceStatements: readonly ResourceStatement[],
   ) {}
 
   static compile(documents: readonly PolicyDocument[]): Permissions {
@@ -59,7 +87,12 @@ export class Permissions {
     const roleGrants: ScopedGrant[] = []
     const allow: string[] = []
     const deny: string[] = []
+    const resourceStatements: ResourceStatement[] = []
     for (const doc of documents) {
+      for (const s of doc.Statement) {
+        const actions = s.Resource === undefined ? undefined : compilePatterns(s.Action)
+        if (actions) resourceStatements.push({ effect: s.Effect, actions, uris: urisOf(s.Resource) })
+      }
       if (doc.Version === '1.0') {
         const granted = compilePatterns(actionsOf(doc.Statement, 'Allow'))
         if (granted) roleGrants.push({ allow: granted, except: compilePatterns(actionsOf(doc.Statement, 'Deny')) })
@@ -68,7 +101,7 @@ export class Permissions {
         deny.push(...actionsOf(doc.Statement, 'Deny'))
       }
     }
-    return new Permissions(roleGrants, compilePatterns(allow), compilePatterns(deny))
+    return new Permissions(roleGrants, compilePatterns(allow), compilePatterns(deny), resourceStatements)
   }
 
   /**
@@ -85,6 +118,35 @@ export class Permissions {
       this.decisions.set(key, decision)
     }
     return decision
+  }
+
+  /**
+   * The decision for one operation on one resource (`/iam/agencies/<id>`): what `decide` says of
+   * the operation in general, together with the statements limited to resources that list this
+   * one. A Deny from either wins; a resource-limited Deny reaches only the resources it lists.
+   */
+  decideOn(actions: readonly string[], resourceUri: string): Decision {
+    const general = this.decide(actions)
+    if (general === 'deny') return 'deny'
+    const reach = this.reachOf(actions)
+    if (reach.deny.has(resourceUri)) return 'deny'
+    return general === 'allow' || reach.allow.has(resourceUri) ? 'allow' : 'none'
+  }
+
+  /** Memoised per operation, not per resource: resources are many, operations few. */
+  private reachOf(actions: readonly string[]): ResourceReach {
+    const key = actions.join('\n')
+    let reach = this.reaches.get(key)
+    if (reach === undefined) {
+      const allow = new Set<string>()
+      const deny = new Set<string>()
+      for (const s of this.resourceStatements) {
+        if (matchesAny(s.actions, actions)) for (const uri of s.uris) (s.effect === 'Deny' ? deny : allow).add(uri)
+      }
+      reach = { allow, deny }
+      this.reaches.set(key, reach)
+    }
+    return reach
   }
 
   private evaluate(actions: readonly string[]): Decision {
@@ -117,4 +179,31 @@ export function parsePolicyDocument(text: string): PolicyDocument | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Every name the right to switch into an agency goes by: the agency custom policy's action, the
+ * clouds' action for `POST /v3/auth/tokens` (which their agency grant pages also name) and Agent
+ * Operator's (`te_agency`) RBAC action.
+ */
+export const ASSUME_AGENCY_ACTIONS: readonly string[] = ['iam:agencies:assume', 'iam:tokens:assume', 'identity:assume role']
+
+/** The resource an agency custom policy names an agency by. */
+export const agencyResourceUri = (agencyId: string): string => `/iam/agencies/${agencyId}`
+
+/**
+ * Whether these permissions (a user's, in the account the agency trusts) let their holder switch
+ * into agency `agencyId`. Permissions only: that the account owner and the `admin` group may
+ * switch anyway, and every check of the agency itself, are the caller's.
+ * - allow: an Allow of one of ASSUME_AGENCY_ACTIONS (or a wildcard covering it: `iam:agencies:*`,
+ *   `iam:*:*`, `*:*:*`, `*`, `identity:*`) with no Resource, or with one listing this agency;
+ * - deny: a 1.1 Deny of one of them with no Resource, or with one listing this agency (a 1.0
+ *   role's Deny only narrows that role's own Allow, as everywhere);
+ * - none otherwise.
+ * So te_agency allows; secu_admin allows (`identity:*` covers `identity:assume role`); te_admin
+ * alone does not (its own Deny of `identity:*` carves that name out of its `*`, and a 1.0 Deny of
+ * any name of an operation cuts the whole operation); te_admin with secu_admin allows.
+ */
+export function decideAssume(permissions: Permissions, agencyId: string): Decision {
+  return permissions.decideOn(ASSUME_AGENCY_ACTIONS, agencyResourceUri(agencyId))
 }

@@ -23,6 +23,10 @@ export interface TokenPayload {
   readonly methods?: readonly string[]
   /** Keystone's audit chain: the audit id of the first token a rescoped one descends from. */
   readonly parentAuditId?: string
+  /** An agency token: the agency `userId` (the user who assumed it) acts as. */
+  readonly agencyId?: string
+  /** An agency token limited to these of the agency's roles (otcextensions' `restrict.roles`). */
+  readonly restrictRoles?: readonly string[]
 }
 
 export interface TokenKey { readonly id: string; readonly secret: Buffer }
@@ -59,6 +63,8 @@ export class TokenCodec {
     const fields: Record<string, unknown> = { u: payload.userId, s: scope, i: payload.issuedAt, e: payload.expiresAt, a: payload.auditId }
     if (payload.methods) fields.m = payload.methods
     if (payload.parentAuditId !== undefined) fields.p = payload.parentAuditId
+    if (payload.agencyId !== undefined) fields.g = payload.agencyId
+    if (payload.restrictRoles !== undefined) fields.r = payload.restrictRoles
     const plain = Buffer.from(JSON.stringify(fields))
     const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv('aes-256-gcm', key.secret, iv)
@@ -83,11 +89,13 @@ export class TokenCodec {
       decipher.setAAD(header)
       decipher.setAuthTag(raw.subarray(ivEnd, tagEnd))
       const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
-      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string }
+      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[] }
       const scope: TokenScope =
         p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : { type: 'unscoped' }
       const payload: TokenPayload = { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
-      return p.m === undefined ? payload : { ...payload, methods: p.m, parentAuditId: p.p }
+      if (p.m === undefined) return payload
+      if (p.g === undefined) return { ...payload, methods: p.m, parentAuditId: p.p }
+      return { ...payload, methods: p.m, parentAuditId: p.p, agencyId: p.g, ...(p.r === undefined ? {} : { restrictRoles: p.r }) }
     } catch {
       return undefined
     }

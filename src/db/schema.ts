@@ -36,7 +36,7 @@ export interface RoleRow {
   created_at: string; updated_at: string
 }
 export interface RoleAssignmentRow {
-  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'
+  actor_type: 'user' | 'group' | 'agency'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'
   target_id: string; role_id: string; inherited: number
 }
 export interface CredentialRow {
@@ -47,6 +47,18 @@ export interface CredentialRow {
   kind: 'permanent' | 'temporary'; slot: number | null
   security_token_hash: string | null; expires_at: string | null
   created_at: string; last_used_at: string | null
+  /** A temporary key made by assuming this agency (migration 0010); null otherwise. */
+  agency_id: string | null
+  /** The session name given when the agency was assumed (`session_user.name`). */
+  session_user: string | null
+}
+/** Migration 0010. duration: the client's value echoed back; expire_time null = never expires. */
+export interface AgencyRow {
+  id: string; domain_id: string; name: string
+  /** Null for a cloud-service agency (`op_svc_*`). */
+  trust_domain_id: string | null; trust_domain_name: string
+  description: string; duration: string | null; expire_time: string | null
+  created_at: string; updated_at: string
 }
 export interface EnterpriseProjectRow {
   domain_id: string; id: string; name: string; description: string
@@ -85,6 +97,8 @@ export interface AuditTraceRow {
   source_ip: string; request_id: string; user_agent: string
   /** JSON text, secrets removed: after whole (null after a deletion), before as the columns it changed (whole when there is no after). */
   before_state: string | null; after_state: string | null
+  /** JSON `{"user":{id,name},"domain":{id,name}}` of whoever assumed the agency acting; null otherwise. */
+  assumed_by: string | null
 }
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
@@ -100,6 +114,7 @@ export interface Database {
   roles: RoleRow
   role_assignments: RoleAssignmentRow
   credentials: CredentialRow
+  agencies: AgencyRow
   enterprise_projects: EnterpriseProjectRow
   ep_resources: EpResourceRow
   ep_migration_records: EpMigrationRecordRow

@@ -107,6 +107,15 @@ export class MethodNotAllowedError extends AppError {
   }
 }
 
+/** Not allowed to assume an agency (spec §2.1): the clouds' own words, in Keystone's body. */
+export class AssumeRoleRefusedError extends AppError {
+  readonly status = 403
+  readonly code = 'forbidden'
+  constructor(reason: string) {
+    super('You have no right to do this action', { reason })
+  }
+}
+
 export class ConflictError extends AppError {
   readonly status = 409
   readonly code: string = 'conflict'
@@ -142,10 +151,14 @@ export class ProjectQuotaExceededError extends IamQuotaExceededError { construct
 
 /** A group's grants on IAM projects, a group's or a user's on enterprise projects (the clouds' `assigment_*` quotas). */
 export class GrantQuotaExceededError extends IamQuotaExceededError {
-  constructor(limit: number, actor: 'user' | 'group', target: 'project' | 'enterprise_project') {
-    super(limit, undefined, `permissions of the ${actor === 'group' ? 'user group' : 'user'} on ${target === 'project' ? 'IAM projects' : 'enterprise projects'}`)
+  constructor(limit: number, actor: 'user' | 'group' | 'agency', target: 'project' | 'enterprise_project' | undefined) {
+    super(limit, undefined, actor === 'agency'
+      ? 'permissions of the agency'
+      : `permissions of the ${actor === 'group' ? 'user group' : 'user'} on ${target === 'project' ? 'IAM projects' : 'enterprise projects'}`)
   }
 }
+
+export class AgencyQuotaExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'agencies') } }
 
 /** The clouds' fixed limit of groups one user belongs to (10). */
 export class MembershipLimitExceededError extends IamQuotaExceededError { constructor(limit: number) { super(limit, undefined, 'user groups the user belongs to') } }

@@ -32,6 +32,16 @@ export interface AuthenticateDeps {
 
 /** Installs the guards on every route registered from now on; a route without a policy rule is refused. */
 export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, isClosing }: AuthenticateDeps): void {
+  app.decorate('callerOf', async (request: FastifyRequest): Promise<AuthContext> => {
+    if (request.auth) return request.auth
+    const pending = request.headers.authorization === undefined
+      ? undefined
+      : await accessKeys.prepare(request.headers.authorization, request.headers['x-security-token'] as string | undefined)
+    const ctx = pending
+      ? await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), pending)
+      : await authenticateToken(request.headers['x-auth-token'] as string | undefined)
+    return (request.auth = withOrigin(ctx, request))
+  })
   app.addHook('onRoute', (route) => {
     const action = route.config?.action
     // A route without a rule in the policy tables must not exist: refuse to build.

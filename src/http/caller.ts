@@ -10,3 +10,8 @@ export function caller(request: FastifyRequest): AuthContext {
   if (!request.auth) throw new UnauthorizedError()
   return request.auth
 }
+
+/** The caller of a `public` route that needs one for some requests only (see `callerOf`). */
+export function lazyCaller(request: FastifyRequest): Promise<AuthContext> {
+  return request.server.callerOf(request)
+}

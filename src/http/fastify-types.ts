@@ -16,6 +16,13 @@ declare module 'fastify' {
     /** A signed request whose key checked out, to verify once the body is read. */
     pendingSignature?: PendingSignature
   }
+  interface FastifyInstance {
+    /**
+     * The caller of a `public` route that wants one after all (a token request with
+     * `assume_role` is made with a user's token or signature): 401 when there is none.
+     */
+    callerOf(request: FastifyRequest): Promise<AuthContext>
+  }
   interface FastifyContextConfig {
     /** Policy action, e.g. `identity:update_project`; a route without one fails to register. */
     action?: string

@@ -243,7 +243,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
       credentials.push({
         access: k.access ?? newAccessKey(), user_id: id, secret: '', plainSecret: k.secret ?? newSecretKey(), status: k.status ?? 'active',
         description: k.description ?? '', kind: 'permanent', slot: i + 1, security_token_hash: null, expires_at: null,
-        created_at: createdAt, last_used_at: storedTime(k.last_used_at) ?? null,
+        created_at: createdAt, last_used_at: storedTime(k.last_used_at) ?? null, agency_id: null, session_user: null,
       })
     })
     if (u.favourites) {

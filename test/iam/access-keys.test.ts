@@ -203,7 +203,7 @@ describe('access keys (huaweicloud)', () => {
     it('refuses durations outside 15 minutes to a day, other methods, and anonymous callers', async () => {
       const ask = (identity: unknown, as: string | null = token) => call(`${s.url}/v3.0/OS-CREDENTIAL/securitytokens`, { method: 'POST', token: as ?? undefined, body: { auth: { identity } } })
       expect((await ask({ methods: ['token'], token: { duration_seconds: 899 } })).body).toEqual(error(400, 'Bad Request', "Invalid input for field 'auth/identity/token/duration_seconds': 899 is less than the minimum of 900"))
-      expect((await ask({ methods: ['password'] })).body).toEqual(error(400, 'Bad Request', "Only the 'token' method is supported for temporary access keys."))
+      expect((await ask({ methods: ['password'] })).body).toEqual(error(400, 'Bad Request', "Only the 'token' and 'assume_role' methods are supported for temporary access keys."))
       expect((await ask({ methods: ['token'] }, null)).status).toBe(401)
       expect((await ask({ methods: ['token'], token: { id: 'not-a-token' } })).status).toBe(401)
     })

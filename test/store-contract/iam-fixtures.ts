@@ -78,7 +78,7 @@ export function roleRow(overrides: Partial<RoleRow> = {}): RoleRow {
 export function credentialInput(userId: string, overrides: Partial<Omit<CredentialRow, 'slot' | 'kind'>> = {}): Omit<CredentialRow, 'slot' | 'kind'> {
   return {
     access: uid('AK'), user_id: userId, secret: 'sealed', status: 'active', description: '',
-    security_token_hash: null, expires_at: null, created_at: T0, last_used_at: null, ...overrides,
+    security_token_hash: null, expires_at: null, created_at: T0, last_used_at: null, agency_id: null, session_user: null, ...overrides,
   }
 }
 

@@ -17,7 +17,7 @@ export interface GrantRouteFamily {
   readonly suffix: string
   readonly targetType: 'domain' | 'project' | 'enterprise_project'
   readonly targetParam: 'domain_id' | 'project_id' | 'enterprise_project_id'
-  readonly actorType: 'group' | 'user'
+  readonly actorType: 'group' | 'user' | 'agency'
   readonly inherited: boolean
   /** Keystone-style action stem, e.g. `domain_group` → `identity:create_domain_group_grant`. */
   readonly stem: string
@@ -25,6 +25,10 @@ export interface GrantRouteFamily {
   readonly cloud?: { readonly grant: string; readonly check?: string; readonly revoke: string; readonly list: string }
   /** The clouds' enterprise-project APIs have no HEAD. */
   readonly noCheck?: boolean
+  /** Only on the clouds (agencies): Keystone has no such routes. */
+  readonly cloudOnly?: boolean
+  /** The list has no top-level `links` (the clouds' enterprise-project and agency lists). */
+  readonly listWithoutLinks?: boolean
 }
 
 export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
@@ -45,10 +49,25 @@ export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
   {
     base: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', suffix: '', targetType: 'enterprise_project', targetParam: 'enterprise_project_id', actorType: 'group', inherited: false, stem: 'enterprise_project_group', noCheck: true,
     cloud: { grant: 'iam:permissions:grantRoleToGroupOnEnterpriseProject', revoke: 'iam:permissions:revokeRoleFromGroupOnEnterpriseProject', list: 'iam:permissions:listRolesForGroupOnEnterpriseProject' },
+    listWithoutLinks: true,
   },
   {
     base: '/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', suffix: '', targetType: 'enterprise_project', targetParam: 'enterprise_project_id', actorType: 'user', inherited: false, stem: 'enterprise_project_user', noCheck: true,
     cloud: { grant: 'iam:permissions:grantRoleToUserOnEnterpriseProject', revoke: 'iam:permissions:revokeRoleFromUserOnEnterpriseProject', list: 'iam:permissions:listRolesForUserOnEnterpriseProject' },
+    listWithoutLinks: true,
+  },
+  // ---- issue 15: grants to agencies (spec §1.8, §1.9)
+  {
+    base: '/v3.0/OS-AGENCY/domains/:domain_id/agencies/:agency_id', suffix: '', targetType: 'domain', targetParam: 'domain_id', actorType: 'agency', inherited: false, stem: 'domain_agency', cloudOnly: true, listWithoutLinks: true,
+    cloud: { grant: 'iam:permissions:grantRoleToAgencyOnDomain', check: 'iam:permissions:checkRoleForAgencyOnDomain', revoke: 'iam:permissions:revokeRoleFromAgencyOnDomain', list: 'iam:permissions:listRolesForAgencyOnDomain' },
+  },
+  {
+    base: '/v3.0/OS-AGENCY/projects/:project_id/agencies/:agency_id', suffix: '', targetType: 'project', targetParam: 'project_id', actorType: 'agency', inherited: false, stem: 'project_agency', cloudOnly: true, listWithoutLinks: true,
+    cloud: { grant: 'iam:permissions:grantRoleToAgencyOnProject', check: 'iam:permissions:checkRoleForAgencyOnProject', revoke: 'iam:permissions:revokeRoleFromAgencyOnProject', list: 'iam:permissions:listRolesForAgencyOnProject' },
+  },
+  {
+    base: '/v3.0/OS-INHERIT/domains/:domain_id/agencies/:agency_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'agency', inherited: true, stem: 'inherited_agency', cloudOnly: true,
+    cloud: { grant: 'iam:permissions:grantRoleToAgency', check: 'iam:permissions:checkRoleForAgency', revoke: 'iam:permissions:revokeRoleFromAgency', list: 'iam:permissions:listRolesForAgency' },
   },
 ]
 
@@ -150,4 +169,12 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:get_os_user', method: 'GET', path: '/v3.0/OS-USER/users/:user_id', rule: 'permission_or_self', description: 'Show a user with its profile and login times', cloudActions: ['iam:users:getUser'] },
   { action: 'identity:update_os_user', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id', rule: 'permission', description: "Update a user's profile, status or password, as an administrator", cloudActions: ['iam:users:updateUser'] },
   { action: 'identity:update_user_information', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id/info', rule: 'authenticated', description: "Change one's own e-mail address or mobile number (the service checks it is the caller's)" },
+  // ---- issue 15: agencies (/v3.0/OS-AGENCY; grants to them are in GRANT_ROUTE_FAMILIES)
+  { action: 'identity:list_agencies', method: 'GET', path: '/v3.0/OS-AGENCY/agencies', rule: 'permission', description: "List the account's agencies", cloudActions: ['iam:agencies:listAgencies'] },
+  { action: 'identity:create_agency', method: 'POST', path: '/v3.0/OS-AGENCY/agencies', rule: 'permission', description: 'Create an agency trusting another account or a cloud service', cloudActions: ['iam:agencies:createAgency'] },
+  { action: 'identity:get_agency', method: 'GET', path: '/v3.0/OS-AGENCY/agencies/:agency_id', rule: 'permission', description: 'Show an agency', cloudActions: ['iam:agencies:getAgency'] },
+  { action: 'identity:update_agency', method: 'PUT', path: '/v3.0/OS-AGENCY/agencies/:agency_id', rule: 'permission', description: "Change an agency's trusted account, description or validity", cloudActions: ['iam:agencies:updateAgency'] },
+  { action: 'identity:delete_agency', method: 'DELETE', path: '/v3.0/OS-AGENCY/agencies/:agency_id', rule: 'permission', description: 'Delete an agency with its grants; its tokens and keys stop working', cloudActions: ['iam:agencies:deleteAgency'] },
+  { action: 'identity:grant_agency_enterprise_project_roles', method: 'PUT', path: '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments', rule: 'permission', description: 'Grant policies to agencies on enterprise projects, as one batch', cloudActions: ['iam:permissions:grantRoleToAgencyOnEnterpriseProject'] },
+  { action: 'identity:revoke_agency_enterprise_project_roles', method: 'DELETE', path: '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments', rule: 'permission', description: 'Revoke policies of agencies on enterprise projects, as one batch', cloudActions: ['iam:permissions:revokeRoleFromAgencyOnEnterpriseProject'] },
 ]

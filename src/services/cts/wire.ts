@@ -43,13 +43,26 @@ export function traceBody(row: AuditTraceRow): Record<string, unknown> {
     resource_name: row.resource_name,
     time,
     record_time: time,
-    user: { id: row.user_id, name: row.user_name, domain: { id: row.user_domain_id, name: row.user_domain_name } },
+    user: userOf(row),
     source_ip: row.source_ip,
     request_id: row.request_id,
     user_agent: row.user_agent,
     resource_before: beforeStateOf(row),
     resource_after: row.after_state === null ? null : JSON.parse(row.after_state),
   }
+}
+
+/**
+ * Who made the change. Through an agency, CTS's `AssumedAgency` identity: the agency (named
+ * `<account>/<agency>`) in the account that made it, and the user who assumed it.
+ */
+function userOf(row: AuditTraceRow): Record<string, unknown> {
+  const user: Record<string, unknown> = { id: row.user_id, name: row.user_name, domain: { id: row.user_domain_id, name: row.user_domain_name } }
+  if (row.assumed_by !== null) {
+    user.type = 'AssumedAgency'
+    user.assumed_by = JSON.parse(row.assumed_by)
+  }
+  return user
 }
 
 export function traceListBody(page: TracePage): unknown {

@@ -32,6 +32,9 @@ import { TokenService } from './tokens/service.js'
 import { TokenWire } from './tokens/wire.js'
 import { LoginTokenService } from './tokens/login-tokens.js'
 import { QuotaService } from './quotas/service.js'
+import { AgencyService } from './agencies/service.js'
+import { AgencyWire } from './agencies/wire.js'
+import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
@@ -71,7 +74,11 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const { tokens: codec, secrets: secretBox } = await loadServerKeys(stores.tokens, isoMicros(clock.now()))
   // Every change that can alter a caller (revocation, disabled user, grant, policy) drops the
   // cached callers here and, through the database, on every other instance sharing it.
+  const assumption = flavour.iam.agencies && new AgencyAssumption({
+    agencies: stores.agencies, scopes: stores.projects, grants: stores.roles, users: stores.identity, clock,
+  })
   const tokens = new TokenService({
+    assumption,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -84,10 +91,11 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache, quota })
   const credentials = new CredentialService({
     store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
+    resolveAssumption: assumption && ((caller, target) => tokens.resolveAssumption(caller, target)),
   })
   const accessKeys = new AccessKeyAuthenticator({
     signingKey: (access) => credentials.signingKey(access),
-    contextFor: (userId, domainId, auditId) => tokens.accessKeyContext(userId, domainId, auditId),
+    contextFor: (key, domainId, auditId) => tokens.accessKeyContext(key.user_id, domainId, auditId, key.agency_id ?? undefined),
     projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
     markUsed: (access) => credentials.markUsed(access),
     now: () => clock.now(),
@@ -99,7 +107,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const osUser = flavour.iam.osUser
   const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined })
   const roles = new RoleService({
-    store: stores.roles, targets: stores.projects, actors: stores.identity, clock,
+    store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
   })
   const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })
@@ -119,7 +127,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       tokens: {
         service: tokens, wire: new TokenWire({ flavour }), epsVersions,
         loginTokens: flavour.iam.loginTokens ? new LoginTokenService({
-          signingKey: (access) => credentials.signingKey(access), userContext: (userId, auditId) => tokens.accessKeyContext(userId, undefined, auditId), codec, clock,
+          signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,
       },
       projects: { service: projects, wire: new ProjectWire({ flavour }) },
@@ -131,6 +139,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       credentials: { service: credentials, wire: new CredentialWire() },
       catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
+      agencies: flavour.iam.agencies && {
+        service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
+        wire: new AgencyWire(flavour.iam.agencies),
+      },
     }),
   }
 }

@@ -11,6 +11,7 @@ import { projectRoutes, type ProjectRouteOptions } from './projects/routes.js'
 import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
 import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
+import { agencyRoutes, type AgencyRouteOptions } from './agencies/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -22,6 +23,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
   credentials: CredentialRouteOptions
   catalog: Capability<CatalogRouteOptions>
   quotas: QuotaRouteOptions
+  /** Undefined where the flavour has no agencies (Keystone). */
+  agencies: AgencyRouteOptions | undefined
 }
 
 /**
@@ -29,7 +32,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -38,5 +41,6 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     await credentialRoutes(credentials)(app, options)
     await catalogRoutes({ ...catalog, baseUrl })(app, options)
     await quotaRoutes(quotas)(app, options)
+    if (agencies) await agencyRoutes(agencies)(app, options)
   }
 }

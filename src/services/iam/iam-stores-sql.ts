@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../db/database.js'
 import type { Executor } from '../sql-store.js'
+import { SqlAgencyStore } from './agencies/store-sql.js'
 import { SqlCredentialStore } from './credentials/store-sql.js'
 import { SqlIdentityStore } from './identity/store-sql.js'
 import { projectsTransaction, SqlProjectStore } from './projects/store-sql.js'
@@ -25,6 +26,7 @@ export class SqlIamStores implements IamStores {
   readonly identity: SqlIdentityStore
   readonly roles: SqlRoleStore
   readonly credentials: SqlCredentialStore
+  readonly agencies: SqlAgencyStore
   private readonly db: Db
   private readonly inTransaction: boolean
 
@@ -36,6 +38,7 @@ export class SqlIamStores implements IamStores {
     this.identity = new SqlIdentityStore({ db, x })
     this.roles = new SqlRoleStore({ db, x })
     this.credentials = new SqlCredentialStore({ db, x })
+    this.agencies = new SqlAgencyStore({ db, x })
   }
 
   transaction<T>(work: (stores: IamStores) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@
  * the `projectplane` command's account set-up, and the state import. Services use their own
  * capability's store and, for reads, narrow views of others' passed in by `build-iam.ts`.
  */
+import type { AgencyStore } from './agencies/store.js'
 import type { CredentialStore } from './credentials/store.js'
 import type { IdentityStore } from './identity/store.js'
 import type { ProjectStore } from './projects/store.js'
@@ -16,6 +17,7 @@ export interface IamStores {
   readonly identity: IdentityStore
   readonly roles: RoleStore
   readonly credentials: CredentialStore
+  readonly agencies: AgencyStore
   /** Runs `work` in one transaction; every store passed in sees and writes only inside it. */
   transaction<T>(work: (stores: IamStores) => Promise<T>): Promise<T>
 }

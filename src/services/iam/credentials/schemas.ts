@@ -41,6 +41,18 @@ export const SecurityTokenBodySchema = T.Object(
           id: T.Optional(T.String()),
           duration_seconds: T.Optional(T.Integer({ minimum: 900, maximum: 86_400 })),
         }, { additionalProperties: false })),
+        // Keys that act as an agency (createTemporaryAccessKeyByAgency); `xrole_name` is OTC's word.
+        assume_role: T.Optional(T.Object({
+          domain_id: T.Optional(T.String({ minLength: 1 })),
+          domain_name: T.Optional(T.String({ minLength: 1 })),
+          agency_name: T.Optional(T.String({ minLength: 1 })),
+          xrole_name: T.Optional(T.String({ minLength: 1 })),
+          duration_seconds: T.Optional(T.Integer({ minimum: 900, maximum: 86_400 })),
+          // Spec open question 13: 1–32 characters, letters, digits, spaces, -_. , a letter first.
+          session_user: T.Optional(T.Object({ name: T.Optional(T.String({ pattern: '^[A-Za-z][A-Za-z0-9 ._-]{0,31}$' })) }, { additionalProperties: false })),
+          // OTC: where the keys act; keys act account-wide here, so only the account is checked.
+          scope: T.Optional(T.Unknown()),
+        }, { additionalProperties: false })),
         // A policy narrowing the keys; checked by the service (the clouds apply it to OBS only).
         policy: T.Optional(T.Unknown()),
       }, { additionalProperties: false }),

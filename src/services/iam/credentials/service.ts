@@ -5,12 +5,13 @@
  * manages its own keys; managing another user's keys takes the permission.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import type { CredentialRow, UserRow } from '../../../db/schema.js'
+import type { AgencyRow, CredentialRow, DomainRow, UserRow } from '../../../db/schema.js'
+import { expiry, type AssumeRoleTarget } from '../agencies/assumption.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import type { Policy } from '../../../auth/policy.js'
 import type { SecretBox } from '../../../auth/secret-box.js'
 import { validateCustomPolicy } from '../../../auth/custom-policy.js'
-import { hashSecurityToken } from '../../../auth/access-key-auth.js'
+import { hashSecurityToken, isAccessKeyCaller } from '../../../auth/access-key-auth.js'
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import type { IdentityStore } from '../identity/store.js'
@@ -41,6 +42,8 @@ export interface CredentialServiceOptions extends IamServiceOptions {
   box: SecretBox
   /** Validates a token given in a request body (temporary access keys). */
   checkToken(token: string): Promise<AuthContext>
+  /** The agency the caller may assume (agencies/assumption.ts); undefined where there are no agencies. */
+  resolveAssumption?(caller: AuthContext, target: AssumeRoleTarget): Promise<{ agency: AgencyRow; domain: DomainRow }>
 }
 
 export class CredentialService {
@@ -86,7 +89,7 @@ export class CredentialService {
       const created = await tx.createPermanentCredential({
         access: newAccessKey(), user_id: user.id, secret: this.deps.box.seal(secret), status: 'active',
         description: body.credential.description ?? '', security_token_hash: null, expires_at: null,
-        created_at: now, last_used_at: null,
+        created_at: now, last_used_at: null, agency_id: null, session_user: null,
       })
       await tx.recordChange(iamTrace(ctx, user.domain_id, 'createCredential', now), credentialChange(undefined, created))
       return created
@@ -128,26 +131,46 @@ export class CredentialService {
     this.deps.invalidateAuthCache()
   }
 
-  /** POST /v3.0/OS-CREDENTIAL/securitytokens with the token method: keys for the caller, for a while. */
+  /**
+   * POST /v3.0/OS-CREDENTIAL/securitytokens: keys for a while, for the caller (`token`) or for an
+   * agency the caller may assume (`assume_role`). Keys never outlive the token they were made
+   * with (open question 7) nor the agency. Agency keys are traced in the delegating account.
+   */
   async createTemporary(ctx: AuthContext, body: SecurityTokenBody): Promise<CreatedCredential> {
     const identity = body.auth.identity
-    if (!identity.methods.includes('token')) throw new ValidationError("Only the 'token' method is supported for temporary access keys.")
-    // A token in the body must be valid and the caller's own; the header (or signature) says who asks.
-    if (identity.token?.id !== undefined && (await this.deps.checkToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
+    const byAgency = identity.methods.includes('assume_role') && this.deps.resolveAssumption !== undefined
+    if (!byAgency && !identity.methods.includes('token')) throw new ValidationError("Only the 'token' and 'assume_role' methods are supported for temporary access keys.")
     // The clouds apply such a policy to OBS only, which this server does not serve; it must still be a valid one.
     if (identity.policy !== undefined) validateCustomPolicy(identity.policy, 'auth/identity/policy')
-    const seconds = identity.token?.duration_seconds ?? TEMPORARY_KEY_SECONDS.default
+    let agency: AgencyRow | undefined
+    let trustingAccount: DomainRow | undefined
+    let seconds: number
+    if (byAgency) {
+      if (!identity.assume_role) throw new ValidationError('The request body is invalid')
+      ;({ agency, domain: trustingAccount } = await this.deps.resolveAssumption!(ctx, identity.assume_role))
+      seconds = identity.assume_role.duration_seconds ?? TEMPORARY_KEY_SECONDS.default
+    } else {
+      // A token in the body must be valid and the caller's own; the header (or signature) says who asks.
+      if (identity.token?.id !== undefined && (await this.deps.checkToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
+      seconds = identity.token?.duration_seconds ?? TEMPORARY_KEY_SECONDS.default
+    }
     const now = this.now()
+    // A signing caller's context lives a second (it is re-judged per request); a token's is the token's life.
+    const callerEnds = isAccessKeyCaller(ctx) ? Number.POSITIVE_INFINITY : ctx.expiresAt
+    const expiresAt = Math.min(now + seconds * 1000, callerEnds, agency ? expiry(agency) : Number.POSITIVE_INFINITY)
     await this.deps.store.deleteExpiredCredentials(isoMicros(now))
     const secret = newSecretKey()
     const securityToken = randomBytes(96).toString('base64url')
     const row = await this.deps.store.transaction(async (tx) => {
       const created = await tx.createTemporaryCredential({
         access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
-        security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(now + seconds * 1000),
-        created_at: isoMicros(now), last_used_at: null,
+        security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(expiresAt),
+        created_at: isoMicros(now), last_used_at: null, agency_id: agency?.id ?? null, session_user: identity.assume_role?.session_user?.name ?? null,
       })
-      await tx.recordChange(iamTrace(ctx, ctx.userDomain.id, 'createTemporaryCredential', isoMicros(now)), credentialChange(undefined, created))
+      const trace = agency && trustingAccount
+        ? iamTrace({ ...ctx, user: { id: agency.id, name: `${trustingAccount.name}/${agency.name}` }, userDomain: { id: trustingAccount.id, name: trustingAccount.name }, assumedBy: { user: ctx.user, domain: ctx.userDomain } }, agency.domain_id, 'createTemporaryCredential', isoMicros(now))
+        : iamTrace(ctx, ctx.userDomain.id, 'createTemporaryCredential', isoMicros(now))
+      await tx.recordChange(trace, credentialChange(undefined, created))
       return created
     })
     return { row, secret, securityToken }

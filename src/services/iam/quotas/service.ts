@@ -2,7 +2,7 @@
  * @module IAM quotas (`OS-QUOTA`, spec §5): how many users, groups, custom policies, … an account
  * may hold and holds, and how many sub-projects a region. Any user of the account reads the
  * account's; a region's takes a token scoped to that project or the permission. The limits are
- * enforced where the rows are created (identity, projects, roles); agencies, identity providers
+ * enforced where the rows are created (identity, projects, roles, agencies); identity providers
  * and mappings do not exist yet and report `used: 0` (`null` for mappings, as the clouds do).
  */
 import type { AuthContext } from '../../../auth/auth-context.js'
@@ -46,12 +46,12 @@ export class QuotaService {
     const usage = await this.deps.store.accountUsage(domainId)
     const used = (t: IamQuotaType): number | null => {
       switch (t) {
-        case 'user': case 'group': case 'policy': case 'assigment_group_mp': case 'assigment_group_ep': case 'assigment_user_ep':
+        case 'user': case 'group': case 'policy': case 'agency': case 'assigment_group_mp': case 'assigment_group_ep': case 'assigment_user_ep': case 'assigment_agency_mp':
           return usage[t]
         case 'mapping':
           return null
         default:
-          return 0 // agencies, identity providers: none exist yet
+          return 0 // identity providers: none exist yet
       }
     }
     return (type === undefined ? types : [type as IamQuotaType]).map((t) => this.resource(t, used(t)))

@@ -20,7 +20,7 @@ export class SqlQuotaStore extends IamSqlStore<QuotaStore> implements QuotaStore
   }
 
   async accountUsage(domainId: string): Promise<AccountUsage> {
-    const count = async (table: 'users' | 'user_groups') =>
+    const count = async (table: 'users' | 'user_groups' | 'agencies') =>
       Number((await this.x.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('domain_id', '=', domainId).executeTakeFirstOrThrow()).n)
     const policies = Number((await this.x.selectFrom('roles').select((eb) => eb.fn.countAll<number>().as('n')).where('domain_key', '=', domainId).executeTakeFirstOrThrow()).n)
     return {
@@ -30,16 +30,17 @@ export class SqlQuotaStore extends IamSqlStore<QuotaStore> implements QuotaStore
       assigment_group_mp: await this.mostGrants('group', domainId, 'project'),
       assigment_group_ep: await this.mostGrants('group', domainId, 'enterprise_project'),
       assigment_user_ep: await this.mostGrants('user', domainId, 'enterprise_project'),
+      agency: await count('agencies'),
+      assigment_agency_mp: await this.mostGrants('agency', domainId, 'domain', 'project'),
     }
   }
 
   /** The most grants of `targetType` that one actor of the account holds (open question 8). */
-  private async mostGrants(actorType: 'user' | 'group', domainId: string, targetType: 'project' | 'enterprise_project'): Promise<number> {
-    const actors = actorType === 'user'
-      ? this.x.selectFrom('users').select('id').where('domain_id', '=', domainId)
-      : this.x.selectFrom('user_groups').select('id').where('domain_id', '=', domainId)
+  private async mostGrants(actorType: 'user' | 'group' | 'agency', domainId: string, ...targetTypes: ('domain' | 'project' | 'enterprise_project')[]): Promise<number> {
+    const table = actorType === 'user' ? 'users' : actorType === 'group' ? 'user_groups' : 'agencies'
+    const actors = this.x.selectFrom(table).select('id').where('domain_id', '=', domainId)
     const row = await this.x.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('actor_type', '=', actorType).where('target_type', '=', targetType).where('actor_id', 'in', actors)
+      .where('actor_type', '=', actorType).where('target_type', 'in', targetTypes).where('actor_id', 'in', actors)
       .groupBy('actor_id').orderBy('n', 'desc').limit(1).executeTakeFirst()
     return Number(row?.n ?? 0)
   }

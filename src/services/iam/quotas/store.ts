@@ -5,7 +5,7 @@
  */
 import type { DomainRow, ProjectRow } from '../../../db/schema.js'
 
-/** What an account holds of the types it counts; agencies, identity providers and mappings do not exist yet. */
+/** What an account holds of the types it counts; identity providers and mappings do not exist yet. */
 export interface AccountUsage {
   readonly user: number
   readonly group: number
@@ -16,6 +16,9 @@ export interface AccountUsage {
   readonly assigment_group_ep: number
   /** The most grants one user of the account holds on enterprise projects. */
   readonly assigment_user_ep: number
+  readonly agency: number
+  /** The most grants one agency of the account holds on it and its projects. */
+  readonly assigment_agency_mp: number
 }
 
 export interface QuotaStore {

@@ -28,7 +28,7 @@ export interface RoleRouteOptions extends IamRouteOptions {
 function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
   return {
     actorType: f.actorType,
-    actorId: (f.actorType === 'group' ? params.group_id : params.user_id) ?? '',
+    actorId: (f.actorType === 'group' ? params.group_id : f.actorType === 'agency' ? params.agency_id : params.user_id) ?? '',
     targetType: f.targetType,
     targetId: params[f.targetParam] ?? '',
     inherited: f.inherited,
@@ -70,6 +70,7 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
 
     // ---- grants: every family's PUT, HEAD, DELETE and GET, generated from the policy data
     for (const family of GRANT_ROUTE_FAMILIES) {
+      if (family.cloudOnly && !cloudExtensions) continue
       for (const op of grantOperations(family)) {
         const config = iamAction(op.action)
         const schema = { params: GrantParamsSchema }
@@ -96,8 +97,7 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
             app.get(op.path, { schema, config }, async (request) => {
               const base = baseUrl(request)
               const granted = await service.listGranted(caller(request), grantRef(family, request.params))
-              // The clouds' enterprise-project listings carry no links.
-              return wire.grantedRoles(base, selfUrl(base, request), granted, family.targetType !== 'enterprise_project')
+              return wire.grantedRoles(base, selfUrl(base, request), granted, !family.listWithoutLinks)
             })
             break
         }
@@ -118,8 +118,20 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
       { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_enterprise_projects_for_user') },
       async (request) => wire.enterpriseProjects(await service.enterpriseProjectsOf(caller(request), 'user', request.params.user_id)))
 
-    // ---- the clouds' role assignment query (not in Keystone)
+    // ---- the clouds' role assignment query and agency grants on enterprise projects (not in Keystone)
     if (cloudExtensions) {
+      const agencyEnterpriseProjectGrants = '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments'
+      app.put(agencyEnterpriseProjectGrants, { config: iamAction('identity:grant_agency_enterprise_project_roles') },
+        async (request, reply) => {
+          await service.changeAgencyEnterpriseProjectGrants(caller(request), request.body, true)
+          // The clouds answer this PUT with 200 and no body.
+          return reply.status(200).send()
+        })
+      app.delete(agencyEnterpriseProjectGrants, { config: iamAction('identity:revoke_agency_enterprise_project_roles') },
+        async (request, reply) => {
+          await service.changeAgencyEnterpriseProjectGrants(caller(request), request.body, false)
+          return noContent(reply)
+        })
       app.get('/v3.0/OS-PERMISSION/role-assignments', { schema: { querystring: DomainRoleAssignmentQuerySchema }, config: iamAction('identity:list_domain_role_assignments') },
         async (request) => wire.domainRoleAssignments(await service.listDomainAssignments(caller(request), request.query)))
     }

@@ -40,3 +40,6 @@ export function customRoleName(accountId: string, n: number): string {
 export function nextCustomRoleNumber(names: readonly (string | undefined)[]): number {
   return names.reduce((max, name) => Math.max(max, Number(/_(\d+)$/.exec(name ?? '')?.[1] ?? -1)), -1) + 1
 }
+
+/** Roles no agency may hold: the union of the clouds' lists (spec §1.8, open question 6). */
+export const AGENCY_FORBIDDEN_ROLES: readonly string[] = ['secu_admin', 'te_agency']

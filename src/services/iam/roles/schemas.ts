@@ -72,6 +72,7 @@ export const GrantParamsSchema = T.Object(
     enterprise_project_id: T.Optional(T.String()),
     group_id: T.Optional(T.String()),
     user_id: T.Optional(T.String()),
+    agency_id: T.Optional(T.String()),
     role_id: T.Optional(T.String()),
   },
 )
@@ -90,3 +91,13 @@ export const DomainRoleAssignmentQuerySchema = T.Object(
   { additionalProperties: true },
 )
 export type DomainRoleAssignmentQuery = Static<typeof DomainRoleAssignmentQuerySchema>
+
+/** One entry of an agency enterprise-project grant batch (spec §1.10). */
+export const AgencyEnterpriseProjectGrantSchema = T.Object({ agency_id: T.String({ minLength: 1 }), enterprise_project_id: T.String({ minLength: 1 }), role_id: T.String({ minLength: 1 }) })
+export type AgencyEnterpriseProjectGrant = Static<typeof AgencyEnterpriseProjectGrantSchema>
+
+/**
+ * The batch body. Checked by the service, not by the route, so any bad body gets the clouds'
+ * fixed `Illegal request` rather than a schema message.
+ */
+export const AgencyEnterpriseProjectGrantsBodySchema = T.Object({ role_assignments: T.Array(AgencyEnterpriseProjectGrantSchema, { minItems: 1, maxItems: 250 }) })

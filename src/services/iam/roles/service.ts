@@ -6,21 +6,24 @@
  * "not found", so an account learns nothing about another.
  */
 import { newHexId } from '../../../shared/ids.js'
-import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
+import { Value } from '@sinclair/typebox/value'
+import type { AgencyRow, GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import { ConflictError, CustomRoleQuotaExceededError, ForbiddenError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
 import { validateCustomPolicy } from '../../../auth/custom-policy.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import type { ProjectStore } from '../projects/store.js'
+import type { AgencyStore } from '../agencies/store.js'
 import type { ActorType, Assignment, AssignmentRecord, RoleStore, TargetType } from './store.js'
 import type { AssignmentNames, NamedEntity } from './wire.js'
 import { isoMicros } from '../../../shared/clock.js'
 import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
+import { AgencyEnterpriseProjectGrantsBodySchema } from './schemas.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 import { parseDomainAssignmentQuery } from './assignment-query.js'
-import { customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
+import { AGENCY_FORBIDDEN_ROLES, customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
 import { grantQuotaType } from '../quotas/rules.js'
 
 
@@ -36,11 +39,14 @@ export interface GrantRef {
 export type GrantTargets = Pick<ProjectStore, 'findDomain' | 'findProject' | 'listDomains' | 'listProjects'>
 /** The users and groups grants are made to. */
 export type GrantActors = Pick<IdentityStore, 'findUser' | 'findGroup' | 'listUsers' | 'listGroups'>
+/** The agencies grants are made to. */
+export type GrantAgencies = Pick<AgencyStore, 'findAgency'>
 
 export interface RoleServiceOptions extends IamServiceOptions {
   store: RoleStore
   targets: GrantTargets
   actors: GrantActors
+  agencies: GrantAgencies
   /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
   roleTypesRestrictGrants: boolean
   /** Whether the account has this enterprise project (EPS owns them). */
@@ -200,7 +206,7 @@ export class RoleService {
     return (await this.checkedGrantWithActor(ctx, grant)).grant
   }
 
-  private async checkedGrantWithActor(ctx: AuthContext, grant: GrantRef): Promise<{ grant: Omit<Assignment, 'roleId'>; actor: GroupRow | UserRow }> {
+  private async checkedGrantWithActor(ctx: AuthContext, grant: GrantRef): Promise<{ grant: Omit<Assignment, 'roleId'>; actor: GroupRow | UserRow | AgencyRow }> {
     const account = this.account(ctx)
     const inAccount = (domainId: string | undefined) => domainId !== undefined && (domainId === account || ctx.systemAdmin)
     switch (grant.targetType) {
@@ -218,8 +224,11 @@ export class RoleService {
         if (!(await this.deps.enterpriseProjectExists(account, grant.targetId))) throw new NotFoundError('enterprise project', grant.targetId)
         break
     }
-    const actor = grant.actorType === 'group' ? await this.deps.actors.findGroup(grant.actorId) : await this.deps.actors.findUser(grant.actorId)
-    if (!actor || !inAccount(actor.domain_id)) throw new NotFoundError(grant.actorType, grant.actorId)
+    const actor = grant.actorType === 'group' ? await this.deps.actors.findGroup(grant.actorId)
+      : grant.actorType === 'agency' ? await this.deps.agencies.findAgency(grant.actorId) : await this.deps.actors.findUser(grant.actorId)
+    if (!actor || !inAccount(actor.domain_id)) {
+      throw grant.actorType === 'agency' ? new NotFoundError('agency', grant.actorId, `Could not find agency: ${grant.actorId}`) : new NotFoundError(grant.actorType, grant.actorId)
+    }
     return {
       grant: { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false },
       actor,
@@ -233,6 +242,8 @@ export class RoleService {
   private async resolvedAssignment(ctx: AuthContext, grant: GrantRef, roleId: string) {
     const checked = await this.checkedGrantWithActor(ctx, grant)
     const role = await this.getRole(ctx, roleId)
+    // Agencies never hold the Security Administrator or Agent Operator roles (spec open question 6).
+    if (grant.actorType === 'agency' && AGENCY_FORBIDDEN_ROLES.includes(role.name)) throw new ForbiddenError()
     this.assertGrantable(role, grant)
     return { assignment: { ...checked.grant, roleId: role.id }, actor: checked.actor, role }
   }
@@ -288,6 +299,37 @@ export class RoleService {
     return this.deps.store.listAssignedRoles(await this.checkedGrant(ctx, grant))
   }
 
+  /**
+   * The clouds' batch of agency grants on enterprise projects: every entry is checked before any
+   * is applied, and all are applied in one transaction. Granting what is held and revoking what
+   * is not are no-ops (the clouds document no 404 here); any bad entry is `Illegal request`.
+   */
+  async changeAgencyEnterpriseProjectGrants(ctx: AuthContext, body: unknown, granted: boolean): Promise<void> {
+    if (!Value.Check(AgencyEnterpriseProjectGrantsBodySchema, body)) throw new ValidationError('Illegal request')
+    const resolved: Awaited<ReturnType<RoleService['resolvedAssignment']>>[] = []
+    for (const entry of body.role_assignments) {
+      const grant: GrantRef = { actorType: 'agency', actorId: entry.agency_id, targetType: 'enterprise_project', targetId: entry.enterprise_project_id }
+      try {
+        resolved.push(await this.resolvedAssignment(ctx, grant, entry.role_id))
+      } catch (error) {
+        if (error instanceof NotFoundError || error instanceof ValidationError || error instanceof ForbiddenError) throw new ValidationError('Illegal request')
+        throw error
+      }
+    }
+    const now = isoMicros(this.deps.clock.now())
+    await this.deps.store.transaction(async (tx) => {
+      for (const r of resolved) {
+        let changed: boolean
+        if (granted) {
+          changed = !(await tx.hasAssignment(r.assignment))
+          if (changed) await tx.assignRole(r.assignment)
+        } else changed = await tx.unassignRole(r.assignment)
+        if (changed) await tx.recordChange(iamTrace(ctx, r.actor.domain_id, granted ? 'grantRole' : 'revokeRole', now), this.grantChange(r, granted))
+      }
+    })
+    this.deps.invalidateAuthCache()
+  }
+
   // ------------------------------------------------------------------ enterprise projects (OS-PERMISSION)
 
   /** Enterprise projects on which the actor holds any role. */
@@ -320,14 +362,13 @@ export class RoleService {
 
   /**
    * GET /v3.0/OS-PERMISSION/role-assignments: the account's grants on itself, its projects
-   * (inherited ones with the account as scope) and enterprise projects. No agencies exist, so an
-   * agency subject matches nothing; a user subject takes its groups' grants too unless
+   * (inherited ones with the account as scope) and enterprise projects, of users, groups and
+   * agencies; a user subject takes its groups' grants too unless
    * `include_group=false`.
    */
   async listDomainAssignments(ctx: AuthContext, query: DomainRoleAssignmentQuery): Promise<DomainAssignmentPage> {
     const q = parseDomainAssignmentQuery(query)
     if (q.domainId !== this.account(ctx)) throw new ForbiddenError(`domain_id ${q.domainId} is not the caller's account`)
-    if (q.subject?.kind === 'agency') return { assignments: [], total: 0 }
     const rows = await this.deps.store.listAssignments({ inAccount: q.domainId, withEnterpriseProjects: true, roleId: q.roleId })
     const viaGroups = q.subject?.kind === 'user' && q.includeGroup ? await this.groupsOfUsers(q.subject.id, rows) : new Set<string>()
     const { subject, scope } = q

@@ -84,11 +84,14 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   // ---- grants
   async assignRole(a: Assignment, limit?: number) {
     await this.constrained(() => this.write(async (x) => {
-      if (limit !== undefined && (a.targetType === 'project' || a.targetType === 'enterprise_project')) {
-        const target = a.targetType
+      // An agency's quota counts its grants on the account and its projects together.
+      const agencyWide = a.actorType === 'agency' && a.targetType !== 'enterprise_project'
+      if (limit !== undefined && (agencyWide || a.targetType === 'project' || a.targetType === 'enterprise_project')) {
+        const target = agencyWide ? undefined : a.targetType as 'project' | 'enterprise_project'
         // The grant itself does not count: granting it again stays idempotent at the limit.
-        await this.assertBelowLimit(x, `grant:${a.actorType}:${a.actorId}:${target}`, limit, async (q) => (await q.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('actor_type', '=', a.actorType).where('actor_id', '=', a.actorId).where('target_type', '=', target)
+        await this.assertBelowLimit(x, `grant:${a.actorType}:${a.actorId}:${target ?? 'all'}`, limit, async (q) => (await q.selectFrom('role_assignments').select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('actor_type', '=', a.actorType).where('actor_id', '=', a.actorId)
+          .where((eb) => target === undefined ? eb('target_type', '<>', 'enterprise_project') : eb('target_type', '=', target))
           .where((eb) => eb.not(eb.and(assignmentRow(a)))).executeTakeFirstOrThrow()).n, () => new GrantQuotaExceededError(limit, a.actorType, target))
       }
       await x.insertInto('role_assignments').values(assignmentRow(a))
@@ -123,6 +126,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
         ...(f.withEnterpriseProjects ? [eb.and([eb('target_type', '=', 'enterprise_project'), eb.or([
           eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', eb.selectFrom('users').select('id').where('domain_id', '=', account))]),
           eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', eb.selectFrom('user_groups').select('id').where('domain_id', '=', account))]),
+          eb.and([eb('actor_type', '=', 'agency'), eb('actor_id', 'in', eb.selectFrom('agencies').select('id').where('domain_id', '=', account))]),
         ])])] : []),
       ]))
     }

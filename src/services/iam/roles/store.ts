@@ -10,7 +10,7 @@ import type { RoleRow } from '../../../db/schema.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
 import type { TracedStore } from '../traced-store.js'
 
-export type ActorType = 'user' | 'group'
+export type ActorType = 'user' | 'group' | 'agency'
 export type TargetType = 'domain' | 'project' | 'system' | 'enterprise_project'
 
 export interface Assignment {

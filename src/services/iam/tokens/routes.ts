@@ -3,7 +3,7 @@
  * hook in http/authenticate.ts authenticates and enforces it), one service call, one envelope from wire.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { caller } from '../../../http/caller.js'
+import { caller, lazyCaller } from '../../../http/caller.js'
 import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import type { TokenService } from './service.js'
 import type { TokenWire } from './wire.js'
@@ -32,7 +32,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }
     // ---- tokens
     app.post('/v3/auth/tokens', { schema: { body: TokenRequestSchema, querystring: NocatalogQuerySchema }, config: iamAction('identity:issue_token') },
       async (request, reply) => {
-        const issued = await service.issueToken(request.body)
+        const issued = await service.issueToken(request.body, () => lazyCaller(request))
         reply.status(201).header('x-subject-token', issued.token)
         return wire.token(baseUrl(request), issued.ctx, issued.regions, !request.query.nocatalog)
       })

@@ -5,6 +5,20 @@
 import { Type as T, type Static } from '@sinclair/typebox'
 import { RefSchema } from '../iam-schemas.js'
 
+/**
+ * Which agency to assume: its account by id or name, the agency by `agency_name` (SDK, HWC) or
+ * `xrole_name` (OTC's clients). `restrict` (otcextensions) narrows the roles; other keys the
+ * clouds do not read are ignored rather than refused (spec §2.2).
+ */
+export const AssumeRoleSchema = T.Object({
+  domain_id: T.Optional(T.String({ minLength: 1 })),
+  domain_name: T.Optional(T.String({ minLength: 1 })),
+  agency_name: T.Optional(T.String({ minLength: 1 })),
+  xrole_name: T.Optional(T.String({ minLength: 1 })),
+  restrict: T.Optional(T.Object({ roles: T.Optional(T.Array(T.String())) })),
+})
+export type AssumeRole = Static<typeof AssumeRoleSchema>
+
 export const TokenRequestSchema = T.Object(
   {
     auth: T.Object({
@@ -22,6 +36,8 @@ export const TokenRequestSchema = T.Object(
         ),
         // Rescoping (`methods: ["token"]`, keystoneCreateScopedToken): the token to derive from.
         token: T.Optional(T.Object({ id: T.String() })),
+        // An agency token (keystoneCreateAgencyToken); OTC's clients name the agency `xrole_name`.
+        assume_role: T.Optional(AssumeRoleSchema),
       }),
       scope: T.Optional(
         T.Union([

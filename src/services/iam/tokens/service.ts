@@ -7,13 +7,14 @@
 import { isoMicros, type Clock } from '../../../shared/clock.js'
 import type { Config } from '../../../config.js'
 import type { Flavour } from '../../../flavours.js'
-import type { ProjectRow, RegionRow, RoleRow } from '../../../db/schema.js'
+import type { AgencyRow, DomainRow, ProjectRow, RegionRow, RoleRow } from '../../../db/schema.js'
 import type { AuthContext, AuthScope } from '../../../auth/auth-context.js'
 import { newAuditId, type TokenCodec, type TokenPayload, type TokenScope } from '../../../auth/token-codec.js'
 import { verifyPassword } from '../../../auth/password.js'
 import type { Policy } from '../../../auth/policy.js'
-import { parsePolicyDocument, Permissions } from '../../../auth/policy-document.js'
-import { ForbiddenError, MissingAttributeError, NotFoundError, UnauthorizedError } from '../../../errors/app-error.js'
+import type { Permissions } from '../../../auth/policy-document.js'
+import { NO_ENTERPRISE_PROJECT_GRANTS, permissionsByEnterpriseProject, permissionsOf } from '../roles/role-permissions.js'
+import { AssumeRoleRefusedError, ForbiddenError, MissingAttributeError, NotFoundError, UnauthorizedError } from '../../../errors/app-error.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { ProjectStore } from '../projects/store.js'
 import type { RoleStore } from '../roles/store.js'
@@ -21,6 +22,8 @@ import { ref } from '../iam-wire.js'
 import type { CallerRecord, TokenStore } from './store.js'
 import type { TokenRequest } from './schemas.js'
 import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
+import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencies/assumption.js'
+import { iamTrace } from '../../../audit/trace.js'
 
 /** A token with the caller it stands for, and the regions its catalog lists. */
 export interface IssuedToken {
@@ -43,7 +46,6 @@ export interface ValidatedToken {
 export const AUTH_CACHE_TTL_MS = 1000
 const AUTH_CACHE_MAX_ENTRIES = 10_000
 
-const NO_GRANTS: ReadonlyMap<string, Permissions> = new Map()
 
 /** The users a login names, and the bookkeeping of failed logins. */
 export type TokenUsers = Pick<IdentityStore, 'findUser' | 'findUserByName' | 'listUsers' | 'findGroupByName' | 'recordLoginFailure' | 'recordLogin'>
@@ -65,11 +67,10 @@ export interface TokenServiceOptions {
   lockout: Config['lockout']
   /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
   callersChanged?(): void
+  /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
+  assumption?: AgencyAssumption
 }
 
-function permissionsOf(roles: readonly RoleRow[]): Permissions {
-  return Permissions.compile(roles.map((r) => parsePolicyDocument(r.policy)).filter((d) => d !== undefined))
-}
 
 /**
  * A token issued in the same millisecond as a cut-off (password change, disable) would count as
@@ -100,10 +101,12 @@ export class TokenService {
 
   // ------------------------------------------------------------------ issue
 
-  async issueToken(body: TokenRequest): Promise<IssuedToken> {
+  /** `callerOf`: who asks, for the methods made with a token or signature (`assume_role`). */
+  async issueToken(body: TokenRequest, callerOf?: () => Promise<AuthContext>): Promise<IssuedToken> {
     const { identity, scope } = body.auth
     if (!identity.methods.includes('password')) {
       if (identity.methods.includes('token')) return this.rescopeToken(body)
+      if (identity.methods.includes('assume_role') && this.deps.assumption && callerOf) return this.assumeRole(body, await callerOf(), this.deps.assumption)
       throw new UnauthorizedError('Attempted to authenticate with an unsupported method.')
     }
     if (!identity.password) throw new MissingAttributeError('password', 'identity')
@@ -143,9 +146,14 @@ export class TokenService {
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
-    if (!caller || !(await this.contextFor(parent, caller))) throw new UnauthorizedError()
+    const parentCtx = caller && await this.contextFor(parent, caller)
+    if (!caller || !parentCtx) throw new UnauthorizedError()
     const { user } = caller
-    const tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
+    // An agency token rescopes within the delegating account only, and stays the agency's.
+    const agencyAccount = parent.agencyId !== undefined && this.deps.assumption ? await this.deps.scopes.findDomain(parentCtx.userDomain.id) : undefined
+    const tokenScope = agencyAccount
+      ? await this.deps.assumption!.scopeIn(agencyAccount, scope === 'unscoped' ? undefined : scope)
+      : await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
     const parentMethods = parent.methods ?? ['password']
     const methods = this.deps.flavour.iam.rescopedTokenMethods === 'token'
       ? ['token']
@@ -153,10 +161,51 @@ export class TokenService {
     const payload: TokenPayload = {
       userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: parent.expiresAt,
       auditId: newAuditId(), methods, parentAuditId: parent.parentAuditId ?? parent.auditId,
+      ...(parent.agencyId === undefined ? {} : { agencyId: parent.agencyId, restrictRoles: parent.restrictRoles }),
     }
     const ctx = await this.contextFor(payload, { ...caller, revoked: false })
     if (!ctx) throw new UnauthorizedError()
     return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+  }
+
+  /**
+   * `methods: ["assume_role"]`: a token of the agency the caller may assume (agencies/assumption.ts),
+   * in its account or one of its projects, never outliving the agency. The assumption is traced
+   * in the delegating account, naming both the agency and the user.
+   */
+  private async assumeRole({ auth: { identity, scope } }: TokenRequest, caller: AuthContext, assumption: AgencyAssumption): Promise<IssuedToken> {
+    if (!identity.assume_role) throw new MissingAttributeError('assume_role', 'identity')
+    const { agency, domain, record } = await this.resolveAssumptionWith(assumption, caller, identity.assume_role)
+    const now = this.deps.clock.now()
+    const tokenScope = await assumption.scopeIn(domain, scope === 'unscoped' ? undefined : scope)
+    const payload: TokenPayload = {
+      userId: record.user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, record.user.tokens_valid_after),
+      expiresAt: Math.min(now + this.tokenTtlMs, expiry(agency)), auditId: newAuditId(), methods: ['assume_role'], agencyId: agency.id,
+      ...(identity.assume_role.restrict?.roles ? { restrictRoles: identity.assume_role.restrict.roles } : {}),
+    }
+    const ctx = await this.contextFor(payload, { ...record, revoked: false })
+    if (!ctx) throw new UnauthorizedError()
+    await this.deps.store.recordChange(iamTrace({ ...ctx, origin: caller.origin }, domain.id, 'assumeRole', isoMicros(now)), {
+      resourceType: 'agency', resourceId: agency.id, resourceName: agency.name, before: null,
+      after: { agency_id: agency.id, scope: tokenScope, methods: payload.methods, expires_at: isoMicros(payload.expiresAt) },
+    })
+    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+  }
+
+  /** The agency `caller` may assume (agencies/assumption.ts), for temporary keys made through it. */
+  async resolveAssumption(caller: AuthContext, target: AssumeRoleTarget): Promise<{ agency: AgencyRow; domain: DomainRow }> {
+    if (!this.deps.assumption) throw new UnauthorizedError('Attempted to authenticate with an unsupported method.')
+    return this.resolveAssumptionWith(this.deps.assumption, caller, target)
+  }
+
+  /** Judged with the caller's permissions on its own account, whatever its token's scope (Agent Operator is granted there). */
+  private async resolveAssumptionWith(assumption: AgencyAssumption, caller: AuthContext, target: AssumeRoleTarget) {
+    if (caller.assumedBy) throw new AssumeRoleRefusedError('an agency cannot assume another agency')
+    const record = await this.deps.store.findCaller(caller.user.id, caller.auditId)
+    if (!record) throw new UnauthorizedError()
+    const now = this.deps.clock.now()
+    const onAccount = await this.contextFor({ userId: record.user.id, scope: { type: 'domain', id: record.user.domain_id }, issuedAt: now, expiresAt: now + 1, auditId: caller.auditId }, record)
+    return { ...(await assumption.resolve(caller, target, record.user, onAccount?.permissions ?? caller.permissions)), record }
   }
 
   /**
@@ -263,6 +312,12 @@ export class TokenService {
     // Cut off by a password change, a disable or a group change after this token was issued.
     if (caller.user.tokens_valid_after !== '' && isoMicros(payload.issuedAt) <= caller.user.tokens_valid_after) return undefined
     const { user, domain: userDomain } = caller
+    if (payload.agencyId !== undefined) {
+      return this.deps.assumption?.context({
+        user, userDomain: ref(userDomain), agencyId: payload.agencyId, scope: payload.scope, auditId: payload.auditId,
+        issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, methods: payload.methods, restrictRoles: payload.restrictRoles,
+      })
+    }
     const systemRoles = await this.deps.grants.systemRoles(user.id)
     const systemAdmin = systemRoles.some((r) => r.name === 'admin')
 
@@ -292,7 +347,7 @@ export class TokenService {
     return {
       user: ref(user), userDomain: ref(userDomain), scope, accountId, roles: roles.map(ref), systemAdmin,
       permissions: permissionsOf(roles),
-      enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_GRANTS,
+      enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_ENTERPRISE_PROJECT_GRANTS,
       auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
       methods: payload.methods, parentAuditId: payload.parentAuditId,
     }
@@ -300,22 +355,22 @@ export class TokenService {
 
   /** Policies granted on single enterprise projects count only with the account-wide (domain) scope EPS uses. */
   private async enterpriseProjectPermissions(userId: string): Promise<ReadonlyMap<string, Permissions>> {
-    const grants = await this.deps.grants.enterpriseProjectRoles(userId)
-    if (grants.length === 0) return NO_GRANTS
-    const byProject = new Map<string, RoleRow[]>()
-    for (const g of grants) byProject.set(g.enterpriseProjectId, [...(byProject.get(g.enterpriseProjectId) ?? []), g.role])
-    return new Map([...byProject].map(([id, roles]) => [id, permissionsOf(roles)]))
+    return permissionsByEnterpriseProject(await this.deps.grants.enterpriseProjectRoles(userId))
   }
 
   /**
    * The caller behind an access key: its user, account-wide in `domainId` (its own account when
-   * undefined), with every check a token gets. Undefined when the user may not act there.
+   * undefined), with every check a token gets. A key made through an agency acts as the agency,
+   * in the agency's account. Undefined when the caller may not act there.
    */
-  async accessKeyContext(userId: string, domainId: string | undefined, auditId: string): Promise<AuthContext | undefined> {
+  async accessKeyContext(userId: string, domainId: string | undefined, auditId: string, agencyId?: string): Promise<AuthContext | undefined> {
     const caller = await this.deps.store.findCaller(userId, auditId)
     if (!caller) return undefined
     const now = this.deps.clock.now()
-    return this.contextFor({ userId, scope: { type: 'domain', id: domainId ?? caller.user.domain_id }, issuedAt: now, expiresAt: now + AUTH_CACHE_TTL_MS, auditId }, caller)
+    const account = domainId ?? (agencyId === undefined ? caller.user.domain_id : await this.deps.assumption?.accountOf(agencyId))
+    if (account === undefined) return undefined
+    const methods = agencyId === undefined ? undefined : ['assume_role']
+    return this.contextFor({ userId, scope: { type: 'domain', id: account }, issuedAt: now, expiresAt: now + AUTH_CACHE_TTL_MS, auditId, agencyId, methods }, caller)
   }
 
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */

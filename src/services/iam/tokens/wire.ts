@@ -19,10 +19,10 @@ export class TokenWire {
   }
 
   token(base: string, ctx: AuthContext, regions: readonly RegionRow[], withCatalog: boolean): unknown {
-    const token: Record<string, unknown> = {
-      methods: ctx.methods ?? ['password'],
-      user: { domain: { id: ctx.userDomain.id, name: ctx.userDomain.name }, id: ctx.user.id, name: ctx.user.name, password_expires_at: null },
-    }
+    const user: Record<string, unknown> = { domain: { id: ctx.userDomain.id, name: ctx.userDomain.name }, id: ctx.user.id, name: ctx.user.name }
+    // An agency has no password (the SDK's agency token user has no such field).
+    if (!ctx.assumedBy) user.password_expires_at = null
+    const token: Record<string, unknown> = { methods: ctx.methods ?? ['password'], user }
     if (this.flavour.iam.keystoneTokenAndRegionShape) token.audit_ids = ctx.parentAuditId === undefined ? [ctx.auditId] : [ctx.auditId, ctx.parentAuditId]
     token.expires_at = isoMicros(ctx.expiresAt)
     token.issued_at = isoMicros(ctx.issuedAt)
@@ -33,18 +33,28 @@ export class TokenWire {
     }
     if (ctx.scope.type !== 'unscoped') token.roles = ctx.roles.map((r) => ({ id: r.id, name: r.name }))
     if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, serviceCatalog(this.flavour, regions))
+    if (ctx.assumedBy) {
+      const { user: by, domain } = ctx.assumedBy
+      // `""` is the clouds' "never expires" here (AgencyAssumedbyUser marks the field required).
+      token.assumed_by = { user: { domain: { id: domain.id, name: domain.name }, id: by.id, name: by.name, password_expires_at: '' } }
+    }
     return { token }
   }
 
   /** createLoginToken's body (HWC): the ticket's user, account and expiry; the ticket is in a header. */
   loginToken(issued: IssuedLoginToken): unknown {
     const { ctx } = issued
-    return {
-      logintoken: {
-        domain_id: ctx.userDomain.id, expires_at: isoMicros(issued.expiresAt), method: issued.method,
-        user_id: ctx.user.id, user_name: ctx.user.name, session_id: issued.sessionId,
-      },
+    const logintoken: Record<string, unknown> = {
+      domain_id: ctx.userDomain.id, expires_at: isoMicros(issued.expiresAt), method: issued.method,
+      user_id: ctx.user.id, user_name: ctx.user.name, session_id: issued.sessionId,
     }
+    if (ctx.assumedBy) {
+      const { user: by, domain } = ctx.assumedBy
+      logintoken.session_user_id = by.id
+      if (issued.sessionName !== undefined) logintoken.session_name = issued.sessionName
+      logintoken.assumed_by = { user: { domain: { id: domain.id, name: domain.name }, id: by.id, name: by.name, password_expires_at: '' } }
+    }
+    return { logintoken }
   }
 
   /** `GET /`: the versions list. */
