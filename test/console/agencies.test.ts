@@ -3,7 +3,8 @@
  * console.test.ts), against the real server with a second account to trust: create an agency,
  * grant it a role on a project and on the account, revoke, delete; each step checked on the page
  * and on the API. The API's refusals (a taken name, an account that does not exist) are shown
- * verbatim. Screenshots go to test-artifacts/screenshots/agencies-*.png.
+ * verbatim; on the Keystone flavour (no agency routes) the page says there are none.
+ * Screenshots go to test-artifacts/screenshots/agencies-*.png.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -170,5 +171,27 @@ describe('Agencies page in Chromium', () => {
     expect(await page.getByRole('heading', { name: `Permissions of ${AGENCY}` }).count()).toBe(0)
     expect(await agencies()).toEqual([])
     expect((await call(`${s.url}/v3.0/OS-AGENCY/agencies/${agencyId}`, { token })).status).toBe(404)
+  })
+
+  it('says so on the Keystone flavour, which has no agencies (the API answers 404)', async () => {
+    const keystone = await startServer({ database: 'sqlite', flavour: 'keystone' })
+    const other = await browser.newPage()
+    other.setDefaultTimeout(5000)
+    try {
+      recordSecret('password', keystone.adminPassword)
+      await other.goto(`${keystone.url}/console/agencies`)
+      await other.getByLabel('Account').fill(keystone.account.name)
+      await other.getByLabel('User').fill(keystone.adminUser)
+      await other.getByLabel('Password').fill(keystone.adminPassword)
+      await other.getByRole('button', { name: 'Sign in' }).click()
+      await expect.poll(() => other.getByText('This server has no agencies').count()).toBe(1)
+      expect(await other.getByTestId('error').textContent()).toBe('')
+      expect(await other.getByRole('button', { name: 'Create agency' }).count()).toBe(0)
+      const saved = await other.evaluate(() => sessionStorage.getItem('projectplane.console.session'))
+      recordSecret('token', (JSON.parse(saved!) as { token: string }).token)
+    } finally {
+      await other.close()
+      await keystone.close()
+    }
   })
 })

@@ -6,7 +6,7 @@
  * roles (`GET /v3/roles`) that fit the scope, without the two agencies may never hold.
  */
 import { useState, type FormEvent } from 'react'
-import { api, query, type Session } from './api.js'
+import { ApiError, api, query, type Session } from './api.js'
 import { Empty, formatTime, useAction, useLoaded } from './widgets.js'
 
 interface Agency {
@@ -43,9 +43,15 @@ export function AgenciesPage({ session }: { session: Session }) {
   const [duration, setDuration] = useState('FOREVER')
   const [open, setOpen] = useState<string>()
 
-  const { data: agencies, error: loadError, reload: load } = useLoaded(
-    async () => (await api.get<{ agencies: Agency[] }>(`/v3.0/OS-AGENCY/agencies${query({ domain_id: session.account.id })}`)).agencies,
-    [session.account.id])
+  // `null`: the route is absent (404), as on the Keystone flavour, which has no agencies.
+  const { data: agencies, error: loadError, reload: load } = useLoaded(async () => {
+    try {
+      return (await api.get<{ agencies: Agency[] }>(`/v3.0/OS-AGENCY/agencies${query({ domain_id: session.account.id })}`)).agencies
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null
+      throw error
+    }
+  }, [session.account.id])
   const openAgency = agencies?.find((a) => a.id === open)
 
   const create = async (event: FormEvent<HTMLFormElement>) => {
@@ -81,6 +87,7 @@ export function AgenciesPage({ session }: { session: Session }) {
     if (next) requestAnimationFrame(() => document.getElementById('agency-permissions')?.focus())
   }
 
+  if (agencies === null) return <p className="hint">This server has no agencies: its flavour (Keystone) does not offer them.</p>
   return (
     <>
       <section aria-labelledby="create-agency">
