@@ -32,6 +32,20 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
 }
 
+/** Signs in at the Agencies page's address as the server's administrator. */
+async function signIn(p: Page, server: TestServer): Promise<void> {
+  recordSecret('password', server.adminPassword)
+  await p.goto(`${server.url}/console/agencies`)
+  await p.getByLabel('Account').fill(server.account.name)
+  await p.getByLabel('User').fill(server.adminUser)
+  await p.getByLabel('Password').fill(server.adminPassword)
+  await p.getByRole('button', { name: 'Sign in' }).click()
+  await expect.poll(() => p.getByTestId('signed-in-as').textContent()).toBe(`${server.adminUser} @ ${server.account.name}`)
+  // The browser's token, so the end-of-run check looks for it in the server logs too.
+  const saved = await p.evaluate(() => sessionStorage.getItem('projectplane.console.session'))
+  recordSecret('token', (JSON.parse(saved!) as { token: string }).token)
+}
+
 /** Clicks a button and waits for the feedback the action must give. */
 async function press(button: string, expected: string): Promise<void> {
   await page.getByRole('button', { name: button }).click()
@@ -73,15 +87,7 @@ afterAll(async () => {
 
 describe('Agencies page in Chromium', () => {
   it('signs in at the page\'s address and opens it, with no agencies yet', async () => {
-    recordSecret('password', s.adminPassword)
-    await page.goto(`${s.url}/console/agencies`)
-    await page.getByLabel('Account').fill(s.account.name)
-    await page.getByLabel('User').fill(s.adminUser)
-    await page.getByLabel('Password').fill(s.adminPassword)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe(`${s.adminUser} @ ${s.account.name}`)
-    const saved = await page.evaluate(() => sessionStorage.getItem('projectplane.console.session'))
-    recordSecret('token', (JSON.parse(saved!) as { token: string }).token)
+    await signIn(page, s)
     expect(await page.getByRole('link', { name: 'Agencies' }).getAttribute('aria-current')).toBe('page')
     expect(await page.title()).toBe('Agencies · projectplane console')
     await expect.poll(() => page.getByRole('cell', { name: 'No agencies.' }).count()).toBe(1)
@@ -178,17 +184,10 @@ describe('Agencies page in Chromium', () => {
     const other = await browser.newPage()
     other.setDefaultTimeout(5000)
     try {
-      recordSecret('password', keystone.adminPassword)
-      await other.goto(`${keystone.url}/console/agencies`)
-      await other.getByLabel('Account').fill(keystone.account.name)
-      await other.getByLabel('User').fill(keystone.adminUser)
-      await other.getByLabel('Password').fill(keystone.adminPassword)
-      await other.getByRole('button', { name: 'Sign in' }).click()
+      await signIn(other, keystone)
       await expect.poll(() => other.getByText('This server has no agencies').count()).toBe(1)
       expect(await other.getByTestId('error').textContent()).toBe('')
       expect(await other.getByRole('button', { name: 'Create agency' }).count()).toBe(0)
-      const saved = await other.evaluate(() => sessionStorage.getItem('projectplane.console.session'))
-      recordSecret('token', (JSON.parse(saved!) as { token: string }).token)
     } finally {
       await other.close()
       await keystone.close()
