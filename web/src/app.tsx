@@ -9,12 +9,14 @@ import { SignIn } from './sign-in.js'
 import { ProjectsPage } from './projects-page.js'
 import { EnterpriseProjectsPage } from './enterprise-projects-page.js'
 import { AccessKeysPage } from './access-keys-page.js'
+import { AgenciesPage } from './agencies-page.js'
 import { AuditPage } from './audit-page.js'
 
 const PAGES = [
   { path: 'projects', title: 'IAM projects', Page: ProjectsPage },
   { path: 'enterprise-projects', title: 'Enterprise projects', Page: EnterpriseProjectsPage },
   { path: 'access-keys', title: 'Access keys', Page: AccessKeysPage },
+  { path: 'agencies', title: 'Agencies', Page: AgenciesPage },
   { path: 'audit', title: 'Audit trail', Page: AuditPage },
 ] as const
 
