@@ -9,12 +9,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount } from '../helpers/fixtures.js'
 import { recordSecret } from '../helpers/secrets.js'
+import { openBrowserPage } from '../helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
 const PARTNER_PASSWORD = 'Partner-Passw0rd!'
 const AGENCY = 'console_agency'
@@ -60,7 +60,6 @@ const onProject = () => `${s.url}/v3.0/OS-AGENCY/projects/${project.id}/agencies
 const onAccount = () => `${s.url}/v3.0/OS-AGENCY/domains/${s.account.id}/agencies/${agencyId}/roles`
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run 'bash scripts/ensure-system-packages.sh' (as root) or 'apt-get install chromium'`)
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   s = await startServer({ database: 'sqlite' })
   token = await s.adminToken()
@@ -69,15 +68,7 @@ beforeAll(async () => {
   const created = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: PROJECT, domain_id: s.account.id } } })
   expect(created.status).toBe(201)
   project = created.body.project
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  context.setDefaultTimeout(5000)
-  page = await context.newPage()
-  page.on('dialog', (dialog) => void dialog.accept())
+  ;({ browser, page } = await openBrowserPage())
 })
 
 afterAll(async () => {

@@ -10,11 +10,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { recordSecret } from '../helpers/secrets.js'
+import { openBrowserPage } from '../helpers/browser.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = path.resolve('test-artifacts/screenshots')
 const LIMITED_PASSWORD = 'Limited-Passw0rd!'
 const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }
@@ -53,7 +53,6 @@ async function recordBrowserToken(p: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run 'bash scripts/ensure-system-packages.sh' (as root) or 'apt-get install chromium'`)
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   s = await startServer({ database: 'sqlite' })
   token = await s.adminToken()
@@ -65,16 +64,7 @@ beforeAll(async () => {
   for (const name of ['limited', 'locked']) {
     expect((await call(`${s.url}/v3/users`, { method: 'POST', token, body: { user: { name, password: LIMITED_PASSWORD, domain_id: s.account.id } } })).status).toBe(201)
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  // A step that does not happen fails within the test's time, saying which.
-  context.setDefaultTimeout(5000)
-  page = await context.newPage()
-  page.on('dialog', (dialog) => void dialog.accept())
+  ;({ browser, context, page } = await openBrowserPage())
 })
 
 afterAll(async () => {
