@@ -1,6 +1,6 @@
 /**
  * Every IAM quota enforced on create (spec §5.3, §5.4), with small limits set by `IAM_QUOTAS`:
- * users, groups, custom policies and a region's sub-projects are refused at the limit with the
+ * users, groups, custom policies, agencies and a region's sub-projects are refused at the limit with the
  * exact error, the refused row is not there, and freeing a place lets the next one in. Then the
  * races: many creations at once against the last places, on a fresh account each; exactly as
  * many succeed as the quota leaves room for (the count and the insert are settled under one lock
@@ -11,7 +11,7 @@ import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 
 const PASSWORD = 'Quota-Passw0rd!'
-const LIMITS = { user: 5, group: 4, policy: 3, project: 3 } as const
+const LIMITS = { user: 5, group: 4, policy: 3, project: 3, agency: 3 } as const
 type Limited = keyof typeof LIMITS
 const refusal = (message: string) => ({ error: { code: 400, title: 'Bad Request', message } })
 const MESSAGES: Record<Limited, string> = {
@@ -19,6 +19,7 @@ const MESSAGES: Record<Limited, string> = {
   group: 'The number of user groups has reached the maximum allowed limit.',
   policy: 'The number of custom policies has reached the maximum allowed limit.',
   project: 'The number of subprojects has reached the maximum allowed limit.',
+  agency: 'The number of agencies has reached the maximum allowed limit.',
 }
 const RACERS = 10
 
@@ -29,13 +30,17 @@ describe('IAM quotas enforced on create (huaweicloud)', () => {
 
   beforeAll(async () => {
     s = await startServer({ env: { IAM_QUOTAS: Object.entries(LIMITS).map(([t, v]) => `${t}=${v}`).join(',') } })
+    await createAccount(s, 'quota-trusted', PASSWORD)
   })
   afterAll(() => s.close())
 
+  const accountOfToken = new Map<string, string>()
+  const domainOf = (token: string) => accountOfToken.get(token)!
   /** A fresh account with its administrator's token and its region project. */
   const account = async () => {
     const a = await createAccount(s, unique('quota-acct'), PASSWORD)
     const token = await tokenFor(s, 'admin', PASSWORD, a.name)
+    accountOfToken.set(token, a.id)
     const region = (await call(`${s.url}/v3/projects?name=cn-north-4`, { token })).body.projects[0].id as string
     return { ...a, token, region }
   }
@@ -48,6 +53,7 @@ describe('IAM quotas enforced on create (huaweicloud)', () => {
         body: { role: { display_name: unique('p'), type: 'AX', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['eps:*:get*'] }] } } },
       })
       case 'project': return call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: unique('cn-north-4_p') } } })
+      case 'agency': return call(`${s.url}/v3.0/OS-AGENCY/agencies`, { method: 'POST', token, body: { agency: { name: unique('a'), domain_id: domainOf(token), trust_domain_name: 'quota-trusted' } } })
     }
   }
   const used = async (acct: { id: string; token: string; region: string }, type: Limited): Promise<number> => {
@@ -66,7 +72,7 @@ describe('IAM quotas enforced on create (huaweicloud)', () => {
       for (let i = 0; i < room; i++) {
         const res = await create(acct.token, type)
         expect(res.status, res.text).toBe(201)
-        made.push((res.body.user ?? res.body.group ?? res.body.role ?? res.body.project).id)
+        made.push((res.body.user ?? res.body.group ?? res.body.role ?? res.body.project ?? res.body.agency).id)
       }
       const refused = await create(acct.token, type)
       expect(refused.status).toBe(400)
@@ -77,7 +83,7 @@ describe('IAM quotas enforced on create (huaweicloud)', () => {
       expect((await create(other.token, type)).status).toBe(201)
       // Deleting one frees its place (sub-projects cannot be deleted on Huawei Cloud).
       if (type !== 'project') {
-        const path = { user: '/v3/users/', group: '/v3/groups/', policy: '/v3.0/OS-ROLE/roles/' }[type]
+        const path = { user: '/v3/users/', group: '/v3/groups/', policy: '/v3.0/OS-ROLE/roles/', agency: '/v3.0/OS-AGENCY/agencies/' }[type]
         expect((await call(`${s.url}${path}${made[0]}`, { method: 'DELETE', token: acct.token })).status).toBeLessThan(300)
         expect((await create(acct.token, type)).status).toBe(201)
         expect((await create(acct.token, type)).status).toBe(400)
@@ -104,7 +110,8 @@ describe('grant quotas and the groups-per-user limit (huaweicloud)', () => {
   const grantRefusal = (actor: string, target: string) => refusal(`The number of permissions of the ${actor} on ${target} has reached the maximum allowed limit.`)
 
   beforeAll(async () => {
-    s = await startServer({ env: { IAM_QUOTAS: `assigment_group_mp=${GRANTS},assigment_group_ep=${GRANTS},assigment_user_ep=${GRANTS}` } })
+    s = await startServer({ env: { IAM_QUOTAS: `assigment_group_mp=${GRANTS},assigment_group_ep=${GRANTS},assigment_user_ep=${GRANTS},assigment_agency_mp=${GRANTS}` } })
+    await createAccount(s, 'grant-trusted', PASSWORD)
   })
   afterAll(() => s.close())
 
@@ -115,16 +122,19 @@ describe('grant quotas and the groups-per-user limit (huaweicloud)', () => {
     const api = async (method: string, path: string, body?: unknown) => (await call(`${s.url}${path}`, { method, token, body })).body
     const group = (await api('POST', '/v3/groups', { group: { name: 'g' } })).group.id as string
     const user = (await api('POST', '/v3/users', { user: { name: 'u', password: PASSWORD } })).user.id as string
+    const agency = (await api('POST', '/v3.0/OS-AGENCY/agencies', { agency: { name: 'ag', domain_id: a.id, trust_domain_name: 'grant-trusted' } })).agency.id as string
     const regions = (await api('GET', '/v3/projects')).projects.map((p: { id: string }) => p.id) as string[]
     const enterpriseProjects: string[] = []
     for (let i = 0; i < eps; i++) enterpriseProjects.push((await api('POST', '/v1.0/enterprise-projects', { name: unique('ep') })).enterprise_project.id)
     const roleId = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
-    return { ...a, token, group, user, regions, enterpriseProjects, projectRole: await roleId('te_admin'), epRole: await roleId('eps_full_access') }
+    return { ...a, token, group, user, agency, regions, enterpriseProjects, projectRole: await roleId('te_admin'), epRole: await roleId('eps_full_access') }
   }
   type Account = Awaited<ReturnType<typeof account>>
   const KINDS = {
     'a group on IAM projects': { targets: (a: Account) => a.regions, path: (a: Account, t: string) => `/v3/projects/${t}/groups/${a.group}/roles/${a.projectRole}`, error: grantRefusal('user group', 'IAM projects'), eps: 0 },
     'a group on enterprise projects': { targets: (a: Account) => a.enterpriseProjects, path: (a: Account, t: string) => `/v3.0/OS-PERMISSION/enterprise-projects/${t}/groups/${a.group}/roles/${a.epRole}`, error: grantRefusal('user group', 'enterprise projects'), eps: RACERS },
+    // An agency's quota counts its grants on the account and on projects together.
+    'an agency on IAM projects': { targets: (a: Account) => a.regions, path: (a: Account, t: string) => `/v3.0/OS-AGENCY/projects/${t}/agencies/${a.agency}/roles/${a.projectRole}`, error: refusal('The number of permissions of the agency has reached the maximum allowed limit.'), eps: 0 },
     'a user on enterprise projects': { targets: (a: Account) => a.enterpriseProjects, path: (a: Account, t: string) => `/v3.0/OS-PERMISSION/enterprise-projects/${t}/users/${a.user}/roles/${a.epRole}`, error: grantRefusal('user', 'enterprise projects'), eps: RACERS },
   }
 
