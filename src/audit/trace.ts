@@ -46,7 +46,7 @@ type Executor = Kysely<Database> | Transaction<Database>
  */
 const OMITTED_COLUMNS: ReadonlySet<string> = new Set([
   'password_hash', 'secret', 'security_token_hash', 'tokens_valid_after', 'failed_logins', 'failure_window_started_at',
-  'locked_until', 'last_login_at', 'last_used_at',
+  'locked_until', 'last_login_at', 'last_project_id', 'last_used_at',
 ])
 
 function visibleState(row: object): Record<string, unknown> {

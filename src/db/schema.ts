@@ -19,7 +19,7 @@ export interface UserRow {
   tokens_valid_after: string
   failed_logins: number; failure_window_started_at: string | null; locked_until: string | null; last_login_at: string | null
   /** The project of the last project-scoped login (migration 0011); the clouds' `last_project_id`. */
-  last_project_id?: string | null
+  last_project_id: string | null
   /** Huawei's profile (OS-USER): `areacode` and `phone` go together, as do `xuser_type` and `xuser_id`. */
   areacode: string | null; phone: string | null; access_mode: 'default' | 'programmatic' | 'console'
   /** 1: the user must change its password at the next login. */

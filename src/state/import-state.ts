@@ -235,7 +235,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
       description: u.description ?? '', email: u.email ?? null, extra: JSON.stringify(u.extra ?? {}),
       // Sessions issued before the import belong to the state it replaced.
       tokens_valid_after: now,
-      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, ...userProfile(u), ...times(u),
+      failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, last_project_id: null, ...userProfile(u), ...times(u),
     })
     for (const g of u.groups ?? []) members.push({ group_id: groupId(g), user_id: id })
     ;(u.access_keys ?? []).forEach((k, i) => {

@@ -20,7 +20,7 @@ describe.each(BACKENDS)('IamStore users and groups on $name', (backend) => {
       const input = newUser(domain.id, { enabled: 0, password_hash: null, created_at: T0, updated_at: T1 })
       const expected: UserRow = {
         description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
-        tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+        tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, last_project_id: null,
         ...USER_PROFILE_DEFAULTS, ...input,
       }
       expect(await h.store.identity.createUser(input)).toEqual(expected)
@@ -35,7 +35,7 @@ describe.each(BACKENDS)('IamStore users and groups on $name', (backend) => {
       })
       const created = await h.store.identity.createUser(input)
       expect(created).toEqual({
-        ...USER_PROFILE_DEFAULTS, ...input, tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+        ...USER_PROFILE_DEFAULTS, ...input, tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, last_project_id: null,
       })
       expect(await h.store.identity.findUser(input.id)).toEqual(created)
     })

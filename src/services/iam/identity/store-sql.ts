@@ -10,7 +10,7 @@ import type { NameTaken, GroupChanges, GroupFilter, IdentityStore, LoginFailure,
 
 const NEW_USER_DEFAULTS = {
   description: '', email: null, extra: '{}', default_project_id: null, password_expires_at: null,
-  tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null,
+  tokens_valid_after: '', failed_logins: 0, failure_window_started_at: null, locked_until: null, last_login_at: null, last_project_id: null,
   ...USER_PROFILE_DEFAULTS,
 } satisfies Omit<UserRow, keyof NewUser | 'password_hash' | 'enabled'> & Partial<UserRow>
 
