@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, startServer, type TestServer } from '../helpers/server.js'
+import { call, ROOMY_IAM_QUOTAS, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 import { expectOneCasePerRoute, matrixRoutes as routesNeedingCaller, persona } from '../helpers/policy-matrix.js'
 
@@ -35,6 +35,8 @@ interface Case {
   flat?: boolean
   /** What the refused get, when not Keystone's 403 naming the action (the clouds' flat OS-QUOTA errors). */
   denied?: Expectation
+  /** The success has no body at all (the clouds' 200 to the agency enterprise-project batch PUT). */
+  okEmpty?: boolean
 }
 
 const error = (code: number, title: string, message: string) => ({ error: { code, title, message } })
@@ -43,6 +45,10 @@ const notFound = (target: string, id: string) => ({ status: 404, body: error(404
 const notFoundIn = (target: string, segment: string) => (req: Request) =>
   notFound(target, req.path.split('/')[req.path.split('/').indexOf(segment) + 1]!)
 const forbidden = (action: string) => error(403, 'Forbidden', `You are not authorized to perform the requested action: ${action}.`)
+/** OS-AGENCY words its 404 without the final full stop, as the clouds do. */
+const agencyNotFound = (id: string) => ({ status: 404, body: error(404, 'Not Found', `Could not find agency: ${id}`) })
+/** The enterprise-project batch refuses any entry it cannot apply (here: another account's agency) so. */
+const ILLEGAL_REQUEST = { status: 400, body: error(400, 'Bad Request', 'Illegal request') }
 /** A Keystone-style refusal as a flat route words it (src/services/iam/iam-wire.ts). */
 const FLAT_CODES: Record<number, string> = { 401: 'IAM.0001', 403: 'IAM.0002', 404: 'IAM.0004' }
 const flatOf = (e: Expectation): Expectation => {
@@ -67,9 +73,11 @@ describe('persona × route matrix (huaweicloud)', () => {
   const newSubjectToken = () => tokenFor(s, 'target', PASSWORD, s.account.name)
   const roleByName = async (name: string) => (await api('GET', `/v3/roles?name=${name}`)).roles[0].id as string
   const personaWithRole = (name: string, roleName: string) => persona(s, api, name, roleName, PASSWORD)
+  const newAgency = async () => (await api('POST', '/v3.0/OS-AGENCY/agencies', { agency: { name: unique('a'), domain_id: s.account.id, trust_domain_id: ids.trusted } })).agency.id as string
 
   beforeAll(async () => {
-    s = await startServer()
+    // Agency cells make fresh agencies (deletes, grant revocations): more than the clouds' 50.
+    s = await startServer({ env: { IAM_QUOTAS: `${ROOMY_IAM_QUOTAS},agency=100000` } })
     admin = await s.adminToken()
     tokens.admin = admin
     tokens.secu = (await personaWithRole('p-secu', 'secu_admin')).token
@@ -105,12 +113,19 @@ describe('persona × route matrix (huaweicloud)', () => {
       }
     }
     await api('PUT', `/v3/OS-INHERIT/domains/${s.account.id}/groups/${ids.group}/roles/${ids.aaRole}/inherited_to_projects`)
+
+    // The account every agency here trusts, and the agency the agency cells read, change and grant to.
+    const trusted = await createAccount(s, 'matrix-trusted', PASSWORD)
+    ids.trusted = trusted.id
+    ids.trustedName = trusted.name
+    ids.agency = await newAgency()
   }, 120_000)
   afterAll(() => s.close())
 
+  type Actor = 'groups' | 'users' | 'agencies'
   /** A grant family's four operations: HEAD needs the grant, DELETE a fresh one. */
-  const grantCases = (base: (a: string) => string, suffix: string, actor: 'groups' | 'users', role: () => string, other: Case['other']): Record<string, Case> => {
-    const actorId = async (fresh: boolean) => (fresh ? (actor === 'groups' ? newGroup() : newUser()) : actor === 'groups' ? ids.group! : ids.target!)
+  const grantCases = (base: (a: string) => string, suffix: string, actor: Actor, role: () => string, other: Case['other']): Record<string, Case> => {
+    const actorId = async (fresh: boolean) => (fresh ? { groups: newGroup, users: newUser, agencies: newAgency }[actor]() : { groups: ids.group!, users: ids.target!, agencies: ids.agency! }[actor])
     return {
       PUT: { request: async () => ({ path: `${base(await actorId(false))}/roles/${role()}${suffix}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other },
       HEAD: { request: async () => ({ path: `${base(await actorId(false))}/roles/${role()}${suffix}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other },
@@ -221,7 +236,7 @@ describe('persona × route matrix (huaweicloud)', () => {
         denied: { status: 403, body: { error_msg: "Policy doesn't allow iam:quotas:listQuotasForProject to be performed.", error_code: 'IAM.0003' } },
       },
     }
-    const families: [string, (a: string) => string, string, 'groups' | 'users', () => string, Case['other']][] = [
+    const families: [string, (a: string) => string, string, Actor, () => string, Case['other']][] = [
       ['/v3/domains/:domain_id/groups/:group_id', (a) => `/v3/domains/${s.account.id}/groups/${a}`, '', 'groups', () => ids.secuRole!, notFound('domain', s.account.id)],
       ['/v3/domains/:domain_id/users/:user_id', (a) => `/v3/domains/${s.account.id}/users/${a}`, '', 'users', () => ids.secuRole!, notFound('domain', s.account.id)],
       ['/v3/projects/:project_id/groups/:group_id', (a) => `/v3/projects/${ids.project}/groups/${a}`, '', 'groups', () => ids.aaRole!, notFound('project', ids.project!)],
@@ -229,6 +244,10 @@ describe('persona × route matrix (huaweicloud)', () => {
       ['/v3/OS-INHERIT/domains/:domain_id/groups/:group_id', (a) => `/v3/OS-INHERIT/domains/${s.account.id}/groups/${a}`, '/inherited_to_projects', 'groups', () => ids.aaRole!, notFound('domain', s.account.id)],
       ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/groups/:group_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/groups/${a}`, '', 'groups', () => ids.epPolicy!, notFound('enterprise project', EP)],
       ['/v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users/:user_id', (a) => `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users/${a}`, '', 'users', () => ids.epPolicy!, notFound('enterprise project', EP)],
+      // ---- issue 15: grants to agencies (Tenant Administrator: any role but secu_admin and te_agency would do)
+      ['/v3.0/OS-AGENCY/domains/:domain_id/agencies/:agency_id', (a) => `/v3.0/OS-AGENCY/domains/${s.account.id}/agencies/${a}`, '', 'agencies', () => ids.aaRole!, notFound('domain', s.account.id)],
+      ['/v3.0/OS-AGENCY/projects/:project_id/agencies/:agency_id', (a) => `/v3.0/OS-AGENCY/projects/${ids.project}/agencies/${a}`, '', 'agencies', () => ids.aaRole!, notFound('project', ids.project!)],
+      ['/v3.0/OS-INHERIT/domains/:domain_id/agencies/:agency_id', (a) => `/v3.0/OS-INHERIT/domains/${s.account.id}/agencies/${a}`, '/inherited_to_projects', 'agencies', () => ids.aaRole!, notFound('domain', s.account.id)],
     ]
     for (const [pattern, base, suffix, actor, role, other] of families) {
       for (const [method, spec] of Object.entries(grantCases(base, suffix, actor, role, other))) {
@@ -249,6 +268,33 @@ describe('persona × route matrix (huaweicloud)', () => {
     c['PUT /v3.0/OS-USER/users/:user_id/info'] = {
       request: async () => ({ path: `/v3.0/OS-USER/users/${ids.target}/info`, body: { user: { email: `${unique('m')}@example.com` } } }),
       okStatus: 204, allowed: [], other: { status: 403, body: forbidden('identity:update_user_information') }, flat: true,
+    }
+    // ---- issue 15: agencies (OS-AGENCY). Every agency made here trusts matrix-trusted;
+    // another account's administrator names its own account in a create, the first one's agency elsewhere.
+    const agencyBody = (persona: Persona) => ({ agency: { name: unique('na'), domain_id: persona === 'other' ? ids.otherAccount! : s.account.id, trust_domain_name: ids.trustedName! } })
+    c['GET /v3.0/OS-AGENCY/agencies'] = {
+      request: async () => ({ path: `/v3.0/OS-AGENCY/agencies?domain_id=${s.account.id}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
+      other: { status: 403, body: forbidden('identity:list_agencies') },
+    }
+    c['POST /v3.0/OS-AGENCY/agencies'] = { request: async (p) => ({ path: '/v3.0/OS-AGENCY/agencies', body: agencyBody(p) }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' }
+    c['GET /v3.0/OS-AGENCY/agencies/:agency_id'] = { request: async () => ({ path: `/v3.0/OS-AGENCY/agencies/${ids.agency}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: agencyNotFound(ids.agency!) }
+    c['PUT /v3.0/OS-AGENCY/agencies/:agency_id'] = {
+      request: async () => ({ path: `/v3.0/OS-AGENCY/agencies/${ids.agency}`, body: { agency: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: agencyNotFound(ids.agency!),
+    }
+    c['DELETE /v3.0/OS-AGENCY/agencies/:agency_id'] = {
+      request: async () => ({ path: `/v3.0/OS-AGENCY/agencies/${await newAgency()}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: (req) => agencyNotFound(req.path.split('/').pop()!),
+    }
+    // The clouds' batch of agency grants on enterprise projects: re-granting is a no-op, revoking needs a fresh grant.
+    const epBatch = '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments'
+    const epBatchBody = (agency: string) => ({ role_assignments: [{ agency_id: agency, enterprise_project_id: EP, role_id: ids.epPolicy! }] })
+    c[`PUT ${epBatch}`] = { request: async () => ({ path: epBatch, body: epBatchBody(ids.agency!) }), okStatus: 200, okEmpty: true, allowed: IDENTITY_ADMINS, other: ILLEGAL_REQUEST }
+    c[`DELETE ${epBatch}`] = {
+      request: async () => {
+        const agency = await newAgency()
+        await api('PUT', epBatch, epBatchBody(agency))
+        return { path: epBatch, body: epBatchBody(agency) }
+      },
+      okStatus: 204, allowed: IDENTITY_ADMINS, other: ILLEGAL_REQUEST,
     }
     return c
   }
@@ -277,7 +323,8 @@ describe('persona × route matrix (huaweicloud)', () => {
         else expected = spec.denied ?? { status: 403, body: forbidden(route.action!) }
         if (spec.flat) expected = flatOf(expected)
         const bodyOk = route.method === 'HEAD' || expected.body === undefined || isDeepStrictEqual(res.body, expected.body)
-        const okShape = expected.status >= 400 || expected.body !== undefined || res.status === 204 || route.method === 'HEAD' || (typeof res.body === 'object' && !('error' in res.body))
+        const okShape = expected.status >= 400 || expected.body !== undefined || route.method === 'HEAD'
+          || (spec.okEmpty ? res.text === '' : res.status === 204 || (typeof res.body === 'object' && !('error' in res.body)))
         if (res.status !== expected.status || !bodyOk || !okShape) {
           mismatches.push(`${key}: expected ${expected.status} ${expected.body ? JSON.stringify(expected.body) : ''}, got ${res.status} ${res.text.slice(0, 200)}`)
         }
