@@ -4,8 +4,8 @@
  */
 import { expect } from 'vitest'
 import type { RouteInfo } from '../../src/app.js'
-import type { TestServer } from './server.js'
-import { tokenFor } from './fixtures.js'
+import { call, type TestServer } from './server.js'
+import { createAccount, createPlainUser, tokenFor } from './fixtures.js'
 
 /** Routes of the chosen services that need a caller; Fastify's automatic HEAD twin of a GET shares the GET's cell. */
 export function matrixRoutes(s: TestServer, ofService: (service: RouteInfo['service']) => boolean): RouteInfo[] {
@@ -34,4 +34,31 @@ export async function persona(s: TestServer, api: AdminApi, name: string, roleNa
     await api('PUT', `/v3/domains/${s.account.id}/groups/${group}/roles/${roleId}`)
   }
   return { user, group, token: await tokenFor(s, name, password, s.account.name) }
+}
+
+/**
+ * An agency of the suite's account that holds `roleId` on the account, trusting a new account
+ * `trustedName`, and a domain-scoped token of it assumed (`assume_role`) by that account's
+ * `operator`, a user holding Agent Operator (`te_agency`) on its own account and nothing else.
+ */
+export async function agencyPersona(s: TestServer, api: AdminApi, trustedName: string, agencyName: string, roleId: string, password: string) {
+  const trusted = await createAccount(s, trustedName, password)
+  const trustedAdmin = await tokenFor(s, 'admin', password, trusted.name)
+  const operator = await createPlainUser(s, trusted.id, 'operator', password)
+  const teAgency = (await call(`${s.url}/v3/roles?name=te_agency`, { token: trustedAdmin })).body.roles[0].id as string
+  const granted = await call(`${s.url}/v3/domains/${trusted.id}/users/${operator}/roles/${teAgency}`, { method: 'PUT', token: trustedAdmin })
+  if (granted.status !== 204) throw new Error(`te_agency for ${trustedName}/operator: ${granted.status} ${granted.text}`)
+  const agency = (await api('POST', '/v3.0/OS-AGENCY/agencies', { agency: { name: agencyName, domain_id: s.account.id, trust_domain_id: trusted.id, duration: 'FOREVER' } })).agency.id as string
+  await api('PUT', `/v3.0/OS-AGENCY/domains/${s.account.id}/agencies/${agency}/roles/${roleId}`)
+  const operatorToken = await tokenFor(s, 'operator', password, trusted.name)
+  /** A new token of the agency (cells that revoke one need their own). */
+  const assume = async () => {
+    const assumed = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
+      method: 'POST', token: operatorToken,
+      body: { auth: { identity: { methods: ['assume_role'], assume_role: { domain_id: s.account.id, agency_name: agencyName } } } },
+    })
+    if (assumed.status !== 201) throw new Error(`assume ${agencyName}: ${assumed.status} ${assumed.text}`)
+    return assumed.headers.get('x-subject-token')!
+  }
+  return { agency, trusted, operator, token: await assume(), assume }
 }
