@@ -29,6 +29,11 @@ export interface GrantRouteFamily {
   readonly cloudOnly?: boolean
   /** The list has no top-level `links` (the clouds' enterprise-project and agency lists). */
   readonly listWithoutLinks?: boolean
+  /**
+   * The list shows each role short, `{id, name, links: {self}}`, under a `links` of `{self}` alone:
+   * the clouds' all-projects list for agencies (spec §1.9; SDK `AgencyAllProjectRole`, `LinksSelf`).
+   */
+  readonly shortList?: boolean
 }
 
 export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
@@ -66,7 +71,7 @@ export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
     cloud: { grant: 'iam:permissions:grantRoleToAgencyOnProject', check: 'iam:permissions:checkRoleForAgencyOnProject', revoke: 'iam:permissions:revokeRoleFromAgencyOnProject', list: 'iam:permissions:listRolesForAgencyOnProject' },
   },
   {
-    base: '/v3.0/OS-INHERIT/domains/:domain_id/agencies/:agency_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'agency', inherited: true, stem: 'inherited_agency', cloudOnly: true,
+    base: '/v3.0/OS-INHERIT/domains/:domain_id/agencies/:agency_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'agency', inherited: true, stem: 'inherited_agency', cloudOnly: true, shortList: true,
     cloud: { grant: 'iam:permissions:grantRoleToAgency', check: 'iam:permissions:checkRoleForAgency', revoke: 'iam:permissions:revokeRoleFromAgency', list: 'iam:permissions:listRolesForAgency' },
   },
 ]

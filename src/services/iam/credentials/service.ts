@@ -139,7 +139,11 @@ export class CredentialService {
   async createTemporary(ctx: AuthContext, body: SecurityTokenBody): Promise<CreatedCredential> {
     const identity = body.auth.identity
     const byAgency = identity.methods.includes('assume_role') && this.deps.resolveAssumption !== undefined
-    if (!byAgency && !identity.methods.includes('token')) throw new ValidationError("Only the 'token' and 'assume_role' methods are supported for temporary access keys.")
+    if (!byAgency && !identity.methods.includes('token')) {
+      // Without agencies (the keystone flavour) `assume_role` is not offered, so not named.
+      const offered = this.deps.resolveAssumption === undefined ? "the 'token' method is" : "the 'token' and 'assume_role' methods are"
+      throw new ValidationError(`Only ${offered} supported for temporary access keys.`)
+    }
     // The clouds apply such a policy to OBS only, which this server does not serve; it must still be a valid one.
     if (identity.policy !== undefined) validateCustomPolicy(identity.policy, 'auth/identity/policy')
     let agency: AgencyRow | undefined

@@ -97,6 +97,7 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
             app.get(op.path, { schema, config }, async (request) => {
               const base = baseUrl(request)
               const granted = await service.listGranted(caller(request), grantRef(family, request.params))
+              if (family.shortList) return wire.shortGrantedRoles(base, selfUrl(base, request), granted)
               return wire.grantedRoles(base, selfUrl(base, request), granted, !family.listWithoutLinks)
             })
             break

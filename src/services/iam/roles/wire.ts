@@ -44,6 +44,11 @@ export class RoleWire {
     return withLinks ? { roles, links: collectionLinks(selfUrl) } : { roles }
   }
 
+  /** The roles of one actor on all projects as the clouds list an agency's: id, name and its own link only. */
+  shortGrantedRoles(base: string, selfUrl: string, rows: readonly RoleRow[]): unknown {
+    return { roles: rows.map((r) => ({ id: r.id, name: r.name, links: { self: `${base}/v3/roles/${r.id}` } })), links: { self: selfUrl } }
+  }
+
   /** `references` (how many grants use it) only on custom policies, and only where the clouds show it. */
   private roleEntity(base: string, row: RoleRow, references?: number): Record<string, unknown> {
     const links = { self: `${base}/v3/roles/${row.id}` }
