@@ -277,6 +277,15 @@ describe('agencies (huaweicloud)', () => {
         domain_id: s.account.id, method: 'federation_proxy', user_id: agencyId, user_name: `${s.account.name}/ops`, session_name: 'ci-run',
         session_user_id: operatorId, assumed_by: { user: { id: operatorId, name: 'operator', domain: { id: b.id, name: b.name } } },
       })
+      // The `token` method with an agency's token: keys that act as the same agency.
+      const agencyToken = (await assume(operatorToken, 'ops')).headers.get('x-subject-token')!
+      const byToken = await call(`${s.url}/v3.0/OS-CREDENTIAL/securitytokens`, { method: 'POST', token: agencyToken, body: { auth: { identity: { methods: ['token'] } } } })
+      expect(byToken.status, byToken.text).toBe(201)
+      const viaToken = byToken.body.credential
+      const onP1ViaToken = iamClient(basicCredentials({ access: viaToken.access, secret: viaToken.secret, securityToken: viaToken.securitytoken }, p1), s.url)
+      expect((await onP1ViaToken.keystoneShowProject(new iam.KeystoneShowProjectRequest())).project.id).toBe(p1)
+      await expect(iamClient(globalCredentials({ access: viaToken.access, secret: viaToken.secret, securityToken: viaToken.securitytoken }), s.url)
+        .keystoneListUsers(new iam.KeystoneListUsersRequest())).rejects.toMatchObject({ httpStatusCode: 403 })
       const unnamed = (await temporaryKeys(operatorToken, 'ops')).body.credential
       expect(await call(`${s.url}/v3.0/OS-AUTH/securitytoken/logintokens`, { method: 'POST', body: { auth: { securitytoken: { access: unnamed.access, secret: unnamed.secret, id: unnamed.securitytoken } } } }))
         .toMatchObject({ status: 400, body: { error: { code: 400, message: 'The request body is invalid', title: 'Bad Request' } } })

@@ -234,16 +234,15 @@ describe('persona × route matrix (huaweicloud)', () => {
       'GET /v3.0/OS-PERMISSION/enterprise-projects/:enterprise_project_id/users': { request: async () => ({ path: `/v3.0/OS-PERMISSION/enterprise-projects/${EP}/users` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('enterprise project', EP) },
       'GET /v3.0/OS-PERMISSION/groups/:group_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/groups/${ids.group}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('group', ids.group!) },
       'GET /v3.0/OS-PERMISSION/users/:user_id/enterprise-projects': { request: async () => ({ path: `/v3.0/OS-PERMISSION/users/${ids.target}/enterprise-projects` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('user', ids.target!) },
-      // The agency persona asks for permanent keys of its own, and lists its own (no user_id).
-      // QUESTIONABLE: both answer 404 naming the agency as a user; a 403 to the create and an
-      // empty list would say what is meant. Asserted as they are, so a change shows here.
+      // The agency persona asks for permanent keys of its own, and lists its own (no user_id): an
+      // agency is no user and holds none, so both are refused with 403 naming the action.
       'POST /v3.0/OS-CREDENTIAL/credentials': {
         request: async (p) => ({ path: '/v3.0/OS-CREDENTIAL/credentials', body: { credential: { user_id: p === 'agency' ? ids.agencyPersona! : await newUser() } } }), okStatus: 201, allowed: IDENTITY_ADMINS,
-        other: (req) => notFound('user', (req.body as { credential: { user_id: string } }).credential.user_id), agency: agencyIsNoUser,
+        other: (req) => notFound('user', (req.body as { credential: { user_id: string } }).credential.user_id), agency: { status: 403, body: forbidden('identity:create_credential') },
       },
       'GET /v3.0/OS-CREDENTIAL/credentials': {
         request: async (p) => ({ path: p === 'agency' ? '/v3.0/OS-CREDENTIAL/credentials' : `/v3.0/OS-CREDENTIAL/credentials?user_id=${ids.target}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
-        other: notFound('user', ids.target!), agency: agencyIsNoUser,
+        other: notFound('user', ids.target!), agency: { status: 403, body: forbidden('identity:list_credentials') },
       },
       'GET /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
       'PUT /v3.0/OS-CREDENTIAL/credentials/:access_key': { request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${ids.credential}`, body: { credential: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFound('credential', ids.credential!) },
@@ -251,9 +250,8 @@ describe('persona × route matrix (huaweicloud)', () => {
         request: async () => ({ path: `/v3.0/OS-CREDENTIAL/credentials/${(await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: await newUser() } })).credential.access}` }),
         okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('credential', 'credentials'),
       },
-      // QUESTIONABLE: the clouds document the `token` method for agency tokens too (keys that act as
-      // the agency); this server looks the agency up as a user (404). Asserted as it is, so a fix shows here.
-      'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok', agency: agencyIsNoUser },
+      // The clouds document the `token` method for agency tokens too: keys that act as the agency.
+      'POST /v3.0/OS-CREDENTIAL/securitytokens': { request: async () => ({ path: '/v3.0/OS-CREDENTIAL/securitytokens', body: { auth: { identity: { methods: ['token'] } } } }), okStatus: 201, allowed: ANY_LIVE, other: 'ok' },
       // ---- issue 15: catalog (login tokens are public: no cell). Every persona's token is domain-scoped: no catalog to show.
       'GET /v3/auth/catalog': { request: async () => ({ path: '/v3/auth/catalog' }), okStatus: 403, allowed: ANY_LIVE, okBody: error(403, 'Forbidden', 'You are not authorized to perform the requested action.'), other: 'ok' },
       'GET /v3/services': { request: async () => ({ path: '/v3/services?type=identity' }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },

@@ -12,7 +12,7 @@ import type { Policy } from '../../../auth/policy.js'
 import type { SecretBox } from '../../../auth/secret-box.js'
 import { validateCustomPolicy } from '../../../auth/custom-policy.js'
 import { hashSecurityToken, isAccessKeyCaller } from '../../../auth/access-key-auth.js'
-import { NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { CredentialStore } from './store.js'
@@ -57,6 +57,8 @@ export class CredentialService {
 
   /** The key's user, if the caller may see it: its own, or one of its account's with the permission. */
   private async ownerFor(ctx: AuthContext, userId: string, action: string): Promise<UserRow> {
+    // An agency is no user: it holds no permanent keys (its temporary ones come from securitytokens).
+    if (ctx.assumedBy && userId === ctx.user.id) throw new ForbiddenError(action)
     const user = await this.deps.users.findUser(userId)
     if (!user || (user.id !== ctx.user.id && user.domain_id !== ctx.accountId && !ctx.systemAdmin)) throw new NotFoundError('user', userId)
     this.deps.policy.enforce(ctx, action, { userId: user.id })
@@ -158,6 +160,9 @@ export class CredentialService {
       if (identity.token?.id !== undefined && (await this.deps.checkToken(identity.token.id)).user.id !== ctx.user.id) throw new UnauthorizedError()
       seconds = identity.token?.duration_seconds ?? TEMPORARY_KEY_SECONDS.default
     }
+    // An agency's own caller (token or keys) makes keys that act as the same agency, for the user behind it.
+    const actingAgency = agency?.id ?? (ctx.assumedBy ? ctx.user.id : undefined)
+    const holder = ctx.assumedBy?.user.id ?? ctx.user.id
     const now = this.now()
     // A signing caller's context lives a second (it is re-judged per request); a token's is the token's life.
     const callerEnds = isAccessKeyCaller(ctx) ? Number.POSITIVE_INFINITY : ctx.expiresAt
@@ -167,9 +172,9 @@ export class CredentialService {
     const securityToken = randomBytes(96).toString('base64url')
     const row = await this.deps.store.transaction(async (tx) => {
       const created = await tx.createTemporaryCredential({
-        access: newAccessKey(), user_id: ctx.user.id, secret: this.deps.box.seal(secret), status: 'active', description: '',
+        access: newAccessKey(), user_id: holder, secret: this.deps.box.seal(secret), status: 'active', description: '',
         security_token_hash: hashSecurityToken(securityToken), expires_at: isoMicros(expiresAt),
-        created_at: isoMicros(now), last_used_at: null, agency_id: agency?.id ?? null, session_name: identity.assume_role?.session_user?.name ?? null,
+        created_at: isoMicros(now), last_used_at: null, agency_id: actingAgency ?? null, session_name: identity.assume_role?.session_user?.name ?? null,
       })
       const trace = agency && trustingAccount
         ? iamTrace({ ...ctx, user: { id: agency.id, name: `${trustingAccount.name}/${agency.name}` }, userDomain: { id: trustingAccount.id, name: trustingAccount.name }, assumedBy: { user: ctx.user, domain: ctx.userDomain } }, agency.domain_id, 'createTemporaryCredential', isoMicros(now))
