@@ -260,7 +260,7 @@ describe('persona × route matrix (huaweicloud)', () => {
       'GET /v3/endpoints/:endpoint_id': { request: async () => ({ path: `/v3/endpoints/${(await api('GET', '/v3/endpoints')).endpoints[0].id}` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' },
       // ---- issue 15: role fields + OS-PERMISSION role-assignments
       'GET /v3.0/OS-PERMISSION/role-assignments': {
-        request: async () => ({ path: `/v3.0/OS-PERMISSION/role-assignments?domain_id=${s.account.id}` }), okStatus: 200, allowed: IDENTITY_ADMINS,
+        request: async () => ({ path: `/v3.0/OS-PERMISSION/role-assignments?domain_id=${s.account.id}` }), okStatus: 200, allowed: IDENTITY_ADMINS, flat: true,
         other: { status: 403, body: forbidden(`domain_id ${s.account.id} is not the caller's account`) },
       },
       // ---- issue 15: quotas

@@ -136,8 +136,8 @@ describe('the clouds\' role fields and role assignments (huaweicloud)', () => {
       expect((await query('&subject.agency_id=0760a9e2a60026664f1fc0031f9f205e')).body).toEqual({ total_num: 0, role_assignments: [] })
     })
 
-    it('refuses what the clouds refuse, naming the parameter', async () => {
-      const bad = (key: string) => ({ error: { code: 400, title: 'Bad Request', message: `Request parameter ${key} is invalid.` } })
+    it('refuses what the clouds refuse, naming the parameter, in their flat style', async () => {
+      const bad = (key: string) => ({ error_msg: `Request parameter ${key} is invalid.`, error_code: 'IAM.0007' })
       for (const [q, key] of [
         [`&subject=user&subject.user_id=${ids.user}`, 'subject'], ['&subject=robot', 'subject'], [`&subject.user_id=${ids.user}&subject.group_id=${ids.group}`, 'subject.group_id'],
         ['&scope=region', 'scope'], [`&scope=project&scope.project_id=${ids.project}`, 'scope'], ['&page=1&per_page=51', 'per_page'], ['&page=0&per_page=5', 'page'],
@@ -149,7 +149,7 @@ describe('the clouds\' role fields and role assignments (huaweicloud)', () => {
       const missing = await call(`${s.url}/v3.0/OS-PERMISSION/role-assignments`, { token })
       expect([missing.status, missing.body]).toEqual([400, bad('domain_id')])
       const other = await call(`${s.url}/v3.0/OS-PERMISSION/role-assignments?domain_id=0123456789abcdef0123456789abcdef`, { token })
-      expect([other.status, other.body]).toEqual([403, { error: { code: 403, title: 'Forbidden', message: "You are not authorized to perform the requested action: domain_id 0123456789abcdef0123456789abcdef is not the caller's account." } }])
+      expect([other.status, other.body]).toEqual([403, { error_msg: "You are not authorized to perform the requested action: domain_id 0123456789abcdef0123456789abcdef is not the caller's account.", error_code: 'IAM.0002' }])
     })
 
     it('showDomainRoleAssignments through the unmodified SDK: filters arrive, the answer maps onto its model', async () => {
@@ -170,7 +170,7 @@ describe('the clouds\' role fields and role assignments (huaweicloud)', () => {
       const after = await client.showDomainRoleAssignments(new iam.ShowDomainRoleAssignmentsRequest(s.account.id).withSubjectUserId(ids.user).withIncludeGroup(false))
       expect([after.total_num, after.role_assignments]).toEqual([1, [a(ids.readonly, 'user', ids.user, 'project', ids.project)]])
       const failure = await client.showDomainRoleAssignments(new iam.ShowDomainRoleAssignmentsRequest(s.account.id).withSubject('robot')).then(() => undefined, (e: unknown) => e)
-      expect(failure).toMatchObject({ httpStatusCode: 400, errorMsg: 'Request parameter subject is invalid.' })
+      expect(failure).toMatchObject({ httpStatusCode: 400, errorCode: 'IAM.0007', errorMsg: 'Request parameter subject is invalid.' })
       await api('PUT', `/v3.0/OS-PERMISSION/enterprise-projects/${ids.ep}/users/${ids.user}/roles/${ids.eps_full_access}`)
     })
   })

@@ -3,7 +3,7 @@
  * which subject and scope it asks about, and its paging. A kind (`subject`, `scope`) and an id of
  * the same family exclude each other; every refusal names the parameter in the clouds' words.
  */
-import { ValidationError } from '../../../errors/app-error.js'
+import { ServiceCodedError } from '../../../errors/app-error.js'
 import type { DomainRoleAssignmentQuery } from './schemas.js'
 
 /** The clouds page this list by at most 50. */
@@ -26,7 +26,8 @@ export interface DomainAssignmentFilter {
   readonly paging?: { readonly page: number; readonly perPage: number }
 }
 
-const invalid = (key: string) => new ValidationError(`Request parameter ${key} is invalid.`, { field: key })
+/** The clouds' flat `IAM.0007` (spec §4): this route family answers in Huawei's flat style. */
+const invalid = (key: string) => new ServiceCodedError(400, 'IAM.0007', `Request parameter ${key} is invalid.`)
 
 function oneOf<T extends string>(key: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined

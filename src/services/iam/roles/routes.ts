@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { GRANT_ROUTE_FAMILIES, grantOperations, type GrantRouteFamily } from '../../../auth/policies/iam.js'
 import { caller } from '../../../http/caller.js'
-import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
+import { iamAction, iamFlatAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
 import type { GrantRef, RoleService } from './service.js'
@@ -133,7 +133,7 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
           await service.changeAgencyEnterpriseProjectGrants(caller(request), request.body, false)
           return noContent(reply)
         })
-      app.get('/v3.0/OS-PERMISSION/role-assignments', { schema: { querystring: DomainRoleAssignmentQuerySchema }, config: iamAction('identity:list_domain_role_assignments') },
+      app.get('/v3.0/OS-PERMISSION/role-assignments', { schema: { querystring: DomainRoleAssignmentQuerySchema }, config: iamFlatAction('identity:list_domain_role_assignments') },
         async (request) => wire.domainRoleAssignments(await service.listDomainAssignments(caller(request), request.query)))
     }
 
