@@ -87,8 +87,11 @@ const agencyRows = async (db: Db) => [
 ]
 
 describe('agencies in the state document: parse errors', () => {
-  test('the document above is valid', () => {
+  test('the document above and the example of docs/state.md#agencies are valid', () => {
     expect(parseStateDocument(DOC, { flavour: 'huaweicloud' })).toBe(DOC)
+    const page = fs.readFileSync(new URL('../../docs/state.md', import.meta.url), 'utf8')
+    const example = /\n## Agencies\n[\s\S]*?```json\n([\s\S]*?)\n```/.exec(page)?.[1]
+    expect(() => parseStateDocument(JSON.parse(example!), { flavour: 'huaweicloud' })).not.toThrow()
   })
 
   test('names, trusted accounts, durations and expiries, each at its place', () => {
