@@ -15,7 +15,8 @@ import { migrate } from '../../src/db/migrate.js'
 import { exportState } from '../../src/state/export-state.js'
 import { importState } from '../../src/state/import-state.js'
 import { resetState } from '../../src/state/reset-state.js'
-import { parseStateDocument, StateDocumentError, type StateDocument } from '../../src/state/state-document.js'
+import { parseStateDocument, type StateDocument } from '../../src/state/state-document.js'
+import { problemsOf } from './problems-of.js'
 import { call, defaultTestDatabase, dropPostgresSchema, newPostgresSchema, postgresEnv, startServer, type TestServer } from '../helpers/server.js'
 
 const ADMIN = { account: 'acme', user: 'admin', password: 'Admin-Passw0rd!' }
@@ -59,16 +60,6 @@ const DOC = {
       grants: [{ agency: 'back', role: 'readonly' }],
     },
   ],
-}
-
-function problemsOf(input: unknown, options = {}): string[] {
-  try {
-    parseStateDocument(input, options)
-  } catch (error) {
-    if (error instanceof StateDocumentError) return error.problems
-    throw error
-  }
-  throw new Error('the document was accepted')
 }
 
 /** A store no server has touched: migrated, nothing else. */

@@ -4,20 +4,11 @@
  */
 import fs from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { parseStateDocument, StateDocumentError } from '../../src/state/state-document.js'
+import { parseStateDocument } from '../../src/state/state-document.js'
+import { problemsOf } from './problems-of.js'
 
 const EXAMPLE = JSON.parse(fs.readFileSync(new URL('../../docs/examples/seed.json', import.meta.url), 'utf8'))
 const copy = () => structuredClone(EXAMPLE)
-
-function problemsOf(input: unknown, options = {}): string[] {
-  try {
-    parseStateDocument(input, options)
-  } catch (error) {
-    if (error instanceof StateDocumentError) return error.problems
-    throw error
-  }
-  throw new Error('the document was accepted')
-}
 
 describe('parseStateDocument', () => {
   test('accepts the docs/state.md example (docs/examples/seed.json) as it is', () => {
