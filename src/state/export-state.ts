@@ -7,8 +7,9 @@
  *
  * NOTE: an export holds secrets: the argon2 hashes of passwords and the plain secret keys of
  * access keys (an import must restore them for signed requests to keep working). Keep it as a
- * password file is kept. Left out: token keys, revoked tokens, temporary access keys, login
- * failure counters, the migration records of EPS and the audit trail.
+ * password file is kept. Left out: token keys, revoked tokens, temporary access keys (those
+ * made through agencies too), login failure counters, the migration records of EPS and the
+ * audit trail.
  */
 import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
@@ -37,7 +38,7 @@ export async function exportState(db: Db, options: { flavour: FlavourName; now?:
 
 async function readState(x: Kysely<Database>, flavourName: FlavourName, now: number): Promise<StateDocument> {
   const flavour = flavourFor(flavourName)
-  const [regions, domains, projects, users, groups, members, roles, assignments, credentials, eps, resources, favourites, keys] = [
+  const [regions, domains, projects, users, groups, members, roles, assignments, credentials, eps, resources, favourites, agencies, keys] = [
     await x.selectFrom('regions').selectAll().orderBy('id').execute(),
     await x.selectFrom('domains').selectAll().execute(),
     await x.selectFrom('projects').selectAll().execute(),
@@ -50,6 +51,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     await x.selectFrom('enterprise_projects').selectAll().execute(),
     await x.selectFrom('ep_resources').selectAll().execute(),
     await x.selectFrom('coc_favourites').selectAll().execute(),
+    await x.selectFrom('agencies').selectAll().execute(),
     await x.selectFrom('token_keys').selectAll().where('id', '=', CREDENTIAL_KEY_ID).execute(),
   ]
   const box = keys[0] ? secretBoxOf(keys[0]) : undefined
@@ -57,6 +59,8 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
   const userById = new Map(users.map((u) => [u.id, u]))
   const groupById = new Map(groups.map((g) => [g.id, g]))
   const projectById = new Map(projects.map((p) => [p.id, p]))
+  const agencyById = new Map(agencies.map((a) => [a.id, a]))
+  const domainById = new Map(domains.map((d) => [d.id, d]))
 
   const accounts = domains.sort(byName).map((domain): StateAccount => {
     const mine = <T extends { domain_id: string }>(rows: readonly T[]) => rows.filter((r) => r.domain_id === domain.id)
@@ -103,10 +107,10 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
 
     const grants = assignments.flatMap((a) => grantOf(a, domain.id)).sort(grantOrder)
     function grantOf(a: RoleAssignmentRow, accountId: string): (StateGrant & { order: number; targetName: string })[] {
-      const actor = a.actor_type === 'user' ? userById.get(a.actor_id) : groupById.get(a.actor_id)
+      const actor = a.actor_type === 'user' ? userById.get(a.actor_id) : a.actor_type === 'agency' ? agencyById.get(a.actor_id) : groupById.get(a.actor_id)
       const role = roleById.get(a.role_id)
       if (!actor || actor.domain_id !== accountId || !role) return []
-      const grant: StateGrant = { ...(a.actor_type === 'user' ? { user: actor.name } : { group: actor.name }), role: role.name }
+      const grant: StateGrant = { [a.actor_type === 'user' ? 'user' : a.actor_type === 'agency' ? 'agency' : 'group']: actor.name, role: role.name }
       let targetName = ''
       if (a.target_type === 'project') {
         const project = projectById.get(a.target_id)
@@ -145,6 +149,14 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
           detail: r.detail === null ? null : json(r.detail), created_at: r.created_at, updated_at: r.updated_at,
         }))
     }
+    if (flavour.iam.agencies) {
+      // The trusted account by its name now (the stored name is the one it had when trusted); a service as stored.
+      account.agencies = mine(agencies).sort(byName).map((a) => ({
+        id: a.id, name: a.name,
+        trust_account: a.trust_domain_id === null ? a.trust_domain_name : domainById.get(a.trust_domain_id)?.name ?? a.trust_domain_name,
+        description: a.description, duration: a.duration, expire_time: a.expire_time, created_at: a.created_at, updated_at: a.updated_at,
+      }))
+    }
     account.grants = grants.map(({ order: _order, targetName: _targetName, ...g }) => g)
     return account
   })
@@ -156,10 +168,13 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
   }
 }
 
+/** Groups, users, then agencies. */
+const actorRank = (g: StateGrant) => (g.group !== undefined ? 0 : g.user !== undefined ? 1 : 2)
+
 /** Actor kind and name, then target kind and name, then role, then not inherited before inherited. */
 function grantOrder(a: StateGrant & { order: number; targetName: string }, b: StateGrant & { order: number; targetName: string }): number {
-  return compare(a.user === undefined ? 'g' : 'u', b.user === undefined ? 'g' : 'u')
-    || compare(a.user ?? a.group ?? '', b.user ?? b.group ?? '')
+  return actorRank(a) - actorRank(b)
+    || compare(a.user ?? a.group ?? a.agency ?? '', b.user ?? b.group ?? b.agency ?? '')
     || a.order - b.order || compare(a.targetName, b.targetName) || compare(a.role, b.role)
     || Number(a.inherited) - Number(b.inherited)
 }

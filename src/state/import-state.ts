@@ -13,7 +13,7 @@ import { newHexId } from '../shared/ids.js'
 import type { Kysely } from 'kysely'
 import type { Db } from '../db/database.js'
 import type {
-  CocFavouritesRow, CredentialRow, Database, DomainRow, EnterpriseProjectRow, EpResourceRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow,
+  AgencyRow, CocFavouritesRow, CredentialRow, Database, DomainRow, EnterpriseProjectRow, EpResourceRow, GroupRow, ProjectRow, RegionRow, RoleRow, UserRow,
 } from '../db/schema.js'
 import { flavourFor, type Flavour, type FlavourName } from '../flavours.js'
 import type { PasswordPolicy } from '../config.js'
@@ -34,6 +34,7 @@ import { parseStateDocument, type StateAccount, type StateDocument, type StateRe
 import { resolveFavourite, resolveRole } from './state-checks.js'
 import { regionOfProjectName } from '../services/iam/projects/rules.js'
 import { customRoleName, nextCustomRoleNumber } from '../services/iam/roles/rules.js'
+import { agencyExpiry, isServiceTrust, parseAgencyDuration } from '../services/iam/agencies/rules.js'
 import { deleteStateRows } from './reset-state.js'
 
 export interface ImportOptions {
@@ -57,6 +58,7 @@ export interface ImportSummary {
   projects: number
   enterprise_projects: number
   resources: number
+  agencies: number
   grants: number
   access_keys: number
   favourites: number
@@ -89,7 +91,7 @@ function storedTime(time: string | null | undefined): string | undefined {
 
 /** A grant whose role is resolved by name once system roles are in the store. */
 interface PlannedGrant {
-  actor_type: 'user' | 'group'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'; target_id: string
+  actor_type: 'user' | 'group' | 'agency'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'; target_id: string
   role: { kind: 'system' | 'custom'; name: string }; inherited: number
 }
 
@@ -105,6 +107,8 @@ interface AccountPlan {
   adminGroupId: string | undefined
   members: { group_id: string; user_id: string }[]
   roles: RoleRow[]
+  /** `trust_domain_id` is settled once every account's id is (`settleTrust`). */
+  agencies: AgencyRow[]
   grants: PlannedGrant[]
   credentials: (CredentialRow & { plainSecret: string })[]
   resources: EpResourceRow[]
@@ -124,6 +128,7 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
   const regionIds = new Set(regions.map((r) => r.id))
   const claimedIds = new Set(doc.accounts.flatMap((a) => (a.id === undefined ? [] : [a.id])))
   const plans = doc.accounts.map((account) => planAccount(account, { flavour, now, regionIds, hashes, claimedIds }))
+  settleTrust(plans)
 
   let refused: StateNotEmptyError | undefined
   try {
@@ -263,6 +268,21 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   }))
   const roleRefs = (account.custom_policies ?? []).map((p, i) => ({ name: roles[i]!.name, display_name: p.display_name, type: p.type }))
 
+  // The API's duration rule; an expiry the document leaves out counts from when the duration was set.
+  const agencies: AgencyRow[] = (account.agencies ?? []).map((a) => {
+    const stamps = times(a)
+    const validity = parseAgencyDuration(a.duration, 'duration')
+    const expiry = agencyExpiry(validity, Date.parse(stamps.updated_at))
+    // Whole days later, to the microsecond: the digits below the millisecond are updated_at's.
+    const counted = expiry === null ? null : `${isoMicros(expiry).slice(0, 23)}${stamps.updated_at.slice(23)}`
+    return {
+      id: a.id ?? newHexId(), domain_id: accountId, name: a.name, trust_domain_id: null, trust_domain_name: a.trust_account,
+      description: a.description ?? '', duration: validity.duration,
+      expire_time: a.expire_time !== undefined ? storedTime(a.expire_time) ?? null : counted, ...stamps,
+    }
+  })
+  const agencyId = (name: string) => agencies.find((a) => a.name === name)!.id
+
   const grants: PlannedGrant[] = (account.grants ?? []).map((g) => {
     const role = resolveRole(flavour, roleRefs, g.role) as Exclude<ReturnType<typeof resolveRole>, string>
     const target = g.project !== undefined ? { target_type: 'project' as const, target_id: projectByName.get(g.project)!.id }
@@ -270,7 +290,8 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
         : g.system === true ? { target_type: 'system' as const, target_id: 'all' }
           : { target_type: 'domain' as const, target_id: accountId }
     return {
-      actor_type: g.user !== undefined ? 'user' : 'group', actor_id: g.user !== undefined ? userId(g.user) : groupId(g.group!),
+      ...(g.user !== undefined ? { actor_type: 'user' as const, actor_id: userId(g.user) }
+        : g.group !== undefined ? { actor_type: 'group' as const, actor_id: groupId(g.group) } : { actor_type: 'agency' as const, actor_id: agencyId(g.agency!) }),
       ...target, role: { kind: role.kind, name: role.name }, inherited: g.inherited === true ? 1 : 0,
     }
   })
@@ -288,7 +309,15 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
 
   return {
     domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
-    adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, grants, credentials, resources, favourites,
+    adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, agencies, grants, credentials, resources, favourites,
+  }
+}
+
+/** An agency trusts a cloud service, or an account of the document by name (checked): its id is known once all are planned. */
+function settleTrust(plans: readonly AccountPlan[]): void {
+  const accountIds = new Map(plans.map((p) => [p.domain.name, p.domain.id]))
+  for (const agency of plans.flatMap((p) => p.agencies)) {
+    if (!isServiceTrust(agency.trust_domain_name)) agency.trust_domain_id = accountIds.get(agency.trust_domain_name)!
   }
 }
 
@@ -308,6 +337,7 @@ async function writeAccount(
   await insertMany(trx, 'user_groups', plan.groups)
   await insertMany(trx, 'group_members', plan.members)
   await insertMany(trx, 'roles', plan.roles)
+  await insertMany(trx, 'agencies', plan.agencies)
   const customIds = new Map(plan.roles.map((r) => [r.name, r.id]))
   await insertMany(trx, 'role_assignments', plan.grants.map(({ role, ...g }) => ({
     ...g, role_id: role.kind === 'system' ? deps.systemRoleIds.get(role.name)! : customIds.get(role.name)!,
@@ -319,7 +349,7 @@ async function writeAccount(
   await insertMany(trx, 'coc_favourites', plan.favourites)
 }
 
-async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'>(
+async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'agencies' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'>(
   trx: Kysely<Database>, table: K, rows: readonly Database[K][],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
@@ -339,7 +369,7 @@ async function countState(x: Kysely<Database>): Promise<ImportSummary> {
     regions: await count('regions'), accounts: await count('domains'), users: await count('users'), groups: await count('user_groups'),
     memberships: await count('group_members'), custom_policies: await count('roles', ['domain_key', '<>', '']),
     projects: await count('projects'), enterprise_projects: await count('enterprise_projects'), resources: await count('ep_resources'),
-    grants: await count('role_assignments'), access_keys: await count('credentials'), favourites: await count('coc_favourites'),
+    agencies: await count('agencies'), grants: await count('role_assignments'), access_keys: await count('credentials'), favourites: await count('coc_favourites'),
   }
 }
 

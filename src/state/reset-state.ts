@@ -10,11 +10,12 @@ import type { Database } from '../db/schema.js'
 
 /**
  * Every table holding state, children before parents, so foreign keys never see an orphan.
- * `roles` is cleared of custom policies only (see above). The audit trail goes too: its traces
- * name accounts, users and resources that no longer exist.
+ * `roles` is cleared of custom policies only (see above). Agencies go after the grants and the
+ * temporary keys that name them, and before their account (`agencies.domain_id`). The audit
+ * trail goes too: its traces name accounts, users and resources that no longer exist.
  */
 const STATE_TABLES = [
-  'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'group_members',
+  'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'agencies', 'group_members',
   'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
 ] as const satisfies readonly (keyof Database)[]
 

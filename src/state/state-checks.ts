@@ -13,7 +13,8 @@ import { InvalidFieldError } from '../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity/service.js'
 import { descriptionLimitExceeded, regionOfProjectName } from '../services/iam/projects/rules.js'
-import { grantRefusal } from '../services/iam/roles/rules.js'
+import { AGENCY_FORBIDDEN_ROLES, grantRefusal } from '../services/iam/roles/rules.js'
+import { isServiceTrust, parseAgencyDuration } from '../services/iam/agencies/rules.js'
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
 import { favouriteEpId } from '../services/coc/rules.js'
@@ -26,6 +27,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 /** Entries of a list that are objects, with their index in it. */
 const entries = (v: unknown): [number, Json][] => list(v).flatMap((e, i) => (isObject(e) ? [[i, e] as [number, Json]] : []))
+/** An `InvalidFieldError`'s reason without the API's prefix naming the field: the problem's place names it. */
+const reasonOf = (error: InvalidFieldError) => error.message.replace(/^Invalid input for field '[^']*': /, '')
 
 /** First claim of each key wins; later ones are reported as duplicates naming the first place. */
 class Unique {
@@ -103,18 +106,21 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy): str
   const global = {
     accountNames: new Unique(problems), accountIds: new Unique(problems), userIds: new Unique(problems), groupIds: new Unique(problems),
     projectIds: new Unique(problems), roleIds: new Unique(problems), accessKeys: new Unique(problems), favouriteIds: new Unique(problems),
+    agencyIds: new Unique(problems),
   }
+  // Agencies trust accounts of the document by name (an import leaves no other account in the store).
+  const accountNames = new Set(entries(doc.accounts).flatMap(([, a]) => text(a.name) ?? []))
   for (const [i, account] of entries(doc.accounts)) {
     const at = `accounts[${i}]`
     const name = text(account.name)
     global.accountNames.claim(name, `${at}.name`, `account name '${name}'`)
     global.accountIds.claim(text(account.id), `${at}.id`, `account id '${text(account.id)}'`)
-    new AccountChecks(problems, flavour, policy, regionIds, global, account, at, name ?? `#${i}`).run()
+    new AccountChecks(problems, flavour, policy, regionIds, accountNames, global, account, at, name ?? `#${i}`).run()
   }
   return problems
 }
 
-type GlobalIndex = Record<'accountNames' | 'accountIds' | 'userIds' | 'groupIds' | 'projectIds' | 'roleIds' | 'accessKeys' | 'favouriteIds', Unique>
+type GlobalIndex = Record<'accountNames' | 'accountIds' | 'userIds' | 'groupIds' | 'projectIds' | 'roleIds' | 'accessKeys' | 'favouriteIds' | 'agencyIds', Unique>
 
 class AccountChecks {
   private readonly users: [number, Json][]
@@ -123,7 +129,9 @@ class AccountChecks {
   private readonly projects: [number, Json][]
   private readonly enterpriseProjects: [number, Json][]
   private readonly resources: [number, Json][]
+  private readonly agencies: [number, Json][]
   private readonly groupNames: Set<string>
+  private readonly agencyNames: Set<string>
   private readonly userNames: Set<string>
   private readonly projectByName: Map<string, Json>
 
@@ -132,6 +140,7 @@ class AccountChecks {
     private readonly flavour: Flavour,
     private readonly policy: PasswordPolicy,
     private readonly regionIds: ReadonlySet<string>,
+    private readonly accountNames: ReadonlySet<string>,
     private readonly global: GlobalIndex,
     private readonly account: Json,
     private readonly at: string,
@@ -143,10 +152,12 @@ class AccountChecks {
     this.projects = entries(account.projects)
     this.enterpriseProjects = entries(account.enterprise_projects)
     this.resources = entries(account.resources)
+    this.agencies = entries(account.agencies)
     this.groupNames = new Set(this.groups.flatMap(([, g]) => text(g.name) ?? []))
     // Every cloud account has the built-in group, whether the document lists it or not.
     if (flavour.iam.regionProjects) this.groupNames.add(ADMIN_GROUP_NAME)
     this.userNames = new Set(this.users.flatMap(([, u]) => text(u.name) ?? []))
+    this.agencyNames = new Set(this.agencies.flatMap(([, a]) => text(a.name) ?? []))
     this.projectByName = new Map(this.projects.flatMap(([, p]) => (text(p.name) === undefined ? [] : [[text(p.name)!, p] as [string, Json]])))
   }
 
@@ -165,6 +176,7 @@ class AccountChecks {
     this.checkProjects()
     this.checkEnterpriseProjects()
     this.checkResources()
+    this.checkAgencies()
     this.checkGrants()
   }
 
@@ -233,7 +245,7 @@ class AccountChecks {
         if (!(error instanceof InvalidFieldError)) throw error
         // validateCustomPolicy names fields as /Statement/0/Action/1, after the field it is given.
         const field = String(error.details.field).split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join('')
-        this.problem(`${at}.policy${field}`, error.message.replace(/^Invalid input for field '[^']*': /, ''))
+        this.problem(`${at}.policy${field}`, reasonOf(error))
       }
     }
   }
@@ -352,6 +364,41 @@ class AccountChecks {
     }
   }
 
+  private checkAgencies(): void {
+    if (!this.flavour.iam.agencies) {
+      if (this.agencies.length > 0) this.problem(`${this.at}.agencies`, `agencies do not exist on ${this.flavour.name}`)
+      return
+    }
+    const names = new Unique(this.problems)
+    for (const [i, agency] of this.agencies) {
+      const at = `${this.at}.agencies[${i}]`
+      const name = text(agency.name)
+      names.claim(name, `${at}.name`, `agency name '${name}' in account '${this.name}'`)
+      this.global.agencyIds.claim(text(agency.id), `${at}.id`, `agency id '${text(agency.id)}'`)
+      // As AgencyService.resolveTrust: a cloud service, or another account (here: of the document).
+      const trust = text(agency.trust_account)
+      if (trust !== undefined && !isServiceTrust(trust)) {
+        if (trust === this.name) this.problem(`${at}.trust_account`, 'an agency cannot trust the account that makes it')
+        else if (!this.accountNames.has(trust)) this.problem(`${at}.trust_account`, `no account '${trust}' in the document (an agency trusts another account of the document, or a cloud service as op_svc_<service>)`)
+      }
+      // A duration of the wrong type is the shape check's to report.
+      const duration = agency.duration
+      if (!['string', 'number', 'undefined'].includes(typeof duration) && duration !== null) continue
+      let expires: boolean
+      try {
+        expires = parseAgencyDuration(duration, 'duration').days !== null
+      } catch (error) {
+        if (!(error instanceof InvalidFieldError)) throw error
+        this.problem(`${at}.duration`, reasonOf(error))
+        continue
+      }
+      // What the API could have stored: an expiry exactly when the duration has days.
+      const expireTime = agency.expire_time
+      if (expires && expireTime === null) this.problem(`${at}.expire_time`, `an agency of duration '${String(duration)}' expires; give the time, or leave expire_time out to count the duration from updated_at`)
+      if (!expires && typeof expireTime === 'string') this.problem(`${at}.expire_time`, `an agency of duration ${duration === undefined || duration === null ? 'null' : `'${String(duration)}'`} never expires; leave expire_time out or make it null`)
+    }
+  }
+
   private checkGrants(): void {
     const seen = new Unique(this.problems)
     const customs = this.policies.map(([, p]) => ({ name: text(p.name), display_name: text(p.display_name), type: text(p.type) }))
@@ -359,9 +406,12 @@ class AccountChecks {
       const at = `${this.at}.grants[${i}]`
       const user = text(grant.user)
       const group = text(grant.group)
-      if ((user === undefined) === (group === undefined)) this.problem(at, 'name either a user or a group')
+      const agency = text(grant.agency)
+      if ([user, group, agency].filter((a) => a !== undefined).length !== 1) this.problem(at, 'name exactly one of user, group and agency')
       else if (user !== undefined && !this.userNames.has(user)) this.problem(`${at}.user`, this.missing('user', user))
       else if (group !== undefined && !this.groupNames.has(group)) this.problem(`${at}.group`, this.missing('group', group))
+      else if (agency !== undefined && !this.flavour.iam.agencies) this.problem(`${at}.agency`, `agencies do not exist on ${this.flavour.name}`)
+      else if (agency !== undefined && !this.agencyNames.has(agency)) this.problem(`${at}.agency`, this.missing('agency', agency))
 
       const project = text(grant.project)
       const ep = text(grant.enterprise_project)
@@ -385,7 +435,12 @@ class AccountChecks {
         continue
       }
       const target = project !== undefined ? `project:${project}` : ep !== undefined ? `ep:${ep}` : system ? 'system' : 'account'
-      seen.claim(`${user ?? ''}|${group ?? ''}|${target}|${role.kind}:${role.name}|${inherited}`, at, 'grant')
+      seen.claim(`${user ?? ''}|${group ?? ''}|${agency ?? ''}|${target}|${role.kind}:${role.name}|${inherited}`, at, 'grant')
+      // As RoleService: agencies never hold the Security Administrator or Agent Operator roles.
+      if (agency !== undefined && AGENCY_FORBIDDEN_ROLES.includes(role.name)) {
+        this.problem(`${at}.role`, `an agency cannot hold '${role.name}' (agencies never hold ${AGENCY_FORBIDDEN_ROLES.join(' or ')})`)
+        continue
+      }
       // The bootstrap grants the admin roles to the built-in group on all projects too, beyond what the API allows.
       const builtIn = group === ADMIN_GROUP_NAME && this.flavour.adminRoleNames.includes(role.name) && targets === 0
       const grantable = builtIn ? undefined : this.grantability(role, ep !== undefined, project !== undefined || inherited)

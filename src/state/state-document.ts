@@ -166,10 +166,28 @@ export const ResourceSchema = T.Object({
   ...Times,
 }, closed)
 
-/** One role held by one user or group on one target, all by name; no target means the account. */
+/**
+ * An agency (OS-AGENCY): the account lets the users of the trusted account act in it with the
+ * roles granted to the agency. Clouds only.
+ */
+export const AgencySchema = T.Object({
+  id: T.Optional(Id),
+  name: Name(64),
+  /** The trusted account's name, another account of the document; or `op_svc_<service>` for a cloud service. */
+  trust_account: Name(64),
+  description: T.Optional(Text(255)),
+  /** As the API takes it (agencies/rules.ts): `FOREVER`, `ONEDAY` or a number of days; null or left out: never expires. */
+  duration: T.Optional(T.Union([T.String(), T.Number(), T.Null()], { expected: "'FOREVER', 'ONEDAY', a number of days or null" })),
+  /** When it expires (null: never); left out, the duration counted from `updated_at`. Export writes the stored one. */
+  expire_time: T.Optional(Nullable(Time)),
+  ...Times,
+}, closed)
+
+/** One role held by one user, group or agency on one target, all by name; no target means the account. */
 export const GrantSchema = T.Object({
   user: T.Optional(Name(255)),
   group: T.Optional(Name(64)),
+  agency: T.Optional(Name(64)),
   /** A system role's name, or a custom policy's name (or its display name when unique in the account). */
   role: Name(128),
   project: T.Optional(Name(64)),
@@ -192,6 +210,7 @@ export const AccountSchema = T.Object({
   projects: T.Optional(T.Array(ProjectSchema)),
   enterprise_projects: T.Optional(T.Array(EnterpriseProjectSchema)),
   resources: T.Optional(T.Array(ResourceSchema)),
+  agencies: T.Optional(T.Array(AgencySchema)),
   grants: T.Optional(T.Array(GrantSchema)),
 }, closed)
 
@@ -215,6 +234,7 @@ export type StateCustomPolicy = Static<typeof CustomPolicySchema>
 export type StateProject = Static<typeof ProjectSchema>
 export type StateEnterpriseProject = Static<typeof EnterpriseProjectSchema>
 export type StateResource = Static<typeof ResourceSchema>
+export type StateAgency = Static<typeof AgencySchema>
 export type StateGrant = Static<typeof GrantSchema>
 export type StateAccessKey = Static<typeof AccessKeySchema>
 

@@ -4,20 +4,11 @@
  */
 import fs from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { parseStateDocument, StateDocumentError } from '../../src/state/state-document.js'
+import { parseStateDocument } from '../../src/state/state-document.js'
+import { problemsOf } from './problems-of.js'
 
 const EXAMPLE = JSON.parse(fs.readFileSync(new URL('../../docs/examples/seed.json', import.meta.url), 'utf8'))
 const copy = () => structuredClone(EXAMPLE)
-
-function problemsOf(input: unknown, options = {}): string[] {
-  try {
-    parseStateDocument(input, options)
-  } catch (error) {
-    if (error instanceof StateDocumentError) return error.problems
-    throw error
-  }
-  throw new Error('the document was accepted')
-}
 
 describe('parseStateDocument', () => {
   test('accepts the docs/state.md example (docs/examples/seed.json) as it is', () => {
@@ -122,8 +113,8 @@ describe('parseStateDocument', () => {
     // A grant names a custom policy by its name or, when no other policy shares it, its display name.
     doc.accounts[0].custom_policies[0].name = 'readers'
     expect(problemsOf(doc)).toEqual([
-      'accounts[0].grants[0]: name either a user or a group',
-      'accounts[0].grants[1]: name either a user or a group',
+      'accounts[0].grants[0]: name exactly one of user, group and agency',
+      'accounts[0].grants[1]: name exactly one of user, group and agency',
       "accounts[0].grants[2].role: 'secu_admin' is a global (AX) permission; grant it on the account, not on projects",
       "accounts[0].grants[3].role: only fine-grained policies can be granted on an enterprise project; 'te_admin' is a role",
       'accounts[0].grants[4]: name at most one of project, enterprise_project and system (none: the account)',

@@ -64,7 +64,7 @@ describe('a seed at start', () => {
       file: SEED_FILE, imported: true,
       summary: {
         regions: 2, accounts: 1, users: 3, groups: 2, memberships: 2, custom_policies: 1, projects: 3, enterprise_projects: 2,
-        resources: 3, grants: 9, access_keys: 1, favourites: 1,
+        resources: 3, agencies: 0, grants: 9, access_keys: 1, favourites: 1,
       },
     })
     const res = await call(`${server.url}/v3/domains`, { token: await server.adminToken() })
