@@ -98,8 +98,9 @@ export class AccessKeyAuthenticator {
     if (!ctx) {
       ctx = await this.deps.contextFor(row, domainHeader, accessKeyAuditId(row.access))
       if (!ctx || ctx.accountId === undefined) throw new UnauthorizedError(`${PREFIX}the user of access key ${row.access} cannot act in this account`)
-      if (projectHeader !== undefined && !(await this.deps.projectInAccount(projectHeader, ctx.accountId))) {
-        throw new UnauthorizedError(`${PREFIX}the project ${projectHeader} in X-Project-Id is not in the account`)
+      if (projectHeader !== undefined) {
+        if (!(await this.deps.projectInAccount(projectHeader, ctx.accountId))) throw new UnauthorizedError(`${PREFIX}the project ${projectHeader} in X-Project-Id is not in the account`)
+        ctx = { ...ctx, signedProjectId: projectHeader }
       }
       if (this.contexts.size > 10_000) this.contexts.clear()
       this.contexts.set(cacheKey, { ctx, until: now + CACHE_TTL_MS })

@@ -46,6 +46,12 @@ export interface AuthContext {
    * `userDomain` and `accountId` the account that made it, and this the user who assumed it.
    */
   readonly assumedBy?: AssumedBy
+  /**
+   * A signed request's `X-Project-Id`, checked to be a project of the account: the project the
+   * SDK client (BasicCredentials) works in. Signed callers stay account-wide; this only tells
+   * routes that answer per project (the catalog) which one is meant.
+   */
+  readonly signedProjectId?: string
   /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
   readonly origin?: RequestOrigin
 }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
-import { globalCredentials, hcClient, iam, iamClient } from '../helpers/huawei-sdk.js'
+import { basicCredentials, globalCredentials, hcClient, iam, iamClient } from '../helpers/huawei-sdk.js'
 
 const PASSWORD = 'Catalog-Passw0rd!'
 const HEX32 = expect.stringMatching(/^[0-9a-f]{32}$/)
@@ -155,6 +155,11 @@ describe('catalog (huaweicloud)', () => {
     expect(services.links).toEqual({ self: `${s.url}/v3/services?type=eps`, previous: null, next: null })
     expect(services.services).toHaveLength(1)
     expectSdkService(services.services[0])
+    // Signed for a project (BasicCredentials sends X-Project-Id), the catalog is that project's, as with a token.
+    const regionProject = (await call(`${s.url}/v3/projects?name=cn-north-4`, { token: domainToken })).body.projects[0].id
+    const onProject = iamClient(basicCredentials({ access: key.access, secret: key.secret }, regionProject), s.url)
+    expect((await onProject.keystoneShowCatalog(new iam.KeystoneShowCatalogRequest())).catalog).toEqual(project.catalog)
+    await expect(client.keystoneShowCatalog(new iam.KeystoneShowCatalogRequest())).rejects.toMatchObject({ httpStatusCode: 403 })
     const shown = await client.keystoneShowService(new iam.KeystoneShowServiceRequest().withServiceId(services.services[0].id))
     expect(shown.service).toEqual(services.services[0])
 

@@ -32,9 +32,12 @@ export class CatalogService {
     if (!ctx.roles.some((r) => this.deps.flavour.adminRoleNames.includes(r.name))) throw new ForbiddenError(action)
   }
 
-  /** GET /v3/auth/catalog: only a project-scoped token has a catalog to show (Keystone, HWC, OTC). */
+  /**
+   * GET /v3/auth/catalog: only a project-scoped caller has a catalog to show (Keystone, HWC, OTC):
+   * a project-scoped token, or a request signed for a project (the SDK's BasicCredentials).
+   */
   async catalog(ctx: AuthContext): Promise<CatalogEntry[]> {
-    if (ctx.scope.type !== 'project') throw new ForbiddenError()
+    if (ctx.scope.type !== 'project' && ctx.signedProjectId === undefined) throw new ForbiddenError()
     return this.entries()
   }
 
