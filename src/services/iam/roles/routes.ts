@@ -14,7 +14,7 @@ import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
 import type { GrantRef, RoleService } from './service.js'
 import type { RoleWire } from './wire.js'
 import {
-  CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
+  AgencyEnterpriseProjectGrantsBodySchema, CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
   PagingQuerySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
 } from './schemas.js'
 
@@ -122,13 +122,15 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
     // ---- the clouds' role assignment query and agency grants on enterprise projects (not in Keystone)
     if (cloudExtensions) {
       const agencyEnterpriseProjectGrants = '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments'
-      app.put(agencyEnterpriseProjectGrants, { config: iamAction('identity:grant_agency_enterprise_project_roles') },
+      // The schema documents the body; a body that fails it is the service's `Illegal request`, not a schema message.
+      const batch = { schema: { body: AgencyEnterpriseProjectGrantsBodySchema }, attachValidation: true }
+      app.put(agencyEnterpriseProjectGrants, { ...batch, config: iamAction('identity:grant_agency_enterprise_project_roles') },
         async (request, reply) => {
           await service.changeAgencyEnterpriseProjectGrants(caller(request), request.body, true)
           // The clouds answer this PUT with 200 and no body.
           return reply.status(200).send()
         })
-      app.delete(agencyEnterpriseProjectGrants, { config: iamAction('identity:revoke_agency_enterprise_project_roles') },
+      app.delete(agencyEnterpriseProjectGrants, { ...batch, config: iamAction('identity:revoke_agency_enterprise_project_roles') },
         async (request, reply) => {
           await service.changeAgencyEnterpriseProjectGrants(caller(request), request.body, false)
           return noContent(reply)

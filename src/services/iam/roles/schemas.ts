@@ -97,7 +97,7 @@ export const AgencyEnterpriseProjectGrantSchema = T.Object({ agency_id: T.String
 export type AgencyEnterpriseProjectGrant = Static<typeof AgencyEnterpriseProjectGrantSchema>
 
 /**
- * The batch body. Checked by the service, not by the route, so any bad body gets the clouds'
- * fixed `Illegal request` rather than a schema message.
+ * The batch body. The route only documents it (`attachValidation`); the service checks it, so
+ * any bad body gets the clouds' fixed `Illegal request` rather than a schema message.
  */
 export const AgencyEnterpriseProjectGrantsBodySchema = T.Object({ role_assignments: T.Array(AgencyEnterpriseProjectGrantSchema, { minItems: 1, maxItems: 250 }) })
