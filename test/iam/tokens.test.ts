@@ -213,6 +213,22 @@ describe('tokens (keystone)', () => {
     expect(res.body.token.catalog).toBeUndefined()
   })
 
+  it('a default project without a role there gives an unscoped token without scope (as Keystone), and the project with one', async () => {
+    const admin = await s.adminToken()
+    const project = (await call(`${s.url}/v3/projects`, { method: 'POST', token: admin, body: { project: { name: 'defaulted', domain_id: 'default' } } })).body.project.id
+    const user = (await call(`${s.url}/v3/users`, { method: 'POST', token: admin, body: { user: { name: 'defaulted', password: 'Defaulted-Passw0rd', domain_id: 'default', default_project_id: project } } })).body.user.id
+    const unscoped = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: passwordAuth('defaulted', 'Defaulted-Passw0rd', { name: 'Default' }) })
+    expect(unscoped.status, unscoped.text).toBe(201)
+    expect(unscoped.body.token).not.toHaveProperty('project')
+    expect(unscoped.body.token).not.toHaveProperty('roles')
+    // Asked for explicitly, a project without a role stays refused.
+    expect((await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: passwordAuth('defaulted', 'Defaulted-Passw0rd', { name: 'Default' }, { project: { id: project } }) })).status).toBe(401)
+    const member = (await call(`${s.url}/v3/roles?name=member`, { token: admin })).body.roles[0].id
+    expect((await call(`${s.url}/v3/projects/${project}/users/${user}/roles/${member}`, { method: 'PUT', token: admin })).status).toBe(204)
+    const scoped = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: passwordAuth('defaulted', 'Defaulted-Passw0rd', { name: 'Default' }) })
+    expect(scoped.body.token.project.id).toBe(project)
+  })
+
   it('refuses to scope a user without a role there', async () => {
     await createPlainUser(s, 'default', 'norole', 'Norole-Passw0rd')
     const res = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: passwordAuth('norole', 'Norole-Passw0rd', { name: 'Default' }, { project: { name: 'admin', domain: { name: 'Default' } } }) })

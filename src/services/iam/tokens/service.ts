@@ -122,11 +122,18 @@ export class TokenService {
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
-    const tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
-    const payload: TokenPayload = {
+    let tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
+    let payload: TokenPayload = {
       userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
     }
-    const ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
+    let ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
+    if (!ctx && scope === undefined && tokenScope.type === 'project') {
+      // Keystone: a default project the user cannot use (gone, disabled, no role there) yields an
+      // unscoped token, not a refusal (Ansible's openstack.cloud `auth` relies on it).
+      tokenScope = { type: 'unscoped' }
+      payload = { ...payload, scope: tokenScope }
+      ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
+    }
     if (!ctx) throw new UnauthorizedError()
     // Only a login that gets its token counts: it restarts the failure count, and OS-USER shows it
     // as `last_login_time` (next to argon2, one UPDATE is noise). A right password refused for its
