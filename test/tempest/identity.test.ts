@@ -5,13 +5,16 @@
  * process on a throwaway store. A ratchet: every test listed in `passing.txt` must pass, so what
  * passes today keeps passing; a test that starts passing is named in the output, to be added.
  * `keystone22.txt` is what real Keystone 22 passes, fails and skips (the goal), for the summary.
- * Not store-backed: it runs once per test run, in the `sqlite` project.
+ * Tempest talks to the server through a recording proxy, so the secrets it sends and receives
+ * (its users' passwords, tokens, application credential and EC2 secrets) join the end-of-run
+ * log-secrets check. Not store-backed: it runs once per test run, in the `sqlite` project.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js'
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js'
 
 const HERE = import.meta.dirname
@@ -35,12 +38,15 @@ interface TempestResults {
 const listed = (file: string) => fs.readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
 
 let server: ServerProcess | undefined
+let proxy: RecordingProxy | undefined
 let tmp = ''
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-tempest-test-'))
   server = await spawnServer({ FLAVOUR: 'keystone', IN_MEMORY: '1', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD })
+  proxy = await startRecordingProxy(server.url)
 })
 afterAll(async () => {
+  await proxy?.close()
   await server?.stop()
   fs.rmSync(tmp, { recursive: true, force: true })
 })
@@ -65,13 +71,14 @@ it(`passes, at ${WORKERS} workers, every Tempest identity test that passed befor
   const ratchet = listed(RATCHET)
   expect(ratchet.length).toBeGreaterThan(0)
   const json = path.join(tmp, 'results.json')
-  const run = await runTempest(['--url', server!.url, '--workers', String(WORKERS), '--json', json])
+  const run = await runTempest(['--url', proxy!.url, '--workers', String(WORKERS), '--json', json])
   process.stdout.write(run.stdout)
   expect(run.code, `tempest-identity.mjs failed:\n${run.stderr}`).toBe(0)
   const results = JSON.parse(fs.readFileSync(json, 'utf8')) as TempestResults
 
   // Not a vacuous pass: Tempest ran at least as many tests as the ratchet lists.
   expect(Object.keys(results.tests).length).toBeGreaterThanOrEqual(ratchet.length)
+  expect(proxy!.requests()).toBeGreaterThan(ratchet.length)
   expect(results.keystonePass).toBe(128)
   const regressions = ratchet.filter((id) => results.tests[id] !== 'success').map((id) => `${id}: ${results.tests[id] ?? 'not run'}`)
   const inRatchet = new Set(ratchet)
