@@ -1,0 +1,90 @@
+/**
+ * OpenStack's own identity tests against the keystone flavour (issue 16): Tempest 33.0.0
+ * (Debian `python3-tempest`, installed by scripts/ensure-system-packages.sh), its identity v3 API
+ * tests at 4 workers, run by scripts/tempest-identity.mjs against the built server started as a
+ * process on a throwaway store. A ratchet: every test listed in `passing.txt` must pass, so what
+ * passes today keeps passing; a test that starts passing is named in the output, to be added.
+ * `keystone22.txt` is what real Keystone 22 passes, fails and skips (the goal), for the summary.
+ * Tempest talks to the server through a recording proxy, so the secrets it sends and receives
+ * (its users' passwords, tokens, application credential and EC2 secrets) join the end-of-run
+ * log-secrets check. Not store-backed: it runs once per test run, in the `sqlite` project.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js'
+import { spawnServer, type ServerProcess } from '../helpers/server-process.js'
+
+const HERE = import.meta.dirname
+const SCRIPT = path.join(HERE, '../../scripts/tempest-identity.mjs')
+const RATCHET = path.join(HERE, 'passing.txt')
+const PASSWORD = 'Tempest-Admin-Pw-16'
+const WORKERS = 4
+/** Tempest's discovery and start-up take ~20 s of it; the tests ~20 s at 4 workers today. */
+const TIMEOUT_MS = 5 * 60_000
+
+interface TempestResults {
+  wallMs: number
+  passed: number
+  failed: number
+  skipped: number
+  keystonePassing: number
+  keystonePass: number
+  tests: Record<string, string>
+}
+
+const listed = (file: string) => fs.readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+
+let server: ServerProcess | undefined
+let proxy: RecordingProxy | undefined
+let tmp = ''
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-tempest-test-'))
+  server = await spawnServer({ FLAVOUR: 'keystone', IN_MEMORY: '1', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD })
+  proxy = await startRecordingProxy(server.url)
+})
+afterAll(async () => {
+  await proxy?.close()
+  await server?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+/** The script as a developer runs it; the password goes by the environment, not the command line. */
+function runTempest(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SCRIPT, ...args], {
+      env: { ...process.env, PROJECTPLANE_ADMIN_PASSWORD: PASSWORD },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.on('error', reject)
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+it(`passes, at ${WORKERS} workers, every Tempest identity test that passed before (test/tempest/passing.txt)`, async () => {
+  const ratchet = listed(RATCHET)
+  expect(ratchet.length).toBeGreaterThan(0)
+  const json = path.join(tmp, 'results.json')
+  const run = await runTempest(['--url', proxy!.url, '--workers', String(WORKERS), '--json', json])
+  process.stdout.write(run.stdout)
+  expect(run.code, `tempest-identity.mjs failed:\n${run.stderr}`).toBe(0)
+  const results = JSON.parse(fs.readFileSync(json, 'utf8')) as TempestResults
+
+  // Not a vacuous pass: Tempest ran at least as many tests as the ratchet lists.
+  expect(Object.keys(results.tests).length).toBeGreaterThanOrEqual(ratchet.length)
+  expect(proxy!.requests()).toBeGreaterThan(ratchet.length)
+  expect(results.keystonePass).toBe(128)
+  const regressions = ratchet.filter((id) => results.tests[id] !== 'success').map((id) => `${id}: ${results.tests[id] ?? 'not run'}`)
+  const inRatchet = new Set(ratchet)
+  const newlyPassing = Object.keys(results.tests).filter((id) => results.tests[id] === 'success' && !inRatchet.has(id))
+  if (newlyPassing.length > 0) {
+    process.stdout.write(`${newlyPassing.length} tests pass that test/tempest/passing.txt does not list yet; add them:\n${newlyPassing.map((id) => `  ${id}\n`).join('')}`)
+  }
+  expect(regressions, 'tests in test/tempest/passing.txt that did not pass').toEqual([])
+}, TIMEOUT_MS)
