@@ -9,6 +9,7 @@ import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import { UserIdParamsSchema } from '../identity/schemas.js'
 import type { ProjectService } from './service.js'
+import type { RegionService } from './region-service.js'
 import type { ProjectWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema,
@@ -18,6 +19,7 @@ import {
 
 export interface ProjectRouteOptions extends IamRouteOptions {
   service: ProjectService
+  regions: RegionService
   wire: ProjectWire
   /** Keystone's region writes (keystone flavour only; the clouds' regions are read-only). */
   regionWrites: boolean
@@ -25,31 +27,31 @@ export interface ProjectRouteOptions extends IamRouteOptions {
   projectTags: boolean
 }
 
-export function projectRoutes({ service, wire, baseUrl, regionWrites, projectTags }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- regions
     app.get('/v3/regions', { schema: { querystring: RegionListQuerySchema }, config: iamAction('identity:list_regions') }, async (request) => {
       const base = baseUrl(request)
-      return wire.regionList(base, selfUrl(base, request), await service.listRegions(request.query))
+      return wire.regionList(base, selfUrl(base, request), await regions.listRegions(request.query))
     })
     app.get('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: iamAction('identity:get_region') },
-      async (request) => wire.region(baseUrl(request), await service.getRegion(request.params.region_id)))
+      async (request) => wire.region(baseUrl(request), await regions.getRegion(request.params.region_id)))
     if (regionWrites) {
       app.post('/v3/regions', { schema: { body: RegionCreateBodySchema }, config: iamAction('identity:create_region') }, async (request, reply) => {
-        const region = await service.createRegion(caller(request), request.body)
+        const region = await regions.createRegion(caller(request), request.body)
         reply.status(201)
         return wire.region(baseUrl(request), region)
       })
       app.put('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema, body: RegionCreateBodySchema }, config: iamAction('identity:create_region_with_id') },
         async (request, reply) => {
-          const region = await service.createRegion(caller(request), request.body, request.params.region_id)
+          const region = await regions.createRegion(caller(request), request.body, request.params.region_id)
           reply.status(201)
           return wire.region(baseUrl(request), region)
         })
       app.patch('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema, body: RegionUpdateBodySchema }, config: iamAction('identity:update_region') },
-        async (request) => wire.region(baseUrl(request), await service.updateRegion(caller(request), request.params.region_id, request.body)))
+        async (request) => wire.region(baseUrl(request), await regions.updateRegion(caller(request), request.params.region_id, request.body)))
       app.delete('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: iamAction('identity:delete_region') }, async (request, reply) => {
-        await service.deleteRegion(caller(request), request.params.region_id)
+        await regions.deleteRegion(caller(request), request.params.region_id)
         return reply.status(204).send()
       })
     }

@@ -1,5 +1,5 @@
 /**
- * @module Regions, domains (accounts) and projects, per the seeds (002 OTC, 003 HWC) and Keystone:
+ * @module Domains (accounts) and projects (regions: region-service.ts), per the seeds (002 OTC, 003 HWC) and Keystone:
  * what a caller may see and change, the clouds' region-prefixed project names, project status.
  * No SQL and no HTTP here: it reads the `Flavour`, calls the stores and throws `AppError`s. Every
  * tenant read is bounded by the caller's account.
@@ -7,19 +7,18 @@
 import { newHexId } from '../../../shared/ids.js'
 import { isoMicros } from '../../../shared/clock.js'
 import type { Flavour } from '../../../flavours.js'
-import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import type { DomainRow, ProjectRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
-import { ConflictError, ForbiddenError, InvalidFieldError, NotFoundError, RegionDeletionError, ValidationError } from '../../../errors/app-error.js'
+import { ForbiddenError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
 import { creationOf, deletionOf, iamTrace, updateOf } from '../../../audit/trace.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, RegionChanges, TagFilter } from './store.js'
+import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
 import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody,
-  RegionCreateBody, RegionListQuery, RegionUpdateBody,
 } from './schemas.js'
 
 export interface ProjectPage {
@@ -30,13 +29,6 @@ export interface ProjectPage {
 
 /** Keystone attributes the project body may carry that are not plain extras. */
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
-
-/** Region attributes Keystone knows; any other key of a region body is kept as an extra attribute. */
-const REGION_KNOWN_KEYS = new Set(['id', 'description', 'parent_region_id'])
-
-function regionExtrasOf(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([k]) => !REGION_KNOWN_KEYS.has(k)))
-}
 
 const MAX_PROJECT_TAGS = 80
 
@@ -52,11 +44,6 @@ function assertTag(tag: string): void {
 function reprList(tags: readonly string[]): string {
   const json = JSON.stringify(tags)
   return json.length > 80 ? `${json.slice(0, 80)}...` : json
-}
-
-/** Regions have no name: traces name them by id. */
-function named(row: RegionRow): RegionRow & { name: string } {
-  return { ...row, name: row.id }
 }
 
 export interface ProjectServiceOptions extends IamServiceOptions {
@@ -77,97 +64,6 @@ export class ProjectService {
 
   async projectInAccount(projectId: string, accountId: string): Promise<boolean> {
     return (await this.findProjectInAccount(projectId, accountId)) !== undefined
-  }
-
-  // ------------------------------------------------------------------ regions
-
-
-  async getRegion(id: string): Promise<RegionRow> {
-    const region = await this.deps.projects.findRegion(id)
-    if (!region) throw new NotFoundError('region', id)
-    return region
-  }
-
-  /** `GET /v3/regions?parent_region_id=`: Keystone's one filter (any flavour). */
-  listRegions(query: RegionListQuery = {}): Promise<RegionRow[]> {
-    return this.deps.projects.listRegions({ parentRegionId: query.parent_region_id })
-  }
-
-  /**
-   * `POST /v3/regions` (id optional) and `PUT /v3/regions/{id}` (Keystone's create with an id).
-   * Keystone: a taken id is 409 `Duplicate ID, <id>.`, a missing parent 404 naming the parent,
-   * PUT with another id in the body 400. The region has no endpoints (see migration 0013).
-   */
-  async createRegion(ctx: AuthContext, body: RegionCreateBody, urlId?: string): Promise<RegionRow> {
-    const input = body.region
-    let id = input.id
-    if (urlId !== undefined) {
-      if (id === undefined) id = urlId
-      else if (id !== urlId) throw new ValidationError(`Conflicting region IDs specified: "${urlId}" != "${id}"`)
-    }
-    if (!id) id = newHexId()
-    const parentId = input.parent_region_id ?? null
-    const now = isoMicros(this.deps.clock.now())
-    return this.deps.projects.transaction(async (tx) => {
-      if (await tx.findRegion(id)) throw new ConflictError('region', `Duplicate ID, ${id}.`)
-      if (parentId !== null && !(await tx.findRegion(parentId))) throw new NotFoundError('region', parentId)
-      const row = await tx.createRegion({
-        id, type: 'public', description: input.description ?? '', parent_region_id: parentId, locales: '{}',
-        extra: JSON.stringify(regionExtrasOf(input)), has_endpoints: 0,
-      })
-      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'createRegion', now), creationOf('region', named(row)))
-      return row
-    })
-  }
-
-  /** Keystone's order: a missing parent (404), a missing region (404), then a circle (400). */
-  async updateRegion(ctx: AuthContext, id: string, body: RegionUpdateBody): Promise<RegionRow> {
-    const input = body.region
-    if (input.id != null && input.id !== id) throw new ValidationError('Cannot change ID')
-    const changes: RegionChanges = {}
-    if ('description' in input) changes.description = input.description ?? ''
-    if ('parent_region_id' in input) changes.parent_region_id = input.parent_region_id ?? null
-    const now = isoMicros(this.deps.clock.now())
-    return this.deps.projects.transaction(async (tx) => {
-      const parentId = changes.parent_region_id
-      if (parentId != null && !(await tx.findRegion(parentId))) throw new NotFoundError('region', parentId)
-      const before = await tx.findRegion(id)
-      if (!before) throw new NotFoundError('region', id)
-      // Walk up from the new parent: meeting the region itself would close a circle.
-      for (let up = parentId ?? null, seen = new Set<string>(); up !== null && !seen.has(up);) {
-        if (up === id) throw new ValidationError(`The specified parent region ${parentId} would create a circular region hierarchy.`)
-        seen.add(up)
-        up = (await tx.findRegion(up))?.parent_region_id ?? null
-      }
-      const extras = regionExtrasOf(input)
-      if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...JSON.parse(before.extra), ...extras })
-      const after = await tx.updateRegion(id, changes)
-      if (!after) throw new NotFoundError('region', id)
-      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'updateRegion', now), updateOf('region', named(before), named(after)))
-      return after
-    })
-  }
-
-  /**
-   * Keystone deletes the region with all its descendants, unless one of them has endpoints
-   * (403). Here the regions the server started with have the catalog's endpoints.
-   */
-  async deleteRegion(ctx: AuthContext, id: string): Promise<void> {
-    const now = isoMicros(this.deps.clock.now())
-    await this.deps.projects.transaction(async (tx) => {
-      const region = await tx.findRegion(id)
-      if (!region) throw new NotFoundError('region', id)
-      const all = await tx.listRegions()
-      const tree = [region]
-      for (let i = 0; i < tree.length; i++) {
-        for (const child of all) if (child.parent_region_id === tree[i]!.id && !tree.some((r) => r.id === child.id)) tree.push(child)
-      }
-      if (tree.some((r) => r.has_endpoints === 1)) {
-        throw new RegionDeletionError(id)
-      }
-      await tx.deleteRegions(tree.map((r) => r.id))
-      for (const r of tree) await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'deleteRegion', now), deletionOf('region', named(r)))
-    })
   }
 
   // ------------------------------------------------------------------ domains
