@@ -98,6 +98,13 @@ export interface Flavour {
     /** Keystone projects carry `tags`, `options` and free extra attributes. */
     readonly keystoneProjectAttributes: boolean
     /**
+     * Keystone's region writes (`POST`, `PUT`, `PATCH`, `DELETE /v3/regions…`) for an
+     * administrator; the clouds' regions are fixed and read-only (issue 16).
+     */
+    readonly regionWrites: boolean
+    /** Keystone's project tag routes (`/v3/projects/{id}/tags…`) and the list's tag filters (issue 16). */
+    readonly projectTags: boolean
+    /**
      * Keystone's user, group and role bodies (`options`, no `create_time`, roles without the
      * clouds' `display_name`/`type`/`policy`/`total_number`) instead of the clouds' ones.
      */
@@ -192,6 +199,8 @@ const HUAWEICLOUD: Flavour = {
     managementNeedsDomainScope: true,
     projectPatchResponseHasExtra: true,
     keystoneProjectAttributes: false,
+    regionWrites: false,
+    projectTags: false,
     keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
     catalogReadsNeedAdmin: false,
@@ -254,6 +263,8 @@ const KEYSTONE: Flavour = {
     managementNeedsDomainScope: false,
     projectPatchResponseHasExtra: false,
     keystoneProjectAttributes: true,
+    regionWrites: true,
+    projectTags: true,
     keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
     catalogReadsNeedAdmin: true,

@@ -3,7 +3,13 @@
  * booleans are 0/1 integers so one query works on SQLite and PostgreSQL alike.
  */
 export interface DomainRow { id: string; name: string; description: string; enabled: number; created_at: string; updated_at: string }
-export interface RegionRow { id: string; type: string; description: string; parent_region_id: string | null; locales: string }
+export interface RegionRow {
+  id: string; type: string; description: string; parent_region_id: string | null; locales: string
+  /** Keystone's extra attributes, as JSON (migration 0013). */
+  extra: string
+  /** 1 when the catalog lists endpoints in the region: the seeded ones; 0 for one created through the API (0013). */
+  has_endpoints: number
+}
 export interface ProjectRow {
   id: string; domain_id: string; name: string; description: string; parent_id: string
   kind: 'region' | 'custom'; region_id: string | null; enabled: number; status: 'normal' | 'suspended'

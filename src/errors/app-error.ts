@@ -195,3 +195,12 @@ export class ServiceUnavailableError extends AppError {
     super('The service is temporarily unavailable. Please retry later.', {}, options)
   }
 }
+
+/** Keystone's `RegionDeletionError` (a `ForbiddenNotSecurity`): its own sentence, not the policy refusal's. */
+export class RegionDeletionError extends AppError {
+  readonly status = 403
+  readonly code = 'region_has_endpoints'
+  constructor(regionId: string) {
+    super(`Unable to delete region ${regionId} because it or its child regions have associated endpoints.`, { regionId })
+  }
+}

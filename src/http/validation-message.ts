@@ -64,6 +64,9 @@ export function validationMessage(error: FastifySchemaValidationError, context: 
     case 'maxItems':
       detail = `${repr(data)} is too long`
       break
+    case 'uniqueItems':
+      detail = `${repr(data)} has non-unique elements`
+      break
     case 'minimum':
       detail = `${repr(data)} is less than the minimum of ${String(params.limit)}`
       break

@@ -163,6 +163,7 @@ function planRegions(doc: StateDocument, flavour: Flavour): RegionRow[] {
     id: r.id, type: r.type ?? 'public', description: r.description ?? '', parent_region_id: r.parent_region_id ?? null,
     // A known region of the flavour keeps its display names unless the document gives others.
     locales: JSON.stringify(r.locales ?? flavour.defaultRegions.find((d) => d.id === r.id)?.locales ?? {}),
+    extra: '{}', has_endpoints: 1,
   }))
 }
 

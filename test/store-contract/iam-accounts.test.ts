@@ -135,7 +135,7 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
   describe('regions', () => {
     const h = useStore(backend)
     const region = (id: string, overrides: Partial<RegionRow> = {}): RegionRow =>
-      ({ id, type: 'public', description: '', parent_region_id: null, locales: '{}', ...overrides })
+      ({ id, type: 'public', description: '', parent_region_id: null, locales: '{}', extra: '{}', has_endpoints: 1, ...overrides })
 
     it('starts with no regions', async () => {
       expect(await h.store.projects.listRegions()).toEqual([])

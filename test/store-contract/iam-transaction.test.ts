@@ -31,7 +31,7 @@ describe.each(BACKENDS)('IamStore transaction on $name', (backend) => {
     const key = (await tx.credentials.createPermanentCredential(credentialInput(user.id)))!
     const temp = await tx.credentials.createTemporaryCredential(credentialInput(user.id, { expires_at: T3 }))
     const region = uid('region')
-    await tx.projects.upsertRegion({ id: region, type: 'public', description: '', parent_region_id: null, locales: '{}' })
+    await tx.projects.upsertRegion({ id: region, type: 'public', description: '', parent_region_id: null, locales: '{}', extra: '{}', has_endpoints: 1 })
     const tokenKey = uid('key')
     await tx.tokens.ensureTokenKey({ id: tokenKey, secret: 's', created_at: T0 })
     const audit = uid('audit')
@@ -73,7 +73,7 @@ describe.each(BACKENDS)('IamStore transaction on $name', (backend) => {
     expect(await present(written)).toEqual({
       domain: written.domain, enterpriseProjects: 1, project: written.project, user: await h.store.identity.findUser(written.user.id),
       group: written.group, member: true, role: written.role, custom: written.custom, grant: true, key: written.key, temp: written.temp,
-      region: { id: written.region, type: 'public', description: '', parent_region_id: null, locales: '{}' }, tokenKey: true, revoked: 1,
+      region: { id: written.region, type: 'public', description: '', parent_region_id: null, locales: '{}', extra: '{}', has_endpoints: 1 }, tokenKey: true, revoked: 1,
     })
   })
 

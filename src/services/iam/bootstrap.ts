@@ -148,7 +148,7 @@ export async function bootstrapIfEmpty(store: IamStores, input: BootstrapInput):
   try {
     return await store.transaction(async (tx) => {
       for (const region of regionSeeds) {
-        await tx.projects.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales) })
+        await tx.projects.upsertRegion({ id: region.id, type: 'public', description: '', parent_region_id: null, locales: JSON.stringify(region.locales), extra: '{}', has_endpoints: 1 })
       }
       const accountId = flavour.iam.regionProjects
         ? (await createCloudAccount(tx, account)).accountId

@@ -25,6 +25,7 @@ import { IdentityService } from './identity/service.js'
 import { IdentityWire } from './identity/wire.js'
 import { OsUserService } from './identity/os-user-service.js'
 import { ProjectService } from './projects/service.js'
+import { RegionService } from './projects/region-service.js'
 import { ProjectWire } from './projects/wire.js'
 import { RoleService } from './roles/service.js'
 import { RoleWire } from './roles/wire.js'
@@ -130,7 +131,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
           signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,
       },
-      projects: { service: projects, wire: new ProjectWire({ flavour }) },
+      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: new ProjectWire({ flavour }), regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
         osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },

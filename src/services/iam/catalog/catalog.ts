@@ -52,8 +52,11 @@ function templates(flavour: Flavour): ServiceTemplate[] {
 /**
  * One endpoint per region and interface, so that keystoneauth finds a service whatever
  * `--os-region-name` names (it matches `region_id`/`region`; a wildcard '*' would match nothing).
+ * Only the regions that have endpoints: those the server started with. A region created through
+ * `POST /v3/regions` (keystone flavour) has none, as a new region has none in Keystone.
  */
-export function serviceCatalog(flavour: Flavour, regions: readonly RegionRow[]): CatalogEntry[] {
+export function serviceCatalog(flavour: Flavour, allRegions: readonly RegionRow[]): CatalogEntry[] {
+  const regions = allRegions.filter((r) => r.has_endpoints === 1)
   return templates(flavour).map((s) => {
     const serviceId = stableId(s.type)
     return {

@@ -9,26 +9,52 @@ import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import { UserIdParamsSchema } from '../identity/schemas.js'
 import type { ProjectService } from './service.js'
+import type { RegionService } from './region-service.js'
 import type { ProjectWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema,
-  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectUpdateBodySchema, RegionIdParamsSchema,
+  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectTagParamsSchema, ProjectTagsBodySchema,
+  ProjectUpdateBodySchema, RegionCreateBodySchema, RegionIdParamsSchema, RegionListQuerySchema, RegionUpdateBodySchema,
 } from './schemas.js'
 
 export interface ProjectRouteOptions extends IamRouteOptions {
   service: ProjectService
+  regions: RegionService
   wire: ProjectWire
+  /** Keystone's region writes (keystone flavour only; the clouds' regions are read-only). */
+  regionWrites: boolean
+  /** Keystone's project tag routes (keystone flavour only). */
+  projectTags: boolean
 }
 
-export function projectRoutes({ service, wire, baseUrl }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- regions
-    app.get('/v3/regions', { config: iamAction('identity:list_regions') }, async (request) => {
+    app.get('/v3/regions', { schema: { querystring: RegionListQuerySchema }, config: iamAction('identity:list_regions') }, async (request) => {
       const base = baseUrl(request)
-      return wire.regionList(base, selfUrl(base, request), await service.listRegions())
+      return wire.regionList(base, selfUrl(base, request), await regions.listRegions(request.query))
     })
     app.get('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: iamAction('identity:get_region') },
-      async (request) => wire.region(baseUrl(request), await service.getRegion(request.params.region_id)))
+      async (request) => wire.region(baseUrl(request), await regions.getRegion(request.params.region_id)))
+    if (regionWrites) {
+      app.post('/v3/regions', { schema: { body: RegionCreateBodySchema }, config: iamAction('identity:create_region') }, async (request, reply) => {
+        const region = await regions.createRegion(caller(request), request.body)
+        reply.status(201)
+        return wire.region(baseUrl(request), region)
+      })
+      app.put('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema, body: RegionCreateBodySchema }, config: iamAction('identity:create_region_with_id') },
+        async (request, reply) => {
+          const region = await regions.createRegion(caller(request), request.body, request.params.region_id)
+          reply.status(201)
+          return wire.region(baseUrl(request), region)
+        })
+      app.patch('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema, body: RegionUpdateBodySchema }, config: iamAction('identity:update_region') },
+        async (request) => wire.region(baseUrl(request), await regions.updateRegion(caller(request), request.params.region_id, request.body)))
+      app.delete('/v3/regions/:region_id', { schema: { params: RegionIdParamsSchema }, config: iamAction('identity:delete_region') }, async (request, reply) => {
+        await regions.deleteRegion(caller(request), request.params.region_id)
+        return reply.status(204).send()
+      })
+    }
 
     // ---- what the caller can reach
     app.get('/v3/auth/domains', { config: iamAction('identity:get_auth_domains') }, async (request) => {
@@ -80,6 +106,34 @@ export function projectRoutes({ service, wire, baseUrl }: ProjectRouteOptions): 
       await service.deleteProject(caller(request), request.params.project_id)
       return reply.status(204).send()
     })
+    if (projectTags) {
+      app.get('/v3/projects/:project_id/tags', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:list_project_tags') }, async (request) => {
+        const base = baseUrl(request)
+        return wire.projectTags(selfUrl(base, request), await service.listProjectTags(caller(request), request.params.project_id))
+      })
+      app.put('/v3/projects/:project_id/tags', { schema: { params: ProjectIdParamsSchema, body: ProjectTagsBodySchema }, config: iamAction('identity:update_project_tags') },
+        async (request) => {
+          const base = baseUrl(request)
+          return wire.projectTags(selfUrl(base, request), await service.replaceProjectTags(caller(request), request.params.project_id, request.body.tags))
+        })
+      app.delete('/v3/projects/:project_id/tags', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:delete_project_tags') }, async (request, reply) => {
+        await service.replaceProjectTags(caller(request), request.params.project_id, [])
+        return reply.status(204).send()
+      })
+      app.get('/v3/projects/:project_id/tags/:value', { schema: { params: ProjectTagParamsSchema }, config: iamAction('identity:get_project_tag') }, async (request, reply) => {
+        await service.checkProjectTag(caller(request), request.params.project_id, request.params.value)
+        return reply.status(204).send()
+      })
+      app.put('/v3/projects/:project_id/tags/:value', { schema: { params: ProjectTagParamsSchema }, config: iamAction('identity:create_project_tag') }, async (request, reply) => {
+        const tag = await service.addProjectTag(caller(request), request.params.project_id, request.params.value)
+        reply.header('location', `${baseUrl(request)}/v3/projects/${request.params.project_id}/tags/${encodeURIComponent(tag)}`)
+        return reply.status(201).send()
+      })
+      app.delete('/v3/projects/:project_id/tags/:value', { schema: { params: ProjectTagParamsSchema }, config: iamAction('identity:delete_project_tag') }, async (request, reply) => {
+        await service.deleteProjectTag(caller(request), request.params.project_id, request.params.value)
+        return reply.status(204).send()
+      })
+    }
     app.get('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:get_project_status') },
       async (request) => wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id), STATUS_SHAPE))
     app.put('/v3-ext/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectStatusBodySchema }, config: iamAction('identity:update_project_status') },

@@ -13,7 +13,7 @@ const ProjectAttributes = {
   parent_id: NullableString,
   enabled: T.Boolean(),
   is_domain: T.Boolean(),
-  tags: T.Array(T.String({ minLength: 1, maxLength: 255 }), { maxItems: 80 }),
+  tags: T.Array(T.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' }), { maxItems: 80, uniqueItems: true }),
   options: T.Record(T.String(), T.Unknown()),
 }
 
@@ -54,6 +54,11 @@ export const ProjectListQuerySchema = T.Object(
     parent_id: T.Optional(T.String()),
     enabled: T.Optional(T.String()),
     is_domain: T.Optional(T.String()),
+    /** Keystone's tag filters: comma-separated tags (keystone flavour). */
+    tags: T.Optional(T.String()),
+    'tags-any': T.Optional(T.String()),
+    'not-tags': T.Optional(T.String()),
+    'not-tags-any': T.Optional(T.String()),
     page: T.Optional(T.String()),
     per_page: T.Optional(T.String()),
   },
@@ -96,6 +101,33 @@ export const DomainUpdateBodySchema = T.Object(
   { additionalProperties: false },
 )
 export type DomainUpdateBody = Static<typeof DomainUpdateBodySchema>
+
+/** Keystone's region bodies: every key optional, extra keys kept as attributes. */
+const RegionAttributes = {
+  id: T.Optional(T.String()),
+  description: T.Optional(NullableString),
+  parent_region_id: T.Optional(NullableString),
+}
+export const RegionCreateBodySchema = T.Object(
+  { region: T.Object(RegionAttributes, { additionalProperties: true }) },
+  { additionalProperties: true },
+)
+export type RegionCreateBody = Static<typeof RegionCreateBodySchema>
+export const RegionUpdateBodySchema = T.Object(
+  { region: T.Object({ ...RegionAttributes, id: T.Optional(NullableString) }, { additionalProperties: true, minProperties: 1 }) },
+  { additionalProperties: true },
+)
+export type RegionUpdateBody = Static<typeof RegionUpdateBodySchema>
+export const RegionListQuerySchema = T.Object({ parent_region_id: T.Optional(T.String()) }, { additionalProperties: true })
+export type RegionListQuery = Static<typeof RegionListQuerySchema>
+
+/** Keystone's tag: 1 to 255 characters, neither '/' nor ','. */
+const ProjectTag = T.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$' })
+/** At most 80 tags, each once. */
+export const ProjectTagList = T.Array(ProjectTag, { maxItems: 80, uniqueItems: true })
+export const ProjectTagsBodySchema = T.Object({ tags: ProjectTagList }, { additionalProperties: true })
+export type ProjectTagsBody = Static<typeof ProjectTagsBodySchema>
+export const ProjectTagParamsSchema = T.Object({ project_id: T.String(), value: T.String() })
 
 export const ProjectIdParamsSchema = T.Object({ project_id: T.String() })
 export const DomainIdParamsSchema = T.Object({ domain_id: T.String() })

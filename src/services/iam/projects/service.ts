@@ -1,5 +1,5 @@
 /**
- * @module Regions, domains (accounts) and projects, per the seeds (002 OTC, 003 HWC) and Keystone:
+ * @module Domains (accounts) and projects (regions: region-service.ts), per the seeds (002 OTC, 003 HWC) and Keystone:
  * what a caller may see and change, the clouds' region-prefixed project names, project status.
  * No SQL and no HTTP here: it reads the `Flavour`, calls the stores and throws `AppError`s. Every
  * tenant read is bounded by the caller's account.
@@ -7,7 +7,7 @@
 import { newHexId } from '../../../shared/ids.js'
 import { isoMicros } from '../../../shared/clock.js'
 import type { Flavour } from '../../../flavours.js'
-import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import type { DomainRow, ProjectRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import { ForbiddenError, InvalidFieldError, NotFoundError, ValidationError } from '../../../errors/app-error.js'
 import { creationOf, deletionOf, iamTrace, updateOf } from '../../../audit/trace.js'
@@ -15,7 +15,7 @@ import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard } from './store.js'
+import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
 import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
 import type {
   DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody,
@@ -29,6 +29,22 @@ export interface ProjectPage {
 
 /** Keystone attributes the project body may carry that are not plain extras. */
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
+
+const MAX_PROJECT_TAGS = 80
+
+/** A tag in a URL, checked as Keystone's `project_tag_create` schema words it. */
+function assertTag(tag: string): void {
+  const repr = `'${tag.length > 80 ? `${tag.slice(0, 80)}...` : tag}'`
+  if (tag.length === 0) throw new ValidationError(`${repr} is too short`)
+  if (tag.length > 255) throw new ValidationError(`${repr} is too long (at most 255 characters)`)
+  if (/[,/]/.test(tag)) throw new ValidationError(`${repr} does not match '^[^,/]*$'`)
+}
+
+/** A list as the validation messages print it (http/validation-message.ts). */
+function reprList(tags: readonly string[]): string {
+  const json = JSON.stringify(tags)
+  return json.length > 80 ? `${json.slice(0, 80)}...` : json
+}
 
 export interface ProjectServiceOptions extends IamServiceOptions {
   projects: ProjectStore
@@ -48,18 +64,6 @@ export class ProjectService {
 
   async projectInAccount(projectId: string, accountId: string): Promise<boolean> {
     return (await this.findProjectInAccount(projectId, accountId)) !== undefined
-  }
-
-  // ------------------------------------------------------------------ regions
-
-  listRegions(): Promise<RegionRow[]> {
-    return this.deps.projects.listRegions()
-  }
-
-  async getRegion(id: string): Promise<RegionRow> {
-    const region = await this.deps.projects.findRegion(id)
-    if (!region) throw new NotFoundError('region', id)
-    return region
   }
 
   // ------------------------------------------------------------------ domains
@@ -147,7 +151,7 @@ export class ProjectService {
     if ((query.domain_id !== undefined && account !== undefined && query.domain_id !== account) || isDomain === true) {
       return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
     }
-    const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled }
+    const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled, tags: this.tagFilterOf(query) }
     if (!page) return { projects: await this.deps.projects.listProjects(filter) }
     const window: Page = { offset: (page.page - 1) * page.perPage, limit: page.perPage + 1 }
     const rows = await this.deps.projects.listProjects(filter, window)
@@ -306,6 +310,63 @@ export class ProjectService {
       await tx.recordChange(iamTrace(ctx, project.domain_id, 'updateProjectStatus', now), updateOf('project', before, after!))
     })
     this.deps.invalidateAuthCache()
+  }
+
+  // ------------------------------------------------------------------ project tags (keystone flavour)
+
+  async listProjectTags(ctx: AuthContext, id: string): Promise<string[]> {
+    return JSON.parse((await this.getProject(ctx, id)).tags) as string[]
+  }
+
+  /** `PUT /v3/projects/{id}/tags`: Keystone strips each tag and replaces the whole list. */
+  async replaceProjectTags(ctx: AuthContext, id: string, tags: readonly string[]): Promise<string[]> {
+    const project = await this.getProject(ctx, id)
+    const stripped = tags.map((t) => t.trim())
+    await this.writeTags(ctx, project, stripped)
+    return stripped
+  }
+
+  /** `GET /v3/projects/{id}/tags/{tag}`: 404 `Could not find project tag` when the project lacks it. */
+  async checkProjectTag(ctx: AuthContext, id: string, tag: string): Promise<void> {
+    if (!(await this.listProjectTags(ctx, id)).includes(tag)) throw new NotFoundError('project tag', tag)
+  }
+
+  /**
+   * `PUT /v3/projects/{id}/tags/{tag}`: Keystone validates the tag, then the list with it added
+   * (so a tag already there is 400 `has non-unique elements`, an 81st `is too long`).
+   */
+  async addProjectTag(ctx: AuthContext, id: string, tag: string): Promise<string> {
+    assertTag(tag)
+    const project = await this.getProject(ctx, id)
+    const tags = [...(JSON.parse(project.tags) as string[]), tag]
+    if (new Set(tags).size !== tags.length) throw new ValidationError(`${reprList(tags)} has non-unique elements`)
+    if (tags.length > MAX_PROJECT_TAGS) throw new ValidationError(`${reprList(tags)} is too long`)
+    tags[tags.length - 1] = tag.trim()
+    await this.writeTags(ctx, project, tags)
+    return tag.trim()
+  }
+
+  async deleteProjectTag(ctx: AuthContext, id: string, tag: string): Promise<void> {
+    const project = await this.getProject(ctx, id)
+    const tags = JSON.parse(project.tags) as string[]
+    const at = tags.indexOf(tag)
+    if (at < 0) throw new NotFoundError('project tag', tag)
+    tags.splice(at, 1)
+    await this.writeTags(ctx, project, tags)
+  }
+
+  private async writeTags(ctx: AuthContext, project: ProjectRow, tags: readonly string[]): Promise<void> {
+    const now = isoMicros(this.deps.clock.now())
+    const updated = await this.updateProjectTraced(ctx, project.domain_id, project.id, { tags: JSON.stringify(tags) }, now, {})
+    if (!updated) throw new NotFoundError('project', project.id)
+  }
+
+  /** Keystone's `tags`, `tags-any`, `not-tags`, `not-tags-any`: comma-separated; only where projects have tags. */
+  private tagFilterOf(query: ProjectListQuery): TagFilter | undefined {
+    if (!this.deps.flavour.iam.projectTags) return undefined
+    const split = (value: string | undefined) => (value === undefined ? undefined : value.split(','))
+    const filter: TagFilter = { all: split(query.tags), any: split(query['tags-any']), notAll: split(query['not-tags']), notAny: split(query['not-tags-any']) }
+    return Object.values(filter).some((v) => v !== undefined) ? filter : undefined
   }
 
   // ------------------------------------------------------------------ helpers

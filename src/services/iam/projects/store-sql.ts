@@ -4,13 +4,13 @@
  * cached by id; every write to a project drops its entry, and a transaction drops the entries
  * of the projects it wrote once it ends, committed or not.
  */
-import type { Transaction } from 'kysely'
+import { sql, type Expression, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../../db/database.js'
 import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
 import { ConflictError, ProjectQuotaExceededError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
 import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard } from './store.js'
+import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard, RegionChanges, TagFilter } from './store.js'
 
 const PROJECT_CACHE_MAX = 10_000
 
@@ -141,8 +141,10 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
   }
 
   // ---- regions
-  listRegions() {
-    return this.x.selectFrom('regions').selectAll().orderBy('id').execute()
+  listRegions(filter: { parentRegionId?: string } = {}) {
+    let q = this.x.selectFrom('regions').selectAll().orderBy('id')
+    if (filter.parentRegionId !== undefined) q = q.where('parent_region_id', '=', filter.parentRegionId)
+    return q.execute()
   }
 
   findRegion(id: string) {
@@ -151,6 +153,24 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
 
   async upsertRegion(row: RegionRow) {
     await this.x.insertInto('regions').values(row).onConflict((oc) => oc.column('id').doNothing()).execute()
+  }
+
+  createRegion(row: RegionRow) {
+    return this.constrained(
+      async () => (await this.write((x) => x.insertInto('regions').values(row).execute()), row),
+      { unique: () => new ConflictError('region', `Duplicate ID, ${row.id}.`) },
+    )
+  }
+
+  updateRegion(id: string, changes: RegionChanges) {
+    if (Object.keys(changes).length === 0) return this.findRegion(id)
+    return this.write((x) => x.updateTable('regions').set(changes).where('id', '=', id).returningAll().executeTakeFirst())
+  }
+
+  async deleteRegions(ids: readonly string[]) {
+    if (ids.length === 0) return 0
+    const result = await this.write((x) => x.deleteFrom('regions').where('id', 'in', ids).executeTakeFirst())
+    return Number(result.numDeletedRows)
   }
 
   // ---- projects
@@ -179,6 +199,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     if (filter.parentId !== undefined) q = q.where('parent_id', '=', filter.parentId)
     if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
     if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
+    if (filter.tags) q = q.where(this.tagCondition(filter.tags))
     // Region projects first, then by name: the order the clouds show and a stable one for paging.
     q = q.orderBy('kind', 'desc').orderBy('name').orderBy('id')
     if (page) q = q.limit(page.limit).offset(page.offset)
@@ -252,6 +273,25 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
       return x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
     }))
     return result.numDeletedRows > 0n
+  }
+
+  /**
+   * Keystone's four tag filters over the JSON array in `projects.tags`. Whether a project has a
+   * tag is a dialect's JSON question: SQLite walks the array with `json_each`, PostgreSQL asks
+   * `jsonb` containment. Tags are bound as parameters, never spliced into the text.
+   */
+  private tagCondition(filter: TagFilter): Expression<SqlBool> {
+    const has = (tag: string) => this.db.dialect === 'postgres'
+      ? sql<SqlBool>`(projects.tags::jsonb @> jsonb_build_array(${tag}::text))`
+      : sql<SqlBool>`exists (select 1 from json_each(projects.tags) where json_each.value = ${tag})`
+    const all = (tags: readonly string[]) => sql<SqlBool>`(${sql.join(tags.map(has), sql` and `)})`
+    const any = (tags: readonly string[]) => sql<SqlBool>`(${sql.join(tags.map(has), sql` or `)})`
+    const parts: Expression<SqlBool>[] = []
+    if (filter.all?.length) parts.push(all(filter.all))
+    if (filter.any?.length) parts.push(any(filter.any))
+    if (filter.notAll?.length) parts.push(sql<SqlBool>`not ${all(filter.notAll)}`)
+    if (filter.notAny?.length) parts.push(sql<SqlBool>`not ${any(filter.notAny)}`)
+    return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`
   }
 
   listProjectsForUser(userId: string, domainId: string) {

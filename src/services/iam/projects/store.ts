@@ -15,6 +15,23 @@ export interface ProjectFilter {
   parentId?: string
   enabled?: boolean
   ids?: readonly string[]
+  /** Keystone's tag filters (issue 16); each list is non-empty when given. */
+  tags?: TagFilter
+}
+
+/** `tags` (has all), `tags-any` (has one), `not-tags` (lacks one), `not-tags-any` (has none). */
+export interface TagFilter {
+  all?: readonly string[]
+  any?: readonly string[]
+  notAll?: readonly string[]
+  notAny?: readonly string[]
+}
+
+/** What `PATCH /v3/regions/{id}` may change. */
+export interface RegionChanges {
+  description?: string
+  parent_region_id?: string | null
+  extra?: string
 }
 
 export interface Page { offset: number; limit: number }
@@ -56,10 +73,16 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   listDomainsForUser(userId: string): Promise<DomainRow[]>
 
   // regions
-  listRegions(): Promise<RegionRow[]>
+  listRegions(filter?: { parentRegionId?: string }): Promise<RegionRow[]>
   findRegion(id: string): Promise<RegionRow | undefined>
   /** Inserts unless a region with that id exists. */
   upsertRegion(row: RegionRow): Promise<void>
+  /** Throws ConflictError when a region has that id. */
+  createRegion(row: RegionRow): Promise<RegionRow>
+  /** Undefined when no such region. */
+  updateRegion(id: string, changes: RegionChanges): Promise<RegionRow | undefined>
+  /** Deletes these regions; how many there were. */
+  deleteRegions(ids: readonly string[]): Promise<number>
 
   // projects
   findProject(id: string): Promise<ProjectRow | undefined>

@@ -57,6 +57,11 @@ export class ProjectWire {
     return out
   }
 
+  /** Keystone's tag list: `links.self` is the URL asked (`ks_flask.full_url()`), then the tags. */
+  projectTags(selfUrl: string, tags: readonly string[]): unknown {
+    return { links: { self: selfUrl }, tags }
+  }
+
   // ---- regions
   region(base: string, row: RegionRow): unknown {
     return { region: this.regionEntity(base, row) }
@@ -68,7 +73,10 @@ export class ProjectWire {
 
   private regionEntity(base: string, row: RegionRow): Record<string, unknown> {
     if (this.flavour.iam.keystoneTokenAndRegionShape) {
-      return { id: row.id, description: row.description, parent_region_id: row.parent_region_id, links: { self: `${base}/v3/regions/${row.id}` } }
+      return {
+        ...JSON.parse(row.extra) as Record<string, unknown>,
+        id: row.id, description: row.description, parent_region_id: row.parent_region_id, links: { self: `${base}/v3/regions/${row.id}` },
+      }
     }
     return {
       id: row.id, type: row.type, description: row.description, parent_region_id: row.parent_region_id,
