@@ -117,6 +117,14 @@ export interface Flavour {
     readonly roleTypesRestrictGrants: boolean
     /** 401 text for a locked-out user; `%(user_id)s` is replaced. */
     readonly accountLockedMessage: string
+    /**
+     * Keystone 22's default policies with `enforce_scope` off: `admin` held in the token's project
+     * or domain makes its holder the cloud administrator, as a system grant of `admin` does
+     * (`rule:admin_required` is `role:admin`). The clouds: only a system grant (issue 16).
+     */
+    readonly adminRoleAnywhere: boolean
+    /** Keystone's system-scoped tokens (`"scope": {"system": {"all": true}}`); the clouds have none. */
+    readonly systemScope: boolean
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
@@ -200,6 +208,8 @@ const HUAWEICLOUD: Flavour = {
     rescopedTokenMethods: 'token',
     quotaTypes: ['user', 'group', 'idp', 'agency', 'policy', 'assigment_group_mp', 'assigment_agency_mp', 'assigment_group_ep', 'assigment_user_ep', 'mapping'],
     scopeNeedsRole: false,
+    adminRoleAnywhere: false,
+    systemScope: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -262,6 +272,8 @@ const KEYSTONE: Flavour = {
     rescopedTokenMethods: 'token-and-parent',
     quotaTypes: [],
     scopeNeedsRole: true,
+    adminRoleAnywhere: true,
+    systemScope: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

@@ -152,6 +152,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
 
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
     if (scope.type === 'unscoped') return Promise.resolve([])
+    if (scope.type === 'system') return this.systemRoles(userId)
     const actorIds = this.actorIds(userId)
     return this.x
       .selectFrom('roles')
@@ -178,6 +179,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
         eb.selectFrom('role_assignments').select('role_id')
           .where('actor_id', 'in', this.actorIds(userId)).where('target_type', '=', 'system'),
       )
+      .orderBy('name')
       .execute()
   }
 }
@@ -185,3 +187,4 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
 function assignmentRow(a: Assignment) {
   return { actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 }
 }
+
