@@ -125,6 +125,8 @@ export interface Flavour {
     readonly adminRoleAnywhere: boolean
     /** Keystone's system-scoped tokens (`"scope": {"system": {"all": true}}`); the clouds have none. */
     readonly systemScope: boolean
+    /** Keystone's role API: create, update and delete roles, global or of a domain (issue 16). */
+    readonly roleWrites: boolean
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
@@ -210,6 +212,7 @@ const HUAWEICLOUD: Flavour = {
     scopeNeedsRole: false,
     adminRoleAnywhere: false,
     systemScope: false,
+    roleWrites: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -274,6 +277,7 @@ const KEYSTONE: Flavour = {
     scopeNeedsRole: true,
     adminRoleAnywhere: true,
     systemScope: true,
+    roleWrites: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

@@ -182,4 +182,8 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:delete_agency', method: 'DELETE', path: '/v3.0/OS-AGENCY/agencies/:agency_id', rule: 'permission', description: 'Delete an agency with its grants; its tokens and keys stop working', cloudActions: ['iam:agencies:deleteAgency'] },
   { action: 'identity:grant_agency_enterprise_project_roles', method: 'PUT', path: '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments', rule: 'permission', description: 'Grant policies to agencies on enterprise projects, as one batch', cloudActions: ['iam:permissions:grantRoleToAgencyOnEnterpriseProject'] },
   { action: 'identity:revoke_agency_enterprise_project_roles', method: 'DELETE', path: '/v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments', rule: 'permission', description: 'Revoke policies of agencies on enterprise projects, as one batch', cloudActions: ['iam:permissions:revokeRoleFromAgencyOnEnterpriseProject'] },
+  // ---- issue 16: roles
+  { action: 'identity:create_role', method: 'POST', path: '/v3/roles', rule: 'system_admin', keystoneOnly: true, description: 'Create a role, global or of a domain (keystone flavour; admin_required)' },
+  { action: 'identity:update_role', method: 'PATCH', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: "Rename or describe a role (keystone flavour; admin_required)" },
+  { action: 'identity:delete_role', method: 'DELETE', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete a role with its assignments (keystone flavour; admin_required)' },
 ]
