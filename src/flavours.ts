@@ -124,6 +124,16 @@ export interface Flavour {
     readonly roleTypesRestrictGrants: boolean
     /** 401 text for a locked-out user; `%(user_id)s` is replaced. */
     readonly accountLockedMessage: string
+    /**
+     * Keystone 22's default policies with `enforce_scope` off: `admin` held in the token's project
+     * or domain makes its holder the cloud administrator, as a system grant of `admin` does
+     * (`rule:admin_required` is `role:admin`). The clouds: only a system grant (issue 16).
+     */
+    readonly adminRoleAnywhere: boolean
+    /** Keystone's system-scoped tokens (`"scope": {"system": {"all": true}}`); the clouds have none. */
+    readonly systemScope: boolean
+    /** Keystone's role API: create, update and delete roles, global or of a domain (issue 16). */
+    readonly roleWrites: boolean
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
@@ -209,6 +219,9 @@ const HUAWEICLOUD: Flavour = {
     rescopedTokenMethods: 'token',
     quotaTypes: ['user', 'group', 'idp', 'agency', 'policy', 'assigment_group_mp', 'assigment_agency_mp', 'assigment_group_ep', 'assigment_user_ep', 'mapping'],
     scopeNeedsRole: false,
+    adminRoleAnywhere: false,
+    systemScope: false,
+    roleWrites: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -273,6 +286,9 @@ const KEYSTONE: Flavour = {
     rescopedTokenMethods: 'token-and-parent',
     quotaTypes: [],
     scopeNeedsRole: true,
+    adminRoleAnywhere: true,
+    systemScope: true,
+    roleWrites: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

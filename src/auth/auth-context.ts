@@ -10,6 +10,8 @@ export type AuthScope =
   | { readonly type: 'domain'; readonly domain: NamedRef }
   | { readonly type: 'project'; readonly project: NamedRef; readonly domain: NamedRef }
   | { readonly type: 'unscoped' }
+  /** Keystone flavour: the system scope, `{"system": {"all": true}}`. */
+  | { readonly type: 'system' }
 
 /** Where a request came from, for the audit trail; the authentication hook adds it per request. */
 export interface RequestOrigin {

@@ -41,6 +41,8 @@ export interface PolicyEntry {
    * the request asks (enable or disable); it has no route of its own.
    */
   readonly partOf?: string
+  /** Registered only in the keystone flavour (Keystone's APIs the clouds answer 405 to). */
+  readonly keystoneOnly?: boolean
 }
 
 /** Where a caller may perform an action: the whole account, or only some enterprise projects. */

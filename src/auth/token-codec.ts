@@ -10,6 +10,8 @@ export type TokenScope =
   | { readonly type: 'domain'; readonly id: string }
   | { readonly type: 'project'; readonly id: string }
   | { readonly type: 'unscoped' }
+  /** Keystone's system scope (`{"system": {"all": true}}`), the only system there is. */
+  | { readonly type: 'system' }
 
 export interface TokenPayload {
   readonly userId: string
@@ -59,7 +61,7 @@ export class TokenCodec {
 
   encode(payload: TokenPayload): string {
     const key = this.keys[0]!
-    const scope = payload.scope.type === 'unscoped' ? ['u'] : [payload.scope.type[0], payload.scope.id]
+    const scope = payload.scope.type === 'unscoped' ? ['u'] : payload.scope.type === 'system' ? ['s'] : [payload.scope.type[0], payload.scope.id]
     const fields: Record<string, unknown> = { u: payload.userId, s: scope, i: payload.issuedAt, e: payload.expiresAt, a: payload.auditId }
     if (payload.methods) fields.m = payload.methods
     if (payload.parentAuditId !== undefined) fields.p = payload.parentAuditId
@@ -91,7 +93,7 @@ export class TokenCodec {
       const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
       const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[] }
       const scope: TokenScope =
-        p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : { type: 'unscoped' }
+        p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : p.s[0] === 's' ? { type: 'system' } : { type: 'unscoped' }
       const payload: TokenPayload = { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
       if (p.m === undefined) return payload
       if (p.g === undefined) return { ...payload, methods: p.m, parentAuditId: p.p }

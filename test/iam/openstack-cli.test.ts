@@ -280,4 +280,18 @@ describe.each(CASES)('openstack CLI against the $flavour flavour', (c) => {
     const gone = await call(`${s.url}/v3/users/${user.id}`, { token })
     expect(gone.status).toBe(404)
   })
+  it.skipIf(c.flavour !== 'keystone')('role create (global and --domain), role list --domain, role set --name, role delete; --os-system-scope all (issue 16)', { timeout: budget(7) }, async () => {
+    const created = await cliJson(['role', 'create', 'cli-observer', '-f', 'json'])
+    expect(created).toEqual({ id: expect.any(String), name: 'cli-observer', domain_id: null, description: '', options: {} })
+    const ofDomain = await cliJson(['role', 'create', '--domain', s.account.name, 'cli-domain-role', '-f', 'json'])
+    expect(ofDomain).toMatchObject({ name: 'cli-domain-role', domain_id: s.account.id })
+    expect((await cliJson(['role', 'list', '--domain', s.account.name, '-f', 'json'])).map((r: { Name: string }) => r.Name)).toEqual(['cli-domain-role'])
+    await cliOk(['role', 'set', '--name', 'cli-watcher', 'cli-observer'])
+    await cliOk(['role', 'delete', 'cli-watcher'])
+    expect((await call(`${s.url}/v3/roles/${created.id}`, { token })).status).toBe(404)
+    const systemEnv = { ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('OS_PROJECT_'))), OS_SYSTEM_SCOPE: 'all' }
+    const scoped = await runCli(systemEnv, ['token', 'issue', '-f', 'json'])
+    expect(scoped.code, describeRun(['token', 'issue'], scoped)).toBe(0)
+    expect(JSON.parse(scoped.stdout)).toMatchObject({ system: 'all', user_id: expect.any(String) })
+  })
 })

@@ -193,4 +193,8 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:get_project_tag', method: 'GET', path: '/v3/projects/:project_id/tags/:value', rule: 'authenticated', description: 'Check that a project has a tag (keystone flavour; the service checks the project is visible)' },
   { action: 'identity:create_project_tag', method: 'PUT', path: '/v3/projects/:project_id/tags/:value', rule: 'permission', description: 'Add a tag to a project (keystone flavour)', cloudActions: ['iam:projects:updateProject'] },
   { action: 'identity:delete_project_tag', method: 'DELETE', path: '/v3/projects/:project_id/tags/:value', rule: 'permission', description: 'Remove a tag from a project (keystone flavour)', cloudActions: ['iam:projects:updateProject'] },
+  // ---- issue 16: roles
+  { action: 'identity:create_role', method: 'POST', path: '/v3/roles', rule: 'system_admin', keystoneOnly: true, description: 'Create a role, global or of a domain (keystone flavour; admin_required)' },
+  { action: 'identity:update_role', method: 'PATCH', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: "Rename or describe a role (keystone flavour; admin_required)" },
+  { action: 'identity:delete_role', method: 'DELETE', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete a role with its assignments (keystone flavour; admin_required)' },
 ]

@@ -136,7 +136,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         service: identity, wire: new IdentityWire({ flavour }),
         osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },
       },
-      roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape },
+      roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape, roleWrites: flavour.iam.roleWrites },
       credentials: { service: credentials, wire: new CredentialWire() },
       catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },

@@ -14,7 +14,7 @@ import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
 import type { GrantRef, RoleService } from './service.js'
 import type { RoleWire } from './wire.js'
 import {
-  AgencyEnterpriseProjectGrantsBodySchema, CustomRoleCreateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
+  AgencyEnterpriseProjectGrantsBodySchema, CustomRoleCreateBodySchema, KeystoneRoleCreateBodySchema, KeystoneRoleUpdateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
   PagingQuerySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
 } from './schemas.js'
 
@@ -23,6 +23,8 @@ export interface RoleRouteOptions extends IamRouteOptions {
   wire: RoleWire
   /** The clouds' own routes beyond Keystone's (the role assignment query); off in the keystone flavour. */
   cloudExtensions: boolean
+  /** Keystone's role writes (POST, PATCH, DELETE /v3/roles); the clouds answer 405 there. */
+  roleWrites: boolean
 }
 
 function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
@@ -37,7 +39,7 @@ function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
 
 const noContent = (reply: FastifyReply) => reply.status(204).send()
 
-export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRouteOptions): FastifyPluginAsyncTypebox {
+export function roleRoutes({ service, wire, baseUrl, cloudExtensions, roleWrites }: RoleRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- roles
     app.get('/v3/roles', { schema: { querystring: RoleListQuerySchema }, config: iamAction('identity:list_roles') }, async (request) => {
@@ -46,6 +48,19 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions }: RoleRout
     })
     app.get('/v3/roles/:role_id', { schema: { params: RoleIdParamsSchema }, config: iamAction('identity:get_role') },
       async (request) => wire.role(baseUrl(request), await service.getRole(caller(request), request.params.role_id)))
+
+    if (roleWrites) {
+      app.post('/v3/roles', { schema: { body: KeystoneRoleCreateBodySchema }, config: iamAction('identity:create_role') }, async (request, reply) => {
+        reply.status(201)
+        return wire.role(baseUrl(request), await service.createRole(caller(request), request.body))
+      })
+      app.patch('/v3/roles/:role_id', { schema: { params: RoleIdParamsSchema, body: KeystoneRoleUpdateBodySchema }, config: iamAction('identity:update_role') },
+        async (request) => wire.role(baseUrl(request), await service.updateRole(caller(request), request.params.role_id, request.body)))
+      app.delete('/v3/roles/:role_id', { schema: { params: RoleIdParamsSchema }, config: iamAction('identity:delete_role') }, async (request, reply) => {
+        await service.deleteRole(caller(request), request.params.role_id)
+        return noContent(reply)
+      })
+    }
 
     // ---- custom policies
     app.get('/v3.0/OS-ROLE/roles', { schema: { querystring: PagingQuerySchema }, config: iamAction('identity:list_custom_policies') }, async (request) => {

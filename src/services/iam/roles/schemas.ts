@@ -48,6 +48,26 @@ export type CustomRoleCreateBody = Static<typeof CustomRoleSchema>
 export const CustomRoleUpdateBodySchema = CustomRoleSchema
 export type CustomRoleUpdateBody = Static<typeof CustomRoleSchema>
 
+// ---- Keystone's roles (keystone flavour, issue 16): keystone/assignment/schema.py
+const KeystoneRolePropertiesSchema = {
+  // parameter_types.name
+  name: T.String({ minLength: 1, maxLength: 255, pattern: '[\\S]+' }),
+  description: T.Optional(T.Union([T.String(), T.Null()])),
+  options: T.Optional(T.Object({}, { additionalProperties: true })),
+}
+/** Keystone allows extra attributes on roles (`additionalProperties: True`). */
+export const KeystoneRoleCreateBodySchema = T.Object({
+  role: T.Object({ ...KeystoneRolePropertiesSchema, domain_id: T.Optional(T.Union([T.String(), T.Null()])) }, { additionalProperties: true }),
+})
+export type KeystoneRoleCreateBody = Static<typeof KeystoneRoleCreateBodySchema>
+export const KeystoneRoleUpdateBodySchema = T.Object({
+  role: T.Object(
+    { name: T.Optional(KeystoneRolePropertiesSchema.name), description: KeystoneRolePropertiesSchema.description, options: KeystoneRolePropertiesSchema.options, domain_id: T.Optional(T.Union([T.String(), T.Null()])) },
+    { additionalProperties: true, minProperties: 1 },
+  ),
+})
+export type KeystoneRoleUpdateBody = Static<typeof KeystoneRoleUpdateBodySchema>
+
 export const RoleAssignmentQuerySchema = T.Object(
   {
     'user.id': T.Optional(T.String()),

@@ -21,10 +21,11 @@ import { isoMicros } from '../../../shared/clock.js'
 import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import { AgencyEnterpriseProjectGrantsBodySchema } from './schemas.js'
-import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
+import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, KeystoneRoleCreateBody, KeystoneRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 import { parseDomainAssignmentQuery } from './assignment-query.js'
 import { AGENCY_FORBIDDEN_ROLES, customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
 import { grantQuotaType } from '../quotas/rules.js'
+import { createKeystoneRole, deleteKeystoneRole, updateKeystoneRole } from './keystone-roles.js'
 
 
 export interface GrantRef {
@@ -114,6 +115,12 @@ export class RoleService {
     if (!role || (role.domain_key !== '' && role.domain_key !== this.account(ctx) && !ctx.systemAdmin)) throw new NotFoundError('role', id)
     return role
   }
+
+  // ------------------------------------------------------------------ Keystone's roles (keystone flavour, keystone-roles.ts)
+
+  createRole(ctx: AuthContext, body: KeystoneRoleCreateBody): Promise<RoleRow> { return createKeystoneRole(this.deps, ctx, body) }
+  updateRole(ctx: AuthContext, id: string, body: KeystoneRoleUpdateBody): Promise<RoleRow> { return updateKeystoneRole(this.deps, ctx, id, body) }
+  deleteRole(ctx: AuthContext, id: string): Promise<void> { return deleteKeystoneRole(this.deps, ctx, id) }
 
   // ------------------------------------------------------------------ custom policies (OS-ROLE)
 

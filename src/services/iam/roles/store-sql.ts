@@ -71,6 +71,33 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
     return new Map(rows.map((r) => [r.role_id, Number(r.uses)]))
   }
 
+  createRole(row: RoleRow) {
+    return this.constrained(
+      () => this.write(async (x) => {
+        await x.insertInto('roles').values(row).execute()
+        return row
+      }),
+      { unique: () => new ConflictError('role', duplicateRoleName(row.name, row.domain_key)) },
+    )
+  }
+
+  async updateRole(id: string, changes: Partial<Pick<RoleRow, 'name' | 'display_name' | 'description'>>, now: string) {
+    const before = await this.findRole(id)
+    return this.constrained(
+      () => this.write((x) => x.updateTable('roles').set({ ...changes, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst()),
+      { unique: () => new ConflictError('role', duplicateRoleName(changes.name ?? '', before?.domain_key ?? '')) },
+    )
+  }
+
+  deleteRole(id: string) {
+    return this.write(async (x) => {
+      // Keystone deletes the role's assignments with it.
+      await x.deleteFrom('role_assignments').where('role_id', '=', id).execute()
+      const result = await x.deleteFrom('roles').where('id', '=', id).executeTakeFirst()
+      return Number(result.numDeletedRows) > 0
+    })
+  }
+
   async upsertSystemRole(row: RoleRow) {
     const { id: _id, created_at: _created, updated_at: _updated, ...definition } = row
     const fields = Object.keys(definition) as (keyof typeof definition)[]
@@ -152,6 +179,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
 
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
     if (scope.type === 'unscoped') return Promise.resolve([])
+    if (scope.type === 'system') return this.systemRoles(userId)
     const actorIds = this.actorIds(userId)
     return this.x
       .selectFrom('roles')
@@ -178,10 +206,16 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
         eb.selectFrom('role_assignments').select('role_id')
           .where('actor_id', 'in', this.actorIds(userId)).where('target_type', '=', 'system'),
       )
+      .orderBy('name')
       .execute()
   }
 }
 
 function assignmentRow(a: Assignment) {
   return { actor_type: a.actorType, actor_id: a.actorId, target_type: a.targetType, target_id: a.targetId, role_id: a.roleId, inherited: a.inherited ? 1 : 0 }
+}
+
+/** keystone/common/sql/core.py handle_conflicts' words for a taken role name. */
+function duplicateRoleName(name: string, domainKey: string): string {
+  return domainKey === '' ? `Duplicate entry found with name ${name}` : `Duplicate entry found with name ${name} at domain ID ${domainKey}`
 }

@@ -62,6 +62,12 @@ export interface RoleStore extends TracedStore<RoleStore> {
    */
   deleteCustomRole(domainKey: string, id: string): Promise<boolean>
   countAssignmentsByRole(roleIds: readonly string[]): Promise<Map<string, number>>
+  /** Keystone's roles (global: owner key ''; a domain's: its id). Throws ConflictError on a name taken in that owner. */
+  createRole(row: RoleRow): Promise<RoleRow>
+  /** Keystone's role update (name, description); undefined when none matched. Throws ConflictError on a taken name. */
+  updateRole(id: string, changes: Partial<Pick<RoleRow, 'name' | 'display_name' | 'description'>>, now: string): Promise<RoleRow | undefined>
+  /** Keystone's role delete: the role with every assignment of it; false when none matched. */
+  deleteRole(id: string): Promise<boolean>
   /**
    * Inserts a system role, or brings an existing one (same name) up to this definition; id and
    * `created_at` stay, `updated_at` moves only when the definition changed.

@@ -44,6 +44,8 @@ export const TokenRequestSchema = T.Object(
           T.Object({
             domain: T.Optional(RefSchema),
             project: T.Optional(T.Object({ id: T.Optional(T.String()), name: T.Optional(T.String()), domain: T.Optional(RefSchema) })),
+            // Keystone's system scope; `all` is the only system it has.
+            system: T.Optional(T.Object({ all: T.Optional(T.Boolean()) })),
           }),
           // keystoneauth sends "unscoped" for an explicitly unscoped request.
           T.Literal('unscoped'),

@@ -303,6 +303,7 @@ export class TokenService {
       if (!domain) throw new UnauthorizedError()
       return { type: 'domain', id: domain.id }
     }
+    if (scope.system && this.deps.flavour.iam.systemScope) return { type: 'system' }
     throw new MissingAttributeError('project or domain', 'scope')
   }
 
@@ -326,7 +327,7 @@ export class TokenService {
       })
     }
     const systemRoles = await this.deps.grants.systemRoles(user.id)
-    const systemAdmin = systemRoles.some((r) => r.name === 'admin')
+    let systemAdmin = systemRoles.some((r) => r.name === 'admin')
 
     let scope: AuthScope
     let roles: RoleRow[] = []
@@ -348,9 +349,17 @@ export class TokenService {
       if (this.deps.flavour.iam.scopeNeedsRole ? roles.length === 0 : project.domain_id !== user.domain_id) return undefined
       scope = { type: 'project', project: ref(project), domain: ref(domain) }
       accountId = domain.id
+    } else if (payload.scope.type === 'system') {
+      // Keystone: a system-scoped token needs a role on the system, and carries those roles.
+      if (!this.deps.flavour.iam.systemScope || systemRoles.length === 0) return undefined
+      roles = [...systemRoles].sort((a, b) => a.name.localeCompare(b.name))
+      scope = { type: 'system' }
     } else {
       scope = { type: 'unscoped' }
     }
+    // NOTE: Keystone 22 with `enforce_scope = false` reads `rule:admin_required` as `role:admin`
+    // in whatever scope the token has; Tempest's dynamic credentials rely on it (issue 16).
+    if (this.deps.flavour.iam.adminRoleAnywhere && roles.some((r) => r.name === 'admin')) systemAdmin = true
     return {
       user: ref(user), userDomain: ref(userDomain), scope, accountId, roles: roles.map(ref), systemAdmin,
       permissions: permissionsOf(roles),

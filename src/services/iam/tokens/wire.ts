@@ -31,6 +31,7 @@ export class TokenWire {
       token.project = { domain: { id: ctx.scope.domain.id, name: ctx.scope.domain.name }, id: ctx.scope.project.id, name: ctx.scope.project.name }
       if (this.flavour.iam.keystoneTokenAndRegionShape) token.is_domain = false
     }
+    if (ctx.scope.type === 'system') token.system = { all: true }
     if (ctx.scope.type !== 'unscoped') token.roles = ctx.roles.map((r) => ({ id: r.id, name: r.name }))
     if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, serviceCatalog(this.flavour, regions))
     if (ctx.assumedBy) {
