@@ -461,7 +461,7 @@ describe('fault injection when it is off, and in the keystone flavour', () => {
     }
   })
 
-  it('lets the keystone system admin use it, and no project admin', async () => {
+  it('lets the keystone cloud admin use it (admin anywhere, as Keystone 22 with enforce_scope off), and no member', async () => {
     const s = await startServer({ flavour: 'keystone', env: { FAULT_INJECTION: '1' } })
     try {
       const token = await s.adminToken()
@@ -471,14 +471,19 @@ describe('fault injection when it is off, and in the keystone flavour', () => {
       expect(faulted.status).toBe(503)
       expect(faulted.body).toEqual(iamError(503, 'Service Unavailable', 'The service is temporarily unavailable. Please retry later.'))
       expect((await call(`${s.url}${FAULTS}`, { method: 'DELETE', token })).status).toBe(204)
-      // A second domain's user holding `admin` on a project of it is no system admin.
+      // A second domain's user holding `admin` on a project of it is the cloud admin (Keystone 22's
+      // defaults with enforce_scope off); one holding `member` there is not.
       const domain = (await call(`${s.url}/v3/domains`, { method: 'POST', token, body: { domain: { name: 'd2' } } })).body.domain
       const project = (await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'p2', domain_id: domain.id } } })).body.project
       const user = (await call(`${s.url}/v3/users`, { method: 'POST', token, body: { user: { name: 'u2', password: 'pw', domain_id: domain.id } } })).body.user
-      const role = (await call(`${s.url}/v3/roles?name=admin`, { token })).body.roles[0]
-      expect((await call(`${s.url}/v3/projects/${project.id}/users/${user.id}/roles/${role.id}`, { method: 'PUT', token })).status).toBe(204)
+      const member = (await call(`${s.url}/v3/users`, { method: 'POST', token, body: { user: { name: 'u3', password: 'pw', domain_id: domain.id } } })).body.user
+      const roleId = async (name: string) => (await call(`${s.url}/v3/roles?name=${name}`, { token })).body.roles[0].id
+      expect((await call(`${s.url}/v3/projects/${project.id}/users/${user.id}/roles/${await roleId('admin')}`, { method: 'PUT', token })).status).toBe(204)
+      expect((await call(`${s.url}/v3/projects/${project.id}/users/${member.id}/roles/${await roleId('member')}`, { method: 'PUT', token })).status).toBe(204)
       const projectAdmin = await tokenFor(s, 'u2', 'pw', 'd2', { project: { id: project.id } })
-      const refused = await call(`${s.url}${FAULTS}`, { token: projectAdmin })
+      expect((await call(`${s.url}${FAULTS}`, { token: projectAdmin })).status).toBe(200)
+      const projectMember = await tokenFor(s, 'u3', 'pw', 'd2', { project: { id: project.id } })
+      const refused = await call(`${s.url}${FAULTS}`, { token: projectMember })
       expect(refused.status).toBe(403)
       expect(refused.body).toEqual(iamError(403, 'Forbidden', 'You are not authorized to perform the requested action: projectplane:get_faults.'))
     } finally {
