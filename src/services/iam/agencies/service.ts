@@ -3,7 +3,7 @@
  * act in it with the roles granted to the agency (grants live in the roles capability, with the
  * agency as actor). Every agency read or written must belong to the caller's account; another
  * account's is "not found". Using an agency (`assume_role`) is the token and credential
- * services' work; they read agencies through `AgencyService.forAssumption`.
+ * services' work, through `AgencyAssumption` (assumption.ts).
  */
 import type { AgencyRow, DomainRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
