@@ -130,13 +130,12 @@ export class AgencyAssumption {
       scope = { type: 'domain', domain: ref(domain) }
     } else return undefined
     if (session.restrictRoles) roles = roles.filter((r) => session.restrictRoles!.includes(r.name))
-    const agencyUser = { id: agency.id, name: `${domain.name}/${agency.name}` }
     return {
-      user: agencyUser, userDomain: ref(domain), scope, accountId: domain.id, roles: roles.map(ref), systemAdmin: false,
+      ...agencyIdentity(agency, domain, session.user, session.userDomain), scope, accountId: domain.id, roles: roles.map(ref), systemAdmin: false,
       permissions: permissionsOf(roles),
       enterpriseProjectPermissions: scope.type === 'domain' ? permissionsByEnterpriseProject(await this.deps.grants.enterpriseProjectRoles(agency.id)) : NO_ENTERPRISE_PROJECT_GRANTS,
       auditId: session.auditId, issuedAt: session.issuedAt, expiresAt: Math.min(session.expiresAt, expiry(agency)),
-      methods: session.methods, assumedBy: { user: ref(session.user), domain: session.userDomain },
+      methods: session.methods,
     }
   }
 }
@@ -150,6 +149,14 @@ export function agencyName(target: AssumeRoleTarget): string {
   const name = agencyName ?? xroleName
   if (name === undefined) throw new MissingAttributeError('agency_name', 'assume_role')
   return name
+}
+
+/**
+ * Who acts through an agency, as callers and traces name it: the agency (`<account>/<agency>`)
+ * in the account that made it, assumed by a user of the trusted account.
+ */
+export function agencyIdentity(agency: Pick<AgencyRow, 'id' | 'name'>, domain: NamedRef, user: NamedRef, userDomain: NamedRef): Pick<AuthContext, 'user' | 'userDomain' | 'assumedBy'> {
+  return { user: { id: agency.id, name: `${domain.name}/${agency.name}` }, userDomain: ref(domain), assumedBy: { user: ref(user), domain: ref(userDomain) } }
 }
 
 /** When an agency stops working: its expiry, or never. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto'
 import type { AgencyRow, CredentialRow, DomainRow, UserRow } from '../../../db/schema.js'
-import { expiry, type AssumeRoleTarget } from '../agencies/assumption.js'
+import { agencyIdentity, expiry, type AssumeRoleTarget } from '../agencies/assumption.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import type { Policy } from '../../../auth/policy.js'
 import type { SecretBox } from '../../../auth/secret-box.js'
@@ -177,7 +177,7 @@ export class CredentialService {
         created_at: isoMicros(now), last_used_at: null, agency_id: actingAgency ?? null, session_name: identity.assume_role?.session_user?.name ?? null,
       })
       const trace = agency && trustingAccount
-        ? iamTrace({ ...ctx, user: { id: agency.id, name: `${trustingAccount.name}/${agency.name}` }, userDomain: { id: trustingAccount.id, name: trustingAccount.name }, assumedBy: { user: ctx.user, domain: ctx.userDomain } }, agency.domain_id, 'createTemporaryCredential', isoMicros(now))
+        ? iamTrace({ ...ctx, ...agencyIdentity(agency, trustingAccount, ctx.user, ctx.userDomain) }, agency.domain_id, 'createTemporaryCredential', isoMicros(now))
         : iamTrace(ctx, ctx.userDomain.id, 'createTemporaryCredential', isoMicros(now))
       await tx.recordChange(trace, credentialChange(undefined, created))
       return created
