@@ -13,6 +13,9 @@ import { basicCredentials, globalCredentials, iam, iamClient } from '../helpers/
 const PASSWORD = 'Agency-Passw0rd!'
 const CLOUD_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/
 const FORBIDDEN_ASSUME = { error: { code: 403, message: 'You have no right to do this action', title: 'Forbidden' } }
+const TITLES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }
+/** A refusal: the status and Keystone's whole error body. */
+const refused = (code: number, message: string) => ({ status: code, body: { error: { code, message, title: TITLES[code] } } })
 const UNAUTHORIZED = { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } }
 
 describe('agencies (huaweicloud)', () => {
@@ -111,23 +114,26 @@ describe('agencies (huaweicloud)', () => {
       expect((await bad({ name: 'x', trust_domain_id: b.id, duration: 'TWODAYS' }))).toMatchObject({
         status: 400, body: { error: { code: 400, title: 'Bad Request', message: "Invalid input for field 'agency/duration': 'TWODAYS' is not FOREVER, ONEDAY or a number of days from 1 to 36500" } },
       })
-      expect((await bad({ name: 'x', trust_domain_id: b.id, duration: 0 })).status).toBe(400)
+      expect(await bad({ name: 'x', trust_domain_id: b.id, duration: 0 })).toMatchObject(refused(400, "Invalid input for field 'agency/duration': '0' is not FOREVER, ONEDAY or a number of days from 1 to 36500"))
       expect((await bad({ name: 'x' })).body.error.message).toBe("Invalid input for field 'agency': give the trusted account as trust_domain_id or trust_domain_name")
-      expect((await bad({ name: 'x', trust_domain_id: s.account.id })).status).toBe(400)
+      expect(await bad({ name: 'x', trust_domain_id: s.account.id })).toMatchObject(refused(400, "Invalid input for field 'agency/trust_domain_id': an agency cannot trust the account that makes it"))
       expect(await bad({ name: 'x', trust_domain_name: 'no-such-account' })).toMatchObject({ status: 404, body: { error: { code: 404, message: 'TrustDomainNotFound', title: 'Not Found' } } })
-      expect((await bad({ name: 'x', trust_domain_id: b.id, domain_id: b.id })).status).toBe(403)
+      expect(await bad({ name: 'x', trust_domain_id: b.id, domain_id: b.id })).toMatchObject(refused(403, `You are not authorized to perform the requested action: domain_id ${b.id} is not the caller's account.`))
       expect(await bad({ name: 'crud-forever', trust_domain_id: b.id })).toMatchObject({
         status: 409, body: { error: { code: 409, title: 'Conflict', message: 'Conflict occurred attempting to store agency - Duplicate entry.' } },
       })
       const id = (await api(`/v3.0/OS-AGENCY/agencies?name=crud-days`)).body.agencies[0].id
-      expect((await api(`/v3.0/OS-AGENCY/agencies/${id}`, { method: 'PUT', body: { agency: {} } })).status).toBe(400)
-      expect((await api(`/v3.0/OS-AGENCY/agencies/${id}`, { method: 'PUT', body: { agency: { name: 'renamed' } } })).status).toBe(400)
+      expect(await api(`/v3.0/OS-AGENCY/agencies/${id}`, { method: 'PUT', body: { agency: {} } }))
+        .toMatchObject(refused(400, "Invalid input for field 'agency': give at least one of trust_domain_id, trust_domain_name, description, duration"))
+      expect(await api(`/v3.0/OS-AGENCY/agencies/${id}`, { method: 'PUT', body: { agency: { name: 'renamed' } } }))
+        .toMatchObject(refused(400, "Invalid input for field 'agency/name': the name of an agency cannot be changed"))
       expect(await api('/v3.0/OS-AGENCY/agencies/0123456789abcdef0123456789abcdef')).toMatchObject({
         status: 404, body: { error: { code: 404, title: 'Not Found', message: 'Could not find agency: 0123456789abcdef0123456789abcdef' } },
       })
       // Another account's agency is not found, and its own list is its own.
-      expect((await call(`${s.url}/v3.0/OS-AGENCY/agencies/${id}`, { token: adminB })).status).toBe(404)
-      expect((await call(`${s.url}/v3.0/OS-AGENCY/agencies?domain_id=${s.account.id}`, { token: adminB })).status).toBe(403)
+      expect(await call(`${s.url}/v3.0/OS-AGENCY/agencies/${id}`, { token: adminB })).toMatchObject(refused(404, `Could not find agency: ${id}`))
+      expect(await call(`${s.url}/v3.0/OS-AGENCY/agencies?domain_id=${s.account.id}`, { token: adminB }))
+        .toMatchObject(refused(403, 'You are not authorized to perform the requested action: identity:list_agencies.'))
     })
 
     it('a cloud-service agency (op_svc_*) trusts no account', async () => {
@@ -300,8 +306,10 @@ describe('agencies (huaweicloud)', () => {
       const agencyToken = (await assume(operatorToken, 'ops')).headers.get('x-subject-token')!
       expect(await assume(agencyToken, 'ops')).toMatchObject({ status: 403, body: FORBIDDEN_ASSUME })
       expect((await assume(operatorToken, 'no-such-agency')).body.error).toMatchObject({ code: 404, message: 'Could not find agency: no-such-agency' })
-      expect((await assume(operatorToken, 'ops', undefined, { xrole_name: 'other' })).status).toBe(400)
-      expect((await assume(operatorToken, 'ops', { project: { id: (await call(`${s.url}/v3/projects?domain_id=${b.id}`, { token: adminB })).body.projects[0].id } })).status).toBe(400)
+      expect(await assume(operatorToken, 'ops', undefined, { xrole_name: 'other' }))
+        .toMatchObject(refused(400, "Invalid input for field 'assume_role/xrole_name': agency_name and xrole_name name different agencies"))
+      expect(await assume(operatorToken, 'ops', { project: { id: (await call(`${s.url}/v3/projects?domain_id=${b.id}`, { token: adminB })).body.projects[0].id } }))
+        .toMatchObject(refused(400, "Invalid input for field 'auth/scope/project': the project is not one of the delegating account"))
       expect(await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['assume_role'], assume_role: { domain_id: s.account.id, agency_name: 'ops' } } } } }))
         .toMatchObject({ status: 401, body: UNAUTHORIZED })
       // A custom policy naming this agency lets the outsider assume it, and only it.
