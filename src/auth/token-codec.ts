@@ -29,6 +29,10 @@ export interface TokenPayload {
   readonly agencyId?: string
   /** An agency token limited to these of the agency's roles (otcextensions' `restrict.roles`). */
   readonly restrictRoles?: readonly string[]
+  /** A trust-scoped token (OS-TRUST): the trust whose roles and project it carries. */
+  readonly trustId?: string
+  /** A token made with the `application_credential` method: the credential whose roles it carries. */
+  readonly applicationCredentialId?: string
 }
 
 export interface TokenKey { readonly id: string; readonly secret: Buffer }
@@ -67,6 +71,8 @@ export class TokenCodec {
     if (payload.parentAuditId !== undefined) fields.p = payload.parentAuditId
     if (payload.agencyId !== undefined) fields.g = payload.agencyId
     if (payload.restrictRoles !== undefined) fields.r = payload.restrictRoles
+    if (payload.trustId !== undefined) fields.t = payload.trustId
+    if (payload.applicationCredentialId !== undefined) fields.c = payload.applicationCredentialId
     const plain = Buffer.from(JSON.stringify(fields))
     const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv('aes-256-gcm', key.secret, iv)
@@ -91,13 +97,20 @@ export class TokenCodec {
       decipher.setAAD(header)
       decipher.setAuthTag(raw.subarray(ivEnd, tagEnd))
       const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
-      const p = JSON.parse(plain.toString('utf8')) as { u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[] }
+      const p = JSON.parse(plain.toString('utf8')) as {
+        u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[]; t?: string; c?: string
+      }
       const scope: TokenScope =
         p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : p.s[0] === 's' ? { type: 'system' } : { type: 'unscoped' }
-      const payload: TokenPayload = { userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a }
-      if (p.m === undefined) return payload
-      if (p.g === undefined) return { ...payload, methods: p.m, parentAuditId: p.p }
-      return { ...payload, methods: p.m, parentAuditId: p.p, agencyId: p.g, ...(p.r === undefined ? {} : { restrictRoles: p.r }) }
+      // Optional fields are copied only when present, so a decoded payload equals the encoded one.
+      return {
+        userId: p.u, scope, issuedAt: p.i, expiresAt: p.e, auditId: p.a,
+        ...(p.m === undefined ? {} : { methods: p.m, parentAuditId: p.p }),
+        ...(p.g === undefined ? {} : { agencyId: p.g }),
+        ...(p.r === undefined ? {} : { restrictRoles: p.r }),
+        ...(p.t === undefined ? {} : { trustId: p.t }),
+        ...(p.c === undefined ? {} : { applicationCredentialId: p.c }),
+      }
     } catch {
       return undefined
     }
