@@ -111,6 +111,13 @@ export interface AuditTraceRow {
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
+/** Keystone's trusts (migration 0016); `impersonation` 0/1, `extra` a JSON object. */
+export interface TrustRow {
+  id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: number
+  expires_at: string | null; remaining_uses: number | null; redelegated_trust_id: string | null; redelegation_count: number | null
+  extra: string; created_at: string
+}
+export interface TrustRoleRow { trust_id: string; role_id: string }
 
 export interface Database {
   domains: DomainRow
@@ -131,4 +138,6 @@ export interface Database {
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow
+  trusts: TrustRow
+  trust_roles: TrustRoleRow
 }

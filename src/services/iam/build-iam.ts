@@ -39,6 +39,10 @@ import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
+import { SqlTrustStore } from './trusts/store-sql.js'
+import { TrustService } from './trusts/service.js'
+import { TrustTokenService } from './trusts/trust-tokens.js'
+import { TrustWire } from './trusts/wire.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -78,8 +82,16 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const assumption = flavour.iam.agencies && new AgencyAssumption({
     agencies: stores.agencies, scopes: stores.projects, grants: stores.roles, users: stores.identity, clock,
   })
+  // Trusts (keystone flavour): their own store; their tokens are checked by the tokens service through `trustTokens`.
+  const trustStore = new SqlTrustStore({ db })
+  const trusts = flavour.iam.trusts ? new TrustService({
+    store: trustStore, users: stores.identity, projects: stores.projects, roles: stores.roles, clock, invalidateAuthCache: () => tokens.invalidateAuthCache(),
+  }) : undefined
+  const trustTokens = trusts && new TrustTokenService({
+    trusts, store: trustStore, callers: stores.tokens, users: stores.identity, projects: stores.projects, roles: stores.roles, codec, adminRoleAnywhere: flavour.iam.adminRoleAnywhere,
+  })
   const tokens = new TokenService({
-    assumption,
+    assumption, trusts: trustTokens,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -140,6 +152,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       credentials: { service: credentials, wire: new CredentialWire() },
       catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
+      trusts: trusts && { service: trusts, wire: new TrustWire(new RoleWire({ flavour })) },
       agencies: flavour.iam.agencies && {
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
         wire: new AgencyWire(flavour.iam.agencies),

@@ -24,6 +24,7 @@ import type { TokenRequest } from './schemas.js'
 import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
 import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencies/assumption.js'
 import { iamTrace } from '../../../audit/trace.js'
+import type { TrustTokens } from '../trusts/trust-tokens.js'
 
 /** A token with the caller it stands for, and the regions its catalog lists. */
 export interface IssuedToken {
@@ -69,6 +70,8 @@ export interface TokenServiceOptions {
   callersChanged?(): void
   /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
   assumption?: AgencyAssumption
+  /** Trusts, where the flavour has them (Keystone): `OS-TRUST:trust` scopes and the callers of trust tokens. */
+  trusts?: TrustTokens
 }
 
 
@@ -104,6 +107,7 @@ export class TokenService {
   /** `callerOf`: who asks, for the methods made with a token or signature (`assume_role`). */
   async issueToken(body: TokenRequest, callerOf?: () => Promise<AuthContext>): Promise<IssuedToken> {
     const { identity, scope } = body.auth
+    if (this.deps.trusts && typeof scope === 'object' && scope['OS-TRUST:trust'] !== undefined) return this.deps.trusts.issue(body, (login) => this.issueToken(login, callerOf))
     if (!identity.methods.includes('password')) {
       if (identity.methods.includes('token')) return this.rescopeToken(body)
       if (identity.methods.includes('assume_role') && this.deps.assumption && callerOf) return this.assumeRole(body, await callerOf(), this.deps.assumption)
@@ -155,6 +159,7 @@ export class TokenService {
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
     const parentCtx = caller && await this.contextFor(parent, caller)
     if (!caller || !parentCtx) throw new UnauthorizedError()
+    if (parent.trustId !== undefined) throw new ForbiddenError('Using trust-scoped token to create another token. Create a new trust-scoped token instead')
     const { user } = caller
     // An agency token rescopes within the delegating account only, and stays the agency's.
     const agencyAccount = parent.agencyId !== undefined && this.deps.assumption ? await this.deps.scopes.findDomain(parentCtx.userDomain.id) : undefined
@@ -326,6 +331,7 @@ export class TokenService {
         issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, methods: payload.methods, restrictRoles: payload.restrictRoles,
       })
     }
+    if (payload.trustId !== undefined) return this.deps.trusts?.context(payload, caller)
     const systemRoles = await this.deps.grants.systemRoles(user.id)
     let systemAdmin = systemRoles.some((r) => r.name === 'admin')
 
