@@ -105,6 +105,15 @@ const RULES: Record<string, RuleClass> = {
   'PUT /v3.0/OS-CREDENTIAL/credentials/:access_key': 'any',
   'DELETE /v3.0/OS-CREDENTIAL/credentials/:access_key': 'any',
   'POST /v3.0/OS-CREDENTIAL/securitytokens': 'any',
+  // Trusts: the rules name the trust's trustor and trustee, so with made-up ids everyone meets
+  // the 404 first (Keystone loads the trust before the policy, lp#1840288), and an empty body
+  // the 400; listing every trust is `admin_required` (test/iam/keystone-trusts.test.ts has the rest).
+  'POST /v3/OS-TRUST/trusts': 'any',
+  'GET /v3/OS-TRUST/trusts': 'admin',
+  'GET /v3/OS-TRUST/trusts/:trust_id': 'any',
+  'DELETE /v3/OS-TRUST/trusts/:trust_id': 'any',
+  'GET /v3/OS-TRUST/trusts/:trust_id/roles': 'any',
+  'GET /v3/OS-TRUST/trusts/:trust_id/roles/:role_id': 'any',
 }
 
 /** Grant routes (PUT/HEAD/DELETE/GET of `…/roles…`) are all `admin_required` in Keystone 22. */
