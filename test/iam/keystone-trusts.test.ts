@@ -289,6 +289,27 @@ describe('keystone trusts (OS-TRUST)', () => {
     await call(`${trusts()}/${plain.id}`, { method: 'DELETE', token: trustorToken })
   })
 
+  it('ends trust tokens when the trustor is disabled or changes password, as Keystone\'s revocations by trustor do', async () => {
+    const lender = await createUser('lender')
+    await grant(lender.id, delegated.id)
+    const lenderToken = await projectToken(lender)
+    const t = await createTrust({ trustor_user_id: lender.id }, lenderToken)
+    const first = await token(passwordAuth(trustee.id, trustee.password, trustScope(t.id)))
+    expect(first.status).toBe(201)
+    const changed = await call(`${s.url}/v3/users/${lender.id}/password`, {
+      method: 'POST', token: lenderToken, body: { user: { original_password: lender.password, password: 'lender-New-Passw0rd' } },
+    })
+    expect(changed.status).toBe(204)
+    expect((await call(`${s.url}/v3/auth/projects`, { token: first.token! })).status).toBe(401)
+    const second = await token(passwordAuth(trustee.id, trustee.password, trustScope(t.id)))
+    expect(second.status).toBe(201)
+    expect((await call(`${s.url}/v3/users/${lender.id}`, { method: 'PATCH', token: admin, body: { user: { enabled: false } } })).status).toBe(200)
+    expect((await call(`${s.url}/v3/auth/projects`, { token: second.token! })).status).toBe(401)
+    const refused = await token(passwordAuth(trustee.id, trustee.password, trustScope(t.id)))
+    expect(refused.status).toBe(403)
+    expect(refused.body).toEqual(forbidden())
+  })
+
   it('forgets the trusts of a deleted trustee', async () => {
     const gone = await createUser('gone')
     const t = await createTrust({ trustee_user_id: gone.id })
