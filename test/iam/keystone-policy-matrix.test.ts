@@ -24,9 +24,10 @@ const ADMINS: readonly Persona[] = ['admin', 'project_admin']
  * - `any`: any valid token;
  * - `self`: an administrator, or anyone about its own user (`:user_id`, else `?user_id=`);
  * - `project`: an administrator, or a token scoped to the project in the path;
- * - `token`: an administrator, or anyone about its own token (X-Subject-Token).
+ * - `token`: an administrator, or anyone about its own token (X-Subject-Token);
+ * - `body`: whoever the body names (`user_id:%(trust.trustor_user_id)s`), so nobody with the empty body sent here.
  */
-type RuleClass = 'admin' | 'any' | 'self' | 'project' | 'token'
+type RuleClass = 'admin' | 'any' | 'self' | 'project' | 'token' | 'body'
 
 const RULES: Record<string, RuleClass> = {
   'GET /v3/auth/tokens': 'token',
@@ -106,9 +107,9 @@ const RULES: Record<string, RuleClass> = {
   'DELETE /v3.0/OS-CREDENTIAL/credentials/:access_key': 'any',
   'POST /v3.0/OS-CREDENTIAL/securitytokens': 'any',
   // Trusts: the rules name the trust's trustor and trustee, so with made-up ids everyone meets
-  // the 404 first (Keystone loads the trust before the policy, lp#1840288), and an empty body
-  // the 400; listing every trust is `admin_required` (test/iam/keystone-trusts.test.ts has the rest).
-  'POST /v3/OS-TRUST/trusts': 'any',
+  // the 404 first (Keystone loads the trust before the policy, lp#1840288); a trust's creator must
+  // be the trustor the body names; listing every trust is `admin_required` (test/iam/keystone-trusts.test.ts has the rest).
+  'POST /v3/OS-TRUST/trusts': 'body',
   'GET /v3/OS-TRUST/trusts': 'admin',
   'GET /v3/OS-TRUST/trusts/:trust_id': 'any',
   'DELETE /v3/OS-TRUST/trusts/:trust_id': 'any',
@@ -253,7 +254,7 @@ describe('persona × route matrix (keystone)', () => {
         continue
       }
       const res = await send(pathFor(route.url, {}))
-      if (rule === 'any' || isAdmin) expectAllowed(res, cell)
+      if (rule === 'any' || (isAdmin && rule !== 'body')) expectAllowed(res, cell)
       else expectRefused(res, action, cell)
     }
     const known = KNOWN_DIFFERENCES.filter((d) => d.startsWith(`${persona} `))

@@ -160,6 +160,9 @@ describe('keystone trusts (OS-TRUST)', () => {
       expect(res.body).toEqual(expected)
     }
     await refuse(trustBody(), 403, forbidden('identity:create_trust'), await projectToken(stranger))
+    // The policy comes before the schema, as in Keystone: an invalid body that is not the caller's is 403.
+    await refuse({ trust: { trustor_user_id: trustor.id } }, 403, forbidden('identity:create_trust'), await projectToken(stranger))
+    await refuse({ nothing: true }, 403, forbidden('identity:create_trust'))
     await refuse(trustBody({ roles: [] }), 403, forbidden('At least one role should be specified'))
     await refuse(trustBody({ trustee_user_id: 'nobody' }), 404, error(404, 'Could not find user: nobody.'))
     await refuse(trustBody({ roles: [{ name: 'no-such-role' }] }), 404, error(404, 'Role no-such-role is not defined'))

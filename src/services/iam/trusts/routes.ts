@@ -20,7 +20,11 @@ const TRUSTS = '/v3/OS-TRUST/trusts'
 
 export function trustRoutes({ service, wire, baseUrl }: TrustRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post(TRUSTS, { schema: { body: TrustCreateBodySchema }, config: iamAction('identity:create_trust') }, async (request, reply) => {
+    app.post(TRUSTS, {
+      schema: { body: TrustCreateBodySchema }, config: iamAction('identity:create_trust'),
+      // Keystone refuses a caller who is not the trustor before it looks at the rest of the body.
+      preValidation: async (request) => service.assertTrustor(caller(request), request.body),
+    }, async (request, reply) => {
       const created = await service.createTrust(caller(request), request.body)
       reply.status(201)
       return wire.trust(baseUrl(request), created)

@@ -138,11 +138,19 @@ export class TrustService {
     this.deps.invalidateAuthCache()
   }
 
+  /**
+   * identity:create_trust is `user_id:%(trust.trustor_user_id)s`: only the trustor makes a trust.
+   * Keystone reads it from the body as sent, before validating the body: the route asks this first.
+   */
+  assertTrustor(ctx: AuthContext, body: unknown): void {
+    const trustor = (body as { trust?: { trustor_user_id?: unknown } } | null | undefined)?.trust?.trustor_user_id
+    if (ctx.user.id !== trustor) throw new ForbiddenError('identity:create_trust')
+  }
+
   /** POST /v3/OS-TRUST/trusts, in Keystone's order of checks. */
   async createTrust(ctx: AuthContext, body: TrustCreateBody): Promise<TrustView> {
     const input = body.trust
-    // identity:create_trust is `user_id:%(trust.trustor_user_id)s`: only the trustor makes a trust.
-    if (ctx.user.id !== input.trustor_user_id) throw new ForbiddenError('identity:create_trust')
+    this.assertTrustor(ctx, body)
     if (input.project_id && !input.roles?.length) throw new ForbiddenError('At least one role should be specified')
     if (!(await this.deps.users.findUser(input.trustee_user_id))) throw new NotFoundError('user', input.trustee_user_id)
     const roleIds: string[] = []
