@@ -73,6 +73,11 @@ describe('keystone credentials and EC2 credentials', () => {
     expect((await api('DELETE', `/v3/credentials/${id}`)).status).toBe(204)
     expect((await api('GET', `/v3/credentials/${id}`)).body).toEqual(notFound('credential', id))
     expect((await api('DELETE', `/v3/credentials/${id}`)).body).toEqual(notFound('credential', id))
+
+    // Traced in the owner's domain, without the blob, sealed or not.
+    const traces = await s.server.db.kysely.selectFrom('audit_traces').selectAll().where('resource_type', '=', 'credential').where('resource_id', '=', id).orderBy('time').execute()
+    expect(traces.map((t) => [t.trace_name, t.domain_id])).toEqual([['createCredential', 'default'], ['updateCredential', 'default'], ['deleteCredential', 'default']])
+    for (const t of traces) expect(`${t.before_state} ${t.after_state}`).not.toMatch(/blob|tempest-secret/)
   })
 
   it('gives other types a random id, a null project_id and keeps extra attributes, their names normalized', async () => {
