@@ -124,16 +124,19 @@ export class KeystoneCredentialService {
     if (credential.type !== undefined) changes.type = credential.type as string
     if (newBlob !== undefined) changes.blob = this.deps.box.seal(newBlob)
     const extras = extrasOf(credential)
-    if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...current.extra, ...extras })
     const now = isoMicros(this.deps.clock.now())
-    const updated = await this.deps.store.transaction(async (tx) => {
+    const [before, after] = await this.deps.store.transaction(async (tx) => {
+      // Read again under the row's lock: extras merge into what is stored now, not what was read first.
+      const stored = await tx.findCredential(id)
+      if (!stored) throw new NotFoundError('credential', id)
+      if (Object.keys(extras).length > 0) changes.extra = JSON.stringify({ ...parseExtra(stored.extra), ...extras })
       // A body of only the id (or links) changes nothing: there is no row to write.
-      const after = Object.keys(changes).length === 0 ? await tx.findCredential(id) : await tx.updateCredential(id, changes)
-      if (!after) throw new NotFoundError('credential', id)
-      await tx.recordChange(iamTrace(ctx, owner.domain_id, 'updateCredential', now), change(found, after))
-      return after
+      const written = Object.keys(changes).length === 0 ? stored : await tx.updateCredential(id, changes)
+      if (!written) throw new NotFoundError('credential', id)
+      await tx.recordChange(iamTrace(ctx, owner.domain_id, 'updateCredential', now), change(stored, written))
+      return [stored, written] as const
     })
-    return { row: updated, blob: newBlob ?? current.blob, extra: parseExtra(updated.extra) }
+    return { row: after, blob: newBlob ?? this.opened(before).blob, extra: parseExtra(after.extra) }
   }
 
   async deleteCredential(ctx: AuthContext, id: string): Promise<void> {
