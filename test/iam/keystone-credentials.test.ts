@@ -184,6 +184,22 @@ describe('keystone credentials and EC2 credentials', () => {
     expect(await api('GET', `/v3/users/${member.id}/credentials/OS-EC2/${c.access}`, undefined, t)).toMatchObject({ status: 404, body: notFound('credential', sha256(c.access)) })
   })
 
+  it('names the trust in EC2 keys made with a trust-scoped token', async () => {
+    const memberRole = (await api('GET', '/v3/roles?name=member')).body.roles[0].id as string
+    const trust = await api('POST', '/v3/OS-TRUST/trusts', {
+      trust: { trustor_user_id: member.id, trustee_user_id: other.id, project_id: member.project, roles: [{ id: memberRole }], impersonation: false },
+    }, member.token)
+    expect(trust.status).toBe(201)
+    const auth = { auth: { identity: { methods: ['password'], password: { user: { id: other.id, password: 'cred-other-Passw0rd' } } }, scope: { 'OS-TRUST:trust': { id: trust.body.trust.id } } } }
+    const issued = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: auth })
+    expect(issued.status).toBe(201)
+    const created = await api('POST', `/v3/users/${other.id}/credentials/OS-EC2`, { tenant_id: member.project }, issued.headers.get('x-subject-token')!)
+    expect(created.status).toBe(201)
+    expect(created.body.credential).toMatchObject({ user_id: other.id, tenant_id: member.project, trust_id: trust.body.trust.id })
+    const v3 = await api('GET', `/v3/credentials/${sha256(created.body.credential.access)}`)
+    expect(JSON.parse(v3.body.credential.blob).trust_id).toBe(trust.body.trust.id)
+  })
+
   it("refuses EC2 credentials of another user, unknown users and projects, and a credential that is not ec2 any more", async () => {
     const t = member.token
     const path = (user: string, access?: string) => `/v3/users/${user}/credentials/OS-EC2${access === undefined ? '' : `/${access}`}`

@@ -158,7 +158,8 @@ export class KeystoneCredentialService {
     await this.projectExists(tenantId)
     const access = newHexId()
     // Keystone stores the blob as Python's json.dumps writes it; `/v3/credentials` shows it so.
-    const blob = pyJsonDumps({ access, secret: newHexId(), trust_id: null })
+    // Keys made with a trust-scoped token name the trust, as Keystone's `_get_trust_id_for_request`.
+    const blob = pyJsonDumps({ access, secret: newHexId(), trust_id: ctx.trust?.id ?? null })
     const created = await this.insert(ctx, user, { id: ec2CredentialId(access), user_id: user.id, project_id: tenantId, type: EC2, blob, extra: {} })
     return ec2View(created)
   }
