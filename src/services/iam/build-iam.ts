@@ -39,6 +39,8 @@ import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
+import { ApplicationCredentialService } from './application-credentials/service.js'
+import { ApplicationCredentialWire } from './application-credentials/wire.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -78,8 +80,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const assumption = flavour.iam.agencies && new AgencyAssumption({
     agencies: stores.agencies, scopes: stores.projects, grants: stores.roles, users: stores.identity, clock,
   })
+  const applicationCredentials = flavour.iam.applicationCredentials ? new ApplicationCredentialService({
+    store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
+    invalidateAuthCache: () => invalidateAuthCache(),
+  }) : undefined
   const tokens = new TokenService({
-    assumption,
+    assumption, applicationCredentials,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -144,6 +150,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
         wire: new AgencyWire(flavour.iam.agencies),
       },
+      applicationCredentials: applicationCredentials && { service: applicationCredentials, wire: new ApplicationCredentialWire() },
     }),
   }
 }
