@@ -165,6 +165,30 @@ describe('application credentials (keystone)', () => {
     expect((await appCredAuth({ name: 'x', secret: 'x' })).status).toBe(400)
   })
 
+  it('settles racing creates of one name by the unique index: one 201, the rest 409; racing rules end on one', async () => {
+    const name = unique('race')
+    const rule = { service: 'race', path: `/${name}`, method: 'GET' }
+    const answers = await Promise.all(Array.from({ length: 4 }, () => api('POST', creds(owner.id), owner.token, { application_credential: { name, access_rules: [rule] } })))
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409])
+    const others = await Promise.all(Array.from({ length: 3 }, (_, i) => api('POST', creds(owner.id), owner.token, { application_credential: { name: `${name}-${i}`, access_rules: [rule] } })))
+    expect(others.map((a) => a.status)).toEqual([201, 201, 201])
+    const ruleIds = new Set([...answers, ...others].filter((a) => a.status === 201).map((a) => a.body.application_credential.access_rules[0].id))
+    expect(ruleIds.size).toBe(1)
+  })
+
+  it('ends a credential at its expiry: no new token, and the tokens it gave stop working', async () => {
+    const expiresAt = new Date(Date.now() + 1500).toISOString().replace('Z', '')
+    const made = await api('POST', creds(owner.id), owner.token, { application_credential: { name: unique('short'), expires_at: expiresAt } })
+    expect(made.status).toBe(201)
+    const { id, secret } = made.body.application_credential
+    const auth = await appCredAuth({ id, secret })
+    expect(auth.status).toBe(201)
+    const token = auth.headers.get('x-subject-token')!
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(`${expiresAt}Z`) - Date.now()) + 1100))
+    expect(await appCredAuth({ id, secret })).toMatchObject({ status: 401, body: error(401, 'Unauthorized', 'Invalid application credential ID or secret') })
+    expect((await api('GET', `/v3/users/${owner.id}`, token)).status).toBe(401)
+  })
+
   it('lets an unrestricted credential\'s token make credentials', async () => {
     const made = await api('POST', creds(owner.id), owner.token, { application_credential: { name: unique('free'), unrestricted: true } })
     expect(made.body.application_credential.unrestricted).toBe(true)
@@ -313,5 +337,20 @@ describe('access rules (keystone)', () => {
     const systemToken = system.headers.get('x-subject-token')!
     expect((await api('GET', rules(owner.id), systemToken)).status).toBe(200)
     expect((await api('GET', rules(owner.id))).status).toBe(401)
+  })
+})
+
+describe('application credentials on the clouds', () => {
+  let s: TestServer
+  beforeAll(async () => { s = await startServer({ flavour: 'huaweicloud' }) })
+  afterAll(() => s.close())
+
+  it('serves no such routes and no such auth method', async () => {
+    const admin = await s.adminToken()
+    expect((await call(`${s.url}/v3/users/x/application_credentials`, { token: admin })).status).toBe(404)
+    expect((await call(`${s.url}/v3/users/x/access_rules`, { token: admin })).status).toBe(404)
+    const auth = await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['application_credential'], application_credential: { id: 'x', secret: 'y' } } } } })
+    expect(auth.status).toBe(401)
+    expect(auth.body.error.message).toBe('Attempted to authenticate with an unsupported method.')
   })
 })
