@@ -12,6 +12,7 @@ import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
 import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 import { agencyRoutes, type AgencyRouteOptions } from './agencies/routes.js'
+import { keystoneCredentialRoutes, type KeystoneCredentialRouteOptions } from './keystone-credentials/routes.js'
 import { applicationCredentialRoutes, type ApplicationCredentialRouteOptions } from './application-credentials/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
@@ -26,6 +27,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
   quotas: QuotaRouteOptions
   /** Undefined where the flavour has no agencies (Keystone). */
   agencies: AgencyRouteOptions | undefined
+  /** Keystone's credentials and EC2 credentials; undefined where the flavour has none (the clouds). */
+  keystoneCredentials: Capability<KeystoneCredentialRouteOptions> | undefined
   /** Undefined where the flavour has no application credentials (the clouds). */
   applicationCredentials: Capability<ApplicationCredentialRouteOptions> | undefined
 }
@@ -35,7 +38,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, applicationCredentials }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, applicationCredentials }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -45,6 +48,7 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     await catalogRoutes({ ...catalog, baseUrl })(app, options)
     await quotaRoutes(quotas)(app, options)
     if (agencies) await agencyRoutes(agencies)(app, options)
+    if (keystoneCredentials) await keystoneCredentialRoutes({ ...keystoneCredentials, baseUrl })(app, options)
     if (applicationCredentials) await applicationCredentialRoutes({ ...applicationCredentials, baseUrl })(app, options)
   }
 }
