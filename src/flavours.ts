@@ -134,6 +134,8 @@ export interface Flavour {
     readonly systemScope: boolean
     /** Keystone's role API: create, update and delete roles, global or of a domain (issue 16). */
     readonly roleWrites: boolean
+    /** Keystone's application credentials, access rules and the `application_credential` auth method. */
+    readonly applicationCredentials: boolean
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
@@ -226,6 +228,7 @@ const HUAWEICLOUD: Flavour = {
     adminRoleAnywhere: false,
     systemScope: false,
     roleWrites: false,
+    applicationCredentials: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -295,6 +298,7 @@ const KEYSTONE: Flavour = {
     adminRoleAnywhere: true,
     systemScope: true,
     roleWrites: true,
+    applicationCredentials: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

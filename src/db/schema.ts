@@ -126,6 +126,14 @@ export interface TrustRow {
   extra: string; created_at: string
 }
 export interface TrustRoleRow { trust_id: string; role_id: string }
+/** Keystone's application credentials (migration 0017); `unrestricted` is null when never said. */
+export interface ApplicationCredentialRow {
+  id: string; user_id: string; project_id: string; name: string; description: string | null
+  secret_hash: string; expires_at: string | null; unrestricted: number | null; created_at: string
+}
+export interface ApplicationCredentialRoleRow { application_credential_id: string; role_id: string }
+export interface AccessRuleRow { id: string; user_id: string; service: string; path: string; method: string; created_at: string }
+export interface ApplicationCredentialAccessRuleRow { application_credential_id: string; access_rule_id: string }
 
 export interface Database {
   domains: DomainRow
@@ -145,6 +153,10 @@ export interface Database {
   audit_traces: AuditTraceRow
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
+  application_credentials: ApplicationCredentialRow
+  application_credential_roles: ApplicationCredentialRoleRow
+  access_rules: AccessRuleRow
+  application_credential_access_rules: ApplicationCredentialAccessRuleRow
   schema_migrations: SchemaMigrationRow
   keystone_credentials: KeystoneCredentialRow
   trusts: TrustRow

@@ -25,9 +25,10 @@ const ADMINS: readonly Persona[] = ['admin', 'project_admin']
  * - `self`: an administrator, or anyone about its own user (`:user_id`, else `?user_id=`);
  * - `project`: an administrator, or a token scoped to the project in the path;
  * - `token`: an administrator, or anyone about its own token (X-Subject-Token);
- * - `body`: whoever the body names (`user_id:%(trust.trustor_user_id)s`), so nobody with the empty body sent here.
+ * - `body`: whoever the body names (`user_id:%(trust.trustor_user_id)s`), so nobody with the empty body sent here;
+ * - `owner`: anyone about its own user, and no one else (a system-scoped reader would pass; no persona is one).
  */
-type RuleClass = 'admin' | 'any' | 'self' | 'project' | 'token' | 'body'
+type RuleClass = 'admin' | 'any' | 'self' | 'project' | 'token' | 'body' | 'owner'
 
 const RULES: Record<string, RuleClass> = {
   'GET /v3/auth/tokens': 'token',
@@ -127,6 +128,16 @@ const RULES: Record<string, RuleClass> = {
   // OS-EC2 looks the access key up first: a made-up one is 404 to anyone.
   'GET /v3/users/:user_id/credentials/OS-EC2/:credential_id': 'any',
   'DELETE /v3/users/:user_id/credentials/OS-EC2/:credential_id': 'any',
+  // Application credentials: an administrator or the owner (the credential's own user, for one
+  // credential). Keystone lets only the owner create; an administrator's create for another
+  // user is refused by the service once the body is valid (the matrix sends an empty one).
+  'POST /v3/users/:user_id/application_credentials': 'self',
+  'GET /v3/users/:user_id/application_credentials': 'self',
+  'GET /v3/users/:user_id/application_credentials/:application_credential_id': 'self',
+  'DELETE /v3/users/:user_id/application_credentials/:application_credential_id': 'self',
+  'GET /v3/users/:user_id/access_rules': 'owner',
+  'GET /v3/users/:user_id/access_rules/:access_rule_id': 'owner',
+  'DELETE /v3/users/:user_id/access_rules/:access_rule_id': 'owner',
 }
 
 /**
@@ -268,6 +279,11 @@ describe('persona × route matrix (keystone)', () => {
         const other = await send(pathFor(route.url, { user: persona === 'admin' ? userIds.member : userIds.admin }))
         if (isAdmin) expectAllowed(other, `${cell} (another user)`)
         else expectRefused(other, action, `${cell} (another user)`)
+        continue
+      }
+      if (rule === 'owner') {
+        expectAllowed(await send(pathFor(route.url, { user: userIds[persona] })), `${cell} (own user)`)
+        expectRefused(await send(pathFor(route.url, { user: persona === 'admin' ? userIds.member : userIds.admin })), action, `${cell} (another user)`)
         continue
       }
       if (rule === 'project') {

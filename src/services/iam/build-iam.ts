@@ -46,6 +46,8 @@ import { SqlTrustStore } from './trusts/store-sql.js'
 import { TrustService } from './trusts/service.js'
 import { TrustTokenService } from './trusts/trust-tokens.js'
 import { TrustWire } from './trusts/wire.js'
+import { ApplicationCredentialService } from './application-credentials/service.js'
+import { ApplicationCredentialWire } from './application-credentials/wire.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -93,8 +95,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const trustTokens = trusts && new TrustTokenService({
     trusts, store: trustStore, callers: stores.tokens, users: stores.identity, projects: stores.projects, roles: stores.roles, codec, adminRoleAnywhere: flavour.iam.adminRoleAnywhere,
   })
+  const applicationCredentials = flavour.iam.applicationCredentials ? new ApplicationCredentialService({
+    store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
+    invalidateAuthCache: () => invalidateAuthCache(),
+  }) : undefined
   const tokens = new TokenService({
-    assumption, trusts: trustTokens,
+    assumption, trusts: trustTokens, applicationCredentials,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -164,6 +170,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         service: new KeystoneCredentialService({ store: new SqlKeystoneCredentialStore({ db }), users: stores.identity, projects: stores.projects, box: secretBox, clock }),
         wire: new KeystoneCredentialWire(),
       } : undefined,
+      applicationCredentials: applicationCredentials && { service: applicationCredentials, wire: new ApplicationCredentialWire() },
     }),
   }
 }
