@@ -111,6 +111,13 @@ export interface AuditTraceRow {
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
+// ---- keystone flavour: stored-only APIs (migration 0018)
+/** An OAuth1 consumer; `secret` is sealed, `extra` a JSON object of free attributes. */
+export interface OauthConsumerRow { id: string; description: string | null; secret: string; extra: string; created_at: string }
+/** One option of a domain's configuration; `value` is JSON (sealed when `sensitive` is 1). */
+export interface DomainConfigOptionRow { domain_id: string; group_name: string; option_name: string; value: string; sensitive: number }
+/** A policy blob of `/v3/policies`; `extra` a JSON object of free attributes. */
+export interface PolicyBlobRow { id: string; type: string; blob: string; extra: string; created_at: string }
 
 export interface Database {
   domains: DomainRow
@@ -131,4 +138,7 @@ export interface Database {
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow
+  oauth_consumers: OauthConsumerRow
+  domain_config_options: DomainConfigOptionRow
+  policy_blobs: PolicyBlobRow
 }

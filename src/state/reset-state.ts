@@ -17,6 +17,8 @@ import type { Database } from '../db/schema.js'
 const STATE_TABLES = [
   'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'agencies', 'group_members',
   'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
+  // The keystone flavour's stored-only APIs (migration 0018); a domain's configuration has gone with its domain already.
+  'oauth_consumers', 'domain_config_options', 'policy_blobs',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

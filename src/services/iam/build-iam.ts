@@ -39,6 +39,15 @@ import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
+import { OauthConsumerService } from './oauth-consumers/service.js'
+import { OauthConsumerWire } from './oauth-consumers/wire.js'
+import { SqlOauthConsumerStore } from './oauth-consumers/store-sql.js'
+import { DomainConfigService } from './domain-config/service.js'
+import { DomainConfigWire } from './domain-config/wire.js'
+import { SqlDomainConfigStore } from './domain-config/store-sql.js'
+import { PolicyBlobService } from './policy-blobs/service.js'
+import { PolicyBlobWire } from './policy-blobs/wire.js'
+import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -144,6 +153,14 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
         wire: new AgencyWire(flavour.iam.agencies),
       },
+      keystoneStored: flavour.iam.keystoneStoredApis ? {
+        oauthConsumers: { service: new OauthConsumerService({ store: new SqlOauthConsumerStore({ db }), box: secretBox, clock }), wire: new OauthConsumerWire() },
+        domainConfig: {
+          service: new DomainConfigService({ store: new SqlDomainConfigStore({ db }), domains: stores.projects, box: secretBox, clock }),
+          wire: new DomainConfigWire(),
+        },
+        policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
+      } : undefined,
     }),
   }
 }
