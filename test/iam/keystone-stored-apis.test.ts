@@ -213,6 +213,18 @@ describe('domain-specific configuration (keystone)', () => {
     expect(left).toEqual([])
   })
 
+  it('settles concurrent writers: one PUT creates (201), the others replace (200), merges all land', async () => {
+    const domainId = await newDomain('config-race')
+    const url = `${s.url}/v3/domains/${domainId}/config`
+    const puts = await Promise.all(Array.from({ length: 6 }, (_, i) => call(url, { method: 'PUT', token: admin, body: { config: { identity: { list_limit: i } } } })))
+    expect(puts.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201])
+    const merges = await Promise.all(['url', 'user_tree_dn', 'group_tree_dn', 'suffix'].map((option) =>
+      call(url, { method: 'PATCH', token: admin, body: { config: { ldap: { [option]: `value-of-${option}` } } } })))
+    expect(merges.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const stored = await call(url, { token: admin })
+    expect(stored.body.config.ldap).toEqual({ url: 'value-of-url', user_tree_dn: 'value-of-user_tree_dn', group_tree_dn: 'value-of-group_tree_dn', suffix: 'value-of-suffix' })
+  })
+
   it('refuses a member (403)', async () => {
     const url = `${s.url}/v3/domains/default/config`
     for (const [method, at, action] of [
