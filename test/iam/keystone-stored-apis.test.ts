@@ -213,6 +213,20 @@ describe('domain-specific configuration (keystone)', () => {
     expect(left).toEqual([])
   })
 
+  it('keeps a configuration of sensitive options alone, shown as nothing', async () => {
+    const domainId = await newDomain('config-sensitive')
+    const url = `${s.url}/v3/domains/${domainId}/config`
+    expect(await call(url, { method: 'PUT', token: admin, body: { config: { ldap: { password: 'ldap-Secret-2' } } } })).toMatchObject({ status: 201, body: { config: {} } })
+    const nothing = { status: 404, body: error(404, 'Not Found', `Could not find any options in domain configuration for domain ${domainId}.`) }
+    expect(await call(url, { token: admin })).toMatchObject(nothing)
+    // Keystone stores the update, then answers what GET shows: nothing.
+    expect(await call(`${url}/ldap/password`, { method: 'PATCH', token: admin, body: { config: { password: 'ldap-Secret-3' } } })).toMatchObject(nothing)
+    expect(await call(url, { method: 'PUT', token: admin, body: { config: { identity: { driver: 'ldap' } } } })).toMatchObject({ status: 200 })
+    expect(await call(`${url}/ldap/password`, { method: 'DELETE', token: admin })).toMatchObject({
+      status: 404, body: error(404, 'Not Found', `Could not find group ldap in domain configuration for domain ${domainId}.`),
+    })
+  })
+
   it('settles concurrent writers: one PUT creates (201), the others replace (200), merges all land', async () => {
     const domainId = await newDomain('config-race')
     const url = `${s.url}/v3/domains/${domainId}/config`

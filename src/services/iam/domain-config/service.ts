@@ -72,7 +72,7 @@ export class DomainConfigService {
     const domain = await this.domainOf(domainId)
     const { group, option } = selection
     const config = group !== undefined && option !== undefined ? { [group]: body } : body
-    return this.write(ctx, domain, 'updateDomainConfig', async (tx, before) => {
+    const shown = await this.write(ctx, domain, 'updateDomainConfig', async (tx, before) => {
       assertValidConfig(config)
       assertValidGroupAndOption(group, option)
       if (group !== undefined) {
@@ -81,10 +81,12 @@ export class DomainConfigService {
       }
       await tx.putOptions(this.rowsOf(domainId, config))
       const after = await tx.listOptions(domainId)
-      const shown = after.filter((r) => r.sensitive === 0)
-      if (shown.length === 0) throw missing(domainId, {})
-      return { result: this.configOf(shown), after }
+      return { result: after.filter((r) => r.sensitive === 0), after }
     })
+    // Keystone answers with what `GET` would show, after the update has been stored: with only
+    // sensitive options stored, the update stands and the answer is 404.
+    if (shown.length === 0) throw missing(domainId, {})
+    return this.configOf(shown)
   }
 
   /**
