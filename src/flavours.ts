@@ -152,6 +152,8 @@ export interface Flavour {
     readonly osUser: OsUserFlavour | undefined
     /** Agencies (`/v3.0/OS-AGENCY`, `assume_role`); undefined where there are none (Keystone). */
     readonly agencies: AgencyFlavour | undefined
+    /** Keystone's `/v3/credentials` and OS-EC2 credentials; the clouds have access keys (`OS-CREDENTIAL`) instead. */
+    readonly keystoneCredentials: boolean
   }
 }
 
@@ -231,6 +233,7 @@ const HUAWEICLOUD: Flavour = {
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
+    keystoneCredentials: false,
     osUser: { selfInformation: true, pwdStatusDefault: 'always', strengthWords: { low: 'Low', medium: 'Medium', strong: 'Strong' }, strengthOnKeystoneShow: false },
   },
 }
@@ -300,6 +303,7 @@ const KEYSTONE: Flavour = {
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,
     agencies: undefined,
+    keystoneCredentials: true,
   },
 }
 

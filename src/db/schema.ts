@@ -60,6 +60,14 @@ export interface CredentialRow {
   /** The session name given when the agency was assumed (`session_user.name`). */
   session_name: string | null
 }
+/**
+ * Keystone's credentials and EC2 credentials (migration 0015). blob: sealed with the server's
+ * credential key (auth/secret-box.ts); extra: the body's other attributes as JSON.
+ */
+export interface KeystoneCredentialRow {
+  id: string; user_id: string; project_id: string | null; type: string
+  blob: string; extra: string; created_at: string
+}
 /** Migration 0010. duration: the client's value echoed back; expire_time null = never expires. */
 export interface AgencyRow {
   id: string; domain_id: string; name: string
@@ -138,6 +146,7 @@ export interface Database {
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
   schema_migrations: SchemaMigrationRow
+  keystone_credentials: KeystoneCredentialRow
   oauth_consumers: OauthConsumerRow
   domain_config_options: DomainConfigOptionRow
   policy_blobs: PolicyBlobRow

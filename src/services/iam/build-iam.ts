@@ -39,6 +39,9 @@ import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
+import { KeystoneCredentialService } from './keystone-credentials/service.js'
+import { KeystoneCredentialWire } from './keystone-credentials/wire.js'
+import { SqlKeystoneCredentialStore } from './keystone-credentials/store-sql.js'
 import { OauthConsumerService } from './oauth-consumers/service.js'
 import { OauthConsumerWire } from './oauth-consumers/wire.js'
 import { SqlOauthConsumerStore } from './oauth-consumers/store-sql.js'
@@ -153,6 +156,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
         wire: new AgencyWire(flavour.iam.agencies),
       },
+      keystoneCredentials: flavour.iam.keystoneCredentials ? {
+        service: new KeystoneCredentialService({ store: new SqlKeystoneCredentialStore({ db }), users: stores.identity, projects: stores.projects, box: secretBox, clock }),
+        wire: new KeystoneCredentialWire(),
+      } : undefined,
       keystoneStored: flavour.iam.keystoneStoredApis ? {
         oauthConsumers: { service: new OauthConsumerService({ store: new SqlOauthConsumerStore({ db }), box: secretBox, clock }), wire: new OauthConsumerWire() },
         domainConfig: {

@@ -12,6 +12,7 @@ import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
 import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 import { agencyRoutes, type AgencyRouteOptions } from './agencies/routes.js'
+import { keystoneCredentialRoutes, type KeystoneCredentialRouteOptions } from './keystone-credentials/routes.js'
 import { oauthConsumerRoutes, type OauthConsumerRouteOptions } from './oauth-consumers/routes.js'
 import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-config/routes.js'
 import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
@@ -28,6 +29,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
   quotas: QuotaRouteOptions
   /** Undefined where the flavour has no agencies (Keystone). */
   agencies: AgencyRouteOptions | undefined
+  /** Keystone's credentials and EC2 credentials; undefined where the flavour has none (the clouds). */
+  keystoneCredentials: Capability<KeystoneCredentialRouteOptions> | undefined
   /** Keystone's stored-only APIs; undefined where the flavour has none (the clouds). */
   keystoneStored: {
     oauthConsumers: Capability<OauthConsumerRouteOptions>
@@ -41,7 +44,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneStored }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, keystoneStored }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -51,6 +54,7 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     await catalogRoutes({ ...catalog, baseUrl })(app, options)
     await quotaRoutes(quotas)(app, options)
     if (agencies) await agencyRoutes(agencies)(app, options)
+    if (keystoneCredentials) await keystoneCredentialRoutes({ ...keystoneCredentials, baseUrl })(app, options)
     if (keystoneStored) {
       await oauthConsumerRoutes({ ...keystoneStored.oauthConsumers, baseUrl })(app, options)
       await domainConfigRoutes(keystoneStored.domainConfig)(app, options)
