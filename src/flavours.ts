@@ -145,6 +145,11 @@ export interface Flavour {
     readonly rescopedTokenMethods: 'token' | 'token-and-parent'
     /** The account-wide types `GET /v3.0/OS-QUOTA/domains/{id}` reports (HWC 10, OTC 5); none: no OS-QUOTA and no limits (Keystone). */
     readonly quotaTypes: readonly IamQuotaType[]
+    /**
+     * Keystone's APIs that only store what an administrator gives them: OS-OAUTH1 consumers,
+     * domain-specific configuration and the deprecated `/v3/policies` blobs (area ksextras).
+     */
+    readonly keystoneStoredApis: boolean
     /** Huawei's extended user API (`/v3.0/OS-USER`); undefined where there is none (Keystone). */
     readonly osUser: OsUserFlavour | undefined
     /** Agencies (`/v3.0/OS-AGENCY`, `assume_role`); undefined where there are none (Keystone). */
@@ -229,6 +234,7 @@ const HUAWEICLOUD: Flavour = {
     systemScope: false,
     roleWrites: false,
     applicationCredentials: false,
+    keystoneStoredApis: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -299,6 +305,7 @@ const KEYSTONE: Flavour = {
     systemScope: true,
     roleWrites: true,
     applicationCredentials: true,
+    keystoneStoredApis: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

@@ -134,6 +134,13 @@ export interface ApplicationCredentialRow {
 export interface ApplicationCredentialRoleRow { application_credential_id: string; role_id: string }
 export interface AccessRuleRow { id: string; user_id: string; service: string; path: string; method: string; created_at: string }
 export interface ApplicationCredentialAccessRuleRow { application_credential_id: string; access_rule_id: string }
+// ---- keystone flavour: stored-only APIs (migration 0018)
+/** An OAuth1 consumer; `secret` is sealed, `extra` a JSON object of free attributes. */
+export interface OauthConsumerRow { id: string; description: string | null; secret: string; extra: string; created_at: string }
+/** One option of a domain's configuration; `value` is JSON (sealed when `sensitive` is 1). */
+export interface DomainConfigOptionRow { domain_id: string; group_name: string; option_name: string; value: string; sensitive: number }
+/** A policy blob of `/v3/policies`; `extra` a JSON object of free attributes. */
+export interface PolicyBlobRow { id: string; type: string; blob: string; extra: string; created_at: string }
 
 export interface Database {
   domains: DomainRow
@@ -161,4 +168,7 @@ export interface Database {
   keystone_credentials: KeystoneCredentialRow
   trusts: TrustRow
   trust_roles: TrustRoleRow
+  oauth_consumers: OauthConsumerRow
+  domain_config_options: DomainConfigOptionRow
+  policy_blobs: PolicyBlobRow
 }

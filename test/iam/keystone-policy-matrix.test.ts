@@ -116,6 +116,30 @@ const RULES: Record<string, RuleClass> = {
   'DELETE /v3/OS-TRUST/trusts/:trust_id': 'any',
   'GET /v3/OS-TRUST/trusts/:trust_id/roles': 'any',
   'GET /v3/OS-TRUST/trusts/:trust_id/roles/:role_id': 'any',
+  // OAuth1 consumers, domain configuration, policy blobs: system reader or admin_required, system admin or admin_required.
+  'POST /v3/OS-OAUTH1/consumers': 'admin',
+  'GET /v3/OS-OAUTH1/consumers': 'admin',
+  'GET /v3/OS-OAUTH1/consumers/:consumer_id': 'admin',
+  'PATCH /v3/OS-OAUTH1/consumers/:consumer_id': 'admin',
+  'DELETE /v3/OS-OAUTH1/consumers/:consumer_id': 'admin',
+  'GET /v3/domains/config/default': 'admin',
+  'GET /v3/domains/config/:group/default': 'admin',
+  'GET /v3/domains/config/:group/:option/default': 'admin',
+  'PUT /v3/domains/:domain_id/config': 'admin',
+  'GET /v3/domains/:domain_id/config': 'admin',
+  'PATCH /v3/domains/:domain_id/config': 'admin',
+  'DELETE /v3/domains/:domain_id/config': 'admin',
+  'GET /v3/domains/:domain_id/config/:group': 'admin',
+  'PATCH /v3/domains/:domain_id/config/:group': 'admin',
+  'DELETE /v3/domains/:domain_id/config/:group': 'admin',
+  'GET /v3/domains/:domain_id/config/:group/:option': 'admin',
+  'PATCH /v3/domains/:domain_id/config/:group/:option': 'admin',
+  'DELETE /v3/domains/:domain_id/config/:group/:option': 'admin',
+  'POST /v3/policies': 'admin',
+  'GET /v3/policies': 'admin',
+  'GET /v3/policies/:policy_id': 'admin',
+  'PATCH /v3/policies/:policy_id': 'admin',
+  'DELETE /v3/policies/:policy_id': 'admin',
   // Keystone's credentials: an administrator's, or the owner's. With an empty body or a made-up id
   // only an administrator passes, as Keystone judges these before it looks the id up.
   'POST /v3/credentials': 'admin',
@@ -150,6 +174,9 @@ const REFUSAL_ACTIONS: Record<string, string> = {
   'PATCH /v3/credentials/:credential_id': 'identity:update_credential',
   'DELETE /v3/credentials/:credential_id': 'identity:delete_credential',
 }
+
+/** Path values a made-up one would not do: Keystone refuses an unknown configuration group or option (403) whoever asks. */
+const REAL_PATH_VALUES: Readonly<Record<string, string>> = { group: 'ldap', option: 'url' }
 
 /** Grant routes (PUT/HEAD/DELETE/GET of `…/roles…`) are all `admin_required` in Keystone 22. */
 const isGrantRoute = (url: string) => /\/(domains|projects|enterprise-projects)\/:(domain|project|enterprise_project)_id\/(users|groups)\/:(user|group)_id\/roles/.test(url)
@@ -242,7 +269,7 @@ describe('persona × route matrix (keystone)', () => {
 
   /** The path with made-up ids, but `:user_id` / `:project_id` as `about` says. */
   const pathFor = (url: string, about: { user?: string; project?: string }) =>
-    url.replace(/:(\w+)/g, (_, param: string) => (param === 'user_id' && about.user) || (param === 'project_id' && about.project) || `matrix-no-such-${param.replace(/_id$/, '')}`)
+    url.replace(/:(\w+)/g, (_, param: string) => (param === 'user_id' && about.user) || (param === 'project_id' && about.project) || REAL_PATH_VALUES[param] || `matrix-no-such-${param.replace(/_id$/, '')}`)
 
   /** Every cell that differs from Keystone, so one run shows them all. */
   let wrong: string[] = []

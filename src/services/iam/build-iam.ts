@@ -48,6 +48,15 @@ import { TrustTokenService } from './trusts/trust-tokens.js'
 import { TrustWire } from './trusts/wire.js'
 import { ApplicationCredentialService } from './application-credentials/service.js'
 import { ApplicationCredentialWire } from './application-credentials/wire.js'
+import { OauthConsumerService } from './oauth-consumers/service.js'
+import { OauthConsumerWire } from './oauth-consumers/wire.js'
+import { SqlOauthConsumerStore } from './oauth-consumers/store-sql.js'
+import { DomainConfigService } from './domain-config/service.js'
+import { DomainConfigWire } from './domain-config/wire.js'
+import { SqlDomainConfigStore } from './domain-config/store-sql.js'
+import { PolicyBlobService } from './policy-blobs/service.js'
+import { PolicyBlobWire } from './policy-blobs/wire.js'
+import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -171,6 +180,14 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         wire: new KeystoneCredentialWire(),
       } : undefined,
       applicationCredentials: applicationCredentials && { service: applicationCredentials, wire: new ApplicationCredentialWire() },
+      keystoneStored: flavour.iam.keystoneStoredApis ? {
+        oauthConsumers: { service: new OauthConsumerService({ store: new SqlOauthConsumerStore({ db }), box: secretBox, clock }), wire: new OauthConsumerWire() },
+        domainConfig: {
+          service: new DomainConfigService({ store: new SqlDomainConfigStore({ db }), domains: stores.projects, box: secretBox, clock }),
+          wire: new DomainConfigWire(),
+        },
+        policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
+      } : undefined,
     }),
   }
 }
