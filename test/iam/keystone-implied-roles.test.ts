@@ -272,6 +272,17 @@ describe('keystone implied roles, domain-specific roles and inherited grants (is
       expect((await tokenResponse('tree-user', { project: { id: grandchild } })).status).toBe(401)
     })
 
+    it('refuses the role assignment filters Keystone refuses, in its words', async () => {
+      const bad = (query: string) => api(`/v3/role_assignments?${query}`)
+      expect((await bad('effective&group.id=g')).body).toEqual(error(400, 'Bad Request', 'Combining effective and group filter will always result in an empty list.'))
+      expect((await bad(`effective&scope.OS-INHERIT:inherited_to=projects&scope.domain.id=${domainId}`)).body)
+        .toEqual(error(400, 'Bad Request', 'Combining effective, domain and inherited filters will always result in an empty list.'))
+      expect((await bad('user.id=u&group.id=g')).body).toEqual(error(400, 'Bad Request', 'Specify a user or group, not both'))
+      expect((await bad('scope.domain.id=d&scope.project.id=p')).body).toEqual(error(400, 'Bad Request', 'Specify a domain or project, not both'))
+      expect((await bad('include_subtree')).body).toEqual(error(400, 'Bad Request', 'scope.project.id must be specified if include_subtree is also specified'))
+      expect((await bad('effective=0&include_subtree=0')).status).toBe(200)
+    })
+
     it('answers 404 for unknown targets, actors and roles, and 403 to a non-admin', async () => {
       const role = await createRole('inherit-errors')
       const user = await createUser('inherit-errors-user')
@@ -299,11 +310,19 @@ describe('keystone implied roles, domain-specific roles and inherited grants (is
         const listed = await api(`/v3/system/${actor}/roles`)
         expect(listed.status).toBe(200)
         expect(listed.body.roles).toEqual([{ id: role.id, name: role.name, domain_id: null, description: '', links: link(role.id), options: {} }])
+        const assigned = await api(`/v3/role_assignments?scope.system=all&role.id=${role.id}`)
+        expect(assigned.body.role_assignments).toEqual([{
+          scope: { system: { all: true } }, role: { id: role.id }, [actor.split('/')[0]!.slice(0, -1)]: { id: actor.split('/')[1] },
+          links: { assignment: `${s.url}${path}` },
+        }])
+        // Asked about a project, no system grant shows.
+        expect((await api(`/v3/role_assignments?role.id=${role.id}&scope.domain.id=${domainId}`)).body.role_assignments).toEqual([])
         expect((await api(path, 'DELETE')).status).toBe(204)
         expect((await api(path, 'HEAD')).status).toBe(404)
       }
       expect((await api(`/v3/system/users/${user}/roles/${role.id}`, 'PUT', undefined, memberToken)).status).toBe(403)
       expect((await api(`/v3/system/users/${UNKNOWN}/roles`)).body).toEqual(error(404, 'Not Found', `Could not find user: ${UNKNOWN}.`))
+      expect((await api(`/v3/role_assignments?scope.system=all&scope.project.id=${UNKNOWN}`)).body).toEqual(error(400, 'Bad Request', 'Specify system or project, not both'))
     })
   })
 })

@@ -18,6 +18,8 @@ export interface KeystoneAssignmentFilter {
   readonly groupId?: string
   readonly domainId?: string
   readonly projectId?: string
+  /** `scope.system=all`: only grants on the system (Keystone reads any other value as absent). */
+  readonly system: boolean
   readonly includeSubtree: boolean
   /** `scope.OS-INHERIT:inherited_to`: true for `projects`, false for any other value, undefined when absent. */
   readonly inherited?: boolean
@@ -35,6 +37,9 @@ export function parseKeystoneAssignmentQuery(q: RoleAssignmentQuery): KeystoneAs
   const includeSubtree = queryFlag(q.include_subtree)
   if (includeSubtree && given('scope.project.id') === undefined) throw new ValidationError('scope.project.id must be specified if include_subtree is also specified')
   if (given('scope.domain.id') !== undefined && given('scope.project.id') !== undefined) throw new ValidationError('Specify a domain or project, not both')
+  const system = q['scope.system'] === 'all'
+  if (given('scope.domain.id') !== undefined && q['scope.system'] !== undefined) throw new ValidationError('Specify system or domain, not both')
+  if (given('scope.project.id') !== undefined && q['scope.system'] !== undefined) throw new ValidationError('Specify system or project, not both')
   if (given('user.id') !== undefined && given('group.id') !== undefined) throw new ValidationError('Specify a user or group, not both')
   const effective = queryFlag(q.effective)
   const inheritedTo = q['scope.OS-INHERIT:inherited_to']
@@ -45,13 +50,13 @@ export function parseKeystoneAssignmentQuery(q: RoleAssignmentQuery): KeystoneAs
   }
   return {
     roleId: given('role.id'), userId: given('user.id'), groupId: given('group.id'), domainId: given('scope.domain.id'), projectId: given('scope.project.id'),
-    includeSubtree, inherited, effective,
+    system, includeSubtree, inherited, effective,
   }
 }
 
 /** What the computation reads besides the assignments themselves. */
 export interface AssignmentWorld {
-  /** Every assignment the caller may see. */
+  /** Every assignment the caller may see, grants on the system included where it may see those. */
   readonly assignments: readonly AssignmentRecord[]
   /** The projects of the domains involved, with their parents. */
   readonly projects: readonly Pick<ProjectRow, 'id' | 'domain_id' | 'parent_id'>[]
@@ -66,8 +71,11 @@ export async function keystoneAssignments(f: KeystoneAssignmentFilter, world: As
   const subtree = f.projectId !== undefined && f.includeSubtree ? tree.below(f.projectId) : undefined
   const projectsOfInterest = f.projectId === undefined ? undefined : [f.projectId, ...(subtree ?? [])]
   if (!f.effective) {
+    // Grants on the system come only with `scope.system`, or when no target at all is asked for.
+    const withSystem = f.system || (f.domainId === undefined && f.projectId === undefined)
     return world.assignments.filter((a) =>
-      (f.roleId === undefined || a.roleId === f.roleId)
+      (a.targetType === 'system' ? withSystem : !f.system)
+      && (f.roleId === undefined || a.roleId === f.roleId)
       && (f.userId === undefined || (a.actorType === 'user' && a.actorId === f.userId))
       && (f.groupId === undefined || (a.actorType === 'group' && a.actorId === f.groupId))
       && (f.domainId === undefined || (a.targetType === 'domain' && a.targetId === f.domainId))

@@ -78,6 +78,7 @@ export const RoleAssignmentQuerySchema = T.Object(
     'scope.domain.id': T.Optional(T.String()),
     'scope.project.id': T.Optional(T.String()),
     'scope.OS-INHERIT:inherited_to': T.Optional(T.String()),
+    'scope.system': T.Optional(T.String()),
     effective: T.Optional(T.String()),
     include_names: T.Optional(T.String()),
     include_subtree: T.Optional(T.String()),

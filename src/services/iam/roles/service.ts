@@ -55,6 +55,8 @@ export interface RoleServiceOptions extends IamServiceOptions {
   agencies: GrantAgencies
   /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
   roleTypesRestrictGrants: boolean
+  /** Keystone's grants on the system (keystone flavour): an administrator sees them among the role assignments. */
+  systemGrants?: boolean
   /** Whether the account has this enterprise project (EPS owns them). */
   enterpriseProjectExists(accountId: string, id: string): Promise<boolean>
 }
@@ -436,6 +438,7 @@ export class RoleService {
     const accounts = ctx.systemAdmin ? (await this.deps.targets.listDomains({})).map((d) => d.id) : [account]
     const assignments: AssignmentRecord[] = []
     for (const id of accounts) assignments.push(...(await this.deps.store.listAssignments({ inAccount: id })))
+    if (this.deps.systemGrants && ctx.systemAdmin) assignments.push(...(await this.deps.store.listAssignments({ targetType: 'system' })))
     const needsProjects = filter.effective || filter.includeSubtree
     const projects = needsProjects ? await this.deps.targets.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
     const rules = new Map<string, string[]>()

@@ -92,13 +92,13 @@ export class RoleWire {
   private roleAssignment(base: string, a: AssignmentRecord, names?: AssignmentNames): Record<string, unknown> {
     const named = (id: string, entity: NamedEntity | undefined) => (names && entity ? { id, ...entity } : { id })
     const indirect = a.indirect ?? {}
-    const scope: Record<string, unknown> = {
-      [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)),
-    }
+    const scope: Record<string, unknown> = a.targetType === 'system'
+      ? { system: { all: true } }
+      : { [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)) }
     const inherited = a.inherited || indirect.domainId !== undefined || indirect.projectId !== undefined
     let link = indirect.domainId !== undefined ? `/domains/${indirect.domainId}`
       : indirect.projectId !== undefined ? `/projects/${indirect.projectId}`
-        : a.targetType === 'domain' ? `/domains/${a.targetId}` : `/projects/${a.targetId}`
+        : a.targetType === 'domain' ? `/domains/${a.targetId}` : a.targetType === 'system' ? '/system' : `/projects/${a.targetId}`
     const links: Record<string, string> = {}
     if (indirect.groupId !== undefined) {
       links.membership = `${base}/v3/groups/${indirect.groupId}/users/${a.actorId}`
