@@ -1,7 +1,7 @@
 /**
  * @module `RoleStore` over Kysely, for every SQL dialect `db/` opens.
  */
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database, RoleRow } from '../../../db/schema.js'
 import { ConflictError, CustomRoleQuotaExceededError, GrantQuotaExceededError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
@@ -198,7 +198,7 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
    * inference rules (UNION stops at a cycle), without domain-specific roles. `ancestors` are the
    * parents of `projectId` up to its domain, for grants inherited from a parent project.
    */
-  private async heldRoles(userId: string, where: ReturnType<typeof sql>, projectId: string): Promise<RoleRow[]> {
+  private async heldRoles(userId: string, where: RawBuilder<unknown>, projectId: string): Promise<RoleRow[]> {
     const result = await sql<RoleRow>`
       WITH RECURSIVE ancestors (id) AS (
         SELECT parent_id FROM projects WHERE id = ${projectId}
