@@ -111,10 +111,10 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
   await x.deleteFrom('roles').where('domain_key', op, id).where('domain_key', '<>', '').execute()
   if (keep) {
     await x.deleteFrom('user_groups').where('domain_id', op, id).where('id', 'not in', keptGroups()).execute()
-    // Kept users point at no project that goes.
+    await x.deleteFrom('users').where('domain_id', op, id).where('id', 'not in', keptUsers()).execute()
+    // The kept users (a few, after the deletion) point at no project that goes.
     await x.updateTable('users').set({ default_project_id: null }).where('domain_id', op, id).where('default_project_id', 'not in', keptProjects()).execute()
     await x.updateTable('users').set({ last_project_id: null }).where('domain_id', op, id).where('last_project_id', 'not in', keptProjects()).execute()
-    await x.deleteFrom('users').where('domain_id', op, id).where('id', 'not in', keptUsers()).execute()
     await x.deleteFrom('projects').where('domain_id', op, id).where('id', 'not in', keptProjects()).execute()
     await x.deleteFrom('enterprise_projects').where('domain_id', op, id).where('id', '<>', DEFAULT_ENTERPRISE_PROJECT_ID).execute()
     await x.deleteFrom('audit_traces').where('domain_id', op, id).execute()
