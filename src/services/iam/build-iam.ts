@@ -106,7 +106,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     accessKeys.clear()
   })
   const osUser = flavour.iam.osUser
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined, keystoneRules: flavour.iam.keystoneIdentityRules })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,

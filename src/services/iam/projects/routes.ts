@@ -13,7 +13,7 @@ import type { RegionService } from './region-service.js'
 import type { ProjectWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema,
-  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectTagParamsSchema, ProjectTagsBodySchema,
+  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectShowQuerySchema, ProjectStatusBodySchema, ProjectTagParamsSchema, ProjectTagsBodySchema,
   ProjectUpdateBodySchema, RegionCreateBodySchema, RegionIdParamsSchema, RegionListQuerySchema, RegionUpdateBodySchema,
 } from './schemas.js'
 
@@ -98,8 +98,8 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       reply.status(201)
       return wire.project(baseUrl(request), await service.createProject(caller(request), request.body))
     })
-    app.get('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:get_project') },
-      async (request) => wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id)))
+    app.get('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema, querystring: ProjectShowQuerySchema }, config: iamAction('identity:get_project') },
+      async (request) => wire.projectView(baseUrl(request), await service.showProject(caller(request), request.params.project_id, request.query)))
     app.patch('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectUpdateBodySchema }, config: iamAction('identity:update_project') },
       async (request) => wire.project(baseUrl(request), await service.updateProject(caller(request), request.params.project_id, request.body), PATCH_SHAPE))
     app.delete('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:delete_project') }, async (request, reply) => {

@@ -66,6 +66,19 @@ export const ProjectListQuerySchema = T.Object(
 )
 export type ProjectListQuery = Static<typeof ProjectListQuerySchema>
 
+/** Keystone's hierarchy flags on `GET /v3/projects/{id}`: present means true unless `0`. */
+export const ProjectShowQuerySchema = T.Object(
+  {
+    parents_as_list: T.Optional(T.String()),
+    parents_as_ids: T.Optional(T.String()),
+    subtree_as_list: T.Optional(T.String()),
+    subtree_as_ids: T.Optional(T.String()),
+    include_limits: T.Optional(T.String()),
+  },
+  { additionalProperties: true },
+)
+export type ProjectShowQuery = Static<typeof ProjectShowQuerySchema>
+
 export const DomainListQuerySchema = T.Object(
   { name: T.Optional(T.String()), enabled: T.Optional(T.String()) },
   { additionalProperties: true },

@@ -65,11 +65,12 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   /** Undefined when no such domain. Throws ConflictError when the new name is taken. */
   updateDomain(id: string, changes: DomainChanges, now: string): Promise<DomainRow | undefined>
   /**
-   * Also ends the grants on the domain; false when no such domain. Throws ConflictError while
-   * the domain still owns projects, users or groups.
+   * Also deletes what the domain owns, as Keystone does: its projects, users and groups, with
+   * their grants, memberships and keys, and the grants on the domain, in one transaction (the
+   * caller's, if any); false when no such domain.
    */
   deleteDomain(id: string): Promise<boolean>
-  /** Domains on which the user holds any role, directly or through a group. */
+  /** Domains on which the user holds a role for the domain itself (not inherited to its projects), directly or through a group. */
   listDomainsForUser(userId: string): Promise<DomainRow[]>
 
   // regions
@@ -106,6 +107,9 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
    * ConflictError while other projects name it as parent.
    */
   deleteProject(domainId: string, id: string): Promise<boolean>
-  /** Projects on which the user holds a role, directly, through a group, or inherited from the domain. */
-  listProjectsForUser(userId: string, domainId: string): Promise<ProjectRow[]>
+  /**
+   * Projects on which the user holds a role, directly, through a group, or inherited from the
+   * domain; in one domain, or in every domain when none is given (Keystone).
+   */
+  listProjectsForUser(userId: string, domainId?: string): Promise<ProjectRow[]>
 }
