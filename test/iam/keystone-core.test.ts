@@ -164,6 +164,15 @@ describe('keystone projects, domains, users and groups', () => {
     })
   })
 
+  describe('domains', () => {
+    it("takes the empty options the openstack CLI sends; refuses options it cannot keep (400)", async () => {
+      expect((await call(`${s.url}/v3/domains`, { method: 'POST', token: admin, body: { domain: { name: unique('opt'), options: {} } } })).status).toBe(201)
+      expect(await call(`${s.url}/v3/domains`, { method: 'POST', token: admin, body: { domain: { name: unique('opt'), options: { immutable: true } } } })).toMatchObject({
+        status: 400, body: error(400, 'Bad Request', "Invalid input for field 'domain/options': Additional properties are not allowed ('immutable' was unexpected)"),
+      })
+    })
+  })
+
   describe('deleting a domain', () => {
     it('deletes its projects, users and groups with it, once disabled; 404 for an unknown domain', async () => {
       const domain = await create('domains', { name: unique('doomed') })

@@ -85,6 +85,12 @@ export const DomainListQuerySchema = T.Object(
 )
 export type DomainListQuery = Static<typeof DomainListQuerySchema>
 
+/**
+ * The `openstack` CLI sends `"options": {}` with every domain it creates or changes. Domains keep
+ * no options here (Keystone's one is `immutable`), so only an empty set is taken.
+ */
+const DomainOptions = T.Object({}, { additionalProperties: false })
+
 export const DomainCreateBodySchema = T.Object(
   {
     domain: T.Object(
@@ -92,6 +98,7 @@ export const DomainCreateBodySchema = T.Object(
         name: T.String({ minLength: 1, maxLength: 64, pattern: '\\S' }),
         description: T.Optional(NullableString),
         enabled: T.Optional(T.Boolean()),
+        options: T.Optional(DomainOptions),
       },
       { additionalProperties: false },
     ),
@@ -107,6 +114,7 @@ export const DomainUpdateBodySchema = T.Object(
         name: T.Optional(T.String({ minLength: 1, maxLength: 64, pattern: '\\S' })),
         description: T.Optional(NullableString),
         enabled: T.Optional(T.Boolean()),
+        options: T.Optional(DomainOptions),
       },
       { additionalProperties: false, minProperties: 1 },
     ),
