@@ -148,6 +148,36 @@ describe('keystone projects, domains, users and groups', () => {
     })
   })
 
+  describe("creating and deleting in the hierarchy (Keystone's constraints)", () => {
+    it('refuses a missing parent or domain, a parent of another domain, a disabled branch (400), a sixth level (403)', async () => {
+      const post = (project: Record<string, unknown>) => call(`${s.url}/v3/projects`, { method: 'POST', token: admin, body: { project: { name: unique('h'), ...project } } })
+      expect((await post({ parent_id: 'nowhere' })).body).toEqual(error(400, 'Bad Request', 'Could not find project: nowhere.'))
+      expect((await post({ domain_id: 'nowhere' })).body).toEqual(error(400, 'Bad Request', 'Could not find domain: nowhere.'))
+      const other = await create('domains', { name: unique('other') })
+      const foreign = await create('projects', { name: unique('f'), domain_id: other.id })
+      expect((await post({ domain_id: 'default', parent_id: foreign.id })).body).toEqual(error(400, 'Bad Request',
+        `Cannot create project, since it specifies its domain_id default, but specifies a parent in a different domain (${other.id}).`))
+      const off = await create('projects', { name: unique('off'), domain_id: 'default', enabled: false })
+      expect((await post({ parent_id: off.id })).body).toEqual(error(400, 'Bad Request', `cannot create a project in a branch containing a disabled project: ${off.id}`))
+      await call(`${s.url}/v3/domains/${other.id}`, { method: 'PATCH', token: admin, body: { domain: { enabled: false } } })
+      expect((await post({ domain_id: other.id })).body).toEqual(error(400, 'Bad Request', `cannot create a project in a branch containing a disabled project: ${other.id}`))
+      let parent = 'default'
+      for (let level = 1; level <= 5; level++) parent = (await create('projects', { name: unique('lvl'), parent_id: parent })).id
+      expect(await post({ parent_id: parent })).toMatchObject({ status: 403, body: error(403, 'Forbidden', `Max hierarchy depth reached for ${parent} branch.`) })
+    })
+
+    it('refuses to delete a project that has children (403), then deletes it as a leaf', async () => {
+      const parent = await create('projects', { name: unique('parent'), domain_id: 'default' })
+      const child = await create('projects', { name: unique('child'), parent_id: parent.id })
+      expect(await call(`${s.url}/v3/projects/${parent.id}`, { method: 'DELETE', token: admin })).toMatchObject({
+        status: 403,
+        body: error(403, 'Forbidden', `Cannot delete the project ${parent.id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`),
+      })
+      expect((await call(`${s.url}/v3/projects/${child.id}`, { method: 'DELETE', token: admin })).status).toBe(204)
+      expect((await call(`${s.url}/v3/projects/${parent.id}`, { method: 'DELETE', token: admin })).status).toBe(204)
+    })
+  })
+
   describe('who may list projects', () => {
     it("refuses a project's member (403); lets a domain's reader list its own domain", async () => {
       const { token } = await memberOfProject('member')

@@ -3,6 +3,19 @@
  * `subtree_as_*`): the projects of one domain, arranged by parent, the domain as the root.
  */
 import type { ProjectRow } from '../../../db/schema.js'
+import { AppError } from '../../../errors/app-error.js'
+
+/** Keystone's `max_project_tree_depth` default: levels of projects under the domain. */
+export const KEYSTONE_MAX_PROJECT_DEPTH = 5
+
+/** Keystone's refusal of a project one level too deep, a `ForbiddenNotSecurity`: its own sentence. */
+export class ProjectDepthError extends AppError {
+  readonly status = 403
+  readonly code = 'project_depth'
+  constructor(parentId: string) {
+    super(`Max hierarchy depth reached for ${parentId} branch.`, { parentId })
+  }
+}
 
 /** Keystone's `parents_as_ids`/`subtree_as_ids`: each id maps to its own parents or children, null at the end. */
 export interface IdTree { [id: string]: IdTree | null }

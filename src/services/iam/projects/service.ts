@@ -18,7 +18,7 @@ import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
 import type { Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
 import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
-import { ProjectTree, queryFlag, type IdTree } from './project-tree.js'
+import { KEYSTONE_MAX_PROJECT_DEPTH, ProjectDepthError, ProjectTree, queryFlag, type IdTree } from './project-tree.js'
 import { DomainService } from './domain-service.js'
 import type {
   DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectShowQuery, ProjectStatusBody, ProjectUpdateBody,
@@ -197,6 +197,8 @@ export class ProjectService extends DomainService {
         )
       }
       parentId = regionProject.id
+    } else if (this.deps.flavour.iam.keystoneIdentityRules) {
+      parentId = await this.keystoneParent(domainId, input.parent_id ?? domainId)
     } else if (input.parent_id != null && input.parent_id !== domainId) {
       const parent = await this.deps.projects.findProject(input.parent_id)
       if (!parent || parent.domain_id !== domainId) throw new NotFoundError('project', input.parent_id)
@@ -389,11 +391,39 @@ export class ProjectService extends DomainService {
     return ctx.systemAdmin || project.domain_id === ctx.accountId
   }
 
+  /**
+   * Keystone's `_enforce_project_constraints` for a new project under `parentId` (its domain when
+   * a top-level project): the parent in the same domain, no disabled project (or domain) above it,
+   * at most `max_project_tree_depth` (5) levels under the domain. Keystone turns a missing parent
+   * into a 400 with the 404's words.
+   */
+  private async keystoneParent(domainId: string, parentId: string): Promise<string> {
+    const chain: { id: string; enabled: number }[] = []
+    for (let id = parentId; id !== domainId;) {
+      const project = await this.deps.projects.findProject(id)
+      if (!project) throw new ValidationError(`Could not find project: ${id}.`)
+      if (project.domain_id !== domainId) {
+        throw new ValidationError(`Cannot create project, since it specifies its domain_id ${domainId}, but specifies a parent in a different domain (${project.domain_id}).`)
+      }
+      if (chain.some((p) => p.id === project.id)) break
+      chain.push(project)
+      id = project.parent_id
+    }
+    const domain = await this.deps.projects.findDomain(domainId)
+    if (domain) chain.push(domain)
+    // Keystone's order: the parent's own parents upwards (ending at the domain), then the parent.
+    const disabled = [...chain.slice(1), ...chain.slice(0, 1)].find((p) => p.enabled !== 1)
+    if (disabled) throw new ValidationError(`cannot create a project in a branch containing a disabled project: ${disabled.id}`)
+    if (chain.length + 1 > KEYSTONE_MAX_PROJECT_DEPTH + 1) throw new ProjectDepthError(parentId)
+    return parentId
+  }
+
   private async targetDomainForCreate(ctx: AuthContext, requested: string | null | undefined): Promise<string> {
     if (requested == null) return this.account(ctx)
     if (ctx.systemAdmin) {
-      if (!(await this.deps.projects.findDomain(requested))) throw new NotFoundError('domain', requested)
-      return requested
+      if (await this.deps.projects.findDomain(requested)) return requested
+      // Keystone's create turns DomainNotFound into a 400 with the 404's words.
+      throw this.deps.flavour.iam.keystoneIdentityRules ? new ValidationError(`Could not find domain: ${requested}.`) : new NotFoundError('domain', requested)
     }
     if (requested !== this.account(ctx)) throw new ForbiddenError('identity:create_project')
     return requested

@@ -10,7 +10,7 @@ import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/sch
 import { ConflictError, ProjectQuotaExceededError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
 import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard, RegionChanges, TagFilter } from './store.js'
+import { ProjectNotLeafError, type DomainChanges, type Page, type ProjectChanges, type ProjectFilter, type ProjectStore, type ProjectUpdateGuard, type RegionChanges, type TagFilter } from './store.js'
 
 const PROJECT_CACHE_MAX = 10_000
 
@@ -289,7 +289,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
       const own = await x.selectFrom('projects').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
       if (!own) return { numDeletedRows: 0n }
       const child = await x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
-      if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
+      if (child) throw new ProjectNotLeafError(id)
       // Grants name their target by id only, so the schema cannot cascade them: they go here.
       await x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
       return x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()

@@ -6,7 +6,17 @@
  * tenant data takes the account (domain) id, so no query can wander into another account.
  */
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import { AppError } from '../../../errors/app-error.js'
 import type { TracedStore } from '../traced-store.js'
+
+/** Keystone's refusal to delete a project with children, a `ForbiddenNotSecurity`: its own sentence. */
+export class ProjectNotLeafError extends AppError {
+  readonly status = 403
+  readonly code = 'project_not_leaf'
+  constructor(projectId: string) {
+    super(`Cannot delete the project ${projectId} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`, { projectId })
+  }
+}
 
 export interface ProjectFilter {
   /** undefined only for a cloud-wide administrator (keystone flavour). */
@@ -104,7 +114,7 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string): Promise<boolean>
   /**
    * Also ends the grants on the project; false when the account has no such project. Throws
-   * ConflictError while other projects name it as parent.
+   * ProjectNotLeafError while other projects name it as parent.
    */
   deleteProject(domainId: string, id: string): Promise<boolean>
   /**
