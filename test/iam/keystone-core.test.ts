@@ -269,6 +269,14 @@ describe('keystone projects, domains, users and groups', () => {
       expect((await call(member, { method: 'HEAD', token: admin })).status).toBe(404)
     })
 
+    it('GET /v3/auth/system: [{"all": true}] for a holder of a system role (the bootstrap admin), [] for others', async () => {
+      const links = { self: `${s.url}/v3/auth/system` }
+      expect(await call(`${s.url}/v3/auth/system`, { token: admin })).toMatchObject({ status: 200, body: { system: [{ all: true }], links } })
+      const { token } = await memberOfProject('member')
+      expect((await call(`${s.url}/v3/auth/system`, { token })).body).toEqual({ system: [], links })
+      expect((await call(`${s.url}/v3/auth/system`)).body).toEqual(UNAUTHORIZED)
+    })
+
     it('lists the domains and projects a user holds roles on, directly or through groups, in every domain', async () => {
       const user = await create('users', { name: unique('u'), password: 'pw-1', domain_id: 'default' })
       const direct = await create('domains', { name: unique('direct') })

@@ -197,4 +197,6 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:create_role', method: 'POST', path: '/v3/roles', rule: 'system_admin', keystoneOnly: true, description: 'Create a role, global or of a domain (keystone flavour; admin_required)' },
   { action: 'identity:update_role', method: 'PATCH', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: "Rename or describe a role (keystone flavour; admin_required)" },
   { action: 'identity:delete_role', method: 'DELETE', path: '/v3/roles/:role_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete a role with its assignments (keystone flavour; admin_required)' },
+  // ---- keystone core: projects, domains, users, groups and token scopes
+  { action: 'identity:get_auth_system', method: 'GET', path: '/v3/auth/system', rule: 'authenticated', keystoneOnly: true, description: 'Whether the caller may scope a token to the system (keystone flavour)' },
 ]

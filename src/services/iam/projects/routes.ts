@@ -25,9 +25,11 @@ export interface ProjectRouteOptions extends IamRouteOptions {
   regionWrites: boolean
   /** Keystone's project tag routes (keystone flavour only). */
   projectTags: boolean
+  /** Keystone's `GET /v3/auth/system` (where tokens have a system scope). */
+  authSystem?: boolean
 }
 
-export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags, authSystem }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- regions
     app.get('/v3/regions', { schema: { querystring: RegionListQuerySchema }, config: iamAction('identity:list_regions') }, async (request) => {
@@ -65,6 +67,10 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       const base = baseUrl(request)
       return wire.projectList(base, selfUrl(base, request), { projects: await service.listAuthProjects(caller(request)) })
     })
+    if (authSystem) {
+      app.get('/v3/auth/system', { config: iamAction('identity:get_auth_system') },
+        async (request) => wire.authSystem(baseUrl(request), await service.canScopeToSystem(caller(request))))
+    }
     app.get('/v3/users/:user_id/projects', { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_user_projects') },
       async (request) => {
         const base = baseUrl(request)

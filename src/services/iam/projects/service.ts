@@ -120,6 +120,11 @@ export class ProjectService extends DomainService {
     return this.deps.projects.listProjectsForUser(ctx.user.id, ctx.scope.type === 'unscoped' ? ctx.userDomain.id : this.account(ctx))
   }
 
+  /** `GET /v3/auth/system` (Keystone): whether the caller may ask for a system-scoped token. */
+  async canScopeToSystem(ctx: AuthContext): Promise<boolean> {
+    return this.deps.projects.holdsSystemRole(ctx.user.id)
+  }
+
   async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectRow[]> {
     const user = await this.deps.users.findUser(userId)
     if (!user || (!ctx.systemAdmin && user.domain_id !== ctx.accountId && user.id !== ctx.user.id)) throw new NotFoundError('user', userId)

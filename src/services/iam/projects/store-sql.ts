@@ -162,6 +162,12 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
       .execute()
   }
 
+  async holdsSystemRole(userId: string) {
+    const grant = await this.x.selectFrom('role_assignments').select('role_id')
+      .where('target_type', '=', 'system').where('actor_id', 'in', this.actorIds(userId)).limit(1).executeTakeFirst()
+    return grant !== undefined
+  }
+
   // ---- regions
   listRegions(filter: { parentRegionId?: string } = {}) {
     let q = this.x.selectFrom('regions').selectAll().orderBy('id')

@@ -80,6 +80,8 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
    * caller's, if any); false when no such domain.
    */
   deleteDomain(id: string): Promise<boolean>
+  /** Whether the user holds a role on the system scope, directly or through a group (Keystone). */
+  holdsSystemRole(userId: string): Promise<boolean>
   /** Domains on which the user holds a role for the domain itself (not inherited to its projects), directly or through a group. */
   listDomainsForUser(userId: string): Promise<DomainRow[]>
 

@@ -81,6 +81,11 @@ export class ProjectWire {
     return { links: { self: selfUrl }, tags }
   }
 
+  /** Keystone's `GET /v3/auth/system`: `[{"all": true}]` for a holder of a system role, else `[]`. */
+  authSystem(base: string, reachable: boolean): unknown {
+    return { system: reachable ? [{ all: true }] : [], links: { self: `${base}/v3/auth/system` } }
+  }
+
   // ---- regions
   region(base: string, row: RegionRow): unknown {
     return { region: this.regionEntity(base, row) }
