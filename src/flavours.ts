@@ -139,6 +139,14 @@ export interface Flavour {
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
+     * Keystone 22's rules for projects, users and groups (area core): only an administrator, or a
+     * domain's reader for its own domain, lists projects; whoever proves a user's current
+     * password may change it; a user may join a group of another domain, and joining leaves its
+     * tokens valid (leaving ends them). The clouds: any user of the account lists projects, a user
+     * changes only its own password, and memberships stay in the account and end tokens both ways.
+     */
+    readonly keystoneIdentityRules: boolean
+    /**
      * The `methods` of a token made by rescoping (`methods: ["token"]`): the clouds document
      * `["token"]`; Keystone adds the parent token's methods, listed as its Fernet tokens decode them.
      */
@@ -230,6 +238,7 @@ const HUAWEICLOUD: Flavour = {
     rescopedTokenMethods: 'token',
     quotaTypes: ['user', 'group', 'idp', 'agency', 'policy', 'assigment_group_mp', 'assigment_agency_mp', 'assigment_group_ep', 'assigment_user_ep', 'mapping'],
     scopeNeedsRole: false,
+    keystoneIdentityRules: false,
     adminRoleAnywhere: false,
     systemScope: false,
     roleWrites: false,
@@ -301,6 +310,7 @@ const KEYSTONE: Flavour = {
     rescopedTokenMethods: 'token-and-parent',
     quotaTypes: [],
     scopeNeedsRole: true,
+    keystoneIdentityRules: true,
     adminRoleAnywhere: true,
     systemScope: true,
     roleWrites: true,

@@ -37,6 +37,7 @@ const RULES: Record<string, RuleClass> = {
   'GET /v3/auth/catalog': 'any',
   'GET /v3/auth/domains': 'any',
   'GET /v3/auth/projects': 'any',
+  'GET /v3/auth/system': 'any',
   'GET /v3/regions': 'any',
   'GET /v3/regions/:region_id': 'any',
   'POST /v3/regions': 'admin',
@@ -202,14 +203,6 @@ const isGrantRoute = (url: string) => /\/(domains|projects|enterprise-projects)\
  * open item of issue 16.
  */
 const KNOWN_DIFFERENCES: readonly string[] = [
-  // Lists and shows of projects and domains answer a member (filtered to what it may see)
-  // where Keystone's default policy refuses anyone but the administrator.
-  'member GET /v3/domains', 'reader GET /v3/domains', 'no_role GET /v3/domains',
-  'member GET /v3/domains/:domain_id', 'reader GET /v3/domains/:domain_id', 'no_role GET /v3/domains/:domain_id',
-  'member GET /v3/projects', 'reader GET /v3/projects', 'no_role GET /v3/projects',
-  "no_role GET /v3/projects/:project_id (the member's project)",
-  "no_role GET /v3/projects/:project_id/tags (the member's project)",
-  "no_role GET /v3/projects/:project_id/tags/:value (the member's project)",
   // Keystone refuses an unscoped token a catalog with its own words (403).
   'no_role GET /v3/auth/catalog',
 ]

@@ -336,9 +336,12 @@ describe('projects (keystone)', () => {
     expect(patched.body.project).toMatchObject({ enabled: false, colour: 'blue', name: 'demo' })
     expect(patched.body.project.extra).toBeUndefined()
     expect((await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: { project: {} } })).body).toEqual({ error: { code: 400, message: "Invalid input for field 'project': at least one of 'name' and 'description' must be given", title: 'Bad Request' } })
+    // Keystone refuses a project under a disabled one.
+    expect((await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'child', parent_id: id } } })).status).toBe(400)
+    await call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: { project: { enabled: true } } })
     const child = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'child', parent_id: id } } })
     expect(child.body.project.parent_id).toBe(id)
-    expect((await call(`${s.url}/v3/projects/${id}`, { method: 'DELETE', token })).body).toEqual({ error: { code: 409, message: `Conflict occurred attempting to store project - Cannot delete project ${id}: it is the parent of other projects.`, title: 'Conflict' } })
+    expect((await call(`${s.url}/v3/projects/${id}`, { method: 'DELETE', token })).body).toEqual({ error: { code: 403, message: `Cannot delete the project ${id} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`, title: 'Forbidden' } })
     expect((await call(`${s.url}/v3/projects/${child.body.project.id}`, { method: 'DELETE', token })).status).toBe(204)
     expect((await call(`${s.url}/v3/projects/${id}`, { method: 'DELETE', token })).status).toBe(204)
   })

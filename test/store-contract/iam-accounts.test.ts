@@ -109,14 +109,37 @@ describe.each(BACKENDS)('IamStore accounts on $name', (backend) => {
       expect(await h.store.projects.deleteDomain(uid('missing'))).toBe(false)
     })
 
-    it.each(['project', 'user', 'group'] as const)('deleteDomain throws ConflictError while the domain owns a %s', async (owned) => {
+    it('deleteDomain deletes what the domain owns (projects, users, groups) with their grants and memberships, and only those', async () => {
       const row = await newAccount(h.store)
-      if (owned === 'project') await h.store.projects.createProject(projectRow(row.id))
-      if (owned === 'user') await h.store.identity.createUser(newUser(row.id))
-      if (owned === 'group') await h.store.identity.createGroup(groupRow(row.id))
-      await expect(h.store.projects.deleteDomain(row.id)).rejects.toThrow(ConflictError)
-      await expect(h.store.projects.deleteDomain(row.id)).rejects.toThrow(`Domain ${row.id} still owns ${owned}s`)
-      expect(await h.store.projects.findDomain(row.id)).toEqual(row)
+      const other = await newAccount(h.store)
+      const project = await h.store.projects.createProject(projectRow(row.id))
+      const child = await h.store.projects.createProject(projectRow(row.id, { parent_id: project.id }))
+      const user = await h.store.identity.createUser(newUser(row.id))
+      const group = await h.store.identity.createGroup(groupRow(row.id))
+      const outsider = await h.store.identity.createUser(newUser(other.id))
+      const outsiderProject = await h.store.projects.createProject(projectRow(other.id))
+      await h.store.identity.addGroupMember(group.id, user.id)
+      await h.store.identity.addGroupMember(group.id, outsider.id)
+      const role = roleRow()
+      await h.store.roles.upsertSystemRole(role)
+      const grants = [
+        { actorType: 'user', actorId: user.id, targetType: 'project', targetId: outsiderProject.id, roleId: role.id, inherited: false },
+        { actorType: 'group', actorId: group.id, targetType: 'domain', targetId: other.id, roleId: role.id, inherited: false },
+        { actorType: 'user', actorId: outsider.id, targetType: 'project', targetId: child.id, roleId: role.id, inherited: false },
+      ] as const
+      const kept = { actorType: 'user', actorId: outsider.id, targetType: 'project', targetId: outsiderProject.id, roleId: role.id, inherited: false } as const
+      for (const g of [...grants, kept]) await h.store.roles.assignRole(g)
+
+      expect(await h.store.projects.deleteDomain(row.id)).toBe(true)
+      expect(await h.store.projects.findDomain(row.id)).toBeUndefined()
+      for (const id of [project.id, child.id]) expect(await h.store.projects.findProject(id)).toBeUndefined()
+      expect(await h.store.identity.findUser(user.id)).toBeUndefined()
+      expect(await h.store.identity.findGroup(group.id)).toBeUndefined()
+      for (const g of grants) expect(await h.store.roles.hasAssignment(g)).toBe(false)
+      expect(await h.store.roles.hasAssignment(kept)).toBe(true)
+      expect(await h.store.identity.findUser(outsider.id)).toEqual(outsider)
+      expect(await h.store.projects.findProject(outsiderProject.id)).toEqual(outsiderProject)
+      expect(await h.store.identity.listGroups({ userId: outsider.id })).toEqual([])
     })
   })
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ConflictError } from '../../src/errors/app-error.js'
 import type { ProjectRow } from '../../src/db/schema.js'
 import type { Assignment } from '../../src/services/iam/roles/store.js'
+import { ProjectNotLeafError } from '../../src/services/iam/projects/store.js'
 import { BACKENDS } from './backends.js'
 import { groupRow, newAccount, newUser, projectRow, roleRow, settleAll, T0, T1, T2, T3, uid, useStore } from './iam-fixtures.js'
 
@@ -166,12 +167,12 @@ describe.each(BACKENDS)('IamStore projects on $name', (backend) => {
       expect(await h.store.projects.deleteProject(other.id, row.id)).toBe(false)
     })
 
-    it('deleteProject throws ConflictError while another project names it as parent', async () => {
+    it('deleteProject throws ProjectNotLeafError while another project names it as parent', async () => {
       const domain = await newAccount(h.store)
       const parent = await h.store.projects.createProject(projectRow(domain.id))
       const child = await h.store.projects.createProject(projectRow(domain.id, { parent_id: parent.id }))
-      await expect(h.store.projects.deleteProject(domain.id, parent.id)).rejects.toThrow(ConflictError)
-      await expect(h.store.projects.deleteProject(domain.id, parent.id)).rejects.toThrow(`Cannot delete project ${parent.id}: it is the parent of other projects`)
+      await expect(h.store.projects.deleteProject(domain.id, parent.id)).rejects.toThrow(ProjectNotLeafError)
+      await expect(h.store.projects.deleteProject(domain.id, parent.id)).rejects.toThrow(`Cannot delete the project ${parent.id} since it is not a leaf in the hierarchy.`)
       expect(await h.store.projects.findProject(parent.id)).toEqual(parent)
       expect(await h.store.projects.deleteProject(domain.id, child.id)).toBe(true)
       expect(await h.store.projects.deleteProject(domain.id, parent.id)).toBe(true)

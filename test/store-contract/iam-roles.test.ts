@@ -363,7 +363,7 @@ describe.each(BACKENDS)('IamStore roles on $name', (backend) => {
       expect(await h.store.roles.enterpriseProjectRoles(uid('stranger'))).toEqual([])
     })
 
-    it('listDomainsForUser: domains with any grant of the user or its groups, each once, by name', async () => {
+    it('listDomainsForUser: domains with a grant on the domain itself (not only inherited to its projects) of the user or its groups, each once, by name', async () => {
       const home = await newAccount(h.store, { name: uid('m-home') })
       const viaGroup = await newAccount(h.store, { name: uid('b-group') })
       const inherited = await newAccount(h.store, { name: uid('Z-inherited') })
@@ -380,8 +380,27 @@ describe.each(BACKENDS)('IamStore roles on $name', (backend) => {
       await grant('group', group, 'domain', viaGroup.id)
       await grant('user', user, 'domain', inherited.id, true)
       await grant('user', user, 'project', untouched.id)
+      expect(await h.store.projects.listDomainsForUser(user)).toEqual([viaGroup, home])
+      await grant('user', user, 'domain', inherited.id)
       expect(await h.store.projects.listDomainsForUser(user)).toEqual([inherited, viaGroup, home])
       expect(await h.store.projects.listDomainsForUser(uid('stranger'))).toEqual([])
+    })
+
+    it('holdsSystemRole: a system grant of the user or of one of its groups', async () => {
+      const home = await newAccount(h.store)
+      const user = (await h.store.identity.createUser(newUser(home.id))).id
+      const member = (await h.store.identity.createUser(newUser(home.id))).id
+      const group = (await h.store.identity.createGroup(groupRow(home.id))).id
+      await h.store.identity.addGroupMember(group, member)
+      const role = roleRow()
+      await h.store.roles.upsertSystemRole(role)
+      await h.store.roles.assignRole({ actorType: 'user', actorId: user, targetType: 'domain', targetId: home.id, roleId: role.id, inherited: false })
+      expect(await h.store.projects.holdsSystemRole(user)).toBe(false)
+      await h.store.roles.assignRole({ actorType: 'user', actorId: user, targetType: 'system', targetId: 'all', roleId: role.id, inherited: false })
+      await h.store.roles.assignRole({ actorType: 'group', actorId: group, targetType: 'system', targetId: 'all', roleId: role.id, inherited: false })
+      expect(await h.store.projects.holdsSystemRole(user)).toBe(true)
+      expect(await h.store.projects.holdsSystemRole(member)).toBe(true)
+      expect(await h.store.projects.holdsSystemRole(uid('stranger'))).toBe(false)
     })
   })
 })

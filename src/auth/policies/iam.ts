@@ -270,4 +270,6 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:check_implied_role', method: 'HEAD', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Check an inference rule (keystone flavour)' },
   { action: 'identity:delete_implied_role', method: 'DELETE', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete an inference rule (keystone flavour)' },
   { action: 'identity:list_role_inference_rules', method: 'GET', path: '/v3/role_inferences', rule: 'system_admin', keystoneOnly: true, description: 'List every inference rule, by prior role (keystone flavour)' },
+  // ---- keystone core: projects, domains, users, groups and token scopes
+  { action: 'identity:get_auth_system', method: 'GET', path: '/v3/auth/system', rule: 'authenticated', keystoneOnly: true, description: 'Whether the caller may scope a token to the system (keystone flavour)' },
 ]

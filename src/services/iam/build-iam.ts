@@ -136,7 +136,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     accessKeys.clear()
   })
   const osUser = flavour.iam.osUser
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined, keystoneRules: flavour.iam.keystoneIdentityRules })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
@@ -162,7 +162,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
           signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,
       },
-      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: new ProjectWire({ flavour }), regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags },
+      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: new ProjectWire({ flavour }), regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags, authSystem: flavour.iam.systemScope },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
         osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },

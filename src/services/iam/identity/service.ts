@@ -41,6 +41,8 @@ export interface IdentityServiceOptions extends IamServiceOptions {
   passwordPolicy: PasswordPolicy
   /** The clouds: `pwd_status` in a PATCH body is the user's flag (spec §3.5), not a Keystone extra attribute. */
   pwdStatusField?: boolean
+  /** Keystone 22's password change, cross-domain memberships and token cuts (`Flavour.iam.keystoneIdentityRules`). */
+  keystoneRules?: boolean
 }
 
 export class IdentityService {
@@ -162,13 +164,20 @@ export class IdentityService {
     this.deps.invalidateAuthCache()
   }
 
-  /** POST /v3/users/{id}/password: only the user itself, proving the old password. */
+  /**
+   * POST /v3/users/{id}/password, proving the old password: the clouds let only the user itself;
+   * Keystone enforces no policy (the original password is the proof), and answers an unknown user
+   * or a wrong password alike, so the route tells nothing about which users exist.
+   */
   async changePassword(ctx: AuthContext, id: string, body: PasswordChangeBody): Promise<void> {
-    if (ctx.user.id !== id) throw new ForbiddenError('identity:change_password')
+    const keystone = this.deps.keystoneRules === true
+    if (!keystone && ctx.user.id !== id) throw new ForbiddenError('identity:change_password')
     const user = await this.deps.store.findUser(id)
-    if (!user) throw new NotFoundError('user', id)
-    if (!(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
-    if (body.user.password === body.user.original_password) {
+    if (!user && !keystone) throw new NotFoundError('user', id)
+    // Keystone's reason ("Invalid user / password") is a security error's detail: hidden outside insecure_debug.
+    if (!user || !(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
+    // Keystone keeps no password history by default (unique_last_password_count is 0).
+    if (!keystone && body.user.password === body.user.original_password) {
       throw new ValidationError('Password validation error: The new password must be different from the old password.')
     }
     const now = this.now()
@@ -262,11 +271,15 @@ export class IdentityService {
     return this.deps.store.listUsers({ groupId: group.id })
   }
 
-  /** Both must belong to the caller's account; a user joins only groups of its own account. */
+  /**
+   * The group must be one the caller sees. The clouds: a user joins only groups of its own
+   * account. Keystone: any user the caller sees joins any group (domains do not bound membership).
+   */
   private async memberPair(ctx: AuthContext, groupId: string, userId: string): Promise<{ group: GroupRow; user: UserRow }> {
     const group = await this.getGroup(ctx, groupId)
     const user = await this.deps.store.findUser(userId)
-    if (!user || user.domain_id !== group.domain_id) throw new NotFoundError('user', userId)
+    const reachable = this.deps.keystoneRules ? user !== undefined && this.sees(ctx, user.domain_id) : user?.domain_id === group.domain_id
+    if (!user || !reachable) throw new NotFoundError('user', userId)
     return { group, user }
   }
 
@@ -275,7 +288,9 @@ export class IdentityService {
     const now = this.now()
     await this.deps.store.transaction(async (tx) => {
       await tx.addGroupMember(group.id, user.id, this.deps.quota?.('groups_per_user'))
-      await tx.cutUserTokens([user.id], now)
+      // Keystone's tokens take their roles from the assignments at validation, so gaining a group's
+      // roles leaves them valid (the auth cache is cleared below); the clouds' end.
+      if (!this.deps.keystoneRules) await tx.cutUserTokens([user.id], now)
       await tx.recordChange(iamTrace(ctx, group.domain_id, 'addUserToGroup', now), membershipChange(group, user, 'added'))
     })
     this.deps.invalidateAuthCache()

@@ -41,7 +41,7 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
         await x.insertInto('users').values(user).execute()
         return user
       }),
-      { unique: (error) => userConflict(error, row.name, row.domain_id, nameTaken) },
+      { unique: (error) => userConflict(error, row.name, row.domain_id, nameTaken), missing: () => new NotFoundError('domain', row.domain_id) },
     )
   }
 
@@ -147,7 +147,7 @@ export class SqlIdentityStore extends IamSqlStore<IdentityStore> implements Iden
         await x.insertInto('user_groups').values(row).execute()
         return row
       }),
-      { unique: () => groupNameConflict(row.name, row.domain_id) },
+      { unique: () => groupNameConflict(row.name, row.domain_id), missing: () => new NotFoundError('domain', row.domain_id) },
     )
   }
 

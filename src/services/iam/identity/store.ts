@@ -48,7 +48,8 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   findUserByName(domainId: string, name: string): Promise<UserRow | undefined>
   listUsers(filter: UserFilter): Promise<UserRow[]>
   /**
-   * Throws ConflictError (or `nameTaken`'s error) when the name is taken in the account,
+   * Throws NotFoundError when there is no such domain (a system administrator names any),
+   * ConflictError (or `nameTaken`'s error) when the name is taken in the account,
    * UserQuotaExceededError when `limit` is given and the account already holds that many users
    * (counted under a lock), and the 400 `1113` ServiceCodedError when the account has the
    * `xuser_type`/`xuser_id` pair already.
@@ -77,7 +78,8 @@ export interface IdentityStore extends TracedStore<IdentityStore> {
   findGroupByName(domainId: string, name: string): Promise<GroupRow | undefined>
   listGroups(filter: GroupFilter): Promise<GroupRow[]>
   /**
-   * Throws ConflictError when the name is taken in the account, GroupQuotaExceededError when
+   * Throws NotFoundError when there is no such domain, ConflictError when the name is taken in
+   * the account, GroupQuotaExceededError when
    * `limit` is given and the account already holds that many groups (counted under a lock).
    */
   createGroup(row: GroupRow, limit?: number): Promise<GroupRow>

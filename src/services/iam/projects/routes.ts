@@ -13,7 +13,7 @@ import type { RegionService } from './region-service.js'
 import type { ProjectWire } from './wire.js'
 import {
   DomainCreateBodySchema, DomainIdParamsSchema, DomainListQuerySchema, DomainUpdateBodySchema,
-  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectStatusBodySchema, ProjectTagParamsSchema, ProjectTagsBodySchema,
+  ProjectCreateBodySchema, ProjectIdParamsSchema, ProjectListQuerySchema, ProjectShowQuerySchema, ProjectStatusBodySchema, ProjectTagParamsSchema, ProjectTagsBodySchema,
   ProjectUpdateBodySchema, RegionCreateBodySchema, RegionIdParamsSchema, RegionListQuerySchema, RegionUpdateBodySchema,
 } from './schemas.js'
 
@@ -25,9 +25,11 @@ export interface ProjectRouteOptions extends IamRouteOptions {
   regionWrites: boolean
   /** Keystone's project tag routes (keystone flavour only). */
   projectTags: boolean
+  /** Keystone's `GET /v3/auth/system` (where tokens have a system scope). */
+  authSystem?: boolean
 }
 
-export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags, authSystem }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- regions
     app.get('/v3/regions', { schema: { querystring: RegionListQuerySchema }, config: iamAction('identity:list_regions') }, async (request) => {
@@ -65,6 +67,10 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       const base = baseUrl(request)
       return wire.projectList(base, selfUrl(base, request), { projects: await service.listAuthProjects(caller(request)) })
     })
+    if (authSystem) {
+      app.get('/v3/auth/system', { config: iamAction('identity:get_auth_system') },
+        async (request) => wire.authSystem(baseUrl(request), await service.canScopeToSystem(caller(request))))
+    }
     app.get('/v3/users/:user_id/projects', { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_user_projects') },
       async (request) => {
         const base = baseUrl(request)
@@ -98,8 +104,8 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       reply.status(201)
       return wire.project(baseUrl(request), await service.createProject(caller(request), request.body))
     })
-    app.get('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:get_project') },
-      async (request) => wire.project(baseUrl(request), await service.getProject(caller(request), request.params.project_id)))
+    app.get('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema, querystring: ProjectShowQuerySchema }, config: iamAction('identity:get_project') },
+      async (request) => wire.projectView(baseUrl(request), await service.showProject(caller(request), request.params.project_id, request.query)))
     app.patch('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema, body: ProjectUpdateBodySchema }, config: iamAction('identity:update_project') },
       async (request) => wire.project(baseUrl(request), await service.updateProject(caller(request), request.params.project_id, request.body), PATCH_SHAPE))
     app.delete('/v3/projects/:project_id', { schema: { params: ProjectIdParamsSchema }, config: iamAction('identity:delete_project') }, async (request, reply) => {

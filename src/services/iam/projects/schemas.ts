@@ -66,11 +66,30 @@ export const ProjectListQuerySchema = T.Object(
 )
 export type ProjectListQuery = Static<typeof ProjectListQuerySchema>
 
+/** Keystone's hierarchy flags on `GET /v3/projects/{id}`: present means true unless `0`. */
+export const ProjectShowQuerySchema = T.Object(
+  {
+    parents_as_list: T.Optional(T.String()),
+    parents_as_ids: T.Optional(T.String()),
+    subtree_as_list: T.Optional(T.String()),
+    subtree_as_ids: T.Optional(T.String()),
+    include_limits: T.Optional(T.String()),
+  },
+  { additionalProperties: true },
+)
+export type ProjectShowQuery = Static<typeof ProjectShowQuerySchema>
+
 export const DomainListQuerySchema = T.Object(
   { name: T.Optional(T.String()), enabled: T.Optional(T.String()) },
   { additionalProperties: true },
 )
 export type DomainListQuery = Static<typeof DomainListQuerySchema>
+
+/**
+ * The `openstack` CLI sends `"options": {}` with every domain it creates or changes. Domains keep
+ * no options here (Keystone's one is `immutable`), so only an empty set is taken.
+ */
+const DomainOptions = T.Object({}, { additionalProperties: false })
 
 export const DomainCreateBodySchema = T.Object(
   {
@@ -79,6 +98,7 @@ export const DomainCreateBodySchema = T.Object(
         name: T.String({ minLength: 1, maxLength: 64, pattern: '\\S' }),
         description: T.Optional(NullableString),
         enabled: T.Optional(T.Boolean()),
+        options: T.Optional(DomainOptions),
       },
       { additionalProperties: false },
     ),
@@ -94,6 +114,7 @@ export const DomainUpdateBodySchema = T.Object(
         name: T.Optional(T.String({ minLength: 1, maxLength: 64, pattern: '\\S' })),
         description: T.Optional(NullableString),
         enabled: T.Optional(T.Boolean()),
+        options: T.Optional(DomainOptions),
       },
       { additionalProperties: false, minProperties: 1 },
     ),

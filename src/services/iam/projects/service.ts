@@ -1,6 +1,7 @@
 /**
- * @module Domains (accounts) and projects (regions: region-service.ts), per the seeds (002 OTC, 003 HWC) and Keystone:
- * what a caller may see and change, the clouds' region-prefixed project names, project status.
+ * @module Projects (domains: domain-service.ts; regions: region-service.ts), per the seeds (002 OTC, 003 HWC) and Keystone:
+ * what a caller may see and change, the clouds' region-prefixed project names, project status,
+ * Keystone's projects acting as domains and its hierarchy queries.
  * No SQL and no HTTP here: it reads the `Flavour`, calls the stores and throws `AppError`s. Every
  * tenant read is bounded by the caller's account.
  */
@@ -15,14 +16,27 @@ import type { IdentityStore } from '../identity/store.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
+import type { Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
 import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
+import { KEYSTONE_MAX_PROJECT_DEPTH, ProjectDepthError, ProjectTree, queryFlag, type IdTree } from './project-tree.js'
+import { DomainService } from './domain-service.js'
 import type {
-  DomainCreateBody, DomainListQuery, DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectStatusBody, ProjectUpdateBody,
+  DomainUpdateBody, ProjectCreateBody, ProjectListQuery, ProjectShowQuery, ProjectStatusBody, ProjectUpdateBody,
 } from './schemas.js'
 
+/** A domain seen through the projects API, as Keystone stores it: a project acting as a domain. */
+export interface DomainProject { readonly actingDomain: DomainRow }
+export type ProjectEntry = ProjectRow | DomainProject
+
+/** `GET /v3/projects/{id}`, with the hierarchy the query asked for. */
+export interface ProjectView {
+  readonly project: ProjectEntry
+  readonly parents?: readonly ProjectRow[] | IdTree | null
+  readonly subtree?: readonly ProjectRow[] | IdTree | null
+}
+
 export interface ProjectPage {
-  readonly projects: readonly ProjectRow[]
+  readonly projects: readonly ProjectEntry[]
   /** Present when the caller asked for a page: whether pages exist before and after it. */
   readonly paging?: PagePosition
 }
@@ -53,8 +67,8 @@ export interface ProjectServiceOptions extends IamServiceOptions {
   flavour: Flavour
 }
 
-export class ProjectService {
-  constructor(private readonly deps: ProjectServiceOptions) {}
+/** Projects, and (DomainService) the domains they live in. */
+export class ProjectService extends DomainService {
 
   /** The project, if it belongs to the account. */
   async findProjectInAccount(projectId: string, accountId: string): Promise<ProjectRow | undefined> {
@@ -66,87 +80,25 @@ export class ProjectService {
     return (await this.findProjectInAccount(projectId, accountId)) !== undefined
   }
 
-  // ------------------------------------------------------------------ domains
-
-  async listAuthDomains(ctx: AuthContext): Promise<DomainRow[]> {
-    if (this.deps.flavour.iam.scopeNeedsRole) return this.deps.projects.listDomainsForUser(ctx.user.id)
-    const own = await this.deps.projects.findDomain(ctx.userDomain.id)
-    return own ? [own] : []
-  }
-
-  async listDomains(ctx: AuthContext, query: DomainListQuery): Promise<DomainRow[]> {
-    const enabled = parseBoolean('enabled', query.enabled)
-    return this.deps.projects.listDomains({
-      ids: ctx.systemAdmin ? undefined : [this.account(ctx)],
-      name: query.name,
-      enabled,
-    })
-  }
-
-  async getDomain(ctx: AuthContext, id: string): Promise<DomainRow> {
-    const domain = ctx.systemAdmin || id === ctx.accountId ? await this.deps.projects.findDomain(id) : undefined
-    if (!domain) throw new NotFoundError('domain', id)
-    return domain
-  }
-
-  async createDomain(ctx: AuthContext, body: DomainCreateBody): Promise<DomainRow> {
-    this.assertDomainWrites()
-    const now = isoMicros(this.deps.clock.now())
-    const id = newHexId()
-    return this.deps.projects.transaction(async (tx) => {
-      const row = await tx.createDomain({
-        id, name: body.domain.name, description: body.domain.description ?? '',
-        enabled: body.domain.enabled === false ? 0 : 1, created_at: now, updated_at: now,
-      })
-      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'createDomain', now), creationOf('domain', row))
-      return row
-    })
-  }
-
-  async updateDomain(ctx: AuthContext, id: string, body: DomainUpdateBody): Promise<DomainRow> {
-    this.assertDomainWrites()
-    const changes: DomainChanges = {}
-    if (body.domain.name !== undefined) changes.name = body.domain.name
-    if (body.domain.description !== undefined) changes.description = body.domain.description ?? ''
-    if (body.domain.enabled !== undefined) changes.enabled = body.domain.enabled ? 1 : 0
-    const now = isoMicros(this.deps.clock.now())
-    const updated = await this.deps.projects.transaction(async (tx) => {
-      const before = await tx.findDomain(id)
-      const after = before && await tx.updateDomain(id, changes, now)
-      if (!after) throw new NotFoundError('domain', id)
-      await tx.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'updateDomain', now), updateOf('domain', before, after))
-      return after
-    })
-    this.deps.invalidateAuthCache()
-    return updated
-  }
-
-  async deleteDomain(ctx: AuthContext, id: string): Promise<void> {
-    this.assertDomainWrites()
-    const now = isoMicros(this.deps.clock.now())
-    await this.deps.projects.transaction(async (store) => {
-      const domain = await store.findDomain(id)
-      if (!domain) throw new NotFoundError('domain', id)
-      if (domain.enabled === 1) throw new ForbiddenError('Cannot delete a domain that is enabled, please disable it first.')
-      await store.deleteDomain(id)
-      await store.recordChange(iamTrace(ctx, ctx.accountId ?? id, 'deleteDomain', now), deletionOf('domain', domain))
-    })
-    this.deps.invalidateAuthCache()
-  }
-
-  private assertDomainWrites(): void {
-    if (!this.deps.flavour.iam.domainWrites) {
-      throw new ForbiddenError(`domains are accounts on ${this.deps.flavour.name} and cannot be created, changed or deleted through this API`)
-    }
-  }
-
   // ------------------------------------------------------------------ projects
 
   async listProjects(ctx: AuthContext, query: ProjectListQuery): Promise<ProjectPage> {
+    const keystone = this.deps.flavour.iam.keystoneIdentityRules
+    // Keystone's identity:list_projects: an administrator, or a domain's reader (its own domain only).
+    if (keystone && !ctx.systemAdmin && !(ctx.scope.type === 'domain' && ctx.roles.some((r) => READER_ROLES.has(r.name)))) {
+      throw new ForbiddenError('identity:list_projects')
+    }
     const enabled = parseBoolean('enabled', query.enabled)
     const isDomain = parseBoolean('is_domain', query.is_domain)
     const page = parsePaging(query.page, query.per_page)
     const account = ctx.systemAdmin ? undefined : this.account(ctx)
+    // Keystone's domains are projects acting as domains; they have no domain and no parent, and
+    // a domain's reader sees only projects of its domain, so never one of them.
+    if (isDomain === true && this.deps.flavour.iam.domainWrites) {
+      if (!ctx.systemAdmin || query.domain_id !== undefined || query.parent_id !== undefined) return { projects: [] }
+      const domains = await this.deps.projects.listDomains({ name: query.name, enabled })
+      return { projects: domains.map((d) => ({ actingDomain: d })) }
+    }
     // Another account's domain_id, or is_domain=true (no project here is a domain), match nothing.
     if ((query.domain_id !== undefined && account !== undefined && query.domain_id !== account) || isDomain === true) {
       return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
@@ -163,26 +115,86 @@ export class ProjectService {
 
   async listAuthProjects(ctx: AuthContext): Promise<ProjectRow[]> {
     if (ctx.scope.type === 'unscoped' && !this.deps.flavour.iam.scopeNeedsRole) return []
+    // Keystone: every project the user holds a role on, whatever the token's scope and domain.
+    if (this.deps.flavour.iam.keystoneIdentityRules) return this.deps.projects.listProjectsForUser(ctx.user.id)
     return this.deps.projects.listProjectsForUser(ctx.user.id, ctx.scope.type === 'unscoped' ? ctx.userDomain.id : this.account(ctx))
+  }
+
+  /** `GET /v3/auth/system` (Keystone): whether the caller may ask for a system-scoped token. */
+  async canScopeToSystem(ctx: AuthContext): Promise<boolean> {
+    return this.deps.projects.holdsSystemRole(ctx.user.id)
   }
 
   async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectRow[]> {
     const user = await this.deps.users.findUser(userId)
     if (!user || (!ctx.systemAdmin && user.domain_id !== ctx.accountId && user.id !== ctx.user.id)) throw new NotFoundError('user', userId)
-    return this.deps.projects.listProjectsForUser(user.id, user.domain_id)
+    return this.deps.projects.listProjectsForUser(user.id, this.deps.flavour.iam.keystoneIdentityRules ? undefined : user.domain_id)
   }
 
-  async getProject(ctx: AuthContext, id: string): Promise<ProjectRow> {
+  /** `action`: what a keystone refusal names (the tag reads share this rule under their own names). */
+  async getProject(ctx: AuthContext, id: string, action = 'identity:get_project'): Promise<ProjectRow> {
     const project = await this.deps.projects.findProject(id)
+    if (this.deps.flavour.iam.keystoneIdentityRules && !ctx.systemAdmin && !this.keystoneReads(ctx, id, project)) throw new ForbiddenError(action)
     if (!project || !this.sees(ctx, project)) throw new NotFoundError('project', id)
     return project
   }
 
-  async createProject(ctx: AuthContext, body: ProjectCreateBody): Promise<ProjectRow> {
+  /**
+   * Keystone 22's identity:get_project (and its tag reads): a token scoped to the project, or a
+   * reader of its domain. Anyone else is refused, whether the project exists or not.
+   */
+  private keystoneReads(ctx: AuthContext, id: string, project: ProjectRow | undefined): boolean {
+    if (ctx.scope.type === 'project') return ctx.scope.project.id === id
+    return ctx.scope.type === 'domain' && project?.domain_id === ctx.scope.domain.id && ctx.roles.some((r) => READER_ROLES.has(r.name))
+  }
+
+  /**
+   * `GET /v3/projects/{id}`: a project, or (Keystone, for an administrator) a domain as the
+   * project acting as it; with its parents and subtree when the query asks (`parents_as_list`,
+   * `parents_as_ids`, `subtree_as_list`, `subtree_as_ids`, as Keystone reads them).
+   */
+  async showProject(ctx: AuthContext, id: string, query: ProjectShowQuery): Promise<ProjectView> {
+    const project: ProjectEntry = (await this.findActingDomain(ctx, id)) ?? await this.getProject(ctx, id)
+    const parentsAsList = queryFlag(query.parents_as_list)
+    const subtreeAsList = queryFlag(query.subtree_as_list)
+    if (parentsAsList && queryFlag(query.parents_as_ids)) {
+      throw new ValidationError('Cannot use parents_as_list and parents_as_ids query params at the same time.')
+    }
+    if (subtreeAsList && queryFlag(query.subtree_as_ids)) {
+      throw new ValidationError('Cannot use subtree_as_list and subtree_as_ids query params at the same time.')
+    }
+    const wantsParents = parentsAsList || queryFlag(query.parents_as_ids)
+    const wantsSubtree = subtreeAsList || queryFlag(query.subtree_as_ids)
+    if (!wantsParents && !wantsSubtree) return { project }
+    const tree = new ProjectTree(await this.deps.projects.listProjects({ domainId: domainIdOf(project) }), domainIdOf(project))
+    const self = 'actingDomain' in project ? project.actingDomain.id : project.id
+    // Keystone lists only the parents and children the caller holds a role on (the ids: all of them).
+    const reachable = parentsAsList || subtreeAsList ? new Set((await this.deps.projects.listProjectsForUser(ctx.user.id)).map((p) => p.id)) : undefined
+    const view: { project: ProjectEntry; parents?: ProjectView['parents']; subtree?: ProjectView['subtree'] } = { project }
+    if (wantsParents) view.parents = parentsAsList ? tree.parentsOf(self).filter((p) => reachable!.has(p.id)) : tree.parentIdsOf(self)
+    if (wantsSubtree) view.subtree = subtreeAsList ? tree.subtreeOf(self).filter((p) => reachable!.has(p.id)) : tree.subtreeIdsOf(self)
+    return view
+  }
+
+  /**
+   * `POST /v3/projects` with `is_domain: true` (Keystone): a root project acting as a domain, so a
+   * domain, seen in `/v3/domains` as well. Keystone refuses one with a parent, and a domain_id
+   * makes the domain its parent.
+   */
+  private async createActingDomain(ctx: AuthContext, input: ProjectCreateBody['project']): Promise<DomainProject> {
+    if (!this.deps.flavour.iam.domainWrites) throw new InvalidFieldError('project/is_domain', 'projects acting as domains are not supported')
+    if (!ctx.systemAdmin) throw new ForbiddenError('identity:create_project')
+    if (input.parent_id != null || input.domain_id != null) throw new ValidationError('only root projects are allowed to act as domains.')
+    this.assertName(input.name)
+    const domain = await this.createDomain(ctx, { domain: { name: input.name, description: input.description ?? '', enabled: input.enabled !== false } })
+    return { actingDomain: domain }
+  }
+
+  async createProject(ctx: AuthContext, body: ProjectCreateBody): Promise<ProjectEntry> {
     const input = body.project
+    if (input.is_domain === true) return this.createActingDomain(ctx, input)
     const domainId = await this.targetDomainForCreate(ctx, input.domain_id)
     this.assertExtrasAllowed(input, 'project')
-    if (input.is_domain === true) throw new InvalidFieldError('project/is_domain', 'projects acting as domains are not supported')
     this.assertName(input.name)
     const description = this.checkedDescription(input.description)
 
@@ -201,6 +213,8 @@ export class ProjectService {
         )
       }
       parentId = regionProject.id
+    } else if (this.deps.flavour.iam.keystoneIdentityRules) {
+      parentId = await this.keystoneParent(domainId, input.parent_id ?? domainId)
     } else if (input.parent_id != null && input.parent_id !== domainId) {
       const parent = await this.deps.projects.findProject(input.parent_id)
       if (!parent || parent.domain_id !== domainId) throw new NotFoundError('project', input.parent_id)
@@ -227,8 +241,10 @@ export class ProjectService {
    * The common case is one guarded UPDATE (custom project, same region, caller's account), so
    * the rules hold atomically; only when it matches nothing is the row read to say why.
    */
-  async updateProject(ctx: AuthContext, id: string, body: ProjectUpdateBody): Promise<ProjectRow> {
+  async updateProject(ctx: AuthContext, id: string, body: ProjectUpdateBody): Promise<ProjectEntry> {
     const input = body.project
+    const acting = await this.findActingDomain(ctx, id)
+    if (acting) return this.updateActingDomain(ctx, acting.actingDomain, input)
     const keys = Object.keys(input)
     if (keys.length === 0 || (this.deps.flavour.iam.regionProjects && !keys.some((k) => k === 'name' || k === 'description' || k === 'enabled'))) {
       throw new InvalidFieldError('project', "at least one of 'name' and 'description' must be given")
@@ -275,6 +291,20 @@ export class ProjectService {
     return updated
   }
 
+  /** PATCH /v3/projects/{id} of a domain (Keystone): its name, description and enabled flag. */
+  private async updateActingDomain(ctx: AuthContext, domain: DomainRow, input: ProjectUpdateBody['project']): Promise<DomainProject> {
+    if (input.is_domain === false) throw new ValidationError('Update of `is_domain` is not allowed.')
+    for (const field of ['domain_id', 'parent_id'] as const) {
+      if (input[field] != null) throw new ValidationError(`Update of \`${field}\` is not allowed.`)
+    }
+    if (input.name !== undefined) this.assertName(input.name)
+    const changes: DomainUpdateBody['domain'] = {}
+    if (input.name !== undefined) changes.name = input.name
+    if (input.description !== undefined) changes.description = input.description
+    if (input.enabled !== undefined) changes.enabled = input.enabled
+    return { actingDomain: await this.updateDomain(ctx, domain.id, { domain: changes }) }
+  }
+
   /** One guarded UPDATE and its trace, in one transaction; undefined when the guard matched nothing. */
   private updateProjectTraced(ctx: AuthContext, domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard) {
     return this.deps.projects.transaction(async (tx) => {
@@ -289,6 +319,8 @@ export class ProjectService {
     if (!this.deps.flavour.iam.projectDelete) {
       throw new ForbiddenError(`projects cannot be deleted on ${this.deps.flavour.name}`)
     }
+    // Keystone deletes a project acting as a domain as the domain, contents and all.
+    if (await this.findActingDomain(ctx, id)) return this.deleteDomain(ctx, id)
     const project = await this.getProject(ctx, id)
     this.assertNotRegionProject(project, 'identity:delete_project')
     const now = isoMicros(this.deps.clock.now())
@@ -314,8 +346,8 @@ export class ProjectService {
 
   // ------------------------------------------------------------------ project tags (keystone flavour)
 
-  async listProjectTags(ctx: AuthContext, id: string): Promise<string[]> {
-    return JSON.parse((await this.getProject(ctx, id)).tags) as string[]
+  async listProjectTags(ctx: AuthContext, id: string, action = 'identity:list_project_tags'): Promise<string[]> {
+    return JSON.parse((await this.getProject(ctx, id, action)).tags) as string[]
   }
 
   /** `PUT /v3/projects/{id}/tags`: Keystone strips each tag and replaces the whole list. */
@@ -328,7 +360,7 @@ export class ProjectService {
 
   /** `GET /v3/projects/{id}/tags/{tag}`: 404 `Could not find project tag` when the project lacks it. */
   async checkProjectTag(ctx: AuthContext, id: string, tag: string): Promise<void> {
-    if (!(await this.listProjectTags(ctx, id)).includes(tag)) throw new NotFoundError('project tag', tag)
+    if (!(await this.listProjectTags(ctx, id, 'identity:get_project_tag')).includes(tag)) throw new NotFoundError('project tag', tag)
   }
 
   /**
@@ -371,20 +403,43 @@ export class ProjectService {
 
   // ------------------------------------------------------------------ helpers
 
-  private account(ctx: AuthContext): string {
-    if (ctx.accountId === undefined) throw new ForbiddenError('an unscoped token cannot act on an account; request a domain- or project-scoped token')
-    return ctx.accountId
-  }
-
   private sees(ctx: AuthContext, project: ProjectRow): boolean {
     return ctx.systemAdmin || project.domain_id === ctx.accountId
+  }
+
+  /**
+   * Keystone's `_enforce_project_constraints` for a new project under `parentId` (its domain when
+   * a top-level project): the parent in the same domain, no disabled project (or domain) above it,
+   * at most `max_project_tree_depth` (5) levels under the domain. Keystone turns a missing parent
+   * into a 400 with the 404's words.
+   */
+  private async keystoneParent(domainId: string, parentId: string): Promise<string> {
+    const chain: { id: string; enabled: number }[] = []
+    for (let id = parentId; id !== domainId;) {
+      const project = await this.deps.projects.findProject(id)
+      if (!project) throw new ValidationError(`Could not find project: ${id}.`)
+      if (project.domain_id !== domainId) {
+        throw new ValidationError(`Cannot create project, since it specifies its domain_id ${domainId}, but specifies a parent in a different domain (${project.domain_id}).`)
+      }
+      if (chain.some((p) => p.id === project.id)) break
+      chain.push(project)
+      id = project.parent_id
+    }
+    const domain = await this.deps.projects.findDomain(domainId)
+    if (domain) chain.push(domain)
+    // Keystone's order: the parent's own parents upwards (ending at the domain), then the parent.
+    const disabled = [...chain.slice(1), ...chain.slice(0, 1)].find((p) => p.enabled !== 1)
+    if (disabled) throw new ValidationError(`cannot create a project in a branch containing a disabled project: ${disabled.id}`)
+    if (chain.length + 1 > KEYSTONE_MAX_PROJECT_DEPTH + 1) throw new ProjectDepthError(parentId)
+    return parentId
   }
 
   private async targetDomainForCreate(ctx: AuthContext, requested: string | null | undefined): Promise<string> {
     if (requested == null) return this.account(ctx)
     if (ctx.systemAdmin) {
-      if (!(await this.deps.projects.findDomain(requested))) throw new NotFoundError('domain', requested)
-      return requested
+      if (await this.deps.projects.findDomain(requested)) return requested
+      // Keystone's create turns DomainNotFound into a 400 with the 404's words.
+      throw this.deps.flavour.iam.keystoneIdentityRules ? new ValidationError(`Could not find domain: ${requested}.`) : new NotFoundError('domain', requested)
     }
     if (requested !== this.account(ctx)) throw new ForbiddenError('identity:create_project')
     return requested
@@ -439,4 +494,11 @@ export class ProjectService {
     }
     return value
   }
+}
+
+/** Roles that make a domain-scoped token a domain reader (Keystone's bootstrap: admin implies member implies reader). */
+const READER_ROLES = new Set(['reader', 'member', 'admin'])
+
+function domainIdOf(entry: ProjectEntry): string {
+  return 'actingDomain' in entry ? entry.actingDomain.id : entry.domain_id
 }

@@ -10,7 +10,7 @@ import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/sch
 import { ConflictError, ProjectQuotaExceededError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
 import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
-import type { DomainChanges, Page, ProjectChanges, ProjectFilter, ProjectStore, ProjectUpdateGuard, RegionChanges, TagFilter } from './store.js'
+import { ProjectNotLeafError, type DomainChanges, type Page, type ProjectChanges, type ProjectFilter, type ProjectStore, type ProjectUpdateGuard, type RegionChanges, type TagFilter } from './store.js'
 
 const PROJECT_CACHE_MAX = 10_000
 
@@ -117,13 +117,35 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     )
   }
 
-  async deleteDomain(id: string) {
-    for (const table of ['projects', 'users', 'user_groups'] as const) {
-      const owned = await this.x.selectFrom(table).select('id').where('domain_id', '=', id).limit(1).executeTakeFirst()
-      if (owned) throw new ConflictError('domain', `Domain ${id} still owns ${table === 'user_groups' ? 'groups' : table}`)
+  deleteDomain(id: string) {
+    return this.transaction((tx) => (tx as SqlProjectStore).deleteDomainRows(id))
+  }
+
+  private async deleteDomainRows(id: string): Promise<boolean> {
+    const domain = await this.x.selectFrom('domains').select('id').where('id', '=', id).executeTakeFirst()
+    if (!domain) return false
+    // Keystone deletes what the domain owns with it: its projects, users and groups, and every
+    // row that names them. Grants, memberships and keys name their subject by id only, so the
+    // schema cannot cascade them: they go here, in the caller's transaction.
+    const projects = (await this.x.selectFrom('projects').select('id').where('domain_id', '=', id).execute()).map((p) => p.id)
+    for (const projectId of projects) {
+      this.touchedProjects?.add(projectId)
+      this.projectCache?.delete(projectId)
     }
-    // Grants name their target by id only, so the schema cannot cascade them: they go here.
-    await this.x.deleteFrom('role_assignments').where('target_type', '=', 'domain').where('target_id', '=', id).execute()
+    const users = this.x.selectFrom('users').select('id').where('domain_id', '=', id)
+    const groups = this.x.selectFrom('user_groups').select('id').where('domain_id', '=', id)
+    await this.x.deleteFrom('role_assignments').where((eb) => eb.or([
+      eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', users)]),
+      eb.and([eb('actor_type', '=', 'group'), eb('actor_id', 'in', groups)]),
+      eb.and([eb('target_type', '=', 'project'), eb('target_id', 'in', this.x.selectFrom('projects').select('id').where('domain_id', '=', id))]),
+      eb.and([eb('target_type', '=', 'domain'), eb('target_id', '=', id)]),
+    ])).execute()
+    await this.x.deleteFrom('group_members').where((eb) => eb.or([eb('user_id', 'in', users), eb('group_id', 'in', groups)])).execute()
+    await this.x.deleteFrom('credentials').where('user_id', 'in', users).execute()
+    await this.x.deleteFrom('user_groups').where('domain_id', '=', id).execute()
+    await this.x.deleteFrom('users').where('domain_id', '=', id).execute()
+    await this.x.deleteFrom('projects').where('domain_id', '=', id).execute()
+    for (const projectId of projects) this.projectCache?.delete(projectId)
     const result = await this.x.deleteFrom('domains').where('id', '=', id).executeTakeFirst()
     return result.numDeletedRows > 0n
   }
@@ -134,10 +156,16 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
       .selectAll()
       .where('id', 'in', (eb) =>
         eb.selectFrom('role_assignments').select('target_id')
-          .where('target_type', '=', 'domain').where('actor_id', 'in', this.actorIds(userId)),
+          .where('target_type', '=', 'domain').where('inherited', '=', 0).where('actor_id', 'in', this.actorIds(userId)),
       )
       .orderBy('name')
       .execute()
+  }
+
+  async holdsSystemRole(userId: string) {
+    const grant = await this.x.selectFrom('role_assignments').select('role_id')
+      .where('target_type', '=', 'system').where('actor_id', 'in', this.actorIds(userId)).limit(1).executeTakeFirst()
+    return grant !== undefined
   }
 
   // ---- regions
@@ -267,7 +295,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
       const own = await x.selectFrom('projects').select('id').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
       if (!own) return { numDeletedRows: 0n }
       const child = await x.selectFrom('projects').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()
-      if (child) throw new ConflictError('project', `Cannot delete project ${id}: it is the parent of other projects`)
+      if (child) throw new ProjectNotLeafError(id)
       // Grants name their target by id only, so the schema cannot cascade them: they go here.
       await x.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute()
       return x.deleteFrom('projects').where('id', '=', id).where('domain_id', '=', domainId).executeTakeFirst()
@@ -294,9 +322,9 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`
   }
 
-  listProjectsForUser(userId: string, domainId: string) {
+  listProjectsForUser(userId: string, domainId?: string) {
     const actorIds = this.actorIds(userId)
-    return this.x
+    let q = this.x
       .selectFrom('projects')
       .selectAll()
       .where((eb) =>
@@ -307,9 +335,8 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
             .where('target_type', '=', 'domain').where('inherited', '=', 1).where('actor_id', 'in', actorIds)),
         ]),
       )
-      .where('domain_id', '=', domainId)
-      .orderBy('kind', 'desc').orderBy('name').orderBy('id')
-      .execute()
+    if (domainId !== undefined) q = q.where('domain_id', '=', domainId)
+    return q.orderBy('kind', 'desc').orderBy('name').orderBy('id').execute()
   }
 }
 

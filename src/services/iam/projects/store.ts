@@ -6,7 +6,17 @@
  * tenant data takes the account (domain) id, so no query can wander into another account.
  */
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
+import { AppError } from '../../../errors/app-error.js'
 import type { TracedStore } from '../traced-store.js'
+
+/** Keystone's refusal to delete a project with children, a `ForbiddenNotSecurity`: its own sentence. */
+export class ProjectNotLeafError extends AppError {
+  readonly status = 403
+  readonly code = 'project_not_leaf'
+  constructor(projectId: string) {
+    super(`Cannot delete the project ${projectId} since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a whole subtree.`, { projectId })
+  }
+}
 
 export interface ProjectFilter {
   /** undefined only for a cloud-wide administrator (keystone flavour). */
@@ -65,11 +75,14 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   /** Undefined when no such domain. Throws ConflictError when the new name is taken. */
   updateDomain(id: string, changes: DomainChanges, now: string): Promise<DomainRow | undefined>
   /**
-   * Also ends the grants on the domain; false when no such domain. Throws ConflictError while
-   * the domain still owns projects, users or groups.
+   * Also deletes what the domain owns, as Keystone does: its projects, users and groups, with
+   * their grants, memberships and keys, and the grants on the domain, in one transaction (the
+   * caller's, if any); false when no such domain.
    */
   deleteDomain(id: string): Promise<boolean>
-  /** Domains on which the user holds any role, directly or through a group. */
+  /** Whether the user holds a role on the system scope, directly or through a group (Keystone). */
+  holdsSystemRole(userId: string): Promise<boolean>
+  /** Domains on which the user holds a role for the domain itself (not inherited to its projects), directly or through a group. */
   listDomainsForUser(userId: string): Promise<DomainRow[]>
 
   // regions
@@ -103,9 +116,12 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string): Promise<boolean>
   /**
    * Also ends the grants on the project; false when the account has no such project. Throws
-   * ConflictError while other projects name it as parent.
+   * ProjectNotLeafError while other projects name it as parent.
    */
   deleteProject(domainId: string, id: string): Promise<boolean>
-  /** Projects on which the user holds a role, directly, through a group, or inherited from the domain. */
-  listProjectsForUser(userId: string, domainId: string): Promise<ProjectRow[]>
+  /**
+   * Projects on which the user holds a role, directly, through a group, or inherited from the
+   * domain; in one domain, or in every domain when none is given (Keystone).
+   */
+  listProjectsForUser(userId: string, domainId?: string): Promise<ProjectRow[]>
 }

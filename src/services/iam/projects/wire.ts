@@ -5,7 +5,7 @@
 import type { Flavour } from '../../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
 import { collectionLinks } from '../iam-wire.js'
-import type { ProjectPage } from './service.js'
+import type { ProjectEntry, ProjectPage, ProjectView } from './service.js'
 
 export interface ProjectShape {
   /** The PATCH answer: some clouds add the `extra` attributes. */
@@ -22,8 +22,17 @@ export class ProjectWire {
   }
 
   // ---- projects
-  project(base: string, row: ProjectRow, shape?: ProjectShape): { project: Record<string, unknown> } {
+  project(base: string, row: ProjectEntry, shape?: ProjectShape): { project: Record<string, unknown> } {
     return { project: this.projectEntity(base, row, shape) }
+  }
+
+  /** Keystone's `parents`/`subtree`: lists of wrapped projects, or nested ids. */
+  projectView(base: string, view: ProjectView): { project: Record<string, unknown> } {
+    const out = this.projectEntity(base, view.project)
+    const render = (v: ProjectView['parents']) => (Array.isArray(v) ? v.map((p: ProjectRow) => this.project(base, p)) : v)
+    if (view.parents !== undefined) out.parents = render(view.parents)
+    if (view.subtree !== undefined) out.subtree = render(view.subtree)
+    return { project: out }
   }
 
   projectList(base: string, selfUrl: string, page: ProjectPage): unknown {
@@ -33,7 +42,9 @@ export class ProjectWire {
     }
   }
 
-  private projectEntity(base: string, row: ProjectRow, shape: ProjectShape = {}): Record<string, unknown> {
+  private projectEntity(base: string, entry: ProjectEntry, shape: ProjectShape = {}): Record<string, unknown> {
+    if ('actingDomain' in entry) return this.actingDomainEntity(base, entry.actingDomain)
+    const row = entry
     const out: Record<string, unknown> = {
       is_domain: false,
       description: row.description,
@@ -57,9 +68,22 @@ export class ProjectWire {
     return out
   }
 
+  /** A domain as Keystone's projects API shows it: no domain, no parent. */
+  private actingDomainEntity(base: string, row: DomainRow): Record<string, unknown> {
+    return {
+      is_domain: true, description: row.description, links: { self: `${base}/v3/projects/${row.id}` }, enabled: row.enabled === 1,
+      id: row.id, parent_id: null, domain_id: null, name: row.name, tags: [], options: {},
+    }
+  }
+
   /** Keystone's tag list: `links.self` is the URL asked (`ks_flask.full_url()`), then the tags. */
   projectTags(selfUrl: string, tags: readonly string[]): unknown {
     return { links: { self: selfUrl }, tags }
+  }
+
+  /** Keystone's `GET /v3/auth/system`: `[{"all": true}]` for a holder of a system role, else `[]`. */
+  authSystem(base: string, reachable: boolean): unknown {
+    return { system: reachable ? [{ all: true }] : [], links: { self: `${base}/v3/auth/system` } }
   }
 
   // ---- regions
