@@ -19,6 +19,7 @@ import { iamRoutes } from './iam-routes.js'
 import { SqlIamStores } from './iam-stores-sql.js'
 import { CatalogService } from './catalog/service.js'
 import { CatalogWire } from './catalog/wire.js'
+import { EndpointFilterService } from './catalog/endpoint-filter.js'
 import { CredentialService } from './credentials/service.js'
 import { CredentialWire } from './credentials/wire.js'
 import { IdentityService } from './identity/service.js'
@@ -78,8 +79,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const assumption = flavour.iam.agencies && new AgencyAssumption({
     agencies: stores.agencies, scopes: stores.projects, grants: stores.roles, users: stores.identity, clock,
   })
+  const catalog = new CatalogService({
+    store: stores.catalog, projects: stores.projects, flavour, clock,
+    transaction: (work) => stores.transaction((tx) => work({ catalog: tx.catalog, projects: tx.projects })),
+  })
   const tokens = new TokenService({
-    assumption,
+    assumption, catalog: (ctx) => catalog.catalogFor(ctx),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -111,6 +116,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
   })
+  const projectWire = new ProjectWire({ flavour })
   const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })
 
   return {
@@ -131,14 +137,18 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
           signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,
       },
-      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: new ProjectWire({ flavour }), regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags },
+      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: projectWire, regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
         osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },
       },
       roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape, roleWrites: flavour.iam.roleWrites },
       credentials: { service: credentials, wire: new CredentialWire() },
-      catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
+      catalog: {
+        service: catalog,
+        wire: new CatalogWire({ flavour, projectEntity: (base, row) => projectWire.project(base, row).project }),
+        endpointFilter: flavour.iam.catalogWrites ? new EndpointFilterService({ store: stores.catalog, projects: stores.projects, clock }) : undefined,
+      },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
       agencies: flavour.iam.agencies && {
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),

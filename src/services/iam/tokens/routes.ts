@@ -34,7 +34,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }
       async (request, reply) => {
         const issued = await service.issueToken(request.body, () => lazyCaller(request))
         reply.status(201).header('x-subject-token', issued.token)
-        return wire.token(baseUrl(request), issued.ctx, issued.regions, !request.query.nocatalog)
+        return wire.token(baseUrl(request), issued.ctx, issued.catalog, !request.query.nocatalog)
       })
     app.head('/v3/auth/tokens', { config: iamAction('identity:check_token') }, async (request, reply) => {
       const subject = request.headers['x-subject-token'] as string | undefined
@@ -47,7 +47,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }
         const subject = request.headers['x-subject-token'] as string | undefined
         const validated = await service.validateSubjectToken(caller(request), subject)
         reply.header('x-subject-token', subject)
-        return wire.token(baseUrl(request), validated.ctx, validated.regions, !request.query.nocatalog)
+        return wire.token(baseUrl(request), validated.ctx, validated.catalog, !request.query.nocatalog)
       })
     app.delete('/v3/auth/tokens', { config: iamAction('identity:revoke_token') }, async (request, reply) => {
       await service.revokeSubjectToken(caller(request), request.headers['x-subject-token'] as string | undefined)
