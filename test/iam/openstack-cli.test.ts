@@ -4,54 +4,10 @@
  * discovery, password auth, the catalog's per-region endpoints, project create/show/list/set, and
  * the errors the CLI prints from our error bodies. `scripts/ensure-system-packages.sh` installs it.
  */
-import { execFile } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FlavourName } from '../../src/flavours.js'
 import { call, startServer, type TestServer } from '../helpers/server.js'
-
-const OPENSTACK = 'openstack'
-/** One CLI call; it usually takes 1-2 s (Python start-up, discovery, token, request). */
-const CLI_TIMEOUT_MS = 60_000
-/** Vitest's limit for a test making `calls` CLI calls. */
-const budget = (calls: number) => calls * CLI_TIMEOUT_MS + 10_000
-
-interface CliResult {
-  /** The exit code; null when the process was killed (e.g. by the timeout). */
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
-/** The inherited environment without any OS_* variable, so nothing outside the test steers the CLI. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('OS_')) env[k] = v
-  }
-  return env
-}
-
-function runCli(env: Record<string, string>, args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(OPENSTACK, args, { env, timeout: CLI_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const e = error as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null }) | null
-      if (e && typeof e.code === 'string') {
-        // ENOENT and friends: the CLI could not be started at all.
-        resolve({ code: null, signal: null, stdout: String(stdout), stderr: `${String(stderr)}\nspawn failed: ${e.code} ${e.message}` })
-        return
-      }
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout: String(stdout), stderr: String(stderr) })
-    })
-  })
-}
-
-function describeRun(args: string[], r: CliResult): string {
-  return `openstack ${args.join(' ')} -> exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
-}
+import { budget, describeRun, KEYSTONE_ADMIN_SCOPE, openstackCli, runCli, type OpenstackCli } from '../helpers/openstack-cli.js'
 
 interface FlavourCase {
   flavour: FlavourName
@@ -81,67 +37,30 @@ const CASES: FlavourCase[] = [
     projectName: 'cli',
     renamed: 'cli-renamed',
     descriptionMax: undefined,
-    scopeEnv: () => ({ OS_PROJECT_NAME: 'admin', OS_PROJECT_DOMAIN_NAME: 'Default' }),
+    scopeEnv: () => KEYSTONE_ADMIN_SCOPE,
   },
 ]
 
 describe.each(CASES)('openstack CLI against the $flavour flavour', (c) => {
   let s: TestServer
-  let home: string
   let env: Record<string, string>
   let token: string
   let projectId: string
-
-  /** Runs `openstack <args>` with the admin's credentials; `extraEnv` overrides them. */
-  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli({ ...env, ...extraEnv }, args)
-  /** Runs it, expects exit 0 and returns stdout parsed as JSON. */
-  const cliJson = async (args: string[]): Promise<any> => {
-    const r = await cli(args)
-    expect(r.code, describeRun(args, r)).toBe(0)
-    try {
-      return JSON.parse(r.stdout)
-    } catch {
-      throw new Error(`not JSON: ${describeRun(args, r)}`)
-    }
-  }
-  /** Runs it, expects exit 0 (for commands that print nothing, like `project set`). */
-  const cliOk = async (args: string[]): Promise<CliResult> => {
-    const r = await cli(args)
-    expect(r.code, describeRun(args, r)).toBe(0)
-    return r
-  }
-  /** Runs it, expects a non-zero exit, returns the result for the stderr checks. */
-  const cliFails = async (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
-    const r = await cli(args, extraEnv)
-    expect(r.signal, describeRun(args, r)).toBeNull()
-    expect(r.code, describeRun(args, r)).not.toBe(0)
-    expect(r.code, describeRun(args, r)).not.toBeNull()
-    return r
-  }
+  let cliRunner: OpenstackCli
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) => cliRunner.cli(args, extraEnv)
+  const cliJson = (args: string[]) => cliRunner.cliJson(args)
+  const cliOk = (args: string[]) => cliRunner.cliOk(args)
+  const cliFails = (args: string[], extraEnv: Record<string, string> = {}) => cliRunner.cliFails(args, extraEnv)
 
   beforeAll(async () => {
     s = await startServer({ flavour: c.flavour })
     token = await s.adminToken()
-    // A throw-away HOME: no clouds.yaml, cache or keyring of the machine's user gets in the way.
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-oscli-'))
-    env = {
-      ...cleanEnv(),
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      PYTHONWARNINGS: 'ignore',
-      OS_AUTH_URL: `${s.url}/v3`,
-      OS_IDENTITY_API_VERSION: '3',
-      OS_INTERFACE: 'public',
-      OS_USERNAME: s.adminUser,
-      OS_PASSWORD: s.adminPassword,
-      OS_USER_DOMAIN_NAME: s.account.name,
-      ...c.scopeEnv(s),
-    }
+    cliRunner = openstackCli(s, c.scopeEnv(s))
+    env = cliRunner.env
   })
   afterAll(async () => {
     await s?.close()
-    if (home) fs.rmSync(home, { recursive: true, force: true })
+    cliRunner?.cleanup()
   })
 
   it('token issue: the token the CLI got is one the server validates', { timeout: budget(1) }, async () => {
