@@ -149,6 +149,10 @@ export interface Flavour {
     readonly osUser: OsUserFlavour | undefined
     /** Agencies (`/v3.0/OS-AGENCY`, `assume_role`); undefined where there are none (Keystone). */
     readonly agencies: AgencyFlavour | undefined
+    /** Keystone's `/v3/credentials` and OS-EC2 credentials; the clouds have access keys (`OS-CREDENTIAL`) instead. */
+    readonly keystoneCredentials: boolean
+    /** Keystone's trusts (`/v3/OS-TRUST/trusts`) and trust-scoped tokens; the clouds have none (agencies instead). */
+    readonly trusts: boolean
   }
 }
 
@@ -228,6 +232,8 @@ const HUAWEICLOUD: Flavour = {
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
+    keystoneCredentials: false,
+    trusts: false,
     osUser: { selfInformation: true, pwdStatusDefault: 'always', strengthWords: { low: 'Low', medium: 'Medium', strong: 'Strong' }, strengthOnKeystoneShow: false },
   },
 }
@@ -297,6 +303,8 @@ const KEYSTONE: Flavour = {
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,
     agencies: undefined,
+    keystoneCredentials: true,
+    trusts: true,
   },
 }
 

@@ -20,6 +20,14 @@ export interface RequestOrigin {
   readonly userAgent: string
 }
 
+/** The trust a trust-scoped token (Keystone's OS-TRUST) acts under. */
+export interface TrustDelegation {
+  readonly id: string
+  readonly impersonation: boolean
+  readonly trustorUserId: string
+  readonly trusteeUserId: string
+}
+
 /** Who assumed an agency: a user of the account the agency trusts. */
 export interface AssumedBy { readonly user: NamedRef; readonly domain: NamedRef }
 
@@ -48,6 +56,11 @@ export interface AuthContext {
    * `userDomain` and `accountId` the account that made it, and this the user who assumed it.
    */
   readonly assumedBy?: AssumedBy
+  /**
+   * A trust-scoped token: `user` is the trustor when the trust impersonates, else the trustee;
+   * `roles` and the project are the trust's.
+   */
+  readonly trust?: TrustDelegation
   /**
    * A signed request's `X-Project-Id`, checked to be a project of the account: the project the
    * SDK client (BasicCredentials) works in. Signed callers stay account-wide; this only tells

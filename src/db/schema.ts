@@ -60,6 +60,14 @@ export interface CredentialRow {
   /** The session name given when the agency was assumed (`session_user.name`). */
   session_name: string | null
 }
+/**
+ * Keystone's credentials and EC2 credentials (migration 0015). blob: sealed with the server's
+ * credential key (auth/secret-box.ts); extra: the body's other attributes as JSON.
+ */
+export interface KeystoneCredentialRow {
+  id: string; user_id: string; project_id: string | null; type: string
+  blob: string; extra: string; created_at: string
+}
 /** Migration 0010. duration: the client's value echoed back; expire_time null = never expires. */
 export interface AgencyRow {
   id: string; domain_id: string; name: string
@@ -123,6 +131,13 @@ export interface EndpointGroupRow { id: string; name: string; description: strin
 export interface ProjectEndpointRow { endpoint_id: string; project_id: string }
 export interface ProjectEndpointGroupRow { endpoint_group_id: string; project_id: string }
 export interface CatalogSeedRow { id: string }
+/** Keystone's trusts (migration 0016); `impersonation` 0/1, `extra` a JSON object. */
+export interface TrustRow {
+  id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: number
+  expires_at: string | null; remaining_uses: number | null; redelegated_trust_id: string | null; redelegation_count: number | null
+  extra: string; created_at: string
+}
+export interface TrustRoleRow { trust_id: string; role_id: string }
 
 export interface Database {
   domains: DomainRow
@@ -149,4 +164,7 @@ export interface Database {
   project_endpoints: ProjectEndpointRow
   project_endpoint_groups: ProjectEndpointGroupRow
   catalog_seed: CatalogSeedRow
+  keystone_credentials: KeystoneCredentialRow
+  trusts: TrustRow
+  trust_roles: TrustRoleRow
 }

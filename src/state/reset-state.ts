@@ -19,6 +19,8 @@ const STATE_TABLES = [
   'project_endpoint_groups', 'project_endpoints', 'endpoint_groups', 'catalog_endpoints', 'catalog_services', 'catalog_seed',
   'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'agencies', 'group_members',
   'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
+  // Trusts name users and projects without foreign keys (migration 0016); their roles go with them by theirs.
+  'trusts',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

@@ -40,6 +40,13 @@ import { AgencyAssumption } from './agencies/assumption.js'
 import { QuotaWire } from './quotas/wire.js'
 import { quotaLimits } from './quotas/rules.js'
 import { SqlQuotaStore } from './quotas/store-sql.js'
+import { KeystoneCredentialService } from './keystone-credentials/service.js'
+import { KeystoneCredentialWire } from './keystone-credentials/wire.js'
+import { SqlKeystoneCredentialStore } from './keystone-credentials/store-sql.js'
+import { SqlTrustStore } from './trusts/store-sql.js'
+import { TrustService } from './trusts/service.js'
+import { TrustTokenService } from './trusts/trust-tokens.js'
+import { TrustWire } from './trusts/wire.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -83,8 +90,16 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.catalog, projects: stores.projects, flavour, clock,
     transaction: (work) => stores.transaction((tx) => work({ catalog: tx.catalog, projects: tx.projects })),
   })
+  // Trusts (keystone flavour): their own store; their tokens are checked by the tokens service through `trustTokens`.
+  const trustStore = new SqlTrustStore({ db })
+  const trusts = flavour.iam.trusts ? new TrustService({
+    store: trustStore, users: stores.identity, projects: stores.projects, roles: stores.roles, clock, invalidateAuthCache: () => tokens.invalidateAuthCache(),
+  }) : undefined
+  const trustTokens = trusts && new TrustTokenService({
+    trusts, store: trustStore, callers: stores.tokens, users: stores.identity, projects: stores.projects, roles: stores.roles, codec, adminRoleAnywhere: flavour.iam.adminRoleAnywhere,
+  })
   const tokens = new TokenService({
-    assumption, catalog: (ctx) => catalog.catalogFor(ctx),
+    assumption, trusts: trustTokens, catalog: (ctx) => catalog.catalogFor(ctx),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -150,10 +165,15 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         endpointFilter: flavour.iam.catalogWrites ? new EndpointFilterService({ store: stores.catalog, projects: stores.projects, clock }) : undefined,
       },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
+      trusts: trusts && { service: trusts, wire: new TrustWire(new RoleWire({ flavour })) },
       agencies: flavour.iam.agencies && {
         service: new AgencyService({ store: stores.agencies, domains: stores.projects, clock, invalidateAuthCache, quota, paging: flavour.iam.agencies.urnAndPaging }),
         wire: new AgencyWire(flavour.iam.agencies),
       },
+      keystoneCredentials: flavour.iam.keystoneCredentials ? {
+        service: new KeystoneCredentialService({ store: new SqlKeystoneCredentialStore({ db }), users: stores.identity, projects: stores.projects, box: secretBox, clock }),
+        wire: new KeystoneCredentialWire(),
+      } : undefined,
     }),
   }
 }

@@ -12,6 +12,8 @@ import { roleRoutes, type RoleRouteOptions } from './roles/routes.js'
 import { tokenRoutes, type TokenRouteOptions } from './tokens/routes.js'
 import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 import { agencyRoutes, type AgencyRouteOptions } from './agencies/routes.js'
+import { keystoneCredentialRoutes, type KeystoneCredentialRouteOptions } from './keystone-credentials/routes.js'
+import { trustRoutes, type TrustRouteOptions } from './trusts/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -25,6 +27,10 @@ export interface IamRoutesOptions extends IamRouteOptions {
   quotas: QuotaRouteOptions
   /** Undefined where the flavour has no agencies (Keystone). */
   agencies: AgencyRouteOptions | undefined
+  /** Keystone's credentials and EC2 credentials; undefined where the flavour has none (the clouds). */
+  keystoneCredentials: Capability<KeystoneCredentialRouteOptions> | undefined
+  /** Keystone's trusts; undefined where the flavour has none (the clouds). */
+  trusts: Capability<TrustRouteOptions> | undefined
 }
 
 /**
@@ -32,7 +38,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -42,5 +48,7 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     await catalogRoutes({ ...catalog, baseUrl })(app, options)
     await quotaRoutes(quotas)(app, options)
     if (agencies) await agencyRoutes(agencies)(app, options)
+    if (keystoneCredentials) await keystoneCredentialRoutes({ ...keystoneCredentials, baseUrl })(app, options)
+    if (trusts) await trustRoutes({ ...trusts, baseUrl })(app, options)
   }
 }

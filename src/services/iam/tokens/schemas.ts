@@ -46,6 +46,8 @@ export const TokenRequestSchema = T.Object(
             project: T.Optional(T.Object({ id: T.Optional(T.String()), name: T.Optional(T.String()), domain: T.Optional(RefSchema) })),
             // Keystone's system scope; `all` is the only system it has.
             system: T.Optional(T.Object({ all: T.Optional(T.Boolean()) })),
+            // Keystone's trust-scoped token (trusts/trust-tokens.ts).
+            'OS-TRUST:trust': T.Optional(T.Object({ id: T.Optional(T.String()) })),
           }),
           // keystoneauth sends "unscoped" for an explicitly unscoped request.
           T.Literal('unscoped'),

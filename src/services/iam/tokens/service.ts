@@ -25,6 +25,7 @@ import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
 import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencies/assumption.js'
 import { iamTrace } from '../../../audit/trace.js'
 import type { CatalogEntry } from '../catalog/catalog.js'
+import type { TrustTokens } from '../trusts/trust-tokens.js'
 
 /** A token with the caller it stands for, and its catalog. */
 export interface IssuedToken {
@@ -72,6 +73,8 @@ export interface TokenServiceOptions {
   assumption?: AgencyAssumption
   /** The catalog a token of this caller lists (catalog/). */
   catalog(ctx: AuthContext): Promise<CatalogEntry[]>
+  /** Trusts, where the flavour has them (Keystone): `OS-TRUST:trust` scopes and the callers of trust tokens. */
+  trusts?: TrustTokens
 }
 
 
@@ -107,6 +110,11 @@ export class TokenService {
   /** `callerOf`: who asks, for the methods made with a token or signature (`assume_role`). */
   async issueToken(body: TokenRequest, callerOf?: () => Promise<AuthContext>): Promise<IssuedToken> {
     const { identity, scope } = body.auth
+    if (this.deps.trusts && typeof scope === 'object' && scope['OS-TRUST:trust'] !== undefined) {
+      const issued = await this.deps.trusts.issue(body, (login) => this.issueToken(login, callerOf))
+      // The login behind it was unscoped: the catalog is the trust's project's.
+      return { ...issued, catalog: await this.deps.catalog(issued.ctx) }
+    }
     if (!identity.methods.includes('password')) {
       if (identity.methods.includes('token')) return this.rescopeToken(body)
       if (identity.methods.includes('assume_role') && this.deps.assumption && callerOf) return this.assumeRole(body, await callerOf(), this.deps.assumption)
@@ -158,6 +166,7 @@ export class TokenService {
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
     const parentCtx = caller && await this.contextFor(parent, caller)
     if (!caller || !parentCtx) throw new UnauthorizedError()
+    if (parent.trustId !== undefined) throw new ForbiddenError('Using trust-scoped token to create another token. Create a new trust-scoped token instead')
     const { user } = caller
     // An agency token rescopes within the delegating account only, and stays the agency's.
     const agencyAccount = parent.agencyId !== undefined && this.deps.assumption ? await this.deps.scopes.findDomain(parentCtx.userDomain.id) : undefined
@@ -329,6 +338,7 @@ export class TokenService {
         issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, methods: payload.methods, restrictRoles: payload.restrictRoles,
       })
     }
+    if (payload.trustId !== undefined) return this.deps.trusts?.context(payload, caller)
     const systemRoles = await this.deps.grants.systemRoles(user.id)
     let systemAdmin = systemRoles.some((r) => r.name === 'admin')
 

@@ -28,9 +28,13 @@ export class TokenWire {
     if (ctx.scope.type === 'domain') token.domain = { id: ctx.scope.domain.id, name: ctx.scope.domain.name }
     if (ctx.scope.type === 'project') {
       token.project = { domain: { id: ctx.scope.domain.id, name: ctx.scope.domain.name }, id: ctx.scope.project.id, name: ctx.scope.project.name }
-      if (this.flavour.iam.keystoneTokenAndRegionShape) token.is_domain = false
+      if (this.flavour.iam.keystoneTokenAndRegionShape && !ctx.trust) token.is_domain = false
     }
     if (ctx.scope.type === 'system') token.system = { all: true }
+    if (ctx.trust) {
+      const { id, impersonation, trustorUserId, trusteeUserId } = ctx.trust
+      token['OS-TRUST:trust'] = { id, impersonation, trustee_user: { id: trusteeUserId }, trustor_user: { id: trustorUserId } }
+    }
     if (ctx.scope.type !== 'unscoped') token.roles = ctx.roles.map((r) => ({ id: r.id, name: r.name }))
     if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, catalog)
     if (ctx.assumedBy) {
