@@ -136,6 +136,8 @@ export interface Flavour {
     readonly systemScope: boolean
     /** Keystone's role API: create, update and delete roles, global or of a domain (issue 16). */
     readonly roleWrites: boolean
+    /** Keystone's application credentials, access rules and the `application_credential` auth method. */
+    readonly applicationCredentials: boolean
     /** Keystone issues a scoped token only to a user holding a role there; the clouds scope any user to its own account. */
     readonly scopeNeedsRole: boolean
     /**
@@ -145,6 +147,11 @@ export interface Flavour {
     readonly rescopedTokenMethods: 'token' | 'token-and-parent'
     /** The account-wide types `GET /v3.0/OS-QUOTA/domains/{id}` reports (HWC 10, OTC 5); none: no OS-QUOTA and no limits (Keystone). */
     readonly quotaTypes: readonly IamQuotaType[]
+    /**
+     * Keystone's APIs that only store what an administrator gives them: OS-OAUTH1 consumers,
+     * domain-specific configuration and the deprecated `/v3/policies` blobs (area ksextras).
+     */
+    readonly keystoneStoredApis: boolean
     /** Huawei's extended user API (`/v3.0/OS-USER`); undefined where there is none (Keystone). */
     readonly osUser: OsUserFlavour | undefined
     /** Agencies (`/v3.0/OS-AGENCY`, `assume_role`); undefined where there are none (Keystone). */
@@ -229,6 +236,8 @@ const HUAWEICLOUD: Flavour = {
     adminRoleAnywhere: false,
     systemScope: false,
     roleWrites: false,
+    applicationCredentials: false,
+    keystoneStoredApis: false,
     roleTypesRestrictGrants: true,
     accountLockedMessage: 'Account locked.',
     agencies: { urnAndPaging: true },
@@ -299,6 +308,8 @@ const KEYSTONE: Flavour = {
     adminRoleAnywhere: true,
     systemScope: true,
     roleWrites: true,
+    applicationCredentials: true,
+    keystoneStoredApis: true,
     roleTypesRestrictGrants: false,
     accountLockedMessage: 'The account is locked for user: %(user_id)s.',
     osUser: undefined,

@@ -31,6 +31,19 @@ export interface TrustDelegation {
 /** Who assumed an agency: a user of the account the agency trusts. */
 export interface AssumedBy { readonly user: NamedRef; readonly domain: NamedRef }
 
+/** An access rule of an application credential (Keystone), as its tokens show it. */
+export interface AccessRuleRef { readonly id: string; readonly service: string; readonly path: string; readonly method: string }
+
+/** The application credential a token was made with (Keystone), as the token body shows it. */
+export interface AppliedCredential {
+  readonly id: string
+  readonly name: string
+  /** Not `unrestricted`: the token may not manage application credentials or trusts. */
+  readonly restricted: boolean
+  /** Absent when the credential has none. */
+  readonly accessRules?: readonly AccessRuleRef[]
+}
+
 export interface AuthContext {
   readonly user: NamedRef
   readonly userDomain: NamedRef
@@ -67,6 +80,8 @@ export interface AuthContext {
    * routes that answer per project (the catalog) which one is meant.
    */
   readonly signedProjectId?: string
+  /** A token made with the `application_credential` method (Keystone): the credential, whose roles it carries. */
+  readonly applicationCredential?: AppliedCredential
   /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
   readonly origin?: RequestOrigin
 }

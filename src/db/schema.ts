@@ -138,6 +138,21 @@ export interface TrustRow {
   extra: string; created_at: string
 }
 export interface TrustRoleRow { trust_id: string; role_id: string }
+/** Keystone's application credentials (migration 0017); `unrestricted` is null when never said. */
+export interface ApplicationCredentialRow {
+  id: string; user_id: string; project_id: string; name: string; description: string | null
+  secret_hash: string; expires_at: string | null; unrestricted: number | null; created_at: string
+}
+export interface ApplicationCredentialRoleRow { application_credential_id: string; role_id: string }
+export interface AccessRuleRow { id: string; user_id: string; service: string; path: string; method: string; created_at: string }
+export interface ApplicationCredentialAccessRuleRow { application_credential_id: string; access_rule_id: string }
+// ---- keystone flavour: stored-only APIs (migration 0018)
+/** An OAuth1 consumer; `secret` is sealed, `extra` a JSON object of free attributes. */
+export interface OauthConsumerRow { id: string; description: string | null; secret: string; extra: string; created_at: string }
+/** One option of a domain's configuration; `value` is JSON (sealed when `sensitive` is 1). */
+export interface DomainConfigOptionRow { domain_id: string; group_name: string; option_name: string; value: string; sensitive: number }
+/** A policy blob of `/v3/policies`; `extra` a JSON object of free attributes. */
+export interface PolicyBlobRow { id: string; type: string; blob: string; extra: string; created_at: string }
 
 export interface Database {
   domains: DomainRow
@@ -157,6 +172,10 @@ export interface Database {
   audit_traces: AuditTraceRow
   token_keys: TokenKeyRow
   revoked_tokens: RevokedTokenRow
+  application_credentials: ApplicationCredentialRow
+  application_credential_roles: ApplicationCredentialRoleRow
+  access_rules: AccessRuleRow
+  application_credential_access_rules: ApplicationCredentialAccessRuleRow
   schema_migrations: SchemaMigrationRow
   catalog_services: CatalogServiceRow
   catalog_endpoints: CatalogEndpointRow
@@ -167,4 +186,7 @@ export interface Database {
   keystone_credentials: KeystoneCredentialRow
   trusts: TrustRow
   trust_roles: TrustRoleRow
+  oauth_consumers: OauthConsumerRow
+  domain_config_options: DomainConfigOptionRow
+  policy_blobs: PolicyBlobRow
 }

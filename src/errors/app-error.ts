@@ -204,3 +204,24 @@ export class RegionDeletionError extends AppError {
     super(`Unable to delete region ${regionId} because it or its child regions have associated endpoints.`, { regionId })
   }
 }
+
+/**
+ * Keystone's `InvalidDomainConfig`: a domain configuration naming a group or option Keystone does
+ * not keep per domain, or an update that does not match its URL. A 403 whose reason is shown
+ * (Keystone formats it from its own words, so `insecure_debug` does not hide it).
+ */
+export class InvalidDomainConfigError extends AppError {
+  readonly status = 403
+  readonly code = 'invalid_domain_config'
+  constructor(reason: string) {
+    super(`Invalid domain specific configuration: ${reason}.`, { reason })
+  }
+}
+
+/** Keystone's `DomainConfigNotFound`: `what` is `any options`, `group <g>` or `option <o> in group <g>`. */
+export class DomainConfigNotFoundError extends NotFoundError {
+  override readonly code = 'domain_config_not_found'
+  constructor(domainId: string, what: string) {
+    super('domain config', domainId, `Could not find ${what} in domain configuration for domain ${domainId}.`)
+  }
+}

@@ -55,6 +55,10 @@ const groups = linkedList('groups', 'Group')
 const enterpriseProject = one('enterprise_project', 'EnterpriseProject')
 const token = one('token', 'Token')
 const accessKey = one('credential', 'AccessKey')
+// Keystone flavour's stored-only APIs: consumers, domain configuration, policy blobs (extra attributes kept).
+const consumer = T.Object({ id: T.String(), description: NullableString, links: SelfLink }, { ...open, description: 'Creation adds `secret` (shown once).' })
+const policyBlob = T.Object({ id: T.String(), blob: T.String(), type: T.String(), links: SelfLink }, open)
+const domainConfig = T.Object({ config: T.Record(T.String(), T.Unknown(), { description: '{group: {option: value}}, or {option: value} for one option' }) })
 
 /** The success body of an action, where it is one of the shapes above. */
 export const SUCCESS_BODIES: Record<string, TSchema> = {
@@ -97,4 +101,12 @@ export const SUCCESS_BODIES: Record<string, TSchema> = {
   'eps:get_enterprise_project': enterpriseProject,
   'eps:update_enterprise_project': enterpriseProject,
   'eps:get_quotas': T.Object({ quotas: T.Object({ resources: T.Array(T.Object({ type: T.Literal('enterprise_project'), used: T.Integer(), quota: T.Integer() })) }) }),
+  ...Object.fromEntries(['create_consumer', 'get_consumer', 'update_consumer'].map((a) => [`identity:${a}`, T.Object({ consumer })])),
+  'identity:list_consumers': T.Object({ consumers: T.Array(consumer), links: ref('CollectionLinks') }),
+  ...Object.fromEntries(['create_policy', 'get_policy', 'update_policy'].map((a) => [`identity:${a}`, T.Object({ policy: policyBlob })])),
+  'identity:list_policies': T.Object({ policies: T.Array(policyBlob), links: ref('CollectionLinks') }),
+  ...Object.fromEntries([
+    'get_domain_config_default', 'get_domain_config_group_default', 'get_domain_config_option_default', 'create_domain_config', 'get_domain_config',
+    'update_domain_config', 'get_domain_config_group', 'update_domain_config_group', 'get_domain_config_option', 'update_domain_config_option',
+  ].map((a) => [`identity:${a}`, domainConfig])),
 }

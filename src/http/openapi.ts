@@ -69,6 +69,8 @@ const SUCCESS_BY_ACTION: Record<string, readonly number[]> = {
   'eps:migrate_resource': [204],
   'eps:enable_enterprise_project_feature': [204],
   'coc:update_favourites': [200],
+  // A domain's first configuration is created (201); a PUT over one replaces it (200).
+  'identity:create_domain_config': [201, 200],
 }
 const REASONS: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No Content', 300: 'Multiple Choices', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized',

@@ -21,6 +21,8 @@ const STATE_TABLES = [
   'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
   // Trusts name users and projects without foreign keys (migration 0016); their roles go with them by theirs.
   'trusts',
+  // The keystone flavour's stored-only APIs (migration 0018); a domain's configuration has gone with its domain already.
+  'oauth_consumers', 'domain_config_options', 'policy_blobs',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

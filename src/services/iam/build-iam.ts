@@ -47,6 +47,17 @@ import { SqlTrustStore } from './trusts/store-sql.js'
 import { TrustService } from './trusts/service.js'
 import { TrustTokenService } from './trusts/trust-tokens.js'
 import { TrustWire } from './trusts/wire.js'
+import { ApplicationCredentialService } from './application-credentials/service.js'
+import { ApplicationCredentialWire } from './application-credentials/wire.js'
+import { OauthConsumerService } from './oauth-consumers/service.js'
+import { OauthConsumerWire } from './oauth-consumers/wire.js'
+import { SqlOauthConsumerStore } from './oauth-consumers/store-sql.js'
+import { DomainConfigService } from './domain-config/service.js'
+import { DomainConfigWire } from './domain-config/wire.js'
+import { SqlDomainConfigStore } from './domain-config/store-sql.js'
+import { PolicyBlobService } from './policy-blobs/service.js'
+import { PolicyBlobWire } from './policy-blobs/wire.js'
+import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -98,8 +109,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const trustTokens = trusts && new TrustTokenService({
     trusts, store: trustStore, callers: stores.tokens, users: stores.identity, projects: stores.projects, roles: stores.roles, codec, adminRoleAnywhere: flavour.iam.adminRoleAnywhere,
   })
+  const applicationCredentials = flavour.iam.applicationCredentials ? new ApplicationCredentialService({
+    store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
+    invalidateAuthCache: () => invalidateAuthCache(),
+  }) : undefined
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, catalog: (ctx) => catalog.catalogFor(ctx),
+    assumption, trusts: trustTokens, applicationCredentials, catalog: (ctx) => catalog.catalogFor(ctx),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -173,6 +188,15 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       keystoneCredentials: flavour.iam.keystoneCredentials ? {
         service: new KeystoneCredentialService({ store: new SqlKeystoneCredentialStore({ db }), users: stores.identity, projects: stores.projects, box: secretBox, clock }),
         wire: new KeystoneCredentialWire(),
+      } : undefined,
+      applicationCredentials: applicationCredentials && { service: applicationCredentials, wire: new ApplicationCredentialWire() },
+      keystoneStored: flavour.iam.keystoneStoredApis ? {
+        oauthConsumers: { service: new OauthConsumerService({ store: new SqlOauthConsumerStore({ db }), box: secretBox, clock }), wire: new OauthConsumerWire() },
+        domainConfig: {
+          service: new DomainConfigService({ store: new SqlDomainConfigStore({ db }), domains: stores.projects, box: secretBox, clock }),
+          wire: new DomainConfigWire(),
+        },
+        policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
     }),
   }

@@ -14,6 +14,10 @@ import { quotaRoutes, type QuotaRouteOptions } from './quotas/routes.js'
 import { agencyRoutes, type AgencyRouteOptions } from './agencies/routes.js'
 import { keystoneCredentialRoutes, type KeystoneCredentialRouteOptions } from './keystone-credentials/routes.js'
 import { trustRoutes, type TrustRouteOptions } from './trusts/routes.js'
+import { applicationCredentialRoutes, type ApplicationCredentialRouteOptions } from './application-credentials/routes.js'
+import { oauthConsumerRoutes, type OauthConsumerRouteOptions } from './oauth-consumers/routes.js'
+import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-config/routes.js'
+import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -31,6 +35,14 @@ export interface IamRoutesOptions extends IamRouteOptions {
   keystoneCredentials: Capability<KeystoneCredentialRouteOptions> | undefined
   /** Keystone's trusts; undefined where the flavour has none (the clouds). */
   trusts: Capability<TrustRouteOptions> | undefined
+  /** Undefined where the flavour has no application credentials (the clouds). */
+  applicationCredentials: Capability<ApplicationCredentialRouteOptions> | undefined
+  /** Keystone's stored-only APIs; undefined where the flavour has none (the clouds). */
+  keystoneStored: {
+    oauthConsumers: Capability<OauthConsumerRouteOptions>
+    domainConfig: DomainConfigRouteOptions
+    policyBlobs: Capability<PolicyBlobRouteOptions>
+  } | undefined
 }
 
 /**
@@ -38,7 +50,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -50,5 +62,11 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     if (agencies) await agencyRoutes(agencies)(app, options)
     if (keystoneCredentials) await keystoneCredentialRoutes({ ...keystoneCredentials, baseUrl })(app, options)
     if (trusts) await trustRoutes({ ...trusts, baseUrl })(app, options)
+    if (applicationCredentials) await applicationCredentialRoutes({ ...applicationCredentials, baseUrl })(app, options)
+    if (keystoneStored) {
+      await oauthConsumerRoutes({ ...keystoneStored.oauthConsumers, baseUrl })(app, options)
+      await domainConfigRoutes(keystoneStored.domainConfig)(app, options)
+      await policyBlobRoutes({ ...keystoneStored.policyBlobs, baseUrl })(app, options)
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.js'
 import type { Executor } from '../sql-store.js'
 import { SqlAgencyStore } from './agencies/store-sql.js'
 import { SqlCatalogStore } from './catalog/store-sql.js'
+import { SqlApplicationCredentialStore } from './application-credentials/store-sql.js'
 import { SqlCredentialStore } from './credentials/store-sql.js'
 import { SqlIdentityStore } from './identity/store-sql.js'
 import { projectsTransaction, SqlProjectStore } from './projects/store-sql.js'
@@ -29,6 +30,7 @@ export class SqlIamStores implements IamStores {
   readonly credentials: SqlCredentialStore
   readonly agencies: SqlAgencyStore
   readonly catalog: SqlCatalogStore
+  readonly applicationCredentials: SqlApplicationCredentialStore
   private readonly db: Db
   private readonly inTransaction: boolean
 
@@ -42,6 +44,7 @@ export class SqlIamStores implements IamStores {
     this.credentials = new SqlCredentialStore({ db, x })
     this.agencies = new SqlAgencyStore({ db, x })
     this.catalog = new SqlCatalogStore({ db, x })
+    this.applicationCredentials = new SqlApplicationCredentialStore({ db, x })
   }
 
   transaction<T>(work: (stores: IamStores) => Promise<T>): Promise<T> {

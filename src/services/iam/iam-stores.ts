@@ -6,6 +6,7 @@
  */
 import type { AgencyStore } from './agencies/store.js'
 import type { CatalogStore } from './catalog/store.js'
+import type { ApplicationCredentialStore } from './application-credentials/store.js'
 import type { CredentialStore } from './credentials/store.js'
 import type { IdentityStore } from './identity/store.js'
 import type { ProjectStore } from './projects/store.js'
@@ -20,6 +21,7 @@ export interface IamStores {
   readonly credentials: CredentialStore
   readonly agencies: AgencyStore
   readonly catalog: CatalogStore
+  readonly applicationCredentials: ApplicationCredentialStore
   /** Runs `work` in one transaction; every store passed in sees and writes only inside it. */
   transaction<T>(work: (stores: IamStores) => Promise<T>): Promise<T>
 }

@@ -4,6 +4,7 @@
  */
 import { Type as T, type Static } from '@sinclair/typebox'
 import { RefSchema } from '../iam-schemas.js'
+import { ApplicationCredentialAuthSchema } from '../application-credentials/schemas.js'
 
 /**
  * Which agency to assume: its account by id or name, the agency by `agency_name` (SDK, HWC) or
@@ -38,6 +39,8 @@ export const TokenRequestSchema = T.Object(
         token: T.Optional(T.Object({ id: T.String() })),
         // An agency token (keystoneCreateAgencyToken); OTC's clients name the agency `xrole_name`.
         assume_role: T.Optional(AssumeRoleSchema),
+        // Keystone's application credential (keystone flavour): by id, or by name with its user.
+        application_credential: T.Optional(ApplicationCredentialAuthSchema),
       }),
       scope: T.Optional(
         T.Union([

@@ -26,6 +26,7 @@ import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencie
 import { iamTrace } from '../../../audit/trace.js'
 import type { CatalogEntry } from '../catalog/catalog.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
+import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
 
 /** A token with the caller it stands for, and its catalog. */
 export interface IssuedToken {
@@ -75,6 +76,8 @@ export interface TokenServiceOptions {
   catalog(ctx: AuthContext): Promise<CatalogEntry[]>
   /** Trusts, where the flavour has them (Keystone): `OS-TRUST:trust` scopes and the callers of trust tokens. */
   trusts?: TrustTokens
+  /** Application credentials, where the flavour has them (Keystone): the `application_credential` method. */
+  applicationCredentials?: ApplicationCredentialTokens | undefined
 }
 
 
@@ -118,6 +121,7 @@ export class TokenService {
     if (!identity.methods.includes('password')) {
       if (identity.methods.includes('token')) return this.rescopeToken(body)
       if (identity.methods.includes('assume_role') && this.deps.assumption && callerOf) return this.assumeRole(body, await callerOf(), this.deps.assumption)
+      if (identity.methods.includes('application_credential') && this.deps.applicationCredentials) return this.applicationCredentialToken(body, this.deps.applicationCredentials)
       throw new UnauthorizedError('Attempted to authenticate with an unsupported method.')
     }
     if (!identity.password) throw new MissingAttributeError('password', 'identity')
@@ -208,6 +212,25 @@ export class TokenService {
       resourceType: 'agency', resourceId: agency.id, resourceName: agency.name, before: null,
       after: { agency_id: agency.id, scope: tokenScope, methods: payload.methods, expires_at: isoMicros(payload.expiresAt) },
     })
+    return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
+  }
+
+  /**
+   * `methods: ["application_credential"]` (Keystone): a token of the credential's user, project
+   * and roles (application-credentials/service.ts), never outliving the credential.
+   */
+  private async applicationCredentialToken({ auth: { identity, scope } }: TokenRequest, credentials: ApplicationCredentialTokens): Promise<IssuedToken> {
+    const grant = await credentials.authenticate(identity.application_credential, scope !== undefined)
+    const now = this.deps.clock.now()
+    const auditId = newAuditId()
+    const caller = await this.deps.store.findCaller(grant.userId, auditId)
+    if (!caller) throw new UnauthorizedError()
+    const payload: TokenPayload = {
+      userId: grant.userId, scope: { type: 'project', id: grant.projectId }, issuedAt: issuedAfterCut(now, caller.user.tokens_valid_after),
+      expiresAt: Math.min(now + this.tokenTtlMs, grant.expiresAt ?? Infinity), auditId, methods: ['application_credential'], applicationCredentialId: grant.credentialId,
+    }
+    const ctx = await this.contextFor(payload, caller)
+    if (!ctx) throw new UnauthorizedError()
     return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
   }
 
@@ -370,6 +393,14 @@ export class TokenService {
     } else {
       scope = { type: 'unscoped' }
     }
+    // A credential's token carries the credential's roles alone, whatever else the user holds.
+    let applicationCredential: AuthContext['applicationCredential']
+    if (payload.applicationCredentialId !== undefined || payload.methods?.includes('application_credential')) {
+      const delegated = await this.deps.applicationCredentials?.delegate(payload, user.id, roles, this.deps.clock.now())
+      if (!delegated) return undefined
+      ;({ roles, credential: applicationCredential } = delegated)
+      systemAdmin = false
+    }
     // NOTE: Keystone 22 with `enforce_scope = false` reads `rule:admin_required` as `role:admin`
     // in whatever scope the token has; Tempest's dynamic credentials rely on it (issue 16).
     if (this.deps.flavour.iam.adminRoleAnywhere && roles.some((r) => r.name === 'admin')) systemAdmin = true
@@ -378,7 +409,7 @@ export class TokenService {
       permissions: permissionsOf(roles),
       enterpriseProjectPermissions: payload.scope.type === 'domain' ? await this.enterpriseProjectPermissions(user.id) : NO_ENTERPRISE_PROJECT_GRANTS,
       auditId: payload.auditId, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt,
-      methods: payload.methods, parentAuditId: payload.parentAuditId,
+      methods: payload.methods, parentAuditId: payload.parentAuditId, ...(applicationCredential ? { applicationCredential } : {}),
     }
   }
 

@@ -42,6 +42,10 @@ export class TokenWire {
       // `""` is the clouds' "never expires" here (AgencyAssumedbyUser marks the field required).
       token.assumed_by = { user: { domain: { id: domain.id, name: domain.name }, id: by.id, name: by.name, password_expires_at: '' } }
     }
+    if (ctx.applicationCredential) {
+      const { id, name, restricted, accessRules } = ctx.applicationCredential
+      token.application_credential = { id, name, restricted, ...(accessRules ? { access_rules: accessRules } : {}) }
+    }
     return { token }
   }
 
