@@ -114,7 +114,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     invalidateAuthCache: () => invalidateAuthCache(),
   }) : undefined
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials, catalog: (ctx) => catalog.catalogFor(ctx),
+    assumption, trusts: trustTokens, applicationCredentials,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -162,7 +162,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
       tokens: {
-        service: tokens, wire: new TokenWire({ flavour }), epsVersions,
+        service: tokens, wire: new TokenWire({ flavour }), epsVersions, catalog: (ctx) => catalog.catalogFor(ctx),
         loginTokens: flavour.iam.loginTokens ? new LoginTokenService({
           signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,

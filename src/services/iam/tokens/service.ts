@@ -24,21 +24,18 @@ import type { TokenRequest } from './schemas.js'
 import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
 import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencies/assumption.js'
 import { iamTrace } from '../../../audit/trace.js'
-import type { CatalogEntry } from '../catalog/catalog.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
 
-/** A token with the caller it stands for, and its catalog. */
+/** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
   readonly token: string
   readonly ctx: AuthContext
-  readonly catalog: readonly CatalogEntry[]
 }
 
-/** A validated subject token, and its catalog. */
+/** A validated subject token. */
 export interface ValidatedToken {
   readonly ctx: AuthContext
-  readonly catalog: readonly CatalogEntry[]
 }
 
 /**
@@ -72,8 +69,6 @@ export interface TokenServiceOptions {
   callersChanged?(): void
   /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
   assumption?: AgencyAssumption
-  /** The catalog a token of this caller lists (catalog/). */
-  catalog(ctx: AuthContext): Promise<CatalogEntry[]>
   /** Trusts, where the flavour has them (Keystone): `OS-TRUST:trust` scopes and the callers of trust tokens. */
   trusts?: TrustTokens
   /** Application credentials, where the flavour has them (Keystone): the `application_credential` method. */
@@ -113,11 +108,7 @@ export class TokenService {
   /** `callerOf`: who asks, for the methods made with a token or signature (`assume_role`). */
   async issueToken(body: TokenRequest, callerOf?: () => Promise<AuthContext>): Promise<IssuedToken> {
     const { identity, scope } = body.auth
-    if (this.deps.trusts && typeof scope === 'object' && scope['OS-TRUST:trust'] !== undefined) {
-      const issued = await this.deps.trusts.issue(body, (login) => this.issueToken(login, callerOf))
-      // The login behind it was unscoped: the catalog is the trust's project's.
-      return { ...issued, catalog: await this.deps.catalog(issued.ctx) }
-    }
+    if (this.deps.trusts && typeof scope === 'object' && scope['OS-TRUST:trust'] !== undefined) return this.deps.trusts.issue(body, (login) => this.issueToken(login, callerOf))
     if (!identity.methods.includes('password')) {
       if (identity.methods.includes('token')) return this.rescopeToken(body)
       if (identity.methods.includes('assume_role') && this.deps.assumption && callerOf) return this.assumeRole(body, await callerOf(), this.deps.assumption)
@@ -154,7 +145,7 @@ export class TokenService {
     // as `last_login_time` (next to argon2, one UPDATE is noise). A right password refused for its
     // account or scope is neither a failure nor a login.
     await this.deps.users.recordLogin(user.id, isoMicros(now), tokenScope.type === 'project' ? tokenScope.id : undefined)
-    return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -188,7 +179,7 @@ export class TokenService {
     }
     const ctx = await this.contextFor(payload, { ...caller, revoked: false })
     if (!ctx) throw new UnauthorizedError()
-    return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -212,7 +203,7 @@ export class TokenService {
       resourceType: 'agency', resourceId: agency.id, resourceName: agency.name, before: null,
       after: { agency_id: agency.id, scope: tokenScope, methods: payload.methods, expires_at: isoMicros(payload.expiresAt) },
     })
-    return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -231,7 +222,7 @@ export class TokenService {
     }
     const ctx = await this.contextFor(payload, caller)
     if (!ctx) throw new UnauthorizedError()
-    return { token: this.deps.codec.encode(payload), ctx, catalog: await this.deps.catalog(ctx) }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /** The agency `caller` may assume (agencies/assumption.ts), for temporary keys made through it. */
@@ -483,10 +474,10 @@ export class TokenService {
     return ctx
   }
 
-  /** GET /v3/auth/tokens: as `checkSubjectToken`, with its catalog. */
+  /** GET /v3/auth/tokens: as `checkSubjectToken`. */
   async validateSubjectToken(caller: AuthContext, subject: string | undefined): Promise<ValidatedToken> {
     const ctx = await this.checkSubjectToken(caller, subject, 'identity:validate_token')
-    return { ctx, catalog: await this.deps.catalog(ctx) }
+    return { ctx }
   }
 
   async revokeSubjectToken(caller: AuthContext, subject: string | undefined): Promise<void> {
