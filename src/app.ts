@@ -25,6 +25,9 @@ import { healthRoutes } from './http/health-routes.js'
 import { registerApiDocuments } from './http/openapi.js'
 import { registerConsole } from './http/console-page.js'
 import { faultRoutes } from './http/fault-injection.js'
+import { OperatorService } from './state/operator/service.js'
+import { SqlOperatorStore } from './state/operator/store-sql.js'
+import { operatorRoutes } from './state/operator/routes.js'
 import './http/fastify-types.js'
 import { SYSTEM_CLOCK, type Clock } from './shared/clock.js'
 import { buildIam } from './services/iam/build-iam.js'
@@ -89,20 +92,13 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
 
   if (perRequestLogger) installRequestSummary(app)
 
-  if (faults) {
-    // Faults hit every account, so the server's operator alone may change them: keystone's
-    // system admin; on the clouds, an admin of the account the first start created.
-    let operatorAccountId: string | undefined
-    await app.register(faultRoutes({
-      injector: faults,
-      isOperator: async (ctx) => {
-        if (ctx.systemAdmin) return true
-        if (!flavour.firstAccountOperates || ctx.accountId === undefined) return false
-        operatorAccountId ??= await iam.firstAccountId()
-        return ctx.accountId === operatorAccountId
-      },
-    }))
-  }
+  // Faults and the operator API reach every account, so the server's operator alone may use
+  // them: keystone's system admin; on the clouds, an admin of the oldest account (the first start's).
+  const operator = new OperatorService({
+    store: new SqlOperatorStore(db, flavour), db, flavour, flavourName: config.flavour, passwordPolicy: config.passwordPolicy, clock, invalidateAuthCache,
+  })
+  if (faults) await app.register(faultRoutes({ injector: faults, isOperator: (ctx) => operator.isOperator(ctx) }))
+  await app.register(operatorRoutes({ service: operator }))
 
   await app.register(healthRoutes({
     db, metrics, knownMigrations: readMigrations(db.dialect).map((m) => m.version),

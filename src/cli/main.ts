@@ -14,7 +14,7 @@ import { groupCommand } from './commands/group.js'
 import { keyCommand } from './commands/key.js'
 import { migrateCommand } from './commands/migrate.js'
 import { serveCommand, serving } from './commands/serve.js'
-import { exportCommand, importCommand, resetCommand } from './commands/state.js'
+import { backupCommand, exportCommand, importCommand, resetCommand } from './commands/state.js'
 import { userCommand } from './commands/user.js'
 import { VERSION } from './store-access.js'
 
@@ -30,6 +30,7 @@ function program(): Command {
     .addCommand(keyCommand())
     .addCommand(auditCommand())
     .addCommand(exportCommand())
+    .addCommand(backupCommand())
     .addCommand(importCommand())
     .addCommand(resetCommand())
   examples(root, [
@@ -99,7 +100,15 @@ async function exitCodeOf(error: unknown): Promise<number> {
 
 const root = program()
 configure(root)
+/**
+ * Leaves once stdout has taken everything written to it: a pipe's reader may be slower than an
+ * export of a few hundred kilobytes, and process.exit would cut the output short.
+ */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.exit(code))
+}
+
 root.parseAsync(process.argv).then(() => {
   // The server keeps running; every other command is done once its action returns.
-  if (!serving.started) process.exit(EXIT.ok)
-}, async (error: unknown) => process.exit(await exitCodeOf(error)))
+  if (!serving.started) exitAfterOutput(EXIT.ok)
+}, async (error: unknown) => exitAfterOutput(await exitCodeOf(error)))

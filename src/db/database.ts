@@ -52,6 +52,14 @@ export interface Db {
 
 export type DbConfig = Pick<Config, 'dataDir' | 'inMemory' | 'sqliteSynchronous' | 'database'> & Partial<Pick<Config, 'metrics'>>
 
+/**
+ * The embedded store opened read only, with no lock: beside a running server, for `export` and
+ * `backup`. Its reads in one transaction see one committed state (WAL).
+ */
+export function openSqliteReader(config: DbConfig): Db {
+  return openSqlite(config, { readOnly: true })
+}
+
 /** PostgreSQL when `DATABASE_URL` is set, the embedded SQLite file otherwise. */
 export async function openDatabase(config: DbConfig): Promise<Db> {
   return config.database ? openPostgres(config.database, config.metrics ?? false) : openSqlite(config)

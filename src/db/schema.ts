@@ -47,6 +47,8 @@ export interface RoleAssignmentRow {
   actor_type: 'user' | 'group' | 'agency'; actor_id: string; target_type: 'domain' | 'project' | 'system' | 'enterprise_project'
   target_id: string; role_id: string; inherited: number
 }
+/** A Keystone inference rule (migration 0012): holding `prior_role_id` means holding `implied_role_id`. */
+export interface ImpliedRoleRow { prior_role_id: string; implied_role_id: string }
 export interface CredentialRow {
   access: string; user_id: string
   /** Sealed with the server's credential key; see auth/secret-box.ts. */
@@ -163,6 +165,7 @@ export interface Database {
   group_members: GroupMemberRow
   roles: RoleRow
   role_assignments: RoleAssignmentRow
+  implied_roles: ImpliedRoleRow
   credentials: CredentialRow
   agencies: AgencyRow
   enterprise_projects: EnterpriseProjectRow

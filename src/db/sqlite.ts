@@ -1,6 +1,7 @@
 /**
- * @module The embedded store: one SQLite file owned by one server process, in WAL mode, with its
- * writes grouped into shared commits.
+ * @module The embedded store: one SQLite file written by one server process (the store lock
+ * beside it), in WAL mode, with its writes grouped into shared commits; other processes may read
+ * it meanwhile (export, backup).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -13,33 +14,73 @@ import { QueryObserver } from './query-observer.js'
 
 export class StoreLockedError extends Error {}
 
-export function openSqlite(config: DbConfig): Db {
+export interface SqliteOpenOptions {
+  /**
+   * Read only, beside a running server (`projectplane export`, `backup`): no lock taken, no
+   * migration, writes refused by SQLite itself. Reads in a transaction see one committed state.
+   */
+  readOnly?: boolean
+}
+
+/** The file beside the store whose exclusive lock says "a server (or a writing command) has this store". */
+export const LOCK_FILE = 'projectplane.lock'
+
+export function openSqlite(config: DbConfig, options: SqliteOpenOptions = {}): Db {
   let location = ':memory:'
   if (!config.inMemory) {
-    fs.mkdirSync(config.dataDir, { recursive: true })
+    if (!options.readOnly) fs.mkdirSync(config.dataDir, { recursive: true })
     location = path.join(config.dataDir, 'projectplane.sqlite')
   }
+  if (options.readOnly) return wrap(openReader(location), config, location, true)
+  const lock = config.inMemory ? undefined : takeStoreLock(path.join(config.dataDir, LOCK_FILE), location)
   // A second server on the same file waits at most a second for the lock, then says why.
   const sqlite = new SQLite(location, { timeout: 1000 })
   try {
-    // WAL: readers never block the writer. NORMAL: a commit is in the WAL before the response, so
-    // it survives a killed process; FULL also fsyncs every commit to survive a power cut.
+    // WAL: readers never block the writer, and a reader in another process (export, backup) sees
+    // a committed state. NORMAL: a commit is in the WAL before the response, so it survives a
+    // killed process; FULL also fsyncs every commit to survive a power cut.
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma(`synchronous = ${config.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`)
     sqlite.pragma('foreign_keys = ON')
-    // One server owns the file: the lock is taken once instead of twice per statement (two fcntl
-    // calls and a getpid each time otherwise), and a second server on the same DATA_DIR fails at
-    // start instead of sharing it. Several instances are what PostgreSQL is for.
-    sqlite.pragma('locking_mode = EXCLUSIVE')
-    sqlite.exec('BEGIN EXCLUSIVE; COMMIT')
   } catch (error) {
     sqlite.close()
+    lock?.close()
+    throw error
+  }
+  sqlite.pragma('busy_timeout = 5000')
+  return wrap(sqlite, config, location, false, lock)
+}
+
+/**
+ * The lock that makes one process the store's only writer: an exclusive lock, held until close,
+ * on a small SQLite file beside the store. The store file itself stays in WAL's shared mode, so
+ * `projectplane export` and `backup` can read it beside a running server; every writer (the
+ * server, the CLI's writing commands) takes this lock first, so a second one stops within a
+ * second with the message below.
+ */
+function takeStoreLock(lockPath: string, location: string): SQLite.Database {
+  const lock = new SQLite(lockPath, { timeout: 1000 })
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE')
+    lock.exec('BEGIN EXCLUSIVE; COMMIT')
+    return lock
+  } catch (error) {
+    lock.close()
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
       throw new StoreLockedError(`Another projectplane server is using ${location}; stop it or choose another DATA_DIR.`)
     }
     throw error
   }
+}
+
+function openReader(location: string): SQLite.Database {
+  if (location !== ':memory:' && !fs.existsSync(location)) throw new Error(`no store at ${location}`)
+  const sqlite = new SQLite(location, { readonly: true, fileMustExist: true, timeout: 5000 })
   sqlite.pragma('busy_timeout = 5000')
+  return sqlite
+}
+
+function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readOnly: boolean, lock?: SQLite.Database): Db {
   const queries = config.metrics ? new QueryObserver() : undefined
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(queries ? { log: queries.log } : {}) })
   const groupCommit = new GroupCommit(kysely)
@@ -47,7 +88,8 @@ export function openSqlite(config: DbConfig): Db {
     kysely,
     dialect: 'sqlite',
     location: config.inMemory ? 'in memory' : location,
-    soleWriter: true,
+    // The store lock keeps every other writer out; a reader writes nothing.
+    soleWriter: !readOnly,
     write: (work) => groupCommit.run(work),
     // One process, one writer at a time: there is nobody to wait for or to tell.
     serialize: async () => {},
@@ -62,7 +104,10 @@ export function openSqlite(config: DbConfig): Db {
     // A local file does not go away and come back; its errors are real failures.
     isUnavailable: () => false,
     onQuery: (listener) => queries?.listen(listener),
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy()
+      lock?.close()
+    },
   }
 }
 

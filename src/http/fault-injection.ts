@@ -21,8 +21,11 @@ import { FAULT_METHODS, FaultRuleError, isObject, parseFaultRules, type FaultErr
 
 /** The runtime admin API; like the operational routes below, never faulted itself. */
 export const FAULTS_PATH = '/_projectplane/faults'
-/** Path prefixes faults never touch: the admin API and the health, readiness and metrics routes. */
-const EXEMPT_PREFIXES = [FAULTS_PATH, '/healthz', '/readyz', '/metrics'] as const
+/** The operator API (src/state/operator/): accounts and the state document over HTTP. */
+export const OPERATOR_ACCOUNTS_PATH = '/_projectplane/accounts'
+export const OPERATOR_STATE_PATH = '/_projectplane/state'
+/** Path prefixes faults never touch: the admin APIs and the health, readiness and metrics routes. */
+const EXEMPT_PREFIXES = [FAULTS_PATH, OPERATOR_ACCOUNTS_PATH, OPERATOR_STATE_PATH, '/healthz', '/readyz', '/metrics'] as const
 /** Statuses a client is told when to come back; `1` as the store-outage 503 says. */
 const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503])
 

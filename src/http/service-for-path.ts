@@ -3,15 +3,15 @@
  * injected faults, metrics labels), so even those speak the service's error format.
  */
 import type { ServiceName } from './fastify-types.js'
-import { FAULTS_PATH } from './fault-injection.js'
+import { FAULTS_PATH, OPERATOR_ACCOUNTS_PATH, OPERATOR_STATE_PATH } from './fault-injection.js'
 
 /**
  * By prefix. `/_projectplane/` is our admin API for EPS resources and answers as EPS does; the
- * fault injection API is the server's own and answers as IAM does, registered or not.
+ * fault injection and operator APIs are the server's own and answer as IAM does, registered or not.
  */
 export function serviceForPath(path: string): ServiceName {
   if (path.startsWith('/v1/enterprise-project-collect')) return 'coc'
-  if (path.startsWith(FAULTS_PATH)) return 'iam'
+  if ([FAULTS_PATH, OPERATOR_ACCOUNTS_PATH, OPERATOR_STATE_PATH].some((p) => path.startsWith(p))) return 'iam'
   if (/^\/(v1\.0|v1|v2|_projectplane)(\/|$)/.test(path)) return 'eps'
   return 'iam'
 }

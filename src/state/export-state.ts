@@ -18,6 +18,7 @@ import { flavourFor, type FlavourName } from '../flavours.js'
 import { secretBoxOf } from '../auth/keys.js'
 import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
 import { isoMicros } from '../shared/clock.js'
+import { NotFoundError } from '../errors/app-error.js'
 import { resourceType } from '../services/eps/resource-types.js'
 import {
   STATE_FORMAT, STATE_VERSION, type StateAccount, type StateDocument, type StateGrant, type StateUser,
@@ -30,13 +31,20 @@ const json = (text: string) => JSON.parse(text) as Record<string, unknown>
 /** A grant's target kind in the order grants are listed. */
 const TARGET_ORDER = { domain: 0, system: 1, project: 2, enterprise_project: 3 } as const
 
-export async function exportState(db: Db, options: { flavour: FlavourName; now?: number }): Promise<StateDocument> {
-  let snapshot = db.kysely.transaction()
-  if (db.dialect === 'postgres') snapshot = snapshot.setIsolationLevel('repeatable read').setAccessMode('read only')
-  return snapshot.execute((x) => readState(x, options.flavour, options.now ?? Date.now()))
+export interface ExportOptions {
+  flavour: FlavourName
+  now?: number
+  /** This account only (its document imports back with `account`); every account when left out. */
+  accountId?: string
 }
 
-async function readState(x: Kysely<Database>, flavourName: FlavourName, now: number): Promise<StateDocument> {
+export async function exportState(db: Db, options: ExportOptions): Promise<StateDocument> {
+  let snapshot = db.kysely.transaction()
+  if (db.dialect === 'postgres') snapshot = snapshot.setIsolationLevel('repeatable read').setAccessMode('read only')
+  return snapshot.execute((x) => readState(x, options.flavour, options.now ?? Date.now(), options.accountId))
+}
+
+async function readState(x: Kysely<Database>, flavourName: FlavourName, now: number, accountId: string | undefined): Promise<StateDocument> {
   const flavour = flavourFor(flavourName)
   const [regions, domains, projects, users, groups, members, roles, assignments, credentials, eps, resources, favourites, agencies, keys] = [
     await x.selectFrom('regions').selectAll().orderBy('id').execute(),
@@ -62,7 +70,9 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
   const agencyById = new Map(agencies.map((a) => [a.id, a]))
   const domainById = new Map(domains.map((d) => [d.id, d]))
 
-  const accounts = domains.sort(byName).map((domain): StateAccount => {
+  const chosen = accountId === undefined ? domains : domains.filter((d) => d.id === accountId)
+  if (accountId !== undefined && chosen.length === 0) throw new NotFoundError('account', accountId)
+  const accounts = chosen.sort(byName).map((domain): StateAccount => {
     const mine = <T extends { domain_id: string }>(rows: readonly T[]) => rows.filter((r) => r.domain_id === domain.id)
     const accountProjects = mine(projects).sort(byName)
     const accountGroups = mine(groups).sort(byName)

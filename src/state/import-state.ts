@@ -37,6 +37,9 @@ import { regionOfProjectName } from '../services/iam/projects/rules.js'
 import { customRoleName, nextCustomRoleNumber } from '../services/iam/roles/rules.js'
 import { agencyExpiry, isServiceTrust, parseAgencyDuration } from '../services/iam/agencies/rules.js'
 import { deleteStateRows } from './reset-state.js'
+import { clearAccounts, lockState, projectIdsOf } from './account-rows.js'
+import { projectsTransaction } from '../services/iam/projects/store-sql.js'
+import { StateDocumentError } from './state-document.js'
 
 export interface ImportOptions {
   flavour: FlavourName
@@ -46,6 +49,12 @@ export interface ImportOptions {
   now?: number
   /** Rules for plain passwords; the flavour's defaults when left out. */
   passwordPolicy?: PasswordPolicy
+  /**
+   * Replace this account only (created when the store lacks it): the document holds exactly one
+   * account, with this id or none. The store's regions and other accounts stay; the document's
+   * regions are not used, and its agencies may trust the store's other accounts by name.
+   */
+  account?: string
 }
 
 /** Rows in the store after the import, per kind (including what every new account gets without the document naming it). */
@@ -117,7 +126,8 @@ interface AccountPlan {
 }
 
 export async function importState(db: Db, input: unknown, options: ImportOptions): Promise<ImportSummary> {
-  const doc = parseStateDocument(input, { flavour: options.flavour, passwordPolicy: options.passwordPolicy })
+  const one = options.account === undefined ? undefined : await oneAccountContext(db, input, options.account)
+  const doc = parseStateDocument(one?.input ?? input, { flavour: options.flavour, passwordPolicy: options.passwordPolicy, otherAccounts: one && [...one.others.keys()] })
   const flavour = flavourFor(options.flavour)
   const nowMs = options.now ?? Date.now()
   const now = isoMicros(nowMs)
@@ -129,27 +139,37 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
   const regionIds = new Set(regions.map((r) => r.id))
   const claimedIds = new Set(doc.accounts.flatMap((a) => (a.id === undefined ? [] : [a.id])))
   const plans = doc.accounts.map((account) => planAccount(account, { flavour, now, regionIds, hashes, claimedIds }))
-  settleTrust(plans)
+  settleTrust(plans, one?.others)
 
   let refused: StateNotEmptyError | undefined
   try {
-    const summary = await db.write(async (trx) => {
-      if (await trx.selectFrom('domains').select('id').limit(1).executeTakeFirst()) {
-        if (!options.replace) {
-          refused = new StateNotEmptyError()
-          throw refused
+    const summary = await projectsTransaction(db, async (trx, touched) => {
+      await lockState(db, trx)
+      if (one) {
+        for (const id of await projectIdsOf(trx, { only: one.accountId })) touched.add(id)
+        await clearAccounts(trx, { only: one.accountId })
+      } else {
+        if (await trx.selectFrom('domains').select('id').limit(1).executeTakeFirst()) {
+          if (!options.replace) {
+            refused = new StateNotEmptyError()
+            throw refused
+          }
         }
+        for (const project of await trx.selectFrom('projects').select('id').execute()) touched.add(project.id)
+        await deleteStateRows(trx)
       }
-      await deleteStateRows(trx)
-      const store = new SqlIamStores({ db, x: trx })
+      const store = new SqlIamStores({ db, x: trx, touchedProjects: touched })
       // A store that no server has started yet has no system roles; grants need them.
       await syncSystemRoles(store, flavour, nowMs)
       const box = await loadSecretBox(store.tokens, now)
       const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
-      await insertMany(trx, 'regions', regions)
-      // The reset above dropped the catalog with the regions: the document's regions get the flavour's.
-      await seedCatalog(store, flavour, nowMs)
+      if (!one) {
+        await insertMany(trx, 'regions', regions)
+        // The reset above dropped the catalog with the regions: the document's regions get the flavour's.
+        await seedCatalog(store, flavour, nowMs)
+      }
       for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })
+      for (const plan of plans) for (const project of plan.projects) touched.add(project.id)
       return countState(trx)
     })
     db.announceChange()
@@ -158,6 +178,24 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
     if (error === refused) throw error
     throw new StateImportError(error)
   }
+}
+
+/** An import of one account: the document must hold exactly it; the store's regions and other accounts frame it. */
+async function oneAccountContext(db: Db, input: unknown, accountId: string): Promise<{ input: unknown; accountId: string; others: Map<string, string> }> {
+  const accounts = (input as { accounts?: unknown } | null)?.accounts
+  if (Array.isArray(accounts)) {
+    const problems: string[] = []
+    if (accounts.length !== 1) problems.push(`accounts: an import of account '${accountId}' holds exactly that account, got ${accounts.length}`)
+    const id = (accounts[0] as { id?: unknown } | undefined)?.id
+    if (accounts.length === 1 && id !== undefined && id !== accountId) problems.push(`accounts[0].id: an import of account '${accountId}' holds that account, got '${String(id)}'`)
+    if (problems.length > 0) throw new StateDocumentError(problems)
+  }
+  const regions = (await db.kysely.selectFrom('regions').select('id').orderBy('id').execute()).map((r) => ({ id: r.id }))
+  const others = new Map((await db.kysely.selectFrom('domains').select(['id', 'name']).where('id', '<>', accountId).execute()).map((d) => [d.name, d.id]))
+  const withId = Array.isArray(accounts) && accounts.length === 1 && typeof accounts[0] === 'object' && accounts[0] !== null
+    ? { ...(input as object), regions, accounts: [{ ...(accounts[0] as object), id: accountId }] }
+    : input
+  return { input: withId, accountId, others }
 }
 
 function planRegions(doc: StateDocument, flavour: Flavour): RegionRow[] {
@@ -318,8 +356,8 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
 }
 
 /** An agency trusts a cloud service, or an account of the document by name (checked): its id is known once all are planned. */
-function settleTrust(plans: readonly AccountPlan[]): void {
-  const accountIds = new Map(plans.map((p) => [p.domain.name, p.domain.id]))
+function settleTrust(plans: readonly AccountPlan[], others: ReadonlyMap<string, string> = new Map()): void {
+  const accountIds = new Map([...others, ...plans.map((p) => [p.domain.name, p.domain.id] as const)])
   for (const agency of plans.flatMap((p) => p.agencies)) {
     if (!isServiceTrust(agency.trust_domain_name)) agency.trust_domain_id = accountIds.get(agency.trust_domain_name)!
   }

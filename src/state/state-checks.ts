@@ -81,7 +81,7 @@ export function epsNameProblem(eps: EpsFlavour, flavour: FlavourName, name: stri
   return `'${name}' is not an enterprise project name on ${flavour}: 1 to ${eps.nameMaxLength} letters, digits, '_'${chinese}, ${rule}`
 }
 
-export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy): string[] {
+export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, otherAccounts: readonly string[] = []): string[] {
   const problems: string[] = []
   const flavourName = FLAVOUR_NAMES.find((f) => f === doc.flavour)
   // Without a known flavour no rule can be applied; the shape check reports the flavour.
@@ -108,8 +108,9 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy): str
     projectIds: new Unique(problems), roleIds: new Unique(problems), accessKeys: new Unique(problems), favouriteIds: new Unique(problems),
     agencyIds: new Unique(problems),
   }
-  // Agencies trust accounts of the document by name (an import leaves no other account in the store).
-  const accountNames = new Set(entries(doc.accounts).flatMap(([, a]) => text(a.name) ?? []))
+  // Agencies trust accounts of the document by name (an import leaves no other account in the
+  // store), or, in an import of one account, the store's other accounts.
+  const accountNames = new Set([...entries(doc.accounts).flatMap(([, a]) => text(a.name) ?? []), ...otherAccounts])
   for (const [i, account] of entries(doc.accounts)) {
     const at = `accounts[${i}]`
     const name = text(account.name)

@@ -245,6 +245,8 @@ export interface ParseOptions {
   flavour?: FlavourName
   /** Rules plain passwords must meet; the flavour's defaults (as `loadConfig` has them) when left out. */
   passwordPolicy?: PasswordPolicy
+  /** Names of accounts outside the document an agency may trust (an import of one account beside the others). */
+  otherAccounts?: readonly string[]
 }
 
 /**
@@ -265,7 +267,7 @@ export function parseStateDocument(input: unknown, options: ParseOptions = {}): 
   if (options.flavour !== undefined && typeof flavour === 'string' && FLAVOUR_NAMES.includes(flavour as FlavourName) && flavour !== options.flavour) {
     problems.push(`flavour: the document is for '${flavour}'; this projectplane runs '${options.flavour}'`)
   }
-  problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy))
+  problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy, options.otherAccounts))
   if (problems.length > 0) throw new StateDocumentError(problems)
   return input as StateDocument
 }

@@ -156,13 +156,14 @@ describe('projectplane bootstrap', () => {
 })
 
 describe('with a server on the same DATA_DIR', () => {
-  it('every store command exits 3 with the store-locked message', async () => {
+  // export and backup only read: they work beside the server (test/state/online-backup.test.ts).
+  it('every store command that writes exits 3 with the store-locked message', async () => {
     server = await spawnServer({ DATA_DIR: dataDir })
     const document = path.join(dataDir, 'doc.json')
     fs.writeFileSync(document, '{}')
     const commands = [
       ['migrate'], ['bootstrap', '--account', 'x', '--admin-password', 'Xx-Pw-12345'], ['user', 'list', '--account', 'acme'], ['group', 'list', '--account', 'acme'],
-      ['key', 'list', '--account', 'acme'], ['audit', '--account', 'acme'], ['export'], ['import', document], ['reset', '--yes'],
+      ['key', 'list', '--account', 'acme'], ['audit', '--account', 'acme'], ['import', document], ['reset', '--yes'],
     ]
     const results = await Promise.all(commands.map((args) => run(args)))
     const locked = `projectplane: Another projectplane server is using ${dataDir}/projectplane.sqlite; stop it or choose another DATA_DIR.\n`

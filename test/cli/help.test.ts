@@ -25,7 +25,7 @@ describe('projectplane --help', () => {
   it('shows every command, the exit codes and examples', async () => {
     const res = await projectplane(['--help'])
     expect(res).toMatchObject({ code: 0, stderr: '' })
-    expect(commandsOf(res.stdout)).toEqual(['serve', 'migrate', 'bootstrap', 'user', 'group', 'key', 'audit', 'export', 'import', 'reset'])
+    expect(commandsOf(res.stdout)).toEqual(['serve', 'migrate', 'bootstrap', 'user', 'group', 'key', 'audit', 'export', 'backup', 'import', 'reset'])
     expect(res.stdout).toContain('\nExit codes:\n  0  done\n  1  failed at run time')
     expect(res.stdout).toContain('\n  2  bad usage or input')
     expect(res.stdout).toContain('\n  3  the store cannot be used')

@@ -4,13 +4,20 @@
  */
 import { expect } from 'vitest'
 import type { RouteInfo } from '../../src/app.js'
+import { PROJECTPLANE_POLICIES } from '../../src/auth/policies/projectplane.js'
 import { call, type TestServer } from './server.js'
 import { createAccount, createPlainUser, tokenFor } from './fixtures.js'
 
-/** Routes of the chosen services that need a caller; Fastify's automatic HEAD twin of a GET shares the GET's cell. */
+/** The server's own operator routes (faults, accounts, state): their matrix is test/state/operator-matrix.test.ts. */
+const OPERATOR_ACTIONS = new Set(PROJECTPLANE_POLICIES.map((e) => e.action))
+
+/**
+ * Routes of the chosen services that need a caller; Fastify's automatic HEAD twin of a GET shares
+ * the GET's cell. The operator routes answer as IAM does but are no IAM API: they have their own matrix.
+ */
 export function matrixRoutes(s: TestServer, ofService: (service: RouteInfo['service']) => boolean): RouteInfo[] {
   const { routes, policy } = s.server
-  return routes.filter((r) => ofService(r.service) && policy.entry(r.action!)!.rule !== 'public'
+  return routes.filter((r) => ofService(r.service) && !OPERATOR_ACTIONS.has(r.action!) && policy.entry(r.action!)!.rule !== 'public'
     && !(r.method === 'HEAD' && routes.some((g) => g.method === 'GET' && g.url === r.url && g.action === r.action)))
 }
 

@@ -145,6 +145,16 @@ describe('application credentials (keystone)', () => {
       status: 403, body: forbidden("Using method 'application_credential' is not allowed for managing additional application credentials."),
     })
     expect((await api('DELETE', `${creds(multi.id)}/${id}`, token)).status).toBe(403)
+    // Nor trusts: its roles would outlive its limits in the trust.
+    const trust = { trust: { trustor_user_id: multi.id, trustee_user_id: owner.id, project_id: projectId, roles: [{ name: 'reader' }], impersonation: false } }
+    expect(await api('POST', '/v3/OS-TRUST/trusts', token, trust)).toMatchObject({
+      status: 403, body: forbidden("Using method 'application_credential' is not allowed for managing trusts."),
+    })
+    const trusted = await api('POST', '/v3/OS-TRUST/trusts', multi.token, trust)
+    expect(trusted.status).toBe(201)
+    expect(await api('DELETE', `/v3/OS-TRUST/trusts/${trusted.body.trust.id}`, token)).toMatchObject({
+      status: 403, body: forbidden("Using method 'application_credential' is not allowed for managing trusts."),
+    })
     // Rescoping such a token would shed the credential's limits: refused.
     expect((await api('POST', '/v3/auth/tokens', undefined, { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { project: { id: projectId } } } })).status).toBe(401)
   })

@@ -259,7 +259,11 @@ describe('roles, custom policies and grants (huaweicloud)', () => {
       expect(effective.body.role_assignments).toEqual([{
         scope: { domain: { id: s.account.id, name: s.account.name } }, role: { id: secu, name: 'secu_admin' },
         user: { id: m.userId, name: 'assign-a', domain: { id: s.account.id, name: s.account.name } },
-        links: { assignment: `${s.url}/v3/domains/${s.account.id}/users/${m.userId}/roles/${secu}` },
+        // Keystone links an effective entry to the group's grant and to the membership it comes through.
+        links: {
+          assignment: `${s.url}/v3/domains/${s.account.id}/groups/${m.groupId}/roles/${secu}`,
+          membership: `${s.url}/v3/groups/${m.groupId}/users/${m.userId}`,
+        },
       }])
       const inherited = await api('/v3/role_assignments?scope.OS-INHERIT:inherited_to=projects')
       expect(inherited.body.role_assignments.every((a: { scope: Record<string, unknown> }) => a.scope['OS-INHERIT:inherited_to'] === 'projects')).toBe(true)

@@ -15,8 +15,9 @@ export interface GrantRouteFamily {
   readonly base: string
   /** After `/roles` or `/roles/:role_id`, e.g. `/inherited_to_projects`. */
   readonly suffix: string
-  readonly targetType: 'domain' | 'project' | 'enterprise_project'
-  readonly targetParam: 'domain_id' | 'project_id' | 'enterprise_project_id'
+  readonly targetType: 'domain' | 'project' | 'enterprise_project' | 'system'
+  /** The path parameter naming the target; none for the system, Keystone's one target `all`. */
+  readonly targetParam?: 'domain_id' | 'project_id' | 'enterprise_project_id'
   readonly actorType: 'group' | 'user' | 'agency'
   readonly inherited: boolean
   /** Keystone-style action stem, e.g. `domain_group` → `identity:create_domain_group_grant`. */
@@ -27,6 +28,10 @@ export interface GrantRouteFamily {
   readonly noCheck?: boolean
   /** Only on the clouds (agencies): Keystone has no such routes. */
   readonly cloudOnly?: boolean
+  /** Only in the keystone flavour: the clouds' OS-INHERIT is for groups on domains alone. */
+  readonly keystoneOnly?: boolean
+  /** No GET list (Keystone's OS-INHERIT grants on projects). */
+  readonly noList?: boolean
   /** The list has no top-level `links` (the clouds' enterprise-project and agency lists). */
   readonly listWithoutLinks?: boolean
   /**
@@ -74,6 +79,13 @@ export const GRANT_ROUTE_FAMILIES: readonly GrantRouteFamily[] = [
     base: '/v3.0/OS-INHERIT/domains/:domain_id/agencies/:agency_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'agency', inherited: true, stem: 'inherited_agency', cloudOnly: true, shortList: true,
     cloud: { grant: 'iam:permissions:grantRoleToAgency', check: 'iam:permissions:checkRoleForAgency', revoke: 'iam:permissions:revokeRoleFromAgency', list: 'iam:permissions:listRolesForAgency' },
   },
+  // ---- issue 16: Keystone's other OS-INHERIT grants (keystone flavour)
+  { base: '/v3/OS-INHERIT/domains/:domain_id/users/:user_id', suffix: '/inherited_to_projects', targetType: 'domain', targetParam: 'domain_id', actorType: 'user', inherited: true, stem: 'inherited_user', keystoneOnly: true },
+  { base: '/v3/OS-INHERIT/projects/:project_id/groups/:group_id', suffix: '/inherited_to_projects', targetType: 'project', targetParam: 'project_id', actorType: 'group', inherited: true, stem: 'inherited_project_group', keystoneOnly: true, noList: true },
+  { base: '/v3/OS-INHERIT/projects/:project_id/users/:user_id', suffix: '/inherited_to_projects', targetType: 'project', targetParam: 'project_id', actorType: 'user', inherited: true, stem: 'inherited_project_user', keystoneOnly: true, noList: true },
+  // Keystone's system grants (keystone flavour): Keystone names their actions `*_system_grant_for_user`.
+  { base: '/v3/system/users/:user_id', suffix: '', targetType: 'system', actorType: 'user', inherited: false, stem: 'system_user', keystoneOnly: true },
+  { base: '/v3/system/groups/:group_id', suffix: '', targetType: 'system', actorType: 'group', inherited: false, stem: 'system_group', keystoneOnly: true },
 ]
 
 /** The four operations of a grant family, as method, path, action and the clouds' names. */
@@ -85,17 +97,20 @@ export function grantOperations(f: GrantRouteFamily) {
     { op: 'revoke' as const, method: 'DELETE', path: role, action: `identity:revoke_${f.stem}_grant`, cloudAction: f.cloud?.revoke, description: `Revoke a ${f.actorType}'s role on ${describeTarget(f)}` },
     { op: 'list' as const, method: 'GET', path: `${f.base}/roles${f.suffix}`, action: `identity:list_${f.stem}_grants`, cloudAction: f.cloud?.list, description: `List a ${f.actorType}'s roles on ${describeTarget(f)}` },
   ]
-  return f.noCheck ? ops.filter((o) => o.op !== 'check') : ops
+  return ops.filter((o) => !(f.noCheck && o.op === 'check') && !(f.noList && o.op === 'list'))
 }
 
 function describeTarget(f: GrantRouteFamily): string {
+  if (f.inherited && f.targetType === 'project') return 'every project below a project'
   if (f.inherited) return 'every project of the account'
+  if (f.targetType === 'system') return 'the system'
   return f.targetType === 'enterprise_project' ? 'an enterprise project' : `a ${f.targetType}`
 }
 
 const GRANT_POLICIES: PolicyEntry[] = GRANT_ROUTE_FAMILIES.flatMap((f) => grantOperations(f).map((o) => ({
   action: o.action, method: o.method, path: o.path, rule: 'permission' as const, description: o.description,
   ...(o.cloudAction ? { cloudActions: [o.cloudAction] } : {}),
+  ...(f.keystoneOnly ? { keystoneOnly: true } : {}),
 })))
 
 export const IAM_POLICIES: readonly PolicyEntry[] = [
@@ -271,4 +286,11 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:get_policy', method: 'GET', path: '/v3/policies/:policy_id', rule: 'system_admin', keystoneOnly: true, description: 'Show a policy blob (keystone flavour)' },
   { action: 'identity:update_policy', method: 'PATCH', path: '/v3/policies/:policy_id', rule: 'system_admin', keystoneOnly: true, description: "Change a policy blob's blob, type or extra attributes (keystone flavour)" },
   { action: 'identity:delete_policy', method: 'DELETE', path: '/v3/policies/:policy_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete a policy blob (keystone flavour)' },
+  // ---- issue 16: implied roles (keystone flavour; Keystone: admin_required, reads also a system reader)
+  { action: 'identity:list_implied_roles', method: 'GET', path: '/v3/roles/:prior_role_id/implies', rule: 'system_admin', keystoneOnly: true, description: 'List the roles a role implies directly (keystone flavour)' },
+  { action: 'identity:create_implied_role', method: 'PUT', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Make a role imply another (keystone flavour; never admin, never a global role implying a domain one)' },
+  { action: 'identity:get_implied_role', method: 'GET', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Show an inference rule (keystone flavour)' },
+  { action: 'identity:check_implied_role', method: 'HEAD', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Check an inference rule (keystone flavour)' },
+  { action: 'identity:delete_implied_role', method: 'DELETE', path: '/v3/roles/:prior_role_id/implies/:implied_role_id', rule: 'system_admin', keystoneOnly: true, description: 'Delete an inference rule (keystone flavour)' },
+  { action: 'identity:list_role_inference_rules', method: 'GET', path: '/v3/role_inferences', rule: 'system_admin', keystoneOnly: true, description: 'List every inference rule, by prior role (keystone flavour)' },
 ]

@@ -1,6 +1,6 @@
 /**
  * @module Who may call projectplane's own operational routes (health, metrics, API documents,
- * fault injection), as data like the service tables. They render errors as IAM does, the
+ * fault injection, the operator API), as data like the service tables. They render errors as IAM does, the
  * server's default format.
  */
 import type { PolicyEntry } from '../policy.js'
@@ -18,6 +18,16 @@ export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   { action: 'projectplane:get_faults', method: 'GET', path: '/_projectplane/faults', rule: 'permission', description: 'Show the fault injection rules and their counters (operator only)', cloudActions: ['projectplane:faults:get'] },
   { action: 'projectplane:update_faults', method: 'PUT', path: '/_projectplane/faults', rule: 'permission', description: 'Replace the fault injection rules (operator only)', cloudActions: ['projectplane:faults:update'] },
   { action: 'projectplane:delete_faults', method: 'DELETE', path: '/_projectplane/faults', rule: 'permission', description: 'Remove every fault injection rule (operator only)', cloudActions: ['projectplane:faults:delete'] },
+  // The operator API (src/state/operator/): accounts on demand and the state over HTTP, for test
+  // suites. The same operator rule as faults: they reach every account on the server. An export
+  // holds every password hash and secret key: its cloud action is `export`, not `get`, so the
+  // first account's read-only users (`*:*:get*`, `*:*:list*`) may list accounts but not read it.
+  { action: 'projectplane:create_account', method: 'POST', path: '/_projectplane/accounts', rule: 'permission', description: 'Create an account as the cloud gives a new one, with its administrator and an access key (operator only)', cloudActions: ['projectplane:accounts:create'] },
+  { action: 'projectplane:list_accounts', method: 'GET', path: '/_projectplane/accounts', rule: 'permission', description: 'List every account on the server, oldest first (operator only)', cloudActions: ['projectplane:accounts:list'] },
+  { action: 'projectplane:delete_account', method: 'DELETE', path: '/_projectplane/accounts/:account_id', rule: 'permission', description: 'Delete an account and everything in it, its audit trail too (operator only)', cloudActions: ['projectplane:accounts:delete'] },
+  { action: 'projectplane:export_state', method: 'GET', path: '/_projectplane/state', rule: 'permission', description: 'Export the state document, whole or of one account (?account=); it holds secrets (operator only)', cloudActions: ['projectplane:state:export'] },
+  { action: 'projectplane:import_state', method: 'PUT', path: '/_projectplane/state', rule: 'permission', description: 'Replace the whole state, or one account (?account=), with a state document (operator only)', cloudActions: ['projectplane:state:update'] },
+  { action: 'projectplane:reset_state', method: 'DELETE', path: '/_projectplane/state', rule: 'permission', description: "Reset the state: every other account deleted and the caller's reset, or one account (?account=) back to new (operator only)", cloudActions: ['projectplane:state:delete'] },
   { action: 'projectplane:check_health', method: 'GET', path: '/healthz', rule: 'public', description: 'The process is up (no store access)' },
   { action: 'projectplane:check_readiness', method: 'GET', path: '/readyz', rule: 'public', description: 'The store answers and every migration this code knows is applied' },
   { action: 'projectplane:get_metrics', method: 'GET', path: '/metrics', rule: 'public', description: 'Prometheus metrics: requests, store latency, process (METRICS=off removes the route)' },

@@ -1,9 +1,12 @@
 /**
  * @module `projectplane export`, `import` and `reset`: the whole state of a store as one JSON
- * document (src/state/), out and in, and back to a freshly bootstrapped store. They work on the
- * store itself, not through the API: they move every account at once, secrets included.
+ * document (src/state/), out and in, and back to a freshly bootstrapped store; `backup`: a copy
+ * of the SQLite file. They work on the store itself, not through the API: they move every
+ * account at once, secrets included. `export` and `backup` only read, so they work beside a
+ * running SQLite server too; the others take the store lock and refuse while it runs.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { Command } from 'commander'
 import { withLineAndColumn } from '../../state/json-position.js'
 import { CliError, EXIT } from '../cli-error.js'
@@ -37,12 +40,56 @@ export function exportCommand(): Command {
   return command.action(async (options: { output?: string }, self: Command) => {
     const config = storeConfigOf(self)
     const { exportState } = await import('../../state/export-state.js')
-    const document = await withMigratedStore(config, (db) => exportState(db, { flavour: config.flavour }))
+    const { StoreLockedError, openSqliteReader } = await import('../../db/database.js')
+    const document = await withMigratedStore(config, (db) => exportState(db, { flavour: config.flavour })).catch(async (error: unknown) => {
+      if (!(error instanceof StoreLockedError)) throw error
+      // A server has the store: read it beside the server, one read transaction (WAL) for the whole document.
+      const db = openSqliteReader(config)
+      try {
+        return await exportState(db, { flavour: config.flavour })
+      } finally {
+        await db.close()
+      }
+    })
     const text = `${JSON.stringify(document, null, 2)}\n`
     if (options.output === undefined) return print(text)
     // Access keys' secrets and password hashes: readable by the owner only.
     fs.writeFileSync(options.output, text, { mode: 0o600 })
     fs.chmodSync(options.output, 0o600)
+  })
+}
+
+export function backupCommand(): Command {
+  const command = addStoreOptions(new Command('backup')
+    .description('copy the embedded SQLite store, consistent, even while a server runs on it; `serve --data-dir` starts from the copy')
+    .requiredOption('-o, --output <file>', "the copy (created with mode 600; a folder: <folder>/projectplane.sqlite, ready for --data-dir); it must not exist"))
+  examples(command, [
+    'projectplane backup --output /backup/projectplane-$(date +%F).sqlite',
+    'mkdir restored && projectplane backup --output restored && projectplane serve --data-dir restored',
+  ])
+  return command.action(async (options: { output: string }, self: Command) => {
+    const config = storeConfigOf(self)
+    if (config.database) throw new CliError('backup copies the embedded SQLite store; for PostgreSQL use pg_dump, or projectplane export')
+    if (config.inMemory) throw new CliError('an in-memory store has nothing on disk to back up')
+    const target = fs.existsSync(options.output) && fs.statSync(options.output).isDirectory() ? path.join(options.output, 'projectplane.sqlite') : options.output
+    if (fs.existsSync(target)) throw new CliError(`${target} already exists; choose a new file`)
+    const { openSqliteReader } = await import('../../db/database.js')
+    const { sql } = await import('kysely')
+    let db
+    try {
+      db = openSqliteReader(config)
+    } catch (error) {
+      throw new CliError((error as Error).message)
+    }
+    try {
+      // VACUUM INTO reads the store in one read transaction, so the copy is one committed state,
+      // whatever the server writes meanwhile, and it is a whole database with no WAL beside it.
+      await sql`vacuum into ${target}`.execute(db.kysely)
+    } finally {
+      await db.close()
+    }
+    fs.chmodSync(target, 0o600)
+    print(`Backed up ${db.location} to ${target} (${fs.statSync(target).size} bytes).\n`)
   })
 }
 

@@ -145,6 +145,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
+    systemGrants: flavour.iam.systemScope,
   })
   const projectWire = new ProjectWire({ flavour })
   const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })

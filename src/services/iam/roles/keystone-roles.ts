@@ -10,6 +10,7 @@ import { isoMicros } from '../../../shared/clock.js'
 import { creationOf, deletionOf, iamTrace, updateOf } from '../../../audit/trace.js'
 import type { KeystoneRoleCreateBody, KeystoneRoleUpdateBody } from './schemas.js'
 import type { RoleServiceOptions } from './service.js'
+import { DOMAIN_ROLE_CATALOG } from './rules.js'
 
 const accountOf = (ctx: AuthContext) => ctx.accountId ?? ctx.userDomain.id
 
@@ -26,7 +27,7 @@ export async function createKeystoneRole(deps: RoleServiceOptions, ctx: AuthCont
   return deps.store.transaction(async (tx) => {
     const created = await tx.createRole({
       id: newHexId(), domain_key: domainKey, name: input.name, display_name: input.name, description: input.description ?? '', description_cn: '',
-      type: 'AA', catalog: domainKey === '' ? 'BASE' : 'CUSTOMED', flag: '', policy: JSON.stringify({ Version: '1.0', Statement: [] }), created_at: now, updated_at: now,
+      type: 'AA', catalog: domainKey === '' ? 'BASE' : DOMAIN_ROLE_CATALOG, flag: '', policy: JSON.stringify({ Version: '1.0', Statement: [] }), created_at: now, updated_at: now,
     })
     await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'createRole', now), creationOf('role', created))
     return created

@@ -11,11 +11,11 @@ import { caller } from '../../../http/caller.js'
 import { iamAction, iamFlatAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import { GroupIdParamsSchema, UserIdParamsSchema } from '../identity/schemas.js'
-import type { GrantRef, RoleService } from './service.js'
+import { SYSTEM_TARGET_ID, type GrantRef, type RoleService } from './service.js'
 import type { RoleWire } from './wire.js'
 import {
   AgencyEnterpriseProjectGrantsBodySchema, CustomRoleCreateBodySchema, KeystoneRoleCreateBodySchema, KeystoneRoleUpdateBodySchema, CustomRoleUpdateBodySchema, DomainRoleAssignmentQuerySchema, EnterpriseProjectParamsSchema, GrantParamsSchema,
-  PagingQuerySchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
+  ImpliedRoleParamsSchema, PagingQuerySchema, PriorRoleParamsSchema, RoleAssignmentQuerySchema, RoleIdParamsSchema, RoleListQuerySchema, type GrantParams,
 } from './schemas.js'
 
 export interface RoleRouteOptions extends IamRouteOptions {
@@ -32,7 +32,7 @@ function grantRef(f: GrantRouteFamily, params: GrantParams): GrantRef {
     actorType: f.actorType,
     actorId: (f.actorType === 'group' ? params.group_id : f.actorType === 'agency' ? params.agency_id : params.user_id) ?? '',
     targetType: f.targetType,
-    targetId: params[f.targetParam] ?? '',
+    targetId: f.targetParam === undefined ? SYSTEM_TARGET_ID : params[f.targetParam] ?? '',
     inherited: f.inherited,
   }
 }
@@ -62,6 +62,37 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions, roleWrites
       })
     }
 
+    // ---- Keystone's implied roles (keystone flavour)
+    if (roleWrites) {
+      const rule = '/v3/roles/:prior_role_id/implies/:implied_role_id'
+      app.get('/v3/roles/:prior_role_id/implies', { schema: { params: PriorRoleParamsSchema }, config: iamAction('identity:list_implied_roles') }, async (request) => {
+        const base = baseUrl(request)
+        return wire.impliedRoles(base, selfUrl(base, request), await service.listImpliedRoles(request.params.prior_role_id))
+      })
+      app.put(rule, { schema: { params: ImpliedRoleParamsSchema }, config: iamAction('identity:create_implied_role') }, async (request, reply) => {
+        const { prior_role_id: prior, implied_role_id: implied } = request.params
+        reply.status(201)
+        const base = baseUrl(request)
+        return wire.impliedRole(base, selfUrl(base, request), await service.createImpliedRole(caller(request), prior, implied))
+      })
+      // Keystone answers this HEAD with 204, not with the GET's 200 (its NOTE: kept for the API contract);
+      // declared before the GET, so Fastify makes no HEAD of its own from that.
+      app.head(rule, { schema: { params: ImpliedRoleParamsSchema }, config: iamAction('identity:check_implied_role') }, async (request, reply) => {
+        await service.getImpliedRole(request.params.prior_role_id, request.params.implied_role_id)
+        return noContent(reply)
+      })
+      app.get(rule, { schema: { params: ImpliedRoleParamsSchema }, config: iamAction('identity:get_implied_role') }, async (request) => {
+        const base = baseUrl(request)
+        return wire.impliedRole(base, selfUrl(base, request), await service.getImpliedRole(request.params.prior_role_id, request.params.implied_role_id))
+      })
+      app.delete(rule, { schema: { params: ImpliedRoleParamsSchema }, config: iamAction('identity:delete_implied_role') }, async (request, reply) => {
+        await service.deleteImpliedRole(caller(request), request.params.prior_role_id, request.params.implied_role_id)
+        return noContent(reply)
+      })
+      app.get('/v3/role_inferences', { config: iamAction('identity:list_role_inference_rules') },
+        async (request) => wire.roleInferences(baseUrl(request), await service.listRoleInferences()))
+    }
+
     // ---- custom policies
     app.get('/v3.0/OS-ROLE/roles', { schema: { querystring: PagingQuerySchema }, config: iamAction('identity:list_custom_policies') }, async (request) => {
       const base = baseUrl(request)
@@ -86,6 +117,7 @@ export function roleRoutes({ service, wire, baseUrl, cloudExtensions, roleWrites
     // ---- grants: every family's PUT, HEAD, DELETE and GET, generated from the policy data
     for (const family of GRANT_ROUTE_FAMILIES) {
       if (family.cloudOnly && !cloudExtensions) continue
+      if (family.keystoneOnly && cloudExtensions) continue
       for (const op of grantOperations(family)) {
         const config = iamAction(op.action)
         const schema = { params: GrantParamsSchema }

@@ -2,6 +2,16 @@
  * @module Where a role may be granted, and how custom policies are named: the same for a grant
  * made through the API (`RoleService`) and one written in a state document (`src/state/`).
  */
+import { AppError } from '../../../errors/app-error.js'
+
+/**
+ * Keystone's 403s about roles (`InvalidImpliedRole`, `DomainSpecificRoleMismatch`) are its own
+ * sentences, not "You are not authorized to perform the requested action".
+ */
+export class RoleRefusedError extends AppError {
+  readonly status = 403
+  readonly code = 'role_refused'
+}
 
 /** The clouds cap custom policies per account. */
 export const MAX_CUSTOM_ROLES_PER_ACCOUNT = 200
@@ -43,3 +53,17 @@ export function nextCustomRoleNumber(names: readonly (string | undefined)[]): nu
 
 /** Roles no agency may hold: the union of the clouds' lists (spec §1.8, open question 6). */
 export const AGENCY_FORBIDDEN_ROLES: readonly string[] = ['secu_admin', 'te_agency']
+
+/**
+ * The catalog of Keystone's domain-specific roles (keystone flavour, POST /v3/roles with a
+ * `domain_id`). Like the clouds' custom policies they belong to a domain; unlike them they never
+ * reach a token or an effective assignment themselves, only the roles they imply do.
+ */
+export const DOMAIN_ROLE_CATALOG = 'DOMAIN_ROLE'
+
+export function isDomainSpecificRole(role: { readonly domain_key: string; readonly catalog: string }): boolean {
+  return role.domain_key !== '' && role.catalog === DOMAIN_ROLE_CATALOG
+}
+
+/** Keystone's `[assignment] prohibited_implied_role` default: `admin` stays a root, never implied. */
+export const PROHIBITED_IMPLIED_ROLES: readonly string[] = ['admin']

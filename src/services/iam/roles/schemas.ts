@@ -7,6 +7,8 @@ import { StringEnum } from '../iam-schemas.js'
 
 // ---- roles and custom policies
 export const RoleIdParamsSchema = T.Object({ role_id: T.String() })
+export const PriorRoleParamsSchema = T.Object({ prior_role_id: T.String() })
+export const ImpliedRoleParamsSchema = T.Object({ prior_role_id: T.String(), implied_role_id: T.String() })
 
 export const RoleListQuerySchema = T.Object(
   {
@@ -76,8 +78,10 @@ export const RoleAssignmentQuerySchema = T.Object(
     'scope.domain.id': T.Optional(T.String()),
     'scope.project.id': T.Optional(T.String()),
     'scope.OS-INHERIT:inherited_to': T.Optional(T.String()),
+    'scope.system': T.Optional(T.String()),
     effective: T.Optional(T.String()),
     include_names: T.Optional(T.String()),
+    include_subtree: T.Optional(T.String()),
   },
   { additionalProperties: true },
 )

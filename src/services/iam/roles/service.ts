@@ -18,20 +18,25 @@ import type { AgencyStore } from '../agencies/store.js'
 import type { ActorType, Assignment, AssignmentRecord, RoleStore, TargetType } from './store.js'
 import type { AssignmentNames, NamedEntity } from './wire.js'
 import { isoMicros } from '../../../shared/clock.js'
-import { parseBoolean, parsePaging, type Paging } from '../iam-query.js'
+import { parsePaging, type Paging } from '../iam-query.js'
 import { creationOf, deletionOf, iamTrace, updateOf, type TracedChange } from '../../../audit/trace.js'
 import { AgencyEnterpriseProjectGrantsBodySchema } from './schemas.js'
 import type { CustomRoleCreateBody, CustomRoleUpdateBody, DomainRoleAssignmentQuery, KeystoneRoleCreateBody, KeystoneRoleUpdateBody, PagingQuery, RoleAssignmentQuery, RoleListQuery } from './schemas.js'
 import { parseDomainAssignmentQuery } from './assignment-query.js'
-import { AGENCY_FORBIDDEN_ROLES, customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber } from './rules.js'
+import { keystoneAssignments, parseKeystoneAssignmentQuery } from './keystone-assignments.js'
+import { AGENCY_FORBIDDEN_ROLES, customRoleName, grantRefusal, MAX_CUSTOM_ROLES_PER_ACCOUNT, nextCustomRoleNumber, RoleRefusedError } from './rules.js'
 import { grantQuotaType } from '../quotas/rules.js'
 import { createKeystoneRole, deleteKeystoneRole, updateKeystoneRole } from './keystone-roles.js'
+import { createImpliedRole, deleteImpliedRole, getImpliedRole, listImpliedRoles, listRoleInferences, type RoleInference, type RoleInferenceList } from './implied-roles.js'
 
+
+/** Keystone's only system target (`_SYSTEM_SCOPE_TOKEN`), as bootstrap grants it. */
+export const SYSTEM_TARGET_ID = 'all'
 
 export interface GrantRef {
   actorType: ActorType
   actorId: string
-  targetType: Exclude<TargetType, 'system'>
+  targetType: TargetType
   targetId: string
   inherited?: boolean
 }
@@ -50,6 +55,8 @@ export interface RoleServiceOptions extends IamServiceOptions {
   agencies: GrantAgencies
   /** The clouds: AX roles go on the account, XA roles on projects (see assertGrantable). */
   roleTypesRestrictGrants: boolean
+  /** Keystone's grants on the system (keystone flavour): an administrator sees them among the role assignments. */
+  systemGrants?: boolean
   /** Whether the account has this enterprise project (EPS owns them). */
   enterpriseProjectExists(accountId: string, id: string): Promise<boolean>
 }
@@ -121,6 +128,14 @@ export class RoleService {
   createRole(ctx: AuthContext, body: KeystoneRoleCreateBody): Promise<RoleRow> { return createKeystoneRole(this.deps, ctx, body) }
   updateRole(ctx: AuthContext, id: string, body: KeystoneRoleUpdateBody): Promise<RoleRow> { return updateKeystoneRole(this.deps, ctx, id, body) }
   deleteRole(ctx: AuthContext, id: string): Promise<void> { return deleteKeystoneRole(this.deps, ctx, id) }
+
+  // ------------------------------------------------------------------ Keystone's implied roles (keystone flavour, implied-roles.ts)
+
+  createImpliedRole(ctx: AuthContext, priorId: string, impliedId: string): Promise<RoleInference> { return createImpliedRole(this.deps, ctx, priorId, impliedId) }
+  getImpliedRole(priorId: string, impliedId: string): Promise<RoleInference> { return getImpliedRole(this.deps, priorId, impliedId) }
+  deleteImpliedRole(ctx: AuthContext, priorId: string, impliedId: string): Promise<void> { return deleteImpliedRole(this.deps, ctx, priorId, impliedId) }
+  listImpliedRoles(priorId: string): Promise<RoleInferenceList> { return listImpliedRoles(this.deps, priorId) }
+  listRoleInferences(): Promise<RoleInferenceList[]> { return listRoleInferences(this.deps) }
 
   // ------------------------------------------------------------------ custom policies (OS-ROLE)
 
@@ -213,9 +228,10 @@ export class RoleService {
     return (await this.checkedGrantWithActor(ctx, grant)).grant
   }
 
-  private async checkedGrantWithActor(ctx: AuthContext, grant: GrantRef): Promise<{ grant: Omit<Assignment, 'roleId'>; actor: GroupRow | UserRow | AgencyRow }> {
+  private async checkedGrantWithActor(ctx: AuthContext, grant: GrantRef): Promise<{ grant: Omit<Assignment, 'roleId'>; actor: GroupRow | UserRow | AgencyRow; projectDomainId?: string }> {
     const account = this.account(ctx)
     const inAccount = (domainId: string | undefined) => domainId !== undefined && (domainId === account || ctx.systemAdmin)
+    let projectDomainId: string | undefined
     switch (grant.targetType) {
       case 'domain': {
         const domain = inAccount(grant.targetId) ? await this.deps.targets.findDomain(grant.targetId) : undefined
@@ -225,8 +241,11 @@ export class RoleService {
       case 'project': {
         const project = await this.deps.targets.findProject(grant.targetId)
         if (!project || !inAccount(project.domain_id)) throw new NotFoundError('project', grant.targetId)
+        projectDomainId = project.domain_id
         break
       }
+      case 'system':
+        break
       case 'enterprise_project':
         if (!(await this.deps.enterpriseProjectExists(account, grant.targetId))) throw new NotFoundError('enterprise project', grant.targetId)
         break
@@ -238,7 +257,7 @@ export class RoleService {
     }
     return {
       grant: { actorType: grant.actorType, actorId: actor.id, targetType: grant.targetType, targetId: grant.targetId, inherited: grant.inherited ?? false },
-      actor,
+      actor, projectDomainId,
     }
   }
 
@@ -249,6 +268,13 @@ export class RoleService {
   private async resolvedAssignment(ctx: AuthContext, grant: GrantRef, roleId: string) {
     const checked = await this.checkedGrantWithActor(ctx, grant)
     const role = await this.getRole(ctx, roleId)
+    if (grant.targetType === 'system' && role.domain_key !== '') {
+      throw new ValidationError(`Role ${role.id} is a domain-specific role. Unable to use a domain-specific role in a system assignment.`)
+    }
+    // Keystone: a domain-specific role goes only on projects of its domain (DomainSpecificRoleMismatch).
+    if (grant.targetType === 'project' && role.domain_key !== '' && checked.projectDomainId !== role.domain_key) {
+      throw new RoleRefusedError(`Project ${grant.targetId} must be in the same domain as the role ${role.id} being assigned.`)
+    }
     // Agencies never hold the Security Administrator or Agent Operator roles (spec open question 6).
     if (grant.actorType === 'agency' && AGENCY_FORBIDDEN_ROLES.includes(role.name)) throw new ForbiddenError()
     this.assertGrantable(role, grant)
@@ -407,42 +433,27 @@ export class RoleService {
   }
 
   private async findAssignments(ctx: AuthContext, query: RoleAssignmentQuery): Promise<AssignmentRecord[]> {
+    const filter = parseKeystoneAssignmentQuery(query)
     const account = this.account(ctx)
-    const effective = query.effective !== undefined && parseBoolean('effective', query.effective === '' ? 'true' : query.effective)
-    const inheritedOnly = query['scope.OS-INHERIT:inherited_to'] !== undefined
-    if (query['user.id'] !== undefined && query['group.id'] !== undefined) {
-      throw new InvalidFieldError('user.id', "'user.id' and 'group.id' cannot be combined")
-    }
     const accounts = ctx.systemAdmin ? (await this.deps.targets.listDomains({})).map((d) => d.id) : [account]
-    let rows: AssignmentRecord[] = []
-    for (const id of accounts) rows.push(...(await this.deps.store.listAssignments({ inAccount: id })))
-    const projects = effective ? await this.deps.targets.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
-    if (effective) rows = await this.expandEffective(rows, projects)
-    return rows.filter((r) =>
-      (query['role.id'] === undefined || r.roleId === query['role.id'])
-      && (query['user.id'] === undefined || (r.actorType === 'user' && r.actorId === query['user.id']))
-      && (query['group.id'] === undefined || (r.actorType === 'group' && r.actorId === query['group.id']))
-      && (query['scope.domain.id'] === undefined || (r.targetType === 'domain' && r.targetId === query['scope.domain.id']))
-      && (query['scope.project.id'] === undefined || (r.targetType === 'project' && r.targetId === query['scope.project.id']))
-      && (!inheritedOnly || r.inherited))
-  }
-
-  /** Keystone's `effective`: group grants become their members', inherited ones land on each project. */
-  private async expandEffective(rows: AssignmentRecord[], projects: readonly { id: string; domain_id: string }[]): Promise<AssignmentRecord[]> {
-    const out: AssignmentRecord[] = []
-    const members = new Map<string, string[]>()
-    for (const row of rows) {
-      const targets = row.inherited
-        ? projects.filter((p) => p.domain_id === row.targetId).map((p) => ({ targetType: 'project' as const, targetId: p.id }))
-        : [{ targetType: row.targetType, targetId: row.targetId }]
-      let actors = [row.actorId]
-      if (row.actorType === 'group') {
-        if (!members.has(row.actorId)) members.set(row.actorId, (await this.deps.actors.listUsers({ groupId: row.actorId })).map((u) => u.id))
-        actors = members.get(row.actorId)!
-      }
-      for (const actorId of actors) for (const t of targets) out.push({ ...row, ...t, actorType: 'user', actorId, inherited: false })
-    }
-    return out
+    const assignments: AssignmentRecord[] = []
+    for (const id of accounts) assignments.push(...(await this.deps.store.listAssignments({ inAccount: id })))
+    if (this.deps.systemGrants && ctx.systemAdmin) assignments.push(...(await this.deps.store.listAssignments({ targetType: 'system' })))
+    const needsProjects = filter.effective || filter.includeSubtree
+    const projects = needsProjects ? await this.deps.targets.listProjects(ctx.systemAdmin ? {} : { domainId: account }) : []
+    const rules = new Map<string, string[]>()
+    if (filter.effective) for (const r of await this.deps.store.listImpliedRoles()) rules.set(r.prior_role_id, [...(rules.get(r.prior_role_id) ?? []), r.implied_role_id])
+    const roles = new Map<string, RoleRow | undefined>()
+    return keystoneAssignments(filter, {
+      assignments, projects,
+      membersOf: async (groupId) => (await this.deps.actors.listUsers({ groupId })).map((u) => u.id),
+      groupsOf: async (userId) => (await this.deps.actors.listGroups({ userId })).map((g) => g.id),
+      impliedBy: async (roleId) => rules.get(roleId) ?? [],
+      role: async (roleId) => {
+        if (!roles.has(roleId)) roles.set(roleId, await this.deps.store.findRole(roleId))
+        return roles.get(roleId)
+      },
+    })
   }
 
   /** Names of the actors and targets, each looked up once, with the domains users, groups and projects belong to. */
@@ -466,8 +477,10 @@ export class RoleService {
           if (project) targets.set(r.targetId, { name: project.name, domain: await domain(project.domain_id) })
         }
       }
+      if (r.role.domain_key !== '') await domain(r.role.domain_key)
     }
-    return { actors, targets }
+    const roleDomains = new Map([...new Set(rows.map((r) => r.role.domain_key))].filter((id) => id !== '').map((id) => [id, domains.get(id)!]))
+    return { actors, targets, roleDomains }
   }
 }
 

@@ -1,11 +1,12 @@
 /**
  * @module `RoleStore` over Kysely, for every SQL dialect `db/` opens.
  */
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database, RoleRow } from '../../../db/schema.js'
 import { ConflictError, CustomRoleQuotaExceededError, GrantQuotaExceededError, NotFoundError, RoleInUseError } from '../../../errors/app-error.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
 import { IamSqlStore } from '../iam-sql-store.js'
+import { DOMAIN_ROLE_CATALOG } from './rules.js'
 import type { Assignment, AssignmentFilter, AssignmentRecord, CustomRoleChanges, RoleFilter, RoleStore } from './store.js'
 
 export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
@@ -177,37 +178,60 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
     return rows.map(({ target_id, ...role }) => ({ enterpriseProjectId: target_id, role }))
   }
 
-  effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
-    if (scope.type === 'unscoped') return Promise.resolve([])
+  async effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
+    if (scope.type === 'unscoped') return []
     if (scope.type === 'system') return this.systemRoles(userId)
-    const actorIds = this.actorIds(userId)
-    return this.x
-      .selectFrom('roles')
-      .selectAll()
-      .where('id', 'in', (eb) =>
-        eb.selectFrom('role_assignments').select('role_id').where('actor_id', 'in', actorIds).where((w) =>
-          scope.type === 'domain'
-            ? w.and([w('target_type', '=', 'domain'), w('target_id', '=', scope.id), w('inherited', '=', 0)])
-            : w.or([
-                w.and([w('target_type', '=', 'project'), w('target_id', '=', scope.id), w('inherited', '=', 0)]),
-                w.and([w('target_type', '=', 'domain'), w('target_id', '=', projectDomainId ?? ''), w('inherited', '=', 1)]),
-              ]),
-        ),
-      )
-      .orderBy('name')
-      .execute()
+    const where = scope.type === 'domain'
+      ? sql`target_type = 'domain' AND target_id = ${scope.id} AND inherited = 0`
+      : sql`(target_type = 'project' AND target_id = ${scope.id} AND inherited = 0)
+          OR (target_type = 'domain' AND target_id = ${projectDomainId ?? ''} AND inherited = 1)
+          OR (target_type = 'project' AND inherited = 1 AND target_id IN (SELECT id FROM ancestors))`
+    return this.heldRoles(userId, where, scope.type === 'project' ? scope.id : '')
   }
 
   systemRoles(userId: string) {
-    return this.x
-      .selectFrom('roles')
-      .selectAll()
-      .where('id', 'in', (eb) =>
-        eb.selectFrom('role_assignments').select('role_id')
-          .where('actor_id', 'in', this.actorIds(userId)).where('target_type', '=', 'system'),
+    return this.heldRoles(userId, sql`target_type = 'system'`, '')
+  }
+
+  /**
+   * The roles of the user's (and its groups') assignments matching `where`, closed over the
+   * inference rules (UNION stops at a cycle), without domain-specific roles. `ancestors` are the
+   * parents of `projectId` up to its domain, for grants inherited from a parent project.
+   */
+  private async heldRoles(userId: string, where: RawBuilder<unknown>, projectId: string): Promise<RoleRow[]> {
+    const result = await sql<RoleRow>`
+      WITH RECURSIVE ancestors (id) AS (
+        SELECT parent_id FROM projects WHERE id = ${projectId}
+        UNION SELECT p.parent_id FROM projects p JOIN ancestors a ON p.id = a.id
+      ), held (role_id) AS (
+        SELECT role_id FROM role_assignments
+        WHERE actor_id IN (SELECT group_id FROM group_members WHERE user_id = ${userId} UNION SELECT ${userId}) AND (${where})
+        UNION SELECT i.implied_role_id FROM implied_roles i JOIN held h ON i.prior_role_id = h.role_id
       )
-      .orderBy('name')
-      .execute()
+      SELECT * FROM roles WHERE id IN (SELECT role_id FROM held) AND NOT (domain_key <> '' AND catalog = ${DOMAIN_ROLE_CATALOG})
+      ORDER BY name`.execute(this.x)
+    return result.rows
+  }
+
+  // ---- implied roles
+  async createImpliedRole(priorRoleId: string, impliedRoleId: string) {
+    await this.constrained(
+      () => this.write((x) => x.insertInto('implied_roles').values({ prior_role_id: priorRoleId, implied_role_id: impliedRoleId }).execute()),
+      // keystone/common/sql/core.py handle_conflicts names no entry: its arguments are two ids, not a dict.
+      { unique: () => new ConflictError('implied_role', 'Duplicate entry'), missing: () => new NotFoundError('role', priorRoleId) },
+    )
+  }
+
+  async deleteImpliedRole(priorRoleId: string, impliedRoleId: string) {
+    const result = await this.write((x) => x.deleteFrom('implied_roles')
+      .where('prior_role_id', '=', priorRoleId).where('implied_role_id', '=', impliedRoleId).executeTakeFirst())
+    return Number(result.numDeletedRows) > 0
+  }
+
+  listImpliedRoles(priorRoleId?: string) {
+    let q = this.x.selectFrom('implied_roles').selectAll()
+    if (priorRoleId !== undefined) q = q.where('prior_role_id', '=', priorRoleId)
+    return q.orderBy('prior_role_id').orderBy('implied_role_id').execute()
   }
 }
 

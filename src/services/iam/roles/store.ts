@@ -6,7 +6,7 @@
  * method says: `ConflictError` for a taken name, `RoleInUseError` for a policy still granted,
  * `CustomRoleQuotaExceededError` at the cap, `NotFoundError` for a role deleted meanwhile.
  */
-import type { RoleRow } from '../../../db/schema.js'
+import type { ImpliedRoleRow, RoleRow } from '../../../db/schema.js'
 import type { TokenScope } from '../../../auth/token-codec.js'
 import type { TracedStore } from '../traced-store.js'
 
@@ -36,7 +36,13 @@ export interface AssignmentFilter {
   inherited?: boolean
 }
 
-export interface AssignmentRecord extends Assignment { role: RoleRow }
+/**
+ * Where an effective assignment (Keystone's `effective`) comes from, when not from itself: the
+ * group whose member got it, the domain or project it is inherited from, the role that implies it.
+ */
+export interface AssignmentSource { groupId?: string; domainId?: string; projectId?: string; roleId?: string }
+
+export interface AssignmentRecord extends Assignment { role: RoleRow; indirect?: AssignmentSource }
 
 export interface RoleFilter { customOf?: string; customOnly?: boolean; name?: string; displayName?: string; type?: string; catalog?: string }
 
@@ -90,8 +96,20 @@ export interface RoleStore extends TracedStore<RoleStore> {
   listAssignments(filter: AssignmentFilter): Promise<AssignmentRecord[]>
   /** Roles the user holds (directly or through a group) on each enterprise project of its grants. */
   enterpriseProjectRoles(userId: string): Promise<{ enterpriseProjectId: string; role: RoleRow }[]>
-  /** Roles the user holds in the scope: direct and through groups; for a project also those inherited from its domain. */
+  /**
+   * Roles the user holds in the scope: direct and through groups; for a project also those
+   * inherited from its domain and its parent projects; with every role they imply, and without
+   * Keystone's domain-specific roles, which only lead to what they imply.
+   */
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string): Promise<RoleRow[]>
-  /** Roles held on the system scope (keystone flavour's cloud administrator). */
+  /** Roles held on the system scope (keystone flavour's cloud administrator), with the roles they imply. */
   systemRoles(userId: string): Promise<RoleRow[]>
+
+  // implied roles (Keystone's inference rules; keystone flavour)
+  /** Throws ConflictError when the rule exists, NotFoundError when a role was deleted meanwhile. */
+  createImpliedRole(priorRoleId: string, impliedRoleId: string): Promise<void>
+  /** False when there was no such rule. */
+  deleteImpliedRole(priorRoleId: string, impliedRoleId: string): Promise<boolean>
+  /** The rules of one prior role, or every rule. */
+  listImpliedRoles(priorRoleId?: string): Promise<ImpliedRoleRow[]>
 }

@@ -7,6 +7,7 @@ import type { GroupRow, RoleRow, UserRow } from '../../../db/schema.js'
 import { collectionLinks } from '../iam-wire.js'
 import type { AssignmentRecord } from './store.js'
 import type { AssignmentList, DomainAssignmentPage, RolePage } from './service.js'
+import type { RoleInference, RoleInferenceList } from './implied-roles.js'
 
 /** A named reference as `include_names` shows it: users, groups and projects also name their domain. */
 export interface NamedEntity { readonly name: string; readonly domain?: { readonly id: string; readonly name: string } }
@@ -15,6 +16,8 @@ export interface NamedEntity { readonly name: string; readonly domain?: { readon
 export interface AssignmentNames {
   readonly actors: ReadonlyMap<string, NamedEntity>
   readonly targets: ReadonlyMap<string, NamedEntity>
+  /** The domains of domain-specific roles (and of the clouds' custom policies). */
+  readonly roleDomains: ReadonlyMap<string, { readonly id: string; readonly name: string }>
 }
 
 export class RoleWire {
@@ -80,23 +83,59 @@ export class RoleWire {
     return { role_assignments: list.assignments.map((r) => this.roleAssignment(base, r, list.names)), links: collectionLinks(selfUrl) }
   }
 
+  /**
+   * keystone/api/role_assignments.py _format_entity: the link names the grant an effective entry
+   * comes from (the group's, the domain's or parent project's inherited one, the prior role's),
+   * with `membership` for a group's member and `prior_role` for an implied role. Keystone builds
+   * that last link with the two role ids the other way round; so does this.
+   */
   private roleAssignment(base: string, a: AssignmentRecord, names?: AssignmentNames): Record<string, unknown> {
     const named = (id: string, entity: NamedEntity | undefined) => (names && entity ? { id, ...entity } : { id })
-    const scope: Record<string, unknown> = {
-      [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)),
+    const indirect = a.indirect ?? {}
+    const scope: Record<string, unknown> = a.targetType === 'system'
+      ? { system: { all: true } }
+      : { [a.targetType]: named(a.targetId, names?.targets.get(a.targetId)) }
+    const inherited = a.inherited || indirect.domainId !== undefined || indirect.projectId !== undefined
+    let link = indirect.domainId !== undefined ? `/domains/${indirect.domainId}`
+      : indirect.projectId !== undefined ? `/projects/${indirect.projectId}`
+        : a.targetType === 'domain' ? `/domains/${a.targetId}` : a.targetType === 'system' ? '/system' : `/projects/${a.targetId}`
+    const links: Record<string, string> = {}
+    if (indirect.groupId !== undefined) {
+      links.membership = `${base}/v3/groups/${indirect.groupId}/users/${a.actorId}`
+      link += `/groups/${indirect.groupId}`
+    } else link += `/${a.actorType}s/${a.actorId}`
+    link += `/roles/${indirect.roleId ?? a.roleId}`
+    if (inherited) {
+      scope['OS-INHERIT:inherited_to'] = 'projects'
+      link = `/OS-INHERIT${link}/inherited_to_projects`
     }
-    if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects'
-    const targetPath = a.targetType === 'domain' ? `domains/${a.targetId}` : `projects/${a.targetId}`
-    const actorPath = `${a.actorType}s/${a.actorId}`
-    const assignment = a.inherited
-      ? `${base}/v3/OS-INHERIT/${targetPath}/${actorPath}/roles/${a.roleId}/inherited_to_projects`
-      : `${base}/v3/${targetPath}/${actorPath}/roles/${a.roleId}`
+    links.assignment = `${base}/v3${link}`
+    if (indirect.roleId !== undefined) links.prior_role = `${base}/v3/prior_role/${a.roleId}/implies/${indirect.roleId}`
+    const roleDomain = names?.roleDomains.get(a.role.domain_key)
     return {
       scope,
-      role: names ? { id: a.roleId, name: a.role.name } : { id: a.roleId },
+      role: names ? { id: a.roleId, name: a.role.name, ...(roleDomain ? { domain: roleDomain } : {}) } : { id: a.roleId },
       [a.actorType]: named(a.actorId, names?.actors.get(a.actorId)),
-      links: { assignment },
+      links,
     }
+  }
+
+  // ---- Keystone's implied roles (keystone/api/_shared/implied_roles.py): each role as id, name and link
+  private roleRef(base: string, row: RoleRow): Record<string, unknown> {
+    return { id: row.id, links: { self: `${base}/v3/roles/${row.id}` }, name: row.name }
+  }
+
+  impliedRole(base: string, selfUrl: string, rule: RoleInference): unknown {
+    return { role_inference: { prior_role: this.roleRef(base, rule.prior), implies: this.roleRef(base, rule.implied) }, links: { self: selfUrl } }
+  }
+
+  impliedRoles(base: string, selfUrl: string, list: RoleInferenceList): unknown {
+    return { role_inference: { prior_role: this.roleRef(base, list.prior), implies: list.implies.map((r) => this.roleRef(base, r)) }, links: { self: selfUrl } }
+  }
+
+  /** Keystone's list has no `links`. */
+  roleInferences(base: string, lists: readonly RoleInferenceList[]): unknown {
+    return { role_inferences: lists.map((l) => ({ prior_role: this.roleRef(base, l.prior), implies: l.implies.map((r) => this.roleRef(base, r)) })) }
   }
 
   /** The clouds' role assignment list: ids only, inherited grants on the account with `is_inherited`. */

@@ -122,6 +122,7 @@ export class TrustService {
    * (Keystone's recursive delete), and every token of them stops working.
    */
   async deleteTrust(ctx: AuthContext, id: string): Promise<void> {
+    refuseRestrictedApplicationCredential(ctx)
     const trust = await this.usableTrust(id)
     if (!isSystemAdmin(ctx) && ctx.user.id !== trust.trustor_user_id) throw new ForbiddenError('identity:delete_trust')
     const now = isoMicros(this.deps.clock.now())
@@ -150,6 +151,7 @@ export class TrustService {
   /** POST /v3/OS-TRUST/trusts, in Keystone's order of checks. */
   async createTrust(ctx: AuthContext, body: TrustCreateBody): Promise<TrustView> {
     const input = body.trust
+    refuseRestrictedApplicationCredential(ctx)
     this.assertTrustor(ctx, body)
     if (input.project_id && !input.roles?.length) throw new ForbiddenError('At least one role should be specified')
     if (!(await this.deps.users.findUser(input.trustee_user_id))) throw new NotFoundError('user', input.trustee_user_id)
@@ -227,4 +229,12 @@ export class TrustService {
     }
     return count === undefined ? MAX_REDELEGATION_COUNT : count
   }
+}
+
+/**
+ * A restricted application credential's token must not hand its roles on through a trust, nor
+ * end one: Keystone refuses both before anything else.
+ */
+function refuseRestrictedApplicationCredential(ctx: AuthContext): void {
+  if (ctx.applicationCredential?.restricted) throw new ForbiddenError("Using method 'application_credential' is not allowed for managing trusts.")
 }
