@@ -116,6 +116,8 @@ export interface Flavour {
      * the clouds let any token read them (issue 15).
      */
     readonly catalogReadsNeedAdmin: boolean
+    /** Keystone's service and endpoint writes and OS-EP-FILTER; the clouds' catalog is read-only. */
+    readonly catalogWrites: boolean
     /** `POST /v3.0/OS-AUTH/securitytoken/logintokens` (createLoginToken): Huawei Cloud only. */
     readonly loginTokens: boolean
     /** What a token request without `scope` yields: the clouds treat it as domain scope. */
@@ -233,6 +235,7 @@ const HUAWEICLOUD: Flavour = {
     keystoneIdentityShape: false,
     keystoneTokenAndRegionShape: false,
     catalogReadsNeedAdmin: false,
+    catalogWrites: false,
     loginTokens: true,
     unscopedTokenRequest: 'domain',
     rescopedTokenMethods: 'token',
@@ -305,6 +308,7 @@ const KEYSTONE: Flavour = {
     keystoneIdentityShape: true,
     keystoneTokenAndRegionShape: true,
     catalogReadsNeedAdmin: true,
+    catalogWrites: true,
     loginTokens: false,
     unscopedTokenRequest: 'unscoped',
     rescopedTokenMethods: 'token-and-parent',

@@ -9,6 +9,7 @@ import { flavourFor } from './flavours.js'
 import { buildApp, type ProjectplaneApp } from './app.js'
 import { SqlIamStores } from './services/iam/iam-stores-sql.js'
 import { bootstrapIfEmpty, syncSystemRoles, type BootstrapResult } from './services/iam/bootstrap.js'
+import { seedCatalog } from './services/iam/catalog/service.js'
 import type { Clock } from './shared/clock.js'
 import { readSeedFile } from './state/seed-file.js'
 import { importState, type ImportSummary } from './state/import-state.js'
@@ -59,6 +60,8 @@ export async function openProjectplane(config: Config, clock?: Clock): Promise<P
       })
       return { bootstrap: created, seed: undefined }
     })
+    // Once the bootstrap or an import made the regions: the catalog's first services and endpoints.
+    await seedCatalog(new SqlIamStores({ db }), flavour, (clock ?? Date).now())
     const built = await buildApp({ config, db, clock })
     return {
       ...built,

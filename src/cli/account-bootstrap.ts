@@ -17,6 +17,7 @@ import { migrate } from '../db/migrate.js'
 import { ConflictError } from '../errors/app-error.js'
 import { flavourFor, type Flavour } from '../flavours.js'
 import { bootstrapIfEmpty, createCloudAccount, syncSystemRoles } from '../services/iam/bootstrap.js'
+import { seedCatalog } from '../services/iam/catalog/service.js'
 import { isoMicros } from '../shared/clock.js'
 import { SqlIamStores } from '../services/iam/iam-stores-sql.js'
 import type { IamStores } from '../services/iam/iam-stores.js'
@@ -125,6 +126,7 @@ export async function bootstrapAccount(config: Config, request: BootstrapRequest
       const store = new SqlIamStores({ db })
       await syncSystemRoles(store, flavour, Date.now())
       const first = await bootstrapIfEmpty(store, { flavour, regions: config.regions, accountName: account, adminUser, adminPassword: password, now: Date.now() })
+      await seedCatalog(store, flavour, Date.now())
       if (first.created) {
         return { summary: `Bootstrapped the store: account '${account}' with administrator '${adminUser}'.`, account: { id: first.accountId!, name: account }, adminUser, generatedPassword: shown }
       }

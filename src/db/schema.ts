@@ -7,7 +7,7 @@ export interface RegionRow {
   id: string; type: string; description: string; parent_region_id: string | null; locales: string
   /** Keystone's extra attributes, as JSON (migration 0013). */
   extra: string
-  /** 1 when the catalog lists endpoints in the region: the seeded ones; 0 for one created through the API (0013). */
+  /** 1 for the regions the server started with, where the catalog's first start seeds endpoints; 0 for one created through the API (0013). */
   has_endpoints: number
 }
 export interface ProjectRow {
@@ -121,6 +121,18 @@ export interface AuditTraceRow {
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
+/** The catalog (migration 0014): `extra` is a JSON object of Keystone's other attributes. */
+export interface CatalogServiceRow { id: string; type: string; name: string; enabled: number; extra: string; created_at: string }
+export interface CatalogEndpointRow {
+  id: string; service_id: string; interface: string; region_id: string | null
+  /** Absolute, or (seeded endpoints only) a path under the server's public base URL. */
+  url: string
+  enabled: number; extra: string; created_at: string
+}
+export interface EndpointGroupRow { id: string; name: string; description: string | null; filters: string; created_at: string }
+export interface ProjectEndpointRow { endpoint_id: string; project_id: string }
+export interface ProjectEndpointGroupRow { endpoint_group_id: string; project_id: string }
+export interface CatalogSeedRow { id: string }
 /** Keystone's trusts (migration 0016); `impersonation` 0/1, `extra` a JSON object. */
 export interface TrustRow {
   id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: number
@@ -168,6 +180,12 @@ export interface Database {
   access_rules: AccessRuleRow
   application_credential_access_rules: ApplicationCredentialAccessRuleRow
   schema_migrations: SchemaMigrationRow
+  catalog_services: CatalogServiceRow
+  catalog_endpoints: CatalogEndpointRow
+  endpoint_groups: EndpointGroupRow
+  project_endpoints: ProjectEndpointRow
+  project_endpoint_groups: ProjectEndpointGroupRow
+  catalog_seed: CatalogSeedRow
   keystone_credentials: KeystoneCredentialRow
   trusts: TrustRow
   trust_roles: TrustRoleRow

@@ -26,6 +26,7 @@ import { SqlIamStores } from '../services/iam/iam-stores-sql.js'
 import { isoMicros } from '../shared/clock.js'
 import { ADMIN_GROUP_NAME } from '../services/iam/identity/service.js'
 import { ADMIN_GROUP_DESCRIPTION, createRegionProject, grantAdminRoles, syncSystemRoles } from '../services/iam/bootstrap.js'
+import { seedCatalog } from '../services/iam/catalog/service.js'
 import { newAccessKey, newSecretKey } from '../services/iam/credentials/service.js'
 import { newFavouritesId, storedFavourites } from '../services/coc/rules.js'
 import { resourceType } from '../services/eps/resource-types.js'
@@ -162,7 +163,11 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
       await syncSystemRoles(store, flavour, nowMs)
       const box = await loadSecretBox(store.tokens, now)
       const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
-      if (!one) await insertMany(trx, 'regions', regions)
+      if (!one) {
+        await insertMany(trx, 'regions', regions)
+        // The reset above dropped the catalog with the regions: the document's regions get the flavour's.
+        await seedCatalog(store, flavour, nowMs)
+      }
       for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })
       for (const plan of plans) for (const project of plan.projects) touched.add(project.id)
       return countState(trx)

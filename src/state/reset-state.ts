@@ -12,9 +12,11 @@ import type { Database } from '../db/schema.js'
  * Every table holding state, children before parents, so foreign keys never see an orphan.
  * `roles` is cleared of custom policies only (see above). Agencies go after the grants and the
  * temporary keys that name them, and before their account (`agencies.domain_id`). The audit
- * trail goes too: its traces name accounts, users and resources that no longer exist.
+ * trail goes too: its traces name accounts, users and resources that no longer exist. The
+ * catalog goes first (its endpoints name regions); the next start or import seeds it again.
  */
 const STATE_TABLES = [
+  'project_endpoint_groups', 'project_endpoints', 'endpoint_groups', 'catalog_endpoints', 'catalog_services', 'catalog_seed',
   'coc_favourites', 'ep_migration_records', 'ep_resources', 'credentials', 'role_assignments', 'agencies', 'group_members',
   'roles', 'user_groups', 'users', 'projects', 'enterprise_projects', 'domains', 'regions', 'revoked_tokens', 'audit_traces',
   // Trusts name users and projects without foreign keys (migration 0016); their roles go with them by theirs.

@@ -128,7 +128,7 @@ describe('catalog (huaweicloud)', () => {
     expect(await call(`${s.url}/v3/endpoints/nope`, { token: domainToken })).toMatchObject({ status: 404, body: error(404, 'Not Found', 'Could not find endpoint: nope.') })
   })
 
-  it('gives the same ids on another instance with its own store (derived from names, nothing stored)', async () => {
+  it('gives the same ids on another instance with its own store (seeded from names)', async () => {
     const other = await startServer()
     try {
       const ids = async (t: TestServer, token: string) => (await call(`${t.url}/v3/endpoints`, { token })).body.endpoints.map((e: Record<string, string>) => [e.id, e.service_id])

@@ -19,6 +19,7 @@ import { iamRoutes } from './iam-routes.js'
 import { SqlIamStores } from './iam-stores-sql.js'
 import { CatalogService } from './catalog/service.js'
 import { CatalogWire } from './catalog/wire.js'
+import { EndpointFilterService } from './catalog/endpoint-filter.js'
 import { CredentialService } from './credentials/service.js'
 import { CredentialWire } from './credentials/wire.js'
 import { IdentityService } from './identity/service.js'
@@ -96,6 +97,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const assumption = flavour.iam.agencies && new AgencyAssumption({
     agencies: stores.agencies, scopes: stores.projects, grants: stores.roles, users: stores.identity, clock,
   })
+  const catalog = new CatalogService({
+    store: stores.catalog, projects: stores.projects, flavour, clock,
+    transaction: (work) => stores.transaction((tx) => work({ catalog: tx.catalog, projects: tx.projects })),
+  })
   // Trusts (keystone flavour): their own store; their tokens are checked by the tokens service through `trustTokens`.
   const trustStore = new SqlTrustStore({ db })
   const trusts = flavour.iam.trusts ? new TrustService({
@@ -142,6 +147,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
     systemGrants: flavour.iam.systemScope,
   })
+  const projectWire = new ProjectWire({ flavour })
   const quotas = new QuotaService({ store: new SqlQuotaStore({ db }), flavour, policy, quota })
 
   return {
@@ -157,19 +163,23 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
       tokens: {
-        service: tokens, wire: new TokenWire({ flavour }), epsVersions,
+        service: tokens, wire: new TokenWire({ flavour }), epsVersions, catalog: (ctx) => catalog.catalogFor(ctx),
         loginTokens: flavour.iam.loginTokens ? new LoginTokenService({
           signingKey: (access) => credentials.signingKey(access), keyContext: (key, auditId) => tokens.accessKeyContext(key.user_id, undefined, auditId, key.agency_id ?? undefined), codec, clock,
         }) : undefined,
       },
-      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: new ProjectWire({ flavour }), regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags, authSystem: flavour.iam.systemScope },
+      projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: projectWire, regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags, authSystem: flavour.iam.systemScope },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
         osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },
       },
       roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape, roleWrites: flavour.iam.roleWrites },
       credentials: { service: credentials, wire: new CredentialWire() },
-      catalog: { service: new CatalogService({ regions: stores.projects, flavour }), wire: new CatalogWire({ flavour }) },
+      catalog: {
+        service: catalog,
+        wire: new CatalogWire({ flavour, projectEntity: (base, row) => projectWire.project(base, row).project }),
+        endpointFilter: flavour.iam.catalogWrites ? new EndpointFilterService({ store: stores.catalog, projects: stores.projects, clock }) : undefined,
+      },
       quotas: { service: quotas, wire: new QuotaWire(), enabled: flavour.iam.quotaTypes.length > 0 },
       trusts: trusts && { service: trusts, wire: new TrustWire(new RoleWire({ flavour })) },
       agencies: flavour.iam.agencies && {

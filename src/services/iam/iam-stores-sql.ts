@@ -5,6 +5,7 @@
 import type { Db } from '../../db/database.js'
 import type { Executor } from '../sql-store.js'
 import { SqlAgencyStore } from './agencies/store-sql.js'
+import { SqlCatalogStore } from './catalog/store-sql.js'
 import { SqlApplicationCredentialStore } from './application-credentials/store-sql.js'
 import { SqlCredentialStore } from './credentials/store-sql.js'
 import { SqlIdentityStore } from './identity/store-sql.js'
@@ -28,6 +29,7 @@ export class SqlIamStores implements IamStores {
   readonly roles: SqlRoleStore
   readonly credentials: SqlCredentialStore
   readonly agencies: SqlAgencyStore
+  readonly catalog: SqlCatalogStore
   readonly applicationCredentials: SqlApplicationCredentialStore
   private readonly db: Db
   private readonly inTransaction: boolean
@@ -41,6 +43,7 @@ export class SqlIamStores implements IamStores {
     this.roles = new SqlRoleStore({ db, x })
     this.credentials = new SqlCredentialStore({ db, x })
     this.agencies = new SqlAgencyStore({ db, x })
+    this.catalog = new SqlCatalogStore({ db, x })
     this.applicationCredentials = new SqlApplicationCredentialStore({ db, x })
   }
 

@@ -5,6 +5,7 @@
  * capability's store and, for reads, narrow views of others' passed in by `build-iam.ts`.
  */
 import type { AgencyStore } from './agencies/store.js'
+import type { CatalogStore } from './catalog/store.js'
 import type { ApplicationCredentialStore } from './application-credentials/store.js'
 import type { CredentialStore } from './credentials/store.js'
 import type { IdentityStore } from './identity/store.js'
@@ -19,6 +20,7 @@ export interface IamStores {
   readonly roles: RoleStore
   readonly credentials: CredentialStore
   readonly agencies: AgencyStore
+  readonly catalog: CatalogStore
   readonly applicationCredentials: ApplicationCredentialStore
   /** Runs `work` in one transaction; every store passed in sees and writes only inside it. */
   transaction<T>(work: (stores: IamStores) => Promise<T>): Promise<T>

@@ -1,24 +1,25 @@
 /**
- * @module The service catalog as data: the one source of what a token's `catalog`,
- * `GET /v3/auth/catalog`, `/v3/services` and `/v3/endpoints` list, so they cannot drift apart.
- * Nothing is stored: the services are the flavour's (identity, and EPS and COC where the cloud
- * has them), with one endpoint per region and interface, and every id is a hash of fixed names,
- * so it is the same on every instance and after every restart. URLs are the request's base URL
- * plus the service's path, added by the wire.
+ * @module The service catalog's rules that are not storage: what a first start seeds (the
+ * flavour's services: identity, and EPS and COC where the cloud has them, one endpoint per region
+ * and interface), and how a stored endpoint's URL becomes the one a token lists (Keystone's
+ * `$(project_id)s` substitutions; a seeded endpoint's URL is a path under the server's public
+ * base URL, which only a request knows). Seeded ids are hashes of fixed names, so every instance
+ * and every start seeds the same rows.
  */
 import { createHash } from 'node:crypto'
 import type { Flavour } from '../../../flavours.js'
-import type { RegionRow } from '../../../db/schema.js'
+import type { CatalogEndpointRow, CatalogServiceRow } from '../../../db/schema.js'
+import { isoMicros } from '../../../shared/clock.js'
 
 export type EndpointInterface = 'public' | 'internal' | 'admin'
+export const ENDPOINT_INTERFACES: readonly EndpointInterface[] = ['admin', 'internal', 'public']
 
+/** One endpoint as a catalog lists it: its URL substituted, and relative to the base URL when seeded. */
 export interface CatalogEndpoint {
   readonly id: string
-  readonly interface: EndpointInterface
-  readonly regionId: string
-  readonly serviceId: string
-  /** Appended to the public base URL. */
-  readonly path: string
+  readonly interface: string
+  readonly regionId: string | null
+  readonly url: string
 }
 
 export interface CatalogEntry {
@@ -49,21 +50,76 @@ function templates(flavour: Flavour): ServiceTemplate[] {
   return services
 }
 
+export interface CatalogSeed {
+  services: CatalogServiceRow[]
+  endpoints: CatalogEndpointRow[]
+}
+
 /**
- * One endpoint per region and interface, so that keystoneauth finds a service whatever
- * `--os-region-name` names (it matches `region_id`/`region`; a wildcard '*' would match nothing).
- * Only the regions that have endpoints: those the server started with. A region created through
- * `POST /v3/regions` (keystone flavour) has none, as a new region has none in Keystone.
+ * What a first start writes: one endpoint per region and interface, so that keystoneauth finds a
+ * service whatever `--os-region-name` names (it matches `region_id`/`region`). `created_at` counts
+ * up in catalog order, which lists keep.
  */
-export function serviceCatalog(flavour: Flavour, allRegions: readonly RegionRow[]): CatalogEntry[] {
-  const regions = allRegions.filter((r) => r.has_endpoints === 1)
-  return templates(flavour).map((s) => {
+export function catalogSeed(flavour: Flavour, regionIds: readonly string[], nowMs: number): CatalogSeed {
+  let tick = 0
+  const at = () => isoMicros(nowMs + tick++)
+  const services: CatalogServiceRow[] = []
+  const endpoints: CatalogEndpointRow[] = []
+  for (const s of templates(flavour)) {
     const serviceId = stableId(s.type)
-    return {
-      id: serviceId, type: s.type, name: s.name,
-      endpoints: regions.flatMap((r) => s.interfaces.map((iface) => ({
-        id: stableId(s.type, r.id, iface), interface: iface, regionId: r.id, serviceId, path: s.path,
-      }))),
+    services.push({ id: serviceId, type: s.type, name: s.name, enabled: 1, extra: '{}', created_at: at() })
+    for (const regionId of regionIds) {
+      for (const iface of s.interfaces) {
+        endpoints.push({
+          id: stableId(s.type, regionId, iface), service_id: serviceId, interface: iface, region_id: regionId,
+          url: s.path, enabled: 1, extra: '{}', created_at: at(),
+        })
+      }
     }
+  }
+  return { services, endpoints }
+}
+
+/** Keystone's rule for an endpoint URL: a scheme, then anything. Seeded URLs have none: they are paths. */
+const ABSOLUTE_URL = /^[a-zA-Z0-9+.-]+:/
+
+/** The URL a client is given: a seeded path joins the request's base URL. */
+export function publicUrl(base: string, url: string): string {
+  return ABSOLUTE_URL.test(url) ? url : base + url
+}
+
+/** The keys Keystone substitutes in endpoint URLs that this server knows values for. */
+export interface UrlSubstitutions {
+  user_id: string
+  project_id?: string
+}
+
+/** Keystone's whitelist (`keystone.common.utils.WHITELISTED_PROPERTIES`). */
+const SUBSTITUTABLE = ['tenant_id', 'project_id', 'user_id', 'public_bind_host', 'admin_bind_host', 'compute_host', 'admin_port', 'public_port', 'public_endpoint']
+
+const SUBSTITUTION = /\$\(([^)]*)\)s/g
+
+/**
+ * POST /v3/endpoints: Keystone refuses a URL naming a substitution outside its whitelist
+ * (`Cannot create an endpoint with an invalid URL`); true when the URL is acceptable.
+ */
+export function substitutionsAllowed(url: string): boolean {
+  for (const m of url.matchAll(SUBSTITUTION)) if (!SUBSTITUTABLE.includes(m[1]!)) return false
+  return true
+}
+
+/**
+ * The URL as a token lists it, or undefined when the endpoint is left out: Keystone skips an
+ * endpoint whose URL names a key it has no value for (`$(project_id)s` in a token without a project).
+ * The configuration keys of the whitelist (hosts, ports) have no value here.
+ */
+export function substitutedUrl(url: string, values: UrlSubstitutions): string | undefined {
+  const known: Record<string, string | undefined> = { user_id: values.user_id, project_id: values.project_id, tenant_id: values.project_id }
+  let missing = false
+  const result = url.replace(SUBSTITUTION, (whole, key: string) => {
+    const value = known[key]
+    if (value === undefined) missing = true
+    return value ?? whole
   })
+  return missing ? undefined : result
 }

@@ -17,7 +17,7 @@ import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
 import type { Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
-import { descriptionLimitExceeded, regionPrefixOf } from './rules.js'
+import { descriptionLimitExceeded, isDomainReader, keystoneMayRead, regionPrefixOf } from './rules.js'
 import { KEYSTONE_MAX_PROJECT_DEPTH, ProjectDepthError, ProjectTree, queryFlag, type IdTree } from './project-tree.js'
 import { DomainService } from './domain-service.js'
 import type {
@@ -85,7 +85,7 @@ export class ProjectService extends DomainService {
   async listProjects(ctx: AuthContext, query: ProjectListQuery): Promise<ProjectPage> {
     const keystone = this.deps.flavour.iam.keystoneIdentityRules
     // Keystone's identity:list_projects: an administrator, or a domain's reader (its own domain only).
-    if (keystone && !ctx.systemAdmin && !(ctx.scope.type === 'domain' && ctx.roles.some((r) => READER_ROLES.has(r.name)))) {
+    if (keystone && !ctx.systemAdmin && !isDomainReader(ctx)) {
       throw new ForbiddenError('identity:list_projects')
     }
     const enabled = parseBoolean('enabled', query.enabled)
@@ -134,18 +134,9 @@ export class ProjectService extends DomainService {
   /** `action`: what a keystone refusal names (the tag reads share this rule under their own names). */
   async getProject(ctx: AuthContext, id: string, action = 'identity:get_project'): Promise<ProjectRow> {
     const project = await this.deps.projects.findProject(id)
-    if (this.deps.flavour.iam.keystoneIdentityRules && !ctx.systemAdmin && !this.keystoneReads(ctx, id, project)) throw new ForbiddenError(action)
+    if (this.deps.flavour.iam.keystoneIdentityRules && !ctx.systemAdmin && !keystoneMayRead(ctx, id, project)) throw new ForbiddenError(action)
     if (!project || !this.sees(ctx, project)) throw new NotFoundError('project', id)
     return project
-  }
-
-  /**
-   * Keystone 22's identity:get_project (and its tag reads): a token scoped to the project, or a
-   * reader of its domain. Anyone else is refused, whether the project exists or not.
-   */
-  private keystoneReads(ctx: AuthContext, id: string, project: ProjectRow | undefined): boolean {
-    if (ctx.scope.type === 'project') return ctx.scope.project.id === id
-    return ctx.scope.type === 'domain' && project?.domain_id === ctx.scope.domain.id && ctx.roles.some((r) => READER_ROLES.has(r.name))
   }
 
   /**
@@ -496,8 +487,6 @@ export class ProjectService extends DomainService {
   }
 }
 
-/** Roles that make a domain-scoped token a domain reader (Keystone's bootstrap: admin implies member implies reader). */
-const READER_ROLES = new Set(['reader', 'member', 'admin'])
 
 function domainIdOf(entry: ProjectEntry): string {
   return 'actingDomain' in entry ? entry.actingDomain.id : entry.domain_id

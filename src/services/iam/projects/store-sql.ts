@@ -7,7 +7,7 @@
 import { sql, type Expression, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../../db/database.js'
 import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
-import { ConflictError, ProjectQuotaExceededError } from '../../../errors/app-error.js'
+import { ConflictError, ProjectQuotaExceededError, RegionDeletionError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
 import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
 import { ProjectNotLeafError, type DomainChanges, type Page, type ProjectChanges, type ProjectFilter, type ProjectStore, type ProjectUpdateGuard, type RegionChanges, type TagFilter } from './store.js'
@@ -197,7 +197,11 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
 
   async deleteRegions(ids: readonly string[]) {
     if (ids.length === 0) return 0
-    const result = await this.write((x) => x.deleteFrom('regions').where('id', 'in', ids).executeTakeFirst())
+    // An endpoint naming one of them holds it (migration 0014), however recently it was created.
+    const result = await this.constrained(
+      () => this.write((x) => x.deleteFrom('regions').where('id', 'in', ids).executeTakeFirst()),
+      { missing: () => new RegionDeletionError(ids[0]!) },
+    )
     return Number(result.numDeletedRows)
   }
 

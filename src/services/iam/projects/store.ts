@@ -94,7 +94,7 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   createRegion(row: RegionRow): Promise<RegionRow>
   /** Undefined when no such region. */
   updateRegion(id: string, changes: RegionChanges): Promise<RegionRow | undefined>
-  /** Deletes these regions; how many there were. */
+  /** Deletes these regions; how many there were. Throws RegionDeletionError (naming the first) while an endpoint is in one. */
   deleteRegions(ids: readonly string[]): Promise<number>
 
   // projects

@@ -8,6 +8,8 @@ import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import type { TokenService } from './service.js'
 import type { TokenWire } from './wire.js'
 import type { LoginTokenService } from './login-tokens.js'
+import type { AuthContext } from '../../../auth/auth-context.js'
+import type { CatalogEntry } from '../catalog/catalog.js'
 import { LoginTokenRequestSchema, NocatalogQuerySchema, TokenRequestSchema } from './schemas.js'
 
 export interface TokenRouteOptions extends IamRouteOptions {
@@ -17,9 +19,11 @@ export interface TokenRouteOptions extends IamRouteOptions {
   epsVersions?(base: string): unknown
   /** Login tickets, where the flavour has them (Huawei Cloud). */
   loginTokens?: LoginTokenService | undefined
+  /** The catalog a token of this caller lists (catalog/), read only when the body shows it. */
+  catalog(ctx: AuthContext): Promise<readonly CatalogEntry[]>
 }
 
-export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }: TokenRouteOptions): FastifyPluginAsyncTypebox {
+export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens, catalog }: TokenRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ---- versions: keystoneauth discovers the identity API here before anything else.
     app.get('/', { config: iamAction('identity:get_version') }, async (request, reply) => {
@@ -34,7 +38,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }
       async (request, reply) => {
         const issued = await service.issueToken(request.body, () => lazyCaller(request))
         reply.status(201).header('x-subject-token', issued.token)
-        return wire.token(baseUrl(request), issued.ctx, issued.regions, !request.query.nocatalog)
+        return wire.token(baseUrl(request), issued.ctx, request.query.nocatalog ? [] : await catalog(issued.ctx), !request.query.nocatalog)
       })
     app.head('/v3/auth/tokens', { config: iamAction('identity:check_token') }, async (request, reply) => {
       const subject = request.headers['x-subject-token'] as string | undefined
@@ -47,7 +51,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens }
         const subject = request.headers['x-subject-token'] as string | undefined
         const validated = await service.validateSubjectToken(caller(request), subject)
         reply.header('x-subject-token', subject)
-        return wire.token(baseUrl(request), validated.ctx, validated.regions, !request.query.nocatalog)
+        return wire.token(baseUrl(request), validated.ctx, request.query.nocatalog ? [] : await catalog(validated.ctx), !request.query.nocatalog)
       })
     app.delete('/v3/auth/tokens', { config: iamAction('identity:revoke_token') }, async (request, reply) => {
       await service.revokeSubjectToken(caller(request), request.headers['x-subject-token'] as string | undefined)

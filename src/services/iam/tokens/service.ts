@@ -7,7 +7,7 @@
 import { isoMicros, type Clock } from '../../../shared/clock.js'
 import type { Config } from '../../../config.js'
 import type { Flavour } from '../../../flavours.js'
-import type { AgencyRow, DomainRow, ProjectRow, RegionRow, RoleRow } from '../../../db/schema.js'
+import type { AgencyRow, DomainRow, ProjectRow, RoleRow } from '../../../db/schema.js'
 import type { AuthContext, AuthScope } from '../../../auth/auth-context.js'
 import { newAuditId, type TokenCodec, type TokenPayload, type TokenScope } from '../../../auth/token-codec.js'
 import { verifyPassword } from '../../../auth/password.js'
@@ -27,17 +27,15 @@ import { iamTrace } from '../../../audit/trace.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
 
-/** A token with the caller it stands for, and the regions its catalog lists. */
+/** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
   readonly token: string
   readonly ctx: AuthContext
-  readonly regions: readonly RegionRow[]
 }
 
-/** A validated subject token, and the regions its catalog lists. */
+/** A validated subject token. */
 export interface ValidatedToken {
   readonly ctx: AuthContext
-  readonly regions: readonly RegionRow[]
 }
 
 /**
@@ -147,7 +145,7 @@ export class TokenService {
     // as `last_login_time` (next to argon2, one UPDATE is noise). A right password refused for its
     // account or scope is neither a failure nor a login.
     await this.deps.users.recordLogin(user.id, isoMicros(now), tokenScope.type === 'project' ? tokenScope.id : undefined)
-    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -181,7 +179,7 @@ export class TokenService {
     }
     const ctx = await this.contextFor(payload, { ...caller, revoked: false })
     if (!ctx) throw new UnauthorizedError()
-    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -205,7 +203,7 @@ export class TokenService {
       resourceType: 'agency', resourceId: agency.id, resourceName: agency.name, before: null,
       after: { agency_id: agency.id, scope: tokenScope, methods: payload.methods, expires_at: isoMicros(payload.expiresAt) },
     })
-    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /**
@@ -224,7 +222,7 @@ export class TokenService {
     }
     const ctx = await this.contextFor(payload, caller)
     if (!ctx) throw new UnauthorizedError()
-    return { token: this.deps.codec.encode(payload), ctx, regions: await this.deps.scopes.listRegions() }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   /** The agency `caller` may assume (agencies/assumption.ts), for temporary keys made through it. */
@@ -476,10 +474,10 @@ export class TokenService {
     return ctx
   }
 
-  /** GET /v3/auth/tokens: as `checkSubjectToken`, with the regions of its catalog. */
+  /** GET /v3/auth/tokens: as `checkSubjectToken`. */
   async validateSubjectToken(caller: AuthContext, subject: string | undefined): Promise<ValidatedToken> {
     const ctx = await this.checkSubjectToken(caller, subject, 'identity:validate_token')
-    return { ctx, regions: await this.deps.scopes.listRegions() }
+    return { ctx }
   }
 
   async revokeSubjectToken(caller: AuthContext, subject: string | undefined): Promise<void> {

@@ -4,10 +4,9 @@
  * order follow the seeds' examples.
  */
 import type { Flavour } from '../../../flavours.js'
-import type { RegionRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import { isoMicros } from '../../../shared/clock.js'
-import { serviceCatalog } from '../catalog/catalog.js'
+import type { CatalogEntry } from '../catalog/catalog.js'
 import { catalogEntries } from '../catalog/wire.js'
 import type { IssuedLoginToken } from './login-tokens.js'
 
@@ -18,7 +17,7 @@ export class TokenWire {
     this.flavour = flavour
   }
 
-  token(base: string, ctx: AuthContext, regions: readonly RegionRow[], withCatalog: boolean): unknown {
+  token(base: string, ctx: AuthContext, catalog: readonly CatalogEntry[], withCatalog: boolean): unknown {
     const user: Record<string, unknown> = { domain: { id: ctx.userDomain.id, name: ctx.userDomain.name }, id: ctx.user.id, name: ctx.user.name }
     // An agency has no password (the SDK's agency token user has no such field).
     if (!ctx.assumedBy) user.password_expires_at = null
@@ -37,7 +36,7 @@ export class TokenWire {
       token['OS-TRUST:trust'] = { id, impersonation, trustee_user: { id: trusteeUserId }, trustor_user: { id: trustorUserId } }
     }
     if (ctx.scope.type !== 'unscoped') token.roles = ctx.roles.map((r) => ({ id: r.id, name: r.name }))
-    if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, serviceCatalog(this.flavour, regions))
+    if (withCatalog && ctx.scope.type !== 'unscoped') token.catalog = catalogEntries(base, catalog)
     if (ctx.assumedBy) {
       const { user: by, domain } = ctx.assumedBy
       // `""` is the clouds' "never expires" here (AgencyAssumedbyUser marks the field required).

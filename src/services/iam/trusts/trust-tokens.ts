@@ -78,7 +78,7 @@ export class TrustTokenService implements TrustTokens {
     const use = await this.deps.store.consumeUse(trustId)
     if (use === 'missing') throw new UnauthorizedError()
     if (use === 'exhausted') throw new ForbiddenError()
-    return { token: this.deps.codec.encode(payload), ctx, regions: issued.regions }
+    return { token: this.deps.codec.encode(payload), ctx }
   }
 
   async context(payload: TokenPayload, caller: CallerRecord): Promise<AuthContext | undefined> {
