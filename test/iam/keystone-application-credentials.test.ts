@@ -67,7 +67,11 @@ describe('application credentials (keystone)', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{86}$/)
     const shown = {
       id, name, description: 'For monitoring.', project_id: projectId, expires_at: null, unrestricted: null,
-      roles: [{ id: roleIds.member, name: 'member', domain_id: null, description: expect.any(String), options: {} }],
+      // The token's roles, implied ones included (member implies reader), as Keystone takes them.
+      roles: [
+        { id: roleIds.member, name: 'member', domain_id: null, description: expect.any(String), options: {} },
+        { id: roleIds.reader, name: 'reader', domain_id: null, description: expect.any(String), options: {} },
+      ],
       links: { self: `${s.url}/v3/application_credentials/${id}` },
     }
     expect(made.body).toEqual({ application_credential: { ...shown, secret } })

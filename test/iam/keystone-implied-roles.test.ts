@@ -173,13 +173,13 @@ describe('keystone implied roles, domain-specific roles and inherited grants (is
       const member = await roleNamed('member')
       expect((await api(`/v3/projects/${project}/users/${user}/roles/${member}`, 'PUT')).status).toBe(204)
       expect((await api(`/v3/projects/${project}/users/${user}/roles/${domainRole.id}`, 'PUT')).status).toBe(204)
-      expect(await tokenRoles('dom-user', { project: { id: project } })).toEqual(['member'])
+      expect(await tokenRoles('dom-user', { project: { id: project } })).toEqual(['member', 'reader'])
       const effective = () => api(`/v3/role_assignments?effective&user.id=${user}&scope.project.id=${project}&role.id=${global.id}`)
       expect((await effective()).body.role_assignments).toEqual([])
       expect((await api(`/v3/role_assignments?effective&user.id=${user}&scope.project.id=${project}&role.id=${domainRole.id}`)).body.role_assignments).toEqual([])
 
       expect((await api(`/v3/roles/${domainRole.id}/implies/${global.id}`, 'PUT')).status).toBe(201)
-      expect(await tokenRoles('dom-user', { project: { id: project } })).toEqual(['dom-implied', 'member'])
+      expect(await tokenRoles('dom-user', { project: { id: project } })).toEqual(['dom-implied', 'member', 'reader'])
       expect((await effective()).body.role_assignments).toEqual([{
         scope: { project: { id: project } }, role: { id: global.id }, user: { id: user },
         links: {

@@ -61,7 +61,9 @@ describe('keystone default admin and system scope (issue 16)', () => {
     expect(t.system).toEqual({ all: true })
     expect(t.project).toBeUndefined()
     expect(t.domain).toBeUndefined()
-    expect(t.roles).toEqual([{ id: roleIds.admin, name: 'admin' }])
+    expect([...t.roles].sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name))).toEqual([
+      { id: roleIds.admin, name: 'admin' }, { id: roleIds.member, name: 'member' }, { id: roleIds.reader, name: 'reader' },
+    ])
     expect(t.catalog.some((c: { type: string }) => c.type === 'identity')).toBe(true)
     const token = res.headers.get('x-subject-token')!
     const validated = await call(`${s.url}/v3/auth/tokens`, { token, headers: { 'x-subject-token': token } })

@@ -197,7 +197,8 @@ describe('tokens (keystone)', () => {
     expect(t.project).toEqual({ domain: { id: 'default', name: 'Default' }, id: expect.any(String), name: 'admin' })
     expect(t.is_domain).toBe(false)
     expect(t.audit_ids).toEqual([expect.any(String)])
-    expect(t.roles.map((r: { name: string }) => r.name)).toEqual(['admin'])
+    // keystone-manage bootstrap's chain: admin implies member implies reader; a token lists them all.
+    expect(t.roles.map((r: { name: string }) => r.name).sort()).toEqual(['admin', 'member', 'reader'])
     const identity = t.catalog.find((c: { type: string }) => c.type === 'identity')
     expect(identity.name).toBe('keystone')
     expect(identity.endpoints.map((e: { interface: string }) => e.interface).sort()).toEqual(['admin', 'internal', 'public'])

@@ -111,6 +111,11 @@ async function createKeystoneDefaultDomain(tx: IamStores, account: NewAccount): 
   const adminRole = (await tx.roles.findRoleByName('admin'))!.id
   await tx.roles.assignRole({ actorType: 'user', actorId: user.id, targetType: 'project', targetId: project.id, roleId: adminRole, inherited: false })
   await tx.roles.assignRole({ actorType: 'user', actorId: user.id, targetType: 'system', targetId: 'all', roleId: adminRole, inherited: false })
+  // keystone-manage bootstrap's role chain: admin implies member, member implies reader, so an
+  // admin holds every role below it (a trust or application credential may delegate `member`).
+  const memberRole = (await tx.roles.findRoleByName('member'))!.id
+  await tx.roles.createImpliedRole(adminRole, memberRole)
+  await tx.roles.createImpliedRole(memberRole, (await tx.roles.findRoleByName('reader'))!.id)
   return accountId
 }
 
