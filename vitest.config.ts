@@ -15,7 +15,9 @@ export default defineConfig({
     projects: [
       // Everything, on the embedded store (suites that need PostgreSQL ask for it themselves).
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts', 'src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'postgres', include: STORE_BACKED, env: { TEST_DATABASE: 'postgres' } } },
+      // The openstack CLI suites test the client's side of the wire; the store behind it is the
+      // HTTP suites' to prove on both databases, so the CLI runs once (it costs 1-2 s a command).
+      { extends: true, test: { name: 'postgres', include: STORE_BACKED, exclude: ['test/iam/openstack-cli*.test.ts'], env: { TEST_DATABASE: 'postgres' } } },
     ],
   },
 })

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { signRequest } from '../helpers/huawei-sdk.js'
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js'
 import { ADMIN_PASSWORD, json, login, projectplane, tempDataDir } from './run-cli.js'
@@ -29,6 +29,10 @@ afterAll(async () => {
 
 const keys: Record<string, { access: string; secret: string }> = {}
 let generatedPassword = ''
+
+// Each command is a Node process that opens the store (and bootstraps or migrates it): a test
+// running ten of them needs more than the default 30 s on a loaded two-core machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 describe('projectplane user', () => {
   it('creates users on a fresh store, which it bootstraps first and says so on stderr', async () => {
