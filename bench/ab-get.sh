@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # GET /v3/projects/{id} of two built trees, alternating: `bash bench/ab-get.sh <tree A> <tree B> [rounds]`.
+# `AB_METHOD=PATCH` measures PATCH /v3/projects/{id} instead (bench/write.lua: a new description
+# each request, so every request is a real write with its trace).
 #
 # Each round starts tree A's dist/main.js, then tree B's, each alone (server on CPU 0, wrk on
 # CPU 1, 32 connections, a 2 s warm-up, then 5 s measured), and prints one line per run. Both
@@ -10,6 +12,8 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 <tree A> <tree B> [rounds]" >&2; exit 2; }
 ROUNDS="${3:-10}"
 ADMIN_PASSWORD='Bench-Password-1!'
+BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
+AB_METHOD="${AB_METHOD:-GET}"
 
 one_run() {
   local tree="$1" port dir pid token project rate
@@ -22,8 +26,11 @@ one_run() {
     | awk 'tolower($1) == "x-subject-token:" { print $2 }' | tr -d '\r')"
   project="$(curl -s -X POST "http://127.0.0.1:$port/v3/projects" -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
     -d '{"project":{"name":"cn-north-4_bench"}}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).project.id')"
-  taskset -c 1 wrk -t1 -c32 -d2s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v3/projects/$project" >/dev/null
-  rate="$(taskset -c 1 wrk -t1 -c32 -d5s -H "X-Auth-Token: $token" "http://127.0.0.1:$port/v3/projects/$project" | awk '/Requests\/sec/ { print int($2) }')"
+  local wrk_args=(-H "X-Auth-Token: $token")
+  if [ "$AB_METHOD" = PATCH ]; then wrk_args=(-s "$BENCH_DIR/write.lua"); fi
+  export BENCH_DIR BENCH_TOKEN="$token" BENCH_METHOD=PATCH BENCH_BODY='{"project":{"description":"bench #N#"}}'
+  taskset -c 1 wrk -t1 -c32 -d2s "${wrk_args[@]}" "http://127.0.0.1:$port/v3/projects/$project" >/dev/null
+  rate="$(taskset -c 1 wrk -t1 -c32 -d5s "${wrk_args[@]}" "http://127.0.0.1:$port/v3/projects/$project" | awk '/Requests\/sec/ { print int($2) }')"
   kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$dir"
   echo "$rate"
 }

@@ -106,6 +106,27 @@ describe('operator API: accounts (huaweicloud)', () => {
     expect((await op('GET', ACCOUNTS)).body.accounts.map((a: { name: string }) => a.name)).not.toContain('weak')
   })
 
+  it('answers anyone else 403 (no token 401) before it looks at the body, signed callers too', async () => {
+    const other = (await op('POST', ACCOUNTS, { account: { name: 'not-the-operator', access_key: true } })).body
+    const token = await tokenFor(s, 'admin', other.admin.password, 'not-the-operator')
+    const forbidden = (action: string) => iamError(403, 'Forbidden', `You are not authorized to perform the requested action: ${action}.`)
+    for (const [method, path, body, action] of [
+      ['POST', ACCOUNTS, { bogus: 1 }, 'projectplane:create_account'],
+      ['PUT', '/_projectplane/state?account=not-an-id', [1], 'projectplane:import_state'],
+      ['DELETE', '/_projectplane/state?unknown=1', undefined, 'projectplane:reset_state'],
+    ] as const) {
+      const res = await op(method, path, body, token)
+      expect({ status: res.status, body: res.body }, `${method} ${path}`).toEqual({ status: 403, body: forbidden(action) })
+      expect((await op(method, path, body, '')).status).toBe(401)
+    }
+    const { url, init } = signRequest({ endpoint: s.url, method: 'POST', path: ACCOUNTS, body: { bogus: 1 }, key: other.access_key })
+    const res = await fetch(url, init)
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 403, body: forbidden('projectplane:create_account') })
+    // The operator's own mistakes are still told as 400s.
+    expect((await op('POST', ACCOUNTS, { bogus: 1 })).status).toBe(400)
+    expect((await op('DELETE', `${ACCOUNTS}/${other.account.id}`)).status).toBe(204)
+  })
+
   it('lists every account, oldest first (the operator\'s is first)', async () => {
     const res = await op('GET', ACCOUNTS)
     expect(res.status).toBe(200)

@@ -3,8 +3,14 @@
  * over HTTP, for test suites. Each route: path, schema, the action's policy (the hook in
  * http/authenticate.ts), then the operator check (the server's operator only, as for faults),
  * one service call, one body. Errors answer as IAM's do.
+ *
+ * The operator check runs before the body is validated (and, for a token caller, before it is
+ * even read): anyone else learns 403, never what a valid body would be, and cannot make the
+ * server parse a state document. A signed caller is known only once the body it signed is read,
+ * so its check waits for that.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { OPERATOR_ACCOUNTS_PATH, OPERATOR_STATE_PATH } from '../../http/fault-injection.js'
 import type { OperatorService } from './service.js'
 import { AccountCreateBodySchema, AccountParamsSchema, StateBodySchema, StateQuerySchema } from './schemas.js'
@@ -26,38 +32,40 @@ export const OPERATOR_ACTIONS = {
 
 export function operatorRoutes({ service }: { service: OperatorService }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const config = (action: string) => ({ service: 'iam' as const, action })
+    const operatorOnly = (action: string) => ({
+      config: { service: 'iam' as const, action },
+      onRequest: async (request: FastifyRequest) => {
+        if (!request.pendingSignature) await service.assertOperator(request.auth, action)
+      },
+      preValidation: async (request: FastifyRequest) => {
+        if (request.pendingSignature) await service.assertOperator(request.auth, action)
+      },
+    })
     const A = OPERATOR_ACTIONS
 
-    app.post(ACCOUNTS_PATH, { schema: { body: AccountCreateBodySchema }, config: config(A.createAccount) }, async (request, reply) => {
-      await service.assertOperator(request.auth, A.createAccount)
+    app.post(ACCOUNTS_PATH, { schema: { body: AccountCreateBodySchema }, ...operatorOnly(A.createAccount) }, async (request, reply) => {
       return reply.code(201).send(createdAccountBody(await service.createAccount(request.body)))
     })
 
-    app.get(ACCOUNTS_PATH, { config: config(A.listAccounts) }, async (request) => {
-      await service.assertOperator(request.auth, A.listAccounts)
+    app.get(ACCOUNTS_PATH, operatorOnly(A.listAccounts), async () => {
       return accountListBody(await service.listAccounts())
     })
 
-    app.delete(`${ACCOUNTS_PATH}/:account_id`, { schema: { params: AccountParamsSchema }, config: config(A.deleteAccount) }, async (request, reply) => {
-      const caller = await service.assertOperator(request.auth, A.deleteAccount)
-      await service.deleteAccount(caller, request.params.account_id)
+    app.delete(`${ACCOUNTS_PATH}/:account_id`, { schema: { params: AccountParamsSchema }, ...operatorOnly(A.deleteAccount) }, async (request, reply) => {
+      await service.deleteAccount(request.auth!, request.params.account_id)
       return reply.code(204).send()
     })
 
-    app.get(STATE_PATH, { schema: { querystring: StateQuerySchema }, config: config(A.exportState) }, async (request) => {
-      await service.assertOperator(request.auth, A.exportState)
+    app.get(STATE_PATH, { schema: { querystring: StateQuerySchema }, ...operatorOnly(A.exportState) }, async (request) => {
       return service.exportState(request.query.account)
     })
 
-    app.put(STATE_PATH, { bodyLimit: STATE_BODY_LIMIT_BYTES, schema: { querystring: StateQuerySchema, body: StateBodySchema }, config: config(A.importState) }, async (request) => {
-      await service.assertOperator(request.auth, A.importState)
+    app.put(STATE_PATH, { bodyLimit: STATE_BODY_LIMIT_BYTES, schema: { querystring: StateQuerySchema, body: StateBodySchema }, ...operatorOnly(A.importState) }, async (request) => {
       return importedBody(await service.importState(request.query.account, request.body))
     })
 
-    app.delete(STATE_PATH, { schema: { querystring: StateQuerySchema }, config: config(A.resetState) }, async (request, reply) => {
-      const caller = await service.assertOperator(request.auth, A.resetState)
-      await service.resetState(caller, request.query.account)
+    app.delete(STATE_PATH, { schema: { querystring: StateQuerySchema }, ...operatorOnly(A.resetState) }, async (request, reply) => {
+      await service.resetState(request.auth!, request.query.account)
       return reply.code(204).send()
     })
   }

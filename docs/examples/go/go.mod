@@ -1,0 +1,3 @@
+module example.com/projectplane-account-per-test
+
+go 1.19
