@@ -29,7 +29,7 @@ export interface ClearOptions {
 /** Every table an account's rows live in: locked together so a reset never meets a writer halfway. */
 const LOCKED_TABLES = [
   'domains', 'projects', 'users', 'user_groups', 'group_members', 'roles', 'role_assignments', 'credentials', 'agencies',
-  'enterprise_projects', 'ep_resources', 'ep_migration_records', 'coc_favourites', 'audit_traces', 'regions',
+  'enterprise_projects', 'ep_resources', 'ep_migration_records', 'coc_favourites', 'audit_traces', 'regions', 'trusts',
 ] as const satisfies readonly (keyof Database)[]
 
 /**
@@ -104,6 +104,11 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
   }).execute()
 
   await x.deleteFrom('agencies').where('domain_id', op, id).execute()
+  // Trusts name their users and project without foreign keys (a trust outlives neither in
+  // Keystone); a new account has none, so a reset takes the kept users' too.
+  await x.deleteFrom('trusts').where((eb) => eb.or([
+    eb('trustor_user_id', 'in', users()), eb('trustee_user_id', 'in', users()), eb('project_id', 'in', projects()),
+  ])).execute()
   await x.deleteFrom('group_members').where((eb) => {
     const inScope = eb.or([eb('group_id', 'in', groups()), eb('user_id', 'in', users())])
     return keep ? eb.and([inScope, eb.not(eb.and([eb('group_id', 'in', keptGroups()), eb('user_id', 'in', keptUsers())]))]) : inScope

@@ -10,6 +10,7 @@ import { isoMicros } from '../../../shared/clock.js'
 import { iamTrace, type TracedChange } from '../../../audit/trace.js'
 import { PROHIBITED_IMPLIED_ROLES, RoleRefusedError } from './rules.js'
 import type { RoleServiceOptions } from './service.js'
+import { roleAccount } from './keystone-roles.js'
 
 /**
  * Keystone's `InvalidImpliedRole` is a `Forbidden` security error: outside insecure_debug mode it
@@ -25,7 +26,6 @@ export interface RoleInference { readonly prior: RoleRow; readonly implied: Role
 /** A prior role with the roles it implies directly. */
 export interface RoleInferenceList { readonly prior: RoleRow; readonly implies: readonly RoleRow[] }
 
-const accountOf = (ctx: AuthContext) => ctx.accountId ?? ctx.userDomain.id
 
 /** Keystone looks the prior role up first, then the implied one: a 404 names the first missing. */
 async function bothRoles(deps: RoleServiceOptions, priorRoleId: string, impliedRoleId: string): Promise<RoleInference> {
@@ -53,7 +53,7 @@ export async function createImpliedRole(deps: RoleServiceOptions, ctx: AuthConte
   const now = isoMicros(deps.clock.now())
   await deps.store.transaction(async (tx) => {
     await tx.createImpliedRole(rule.prior.id, rule.implied.id)
-    await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'createImpliedRole', now), ruleChange(rule, true))
+    await tx.recordChange(iamTrace(ctx, roleAccount(ctx, rule.prior), 'createImpliedRole', now), ruleChange(rule, true))
   })
   deps.invalidateAuthCache()
   return rule
@@ -72,7 +72,7 @@ export async function deleteImpliedRole(deps: RoleServiceOptions, ctx: AuthConte
   const now = isoMicros(deps.clock.now())
   await deps.store.transaction(async (tx) => {
     if (!(await tx.deleteImpliedRole(rule.prior.id, rule.implied.id))) throw impliedRoleNotFound(rule.prior.id, rule.implied.id)
-    await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'deleteImpliedRole', now), ruleChange(rule, false))
+    await tx.recordChange(iamTrace(ctx, roleAccount(ctx, rule.prior), 'deleteImpliedRole', now), ruleChange(rule, false))
   })
   deps.invalidateAuthCache()
 }

@@ -29,9 +29,18 @@ export async function createKeystoneRole(deps: RoleServiceOptions, ctx: AuthCont
       id: newHexId(), domain_key: domainKey, name: input.name, display_name: input.name, description: input.description ?? '', description_cn: '',
       type: 'AA', catalog: domainKey === '' ? 'BASE' : DOMAIN_ROLE_CATALOG, flag: '', policy: JSON.stringify({ Version: '1.0', Statement: [] }), created_at: now, updated_at: now,
     })
-    await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'createRole', now), creationOf('role', created))
+    await tx.recordChange(iamTrace(ctx, roleAccount(ctx, created), 'createRole', now), creationOf('role', created))
     return created
   })
+}
+
+/**
+ * The trail a role's change goes to: a domain-specific role's domain (as a user's change goes to
+ * its domain, whoever makes it), a global role's the caller's. So an account's trail holds its
+ * own roles' history, and it goes with the account.
+ */
+export function roleAccount(ctx: AuthContext, role: Pick<RoleRow, 'domain_key'>): string {
+  return role.domain_key === '' ? accountOf(ctx) : role.domain_key
 }
 
 /** PATCH /v3/roles/{id}: name and description; a role never moves to another domain (Keystone's words). */
@@ -47,7 +56,7 @@ export async function updateKeystoneRole(deps: RoleServiceOptions, ctx: AuthCont
     if (input.description !== undefined) changes.description = input.description ?? ''
     const after = await tx.updateRole(id, changes, now)
     if (!after) throw new NotFoundError('role', id)
-    await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'updateRole', now), updateOf('role', before, after))
+    await tx.recordChange(iamTrace(ctx, roleAccount(ctx, before), 'updateRole', now), updateOf('role', before, after))
     return after
   })
   deps.invalidateAuthCache()
@@ -60,7 +69,7 @@ export async function deleteKeystoneRole(deps: RoleServiceOptions, ctx: AuthCont
   await deps.store.transaction(async (tx) => {
     const before = await tx.findRole(id)
     if (!before || !(await tx.deleteRole(id))) throw new NotFoundError('role', id)
-    await tx.recordChange(iamTrace(ctx, accountOf(ctx), 'deleteRole', now), deletionOf('role', before))
+    await tx.recordChange(iamTrace(ctx, roleAccount(ctx, before), 'deleteRole', now), deletionOf('role', before))
   })
   deps.invalidateAuthCache()
 }
