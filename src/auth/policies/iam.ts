@@ -295,4 +295,16 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:list_role_inference_rules', method: 'GET', path: '/v3/role_inferences', rule: 'system_admin', keystoneOnly: true, description: 'List every inference rule, by prior role (keystone flavour)' },
   // ---- keystone core: projects, domains, users, groups and token scopes
   { action: 'identity:get_auth_system', method: 'GET', path: '/v3/auth/system', rule: 'authenticated', keystoneOnly: true, description: 'Whether the caller may scope a token to the system (keystone flavour)' },
+  // ---- issue 18: virtual MFA devices and login protection (the clouds; spec iam-security.md §0.1).
+  // A user acts on its own device without a permission; the service finds the target user first
+  // (another account's is not found) and enforces with it.
+  { action: 'identity:create_mfa_device', method: 'POST', path: '/v3.0/OS-MFA/virtual-mfa-devices', rule: 'permission_or_self', enforcedBy: 'service', description: "Create a virtual MFA device (own, or an account user's with the permission); its seed is shown once", cloudActions: ['iam:mfa:createVirtualMFADevice'] },
+  { action: 'identity:bind_mfa_device', method: 'PUT', path: '/v3.0/OS-MFA/mfa-devices/bind', rule: 'permission_or_self', enforcedBy: 'service', description: "Bind one's own virtual MFA device with two consecutive codes", cloudActions: ['iam:mfa:bindMFADevice'] },
+  { action: 'identity:unbind_mfa_device', method: 'PUT', path: '/v3.0/OS-MFA/mfa-devices/unbind', rule: 'permission_or_self', enforcedBy: 'service', description: "Unbind a virtual MFA device (own with a current code, or an account user's with the permission)", cloudActions: ['iam:mfa:unbindMFADevice'] },
+  { action: 'identity:delete_mfa_device', method: 'DELETE', path: '/v3.0/OS-MFA/virtual-mfa-devices', rule: 'permission_or_self', enforcedBy: 'service', description: "Delete a virtual MFA device (own, or an account user's with the permission)", cloudActions: ['iam:mfa:deleteVirtualMFADevice'] },
+  { action: 'identity:list_mfa_devices', method: 'GET', path: '/v3.0/OS-MFA/virtual-mfa-devices', rule: 'permission', description: "List the account's virtual MFA devices, bound or not", cloudActions: ['iam:mfa:listVirtualMFADevices'] },
+  { action: 'identity:get_mfa_device', method: 'GET', path: '/v3.0/OS-MFA/users/:user_id/virtual-mfa-device', rule: 'permission_or_self', enforcedBy: 'service', description: "Show a user's virtual MFA device, never its seed", cloudActions: ['iam:mfa:getVirtualMFADevice'] },
+  { action: 'identity:list_login_protects', method: 'GET', path: '/v3.0/OS-USER/login-protects', rule: 'permission', description: "List the login protection of the account's users that have one", cloudActions: ['iam:users:listUserLoginProtects'] },
+  { action: 'identity:get_login_protect', method: 'GET', path: '/v3.0/OS-USER/users/:user_id/login-protect', rule: 'permission_or_self', enforcedBy: 'service', description: "Show a user's login protection", cloudActions: ['iam:users:getUserLoginProtect'] },
+  { action: 'identity:update_login_protect', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id/login-protect', rule: 'permission', enforcedBy: 'service', description: "Set a user's login protection (sms, email or vmfa)", cloudActions: ['iam:users:setUserLoginProtect'] },
 ]

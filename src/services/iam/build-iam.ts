@@ -58,6 +58,10 @@ import { SqlDomainConfigStore } from './domain-config/store-sql.js'
 import { PolicyBlobService } from './policy-blobs/service.js'
 import { PolicyBlobWire } from './policy-blobs/wire.js'
 import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
+import { MfaService } from './mfa/service.js'
+import { MfaSignIn } from './mfa/sign-in.js'
+import { MfaWire } from './mfa/wire.js'
+import { SqlMfaStore } from './mfa/store-sql.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -113,8 +117,14 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
     invalidateAuthCache: () => invalidateAuthCache(),
   }) : undefined
+  // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
+  // tokens service checks a sign-in's second factor through `secondFactor`.
+  const mfaStore = new SqlMfaStore({ db })
+  const mfa = flavour.iam.osUser && new MfaService({
+    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud',
+  })
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials,
+    assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -199,6 +209,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         },
         policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
+      mfa: mfa && { service: mfa, wire: new MfaWire() },
     }),
   }
 }
