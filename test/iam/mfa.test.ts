@@ -213,6 +213,90 @@ describe('virtual MFA and login protection (huaweicloud)', () => {
   })
 })
 
+describe('the console sign-in\'s second step and the outbox (huaweicloud)', () => {
+  let s: TestServer
+  let admin: string
+  const api = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => call(`${s.url}${path}`, { token: admin, ...init })
+  beforeAll(async () => {
+    s = await startServer()
+    admin = await s.adminToken()
+  })
+  afterAll(() => s.close())
+
+  it('e-mail login protection: a code goes to the outbox, the operator reads it, it works once', async () => {
+    const gus = await newUser(s, admin, 'gus')
+    const send = () => api(`/v3.0/OS-USER/users/${gus.id}/login-protect/verification-code`, { method: 'POST', token: gus.token })
+    const verify = (code: string) => api(`/v3.0/OS-USER/users/${gus.id}/login-protect/verification`, { method: 'PUT', token: gus.token, body: { verification_code: code } })
+    // Without login protection there is no second step.
+    expect((await send()).body).toEqual(flat('IAM.0004', `Could not find login protect: ${gus.id}.`))
+    await api(`/v3.0/OS-USER/users/${gus.id}`, { method: 'PUT', body: { user: { email: 'gus@example.com' } } })
+    expect((await api(`/v3.0/OS-USER/users/${gus.id}/login-protect`, { method: 'PUT', body: { login_protect: { enabled: true, verification_method: 'email' } } })).status).toBe(200)
+    const sent = await send()
+    expect([sent.status, sent.body]).toEqual([201, { verification: { verification_method: 'email', destination: 'gus@example.com', expires_at: expect.stringMatching(/Z$/) } }])
+    const outbox = await api(`/_projectplane/outbox?user_id=${gus.id}`)
+    expect(outbox.status).toBe(200)
+    expect(outbox.body.messages).toEqual([{
+      id: expect.any(String), user_id: gus.id, channel: 'email', destination: 'gus@example.com', purpose: 'login_verification',
+      code: expect.stringMatching(/^\d{6}$/), created_at: expect.any(String), expires_at: sent.body.verification.expires_at, used: false,
+    }])
+    const code = outbox.body.messages[0].code as string
+    const wrong = code === '000000' ? '000001' : '000000'
+    expect((await verify(wrong)).body).toEqual(flat('IAM.1061', 'Invalid verification code.'))
+    expect((await verify(code)).status).toBe(204)
+    expect((await verify(code)).body).toEqual(flat('IAM.1061', 'Invalid verification code.'))
+    expect((await api(`/_projectplane/outbox?user_id=${gus.id}`)).body.messages[0].used).toBe(true)
+    // Only oneself asks, and only the operator reads the outbox.
+    expect((await api(`/v3.0/OS-USER/users/${gus.id}/login-protect/verification-code`, { method: 'POST' })).status).toBe(403)
+    const denied = await api('/_projectplane/outbox', { token: gus.token })
+    expect([denied.status, denied.body]).toEqual([403, { error: { code: 403, title: 'Forbidden', message: 'You are not authorized to perform the requested action: projectplane:list_outbox.' } }])
+  })
+
+  it('vmfa login protection: the app shows the code, which works once; nothing goes to the outbox', async () => {
+    const hal = await newUser(s, admin, 'hal')
+    const { key } = await bindDevice(s, hal)
+    await api(`/v3.0/OS-USER/users/${hal.id}/login-protect`, { method: 'PUT', body: { login_protect: { enabled: true, verification_method: 'vmfa' } } })
+    const sent = await api(`/v3.0/OS-USER/users/${hal.id}/login-protect/verification-code`, { method: 'POST', token: hal.token })
+    expect([sent.status, sent.body]).toEqual([201, { verification: { verification_method: 'vmfa' } }])
+    const verify = (code: string) => api(`/v3.0/OS-USER/users/${hal.id}/login-protect/verification`, { method: 'PUT', token: hal.token, body: { verification_code: code } })
+    const code = hotp(key, now() + 1)
+    expect((await verify(code)).status).toBe(204)
+    expect((await verify(code)).body).toEqual(flat('IAM.1061', 'Invalid TOTP passcode.'))
+    expect((await api(`/_projectplane/outbox?user_id=${hal.id}`)).body).toEqual({ messages: [] })
+  })
+})
+
+describe('account reset and deletion (huaweicloud)', () => {
+  let s: TestServer
+  let operator: string
+  beforeAll(async () => {
+    s = await startServer()
+    operator = await s.adminToken()
+  })
+  afterAll(() => s.close())
+
+  it('a reset leaves the account, its administrator too, without devices, login protection or outbox codes', async () => {
+    const made = await call(`${s.url}/_projectplane/accounts`, { method: 'POST', token: operator, body: { account: { name: 'mfa-reset', admin: { password: PASSWORD } } } })
+    expect(made.status, made.text).toBe(201)
+    const accountAdmin = { id: made.body.admin.id as string, token: await tokenFor(s, 'admin', PASSWORD, 'mfa-reset') }
+    await bindDevice(s, accountAdmin)
+    const user = await call(`${s.url}/v3/users`, { method: 'POST', token: accountAdmin.token, body: { user: { name: 'ivy', password: PASSWORD, email: 'ivy@example.com' } } })
+    const ivy = { id: user.body.user.id as string, token: await tokenFor(s, 'ivy', PASSWORD, 'mfa-reset') }
+    await call(`${s.url}/v3.0/OS-USER/users/${ivy.id}/login-protect`, { method: 'PUT', token: accountAdmin.token, body: { login_protect: { enabled: true, verification_method: 'email' } } })
+    expect((await call(`${s.url}/v3.0/OS-USER/users/${ivy.id}/login-protect/verification-code`, { method: 'POST', token: ivy.token })).status).toBe(201)
+    const rows = async () => Promise.all((['mfa_devices', 'login_protects', 'outbox_messages'] as const).map(async (t) =>
+      Number((await s.server.db.kysely.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).where('domain_id', '=', made.body.account.id).executeTakeFirstOrThrow()).n)))
+    expect(await rows()).toEqual([1, 1, 1])
+    expect((await call(`${s.url}/_projectplane/state?account=${made.body.account.id}`, { method: 'DELETE', token: operator })).status).toBe(204)
+    expect(await rows()).toEqual([0, 0, 0])
+    const adminToken = await tokenFor(s, 'admin', PASSWORD, 'mfa-reset')
+    expect((await call(`${s.url}/v3.0/OS-MFA/users/${accountAdmin.id}/virtual-mfa-device`, { token: adminToken })).status).toBe(404)
+    // Deleting the account leaves none either.
+    await bindDevice(s, { id: accountAdmin.id, token: adminToken })
+    expect((await call(`${s.url}/_projectplane/accounts/${made.body.account.id}`, { method: 'DELETE', token: operator })).status).toBe(204)
+    expect(await rows()).toEqual([0, 0, 0])
+  })
+})
+
 describe('virtual MFA and login protection (opentelekomcloud)', () => {
   let s: TestServer
   beforeAll(async () => {

@@ -386,6 +386,13 @@ describe('persona × route matrix (huaweicloud)', () => {
       request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect`, body: { login_protect: { enabled: false, verification_method: 'email' } } }),
       okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: notFoundIn('user', 'users'),
     }
+    // The console's second step is one's own: every persona here asks for the target, so none may.
+    c['POST /v3.0/OS-USER/users/:user_id/login-protect/verification-code'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect/verification-code` }), okStatus: 201, allowed: [], flat: true, other: notFoundIn('user', 'users'),
+    }
+    c['PUT /v3.0/OS-USER/users/:user_id/login-protect/verification'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect/verification`, body: { verification_code: '000000' } }), okStatus: 204, allowed: [], flat: true, other: notFoundIn('user', 'users'),
+    }
     return c
   }
 

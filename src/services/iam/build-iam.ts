@@ -62,6 +62,7 @@ import { MfaService } from './mfa/service.js'
 import { MfaSignIn } from './mfa/sign-in.js'
 import { MfaWire } from './mfa/wire.js'
 import { SqlMfaStore } from './mfa/store-sql.js'
+import { OutboxService } from './mfa/outbox.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -90,6 +91,8 @@ export interface Iam {
   /** The account the first start created (the oldest; ties by id), if any. */
   firstAccountId(): Promise<string | undefined>
   routes(options: IamRouteOptions & { epsVersions?(base: string): unknown }): FastifyPluginAsyncTypebox
+  /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */
+  readonly outbox: OutboxService
 }
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
@@ -120,8 +123,9 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
   // tokens service checks a sign-in's second factor through `secondFactor`.
   const mfaStore = new SqlMfaStore({ db })
+  const outbox = new OutboxService({ store: mfaStore, clock })
   const mfa = flavour.iam.osUser && new MfaService({
-    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud',
+    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud', outbox,
   })
   const tokens = new TokenService({
     assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
@@ -163,6 +167,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   return {
     authenticate,
     accessKeys,
+    outbox,
     invalidateAuthCache,
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
