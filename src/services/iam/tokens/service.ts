@@ -128,15 +128,13 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk) await this.countFailedLogin(user.id, now)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    // A wrong or reused TOTP code counts as a failed sign-in, as a wrong password does (spec §8.2).
-    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: () => this.countFailedLogin(user.id, now) })
+    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: () => this.countFailedLogin(user.id, now) }) // a wrong or reused TOTP code counts as a failure
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
     let tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
     let payload: TokenPayload = {
-      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
-      ...(methods ? { methods } : {}),
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(), ...(methods ? { methods } : {}),
     }
     let ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx && scope === undefined && tokenScope.type === 'project') {
