@@ -58,6 +58,11 @@ import { SqlDomainConfigStore } from './domain-config/store-sql.js'
 import { PolicyBlobService } from './policy-blobs/service.js'
 import { PolicyBlobWire } from './policy-blobs/wire.js'
 import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
+import { MfaService } from './mfa/service.js'
+import { MfaSignIn } from './mfa/sign-in.js'
+import { MfaWire } from './mfa/wire.js'
+import { SqlMfaStore } from './mfa/store-sql.js'
+import { OutboxService } from './mfa/outbox.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -86,6 +91,8 @@ export interface Iam {
   /** The account the first start created (the oldest; ties by id), if any. */
   firstAccountId(): Promise<string | undefined>
   routes(options: IamRouteOptions & { epsVersions?(base: string): unknown }): FastifyPluginAsyncTypebox
+  /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */
+  readonly outbox: OutboxService
 }
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
@@ -113,8 +120,15 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
     invalidateAuthCache: () => invalidateAuthCache(),
   }) : undefined
+  // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
+  // tokens service checks a sign-in's second factor through `secondFactor`.
+  const mfaStore = new SqlMfaStore({ db })
+  const outbox = new OutboxService({ store: mfaStore, clock })
+  const mfa = flavour.iam.osUser && new MfaService({
+    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud', outbox,
+  })
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials,
+    assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -153,6 +167,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   return {
     authenticate,
     accessKeys,
+    outbox,
     invalidateAuthCache,
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
@@ -199,6 +214,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         },
         policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
+      mfa: mfa && { service: mfa, wire: new MfaWire() },
     }),
   }
 }

@@ -26,6 +26,7 @@ import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencie
 import { iamTrace } from '../../../audit/trace.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
+import { NO_SECOND_FACTOR, type SecondFactor } from '../mfa/sign-in.js'
 
 /** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
@@ -73,6 +74,8 @@ export interface TokenServiceOptions {
   trusts?: TrustTokens
   /** Application credentials, where the flavour has them (Keystone): the `application_credential` method. */
   applicationCredentials?: ApplicationCredentialTokens | undefined
+  /** The second factor of a password sign-in (mfa/sign-in.ts), where the flavour has MFA devices; `totp` is refused elsewhere. */
+  secondFactor?: SecondFactor | undefined
 }
 
 
@@ -125,12 +128,13 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk) await this.countFailedLogin(user.id, now)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
+    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: () => this.countFailedLogin(user.id, now) }) // a wrong or reused TOTP code counts as a failure
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
     let tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
     let payload: TokenPayload = {
-      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(), ...(methods ? { methods } : {}),
     }
     let ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx && scope === undefined && tokenScope.type === 'project') {
