@@ -48,6 +48,12 @@ describe('tokens (huaweicloud)', () => {
     expect(byId.status).toBe(201)
     // No scope: the clouds treat it as a token for global services (domain scope).
     expect(byId.body.token.domain).toEqual({ id: s.account.id, name: s.account.name })
+    // Present without a value is enough, as in Keystone ('nocatalog' in the query).
+    const bare = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: passwordAuth('admin', s.adminPassword, { id: s.account.id }, { domain: { id: s.account.id } }) })
+    expect(bare.body.token.catalog).toBeUndefined()
+    const validated = await call(`${s.url}/v3/auth/tokens?nocatalog`, { headers: { 'x-subject-token': bare.headers.get('x-subject-token')! }, token: bare.headers.get('x-subject-token')! })
+    expect(validated.status).toBe(200)
+    expect(validated.body.token.catalog).toBeUndefined()
   })
 
   it('issues a project-scoped token by project name alone, with inherited roles', async () => {

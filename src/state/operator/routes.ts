@@ -74,8 +74,7 @@ export function operatorRoutes({ service, outbox }: { service: OperatorService; 
     })
 
     // Issue 18: the codes that would have gone by SMS or e-mail (services/iam/mfa/outbox.ts), newest first.
-    app.get('/_projectplane/outbox', { schema: { querystring: OutboxQuerySchema }, config: config(A.listOutbox) }, async (request) => {
-      await service.assertOperator(request.auth, A.listOutbox)
+    app.get('/_projectplane/outbox', { schema: { querystring: OutboxQuerySchema }, ...operatorOnly(A.listOutbox) }, async (request) => {
       return new MfaWire().outbox(await outbox.list(request.query.user_id))
     })
   }

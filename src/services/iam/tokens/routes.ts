@@ -12,6 +12,10 @@ import type { AuthContext } from '../../../auth/auth-context.js'
 import type { CatalogEntry } from '../catalog/catalog.js'
 import { LoginTokenRequestSchema, NocatalogQuerySchema, TokenRequestSchema } from './schemas.js'
 
+
+/** Keystone leaves the catalog out when `nocatalog` is present at all (`?nocatalog`, `?nocatalog=1`), whatever its value. */
+const withoutCatalog = (query: { nocatalog?: string }) => query.nocatalog !== undefined
+
 export interface TokenRouteOptions extends IamRouteOptions {
   service: TokenService
   wire: TokenWire
@@ -38,7 +42,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens, 
       async (request, reply) => {
         const issued = await service.issueToken(request.body, () => lazyCaller(request))
         reply.status(201).header('x-subject-token', issued.token)
-        return wire.token(baseUrl(request), issued.ctx, request.query.nocatalog ? [] : await catalog(issued.ctx), !request.query.nocatalog)
+        return wire.token(baseUrl(request), issued.ctx, withoutCatalog(request.query) ? [] : await catalog(issued.ctx), !withoutCatalog(request.query))
       })
     app.head('/v3/auth/tokens', { config: iamAction('identity:check_token') }, async (request, reply) => {
       const subject = request.headers['x-subject-token'] as string | undefined
@@ -51,7 +55,7 @@ export function tokenRoutes({ service, wire, baseUrl, epsVersions, loginTokens, 
         const subject = request.headers['x-subject-token'] as string | undefined
         const validated = await service.validateSubjectToken(caller(request), subject)
         reply.header('x-subject-token', subject)
-        return wire.token(baseUrl(request), validated.ctx, request.query.nocatalog ? [] : await catalog(validated.ctx), !request.query.nocatalog)
+        return wire.token(baseUrl(request), validated.ctx, withoutCatalog(request.query) ? [] : await catalog(validated.ctx), !withoutCatalog(request.query))
       })
     app.delete('/v3/auth/tokens', { config: iamAction('identity:revoke_token') }, async (request, reply) => {
       await service.revokeSubjectToken(caller(request), request.headers['x-subject-token'] as string | undefined)
