@@ -10,11 +10,25 @@
  * must also come back as it was: a table added later without a place in the document fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 
 const STATE = '/_projectplane/state'
 /** Not state (docs/state.md): the trail, revocations and the keys are left out of a document on purpose. */
 const NOT_STATE = new Set(['audit_traces', 'revoked_tokens', 'token_keys', 'schema_migrations'])
+
+/** Table → rows, every table but what is not state. */
+async function rowCounts(s: TestServer): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const table of await s.server.db.kysely.introspection.getTables()) {
+    if (NOT_STATE.has(table.name) || table.name.startsWith('kysely_')) continue
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, counted the same way
+    const row = await (s.server.db.kysely as any).selectFrom(table.name).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+    counts[table.name] = Number(row.n)
+  }
+  return counts
+}
 
 describe('state document: the keystone flavour round-trips', () => {
   let s: TestServer
@@ -41,18 +55,6 @@ describe('state document: the keystone flavour round-trips', () => {
     return res.token
   }
   const roleNames = (body: { token: { roles: { name: string }[] } }) => body.token.roles.map((r) => r.name).sort()
-
-  /** Table → rows, every table but what is not state. */
-  async function rowCounts(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {}
-    for (const table of await s.server.db.kysely.introspection.getTables()) {
-      if (NOT_STATE.has(table.name) || table.name.startsWith('kysely_')) continue
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, counted the same way
-      const row = await (s.server.db.kysely as any).selectFrom(table.name).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
-      counts[table.name] = Number(row.n)
-    }
-    return counts
-  }
 
   /** An account holding one of every per-account kind; what the checks need to find it again. */
   async function filledAccount(name: string) {
@@ -167,7 +169,7 @@ describe('state document: the keystone flavour round-trips', () => {
     })
     const expected = { account: await answers(a), globals: await globals() }
     expect(expected.account.userRoles).toEqual(['auditor', 'member', 'reader'])
-    const counts = await rowCounts()
+    const counts = await rowCounts(s)
     const snapshot = (await api('GET', STATE, undefined, operator, 200)).body
 
     await undo(a)
@@ -176,7 +178,7 @@ describe('state document: the keystone flavour round-trips', () => {
     }
     await api('PUT', STATE, snapshot, operator, 200)
     operator = await s.adminToken()
-    expect(await rowCounts()).toEqual(counts)
+    expect(await rowCounts(s)).toEqual(counts)
     const again = (await api('GET', STATE, undefined, operator, 200)).body
     expect({ ...again, exported_at: undefined }).toEqual({ ...snapshot, exported_at: undefined })
     expect({ account: await answers(a), globals: await globals() }).toEqual(expected)
@@ -199,5 +201,90 @@ describe('state document: the keystone flavour round-trips', () => {
       `accounts[${at}].domain_config.ldap.colour: Invalid domain specific configuration: Option colour in group ldap is not supported for domain specific configurations`,
       `implied_roles[${doc.implied_roles.length - 1}].implied: 'admin' cannot be an implied role`,
     ]) expect(res.text).toContain(problem)
+  })
+})
+
+describe("state document: docs/state.md's keystone example imports and works", () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startServer({ flavour: 'keystone' })
+  })
+  afterAll(() => s.close())
+
+  it('gives a trust, an application credential made from a plain secret and an EC2 credential with its id made from the access', async () => {
+    const page = readFileSync(new URL('../../docs/state.md', import.meta.url), 'utf8')
+    const example = JSON.parse(page.slice(page.indexOf("## Keystone's stored kinds")).split('```json')[1]!.split('```')[0]!)
+    expect((await call(`${s.url}${STATE}`, { method: 'PUT', token: await s.adminToken(), body: example })).status).toBe(200)
+    const signIn = async (name: string, password: string, scope?: unknown) => call(`${s.url}/v3/auth/tokens?nocatalog`, {
+      method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name, password, domain: { id: 'default' } } } }, ...(scope ? { scope } : {}) } },
+    })
+    const admin = await signIn('admin', 'Admin-Passw0rd!', { system: { all: true } })
+    expect(admin.status, admin.text).toBe(201)
+    const adminToken = admin.headers.get('x-subject-token')!
+    const ci = await signIn('ci', 'Ci-Passw0rd-0001', { project: { name: 'ci', domain: { id: 'default' } } })
+    expect(ci.body.token.roles.map((r: { name: string }) => r.name).sort()).toEqual(['member', 'reader'])
+    const ciId: string = ci.body.token.user.id
+    const trusts = (await call(`${s.url}/v3/OS-TRUST/trusts?trustor_user_id=${ciId}`, { token: ci.headers.get('x-subject-token')! })).body.trusts
+    expect(trusts).toHaveLength(1)
+    const unscoped = (await signIn('admin', 'Admin-Passw0rd!')).headers.get('x-subject-token')!
+    const trustToken = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: { auth: { identity: { methods: ['token'], token: { id: unscoped } }, scope: { 'OS-TRUST:trust': { id: trusts[0].id } } } } })
+    expect(trustToken.status, trustToken.text).toBe(201)
+    const credentials = (await call(`${s.url}/v3/users/${ciId}/application_credentials`, { token: adminToken })).body.application_credentials
+    const appToken = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
+      method: 'POST', body: { auth: { identity: { methods: ['application_credential'], application_credential: { id: credentials[0].id, secret: 'pipeline-secret' } } } },
+    })
+    expect(appToken.status, appToken.text).toBe(201)
+    // OS-EC2 names the credential by its access key; /v3/credentials by the id made from it.
+    const ec2 = await call(`${s.url}/v3/users/${ciId}/credentials/OS-EC2/ci-access`, { token: adminToken })
+    expect({ status: ec2.status, access: ec2.body?.credential?.access, secret: ec2.body?.credential?.secret }).toEqual({ status: 200, access: 'ci-access', secret: 'ci-secret' })
+    const byId = await call(`${s.url}/v3/credentials/${createHash('sha256').update('ci-access').digest('hex')}`, { token: adminToken })
+    expect(byId.status, byId.text).toBe(200)
+    const rules = (await call(`${s.url}/v3/role_inferences`, { token: adminToken })).body.role_inferences
+    expect(rules.map((r: { prior_role: { name: string } }) => r.prior_role.name).sort()).toEqual(['admin', 'auditor', 'ci-runner', 'member'])
+  })
+})
+
+describe('state document: the clouds round-trip (huaweicloud)', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startServer()
+  })
+  afterAll(() => s.close())
+
+  it('puts the whole store back: every table holds as many rows as before', async () => {
+    const operator = await s.adminToken()
+    const made = (await call(`${s.url}/_projectplane/accounts`, { method: 'POST', token: operator, body: { account: { name: 'kept', access_key: true } } })).body
+    const domainId: string = made.account.id
+    const signIn = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
+      method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: made.admin.password, domain: { name: 'kept' } } } }, scope: { domain: { name: 'kept' } } } },
+    })
+    const token = signIn.headers.get('x-subject-token')!
+    const api = async (method: string, path: string, body: unknown, expected: number) => {
+      const res = await call(`${s.url}${path}`, { method, token, body })
+      expect(res.status, `${method} ${path}: ${res.text}`).toBe(expected)
+      return res.body
+    }
+    const userId: string = (await api('POST', '/v3/users', { user: { name: 'u1', password: 'Kept-Passw0rd-1', domain_id: domainId } }, 201)).user.id
+    const groupId: string = (await api('POST', '/v3/groups', { group: { name: 'g1', domain_id: domainId } }, 201)).group.id
+    await api('PUT', `/v3/groups/${groupId}/users/${userId}`, undefined, 204)
+    const projectId: string = (await api('POST', '/v3/projects', { project: { name: 'cn-north-4_kept', domain_id: domainId } }, 201)).project.id
+    const policyId: string = (await api('POST', '/v3.0/OS-ROLE/roles', {
+      role: { display_name: 'kept-policy', type: 'XA', description: 'd', policy: { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['ecs:*:get*'] }] } },
+    }, 201)).role.id
+    await api('PUT', `/v3/projects/${projectId}/groups/${groupId}/roles/${policyId}`, undefined, 204)
+    const agencyId: string = (await api('POST', '/v3.0/OS-AGENCY/agencies', { agency: { name: 'kept-agency', domain_id: domainId, trust_domain_name: s.account.name, duration: 'FOREVER' } }, 201)).agency.id
+    await api('PUT', `/v3.0/OS-AGENCY/projects/${projectId}/agencies/${agencyId}/roles/${policyId}`, undefined, 204)
+    await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: userId, description: 'k' } }, 201)
+    const epId: string = (await api('POST', '/v1.0/enterprise-projects', { name: 'kept_ep' }, 201)).enterprise_project.id
+    await api('PUT', '/v1/enterprise-project-collect', { ep_id_list: [epId] }, 200)
+
+    const counts = await rowCounts(s)
+    const snapshot = (await call(`${s.url}${STATE}`, { token: operator })).body
+    await api('DELETE', `/v3/users/${userId}`, undefined, 204)
+    await api('DELETE', `/v3.0/OS-AGENCY/agencies/${agencyId}`, undefined, 204)
+    expect((await call(`${s.url}${STATE}`, { method: 'PUT', token: operator, body: snapshot })).status).toBe(200)
+    expect(await rowCounts(s)).toEqual(counts)
+    const again = (await call(`${s.url}${STATE}`, { token: await s.adminToken() })).body
+    expect({ ...again, exported_at: undefined }).toEqual({ ...snapshot, exported_at: undefined })
   })
 })
