@@ -8,12 +8,8 @@
 import type { Flavour } from '../flavours.js'
 import { PROHIBITED_IMPLIED_ROLES } from '../services/iam/roles/rules.js'
 import { assertValidGroupAndOption } from '../services/iam/domain-config/rules.js'
+import { entries, isObject, list, text, Unique, type Json } from './raw-document.js'
 
-type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-const entries = (v: unknown): [number, Json][] => list(v).flatMap((e, i) => (isObject(e) ? [[i, e] as [number, Json]] : []))
 const names = (v: unknown) => new Set(entries(v).flatMap(([, e]) => text(e.name) ?? []))
 
 /** What an import of one account finds in the store around it. */
@@ -28,18 +24,6 @@ export interface StoreContext {
 
 const ACCOUNT_KINDS = ['roles', 'trusts', 'access_rules', 'application_credentials', 'credentials', 'domain_config'] as const
 const GLOBAL_KINDS = ['roles', 'implied_roles', 'catalog', 'oauth_consumers', 'policies'] as const
-
-/** First claim of each key wins; later ones are reported naming the first place. */
-class Claims {
-  private readonly first = new Map<string, string>()
-  constructor(private readonly problems: string[]) {}
-  claim(key: string | undefined, place: string, what: string): void {
-    if (key === undefined) return
-    const earlier = this.first.get(key)
-    if (earlier === undefined) this.first.set(key, place)
-    else this.problems.push(`${place}: duplicate ${what} (also ${earlier})`)
-  }
-}
 
 export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: ReadonlySet<string>, store: StoreContext | undefined): string[] {
   const problems: string[] = []
@@ -59,13 +43,13 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
   // Global roles: the flavour's, the document's (or, for one account, the store's).
   const systemNames = flavour.systemRoles.map((r) => r.name)
   const globalNames = new Set([...systemNames, ...(store?.globalRoles ?? []), ...names(doc.roles)])
-  const roleNames = new Claims(problems)
+  const roleNames = new Unique(problems)
   for (const [i, role] of entries(doc.roles)) {
     const name = text(role.name)
     roleNames.claim(name, `roles[${i}].name`, `global role name '${name}'`)
     if (name !== undefined && systemNames.includes(name)) problem(`roles[${i}].name`, `'${name}' is a role of ${flavour.name} already; list only the roles an administrator made`)
   }
-  const rules = new Claims(problems)
+  const rules = new Unique(problems)
   for (const [i, rule] of entries(doc.implied_roles)) {
     const prior = text(rule.prior)
     const implied = text(rule.implied)
@@ -79,8 +63,8 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
   const endpointIds = new Set<string>(store?.endpoints ?? [])
   const groupIds = new Set<string>(store?.endpointGroups ?? [])
   const catalog = isObject(doc.catalog) ? doc.catalog : undefined
-  const serviceClaims = new Claims(problems)
-  const endpointClaims = new Claims(problems)
+  const serviceClaims = new Unique(problems)
+  const endpointClaims = new Unique(problems)
   for (const [i, service] of entries(catalog?.services)) {
     serviceClaims.claim(text(service.id), `catalog.services[${i}].id`, `service id '${text(service.id)}'`)
     for (const [j, endpoint] of entries(service.endpoints)) {
@@ -92,7 +76,7 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
       if (region !== undefined && !regionIds.has(region)) problem(`${at}.region`, `no region '${region}' in the document`)
     }
   }
-  const groupClaims = new Claims(problems)
+  const groupClaims = new Unique(problems)
   for (const [i, group] of entries(catalog?.endpoint_groups)) {
     const id = text(group.id)
     groupClaims.claim(id, `catalog.endpoint_groups[${i}].id`, `endpoint group id '${id}'`)
@@ -100,9 +84,9 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
   }
   // Without a catalog a whole import seeds the flavour's, whose ids the document cannot be checked against.
   const catalogKnown = store !== undefined || catalog !== undefined
-  const consumerIds = new Claims(problems)
+  const consumerIds = new Unique(problems)
   for (const [i, c] of entries(doc.oauth_consumers)) consumerIds.claim(text(c.id), `oauth_consumers[${i}].id`, `consumer id '${text(c.id)}'`)
-  const policyIds = new Claims(problems)
+  const policyIds = new Unique(problems)
   for (const [i, p] of entries(doc.policies)) policyIds.claim(text(p.id), `policies[${i}].id`, `policy id '${text(p.id)}'`)
 
   // Accounts: users and projects by account name, for trusts naming another account.
@@ -114,7 +98,7 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
     usersOf.set(name, names(account.users))
     projectsOf.set(name, names(account.projects))
   }
-  const ids = { trusts: new Claims(problems), rules: new Claims(problems), appCredentials: new Claims(problems), credentials: new Claims(problems), roles: new Claims(problems) }
+  const ids = { trusts: new Unique(problems), rules: new Unique(problems), appCredentials: new Unique(problems), credentials: new Unique(problems), roles: new Unique(problems) }
   for (const [i, account] of accounts) {
     const at = `accounts[${i}]`
     const accountName = text(account.name) ?? `#${i}`
@@ -141,7 +125,7 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
       })
     }
 
-    const domainRoleNames = new Claims(problems)
+    const domainRoleNames = new Unique(problems)
     for (const [j, role] of entries(account.roles)) {
       const place = `${at}.roles[${j}]`
       domainRoleNames.claim(text(role.name), `${place}.name`, `role name '${text(role.name)}' in account '${accountName}'`)
@@ -175,7 +159,7 @@ export function checkKeystoneKinds(doc: Json, flavour: Flavour, regionIds: Reado
       if (text(rule.id) !== undefined) ruleUser.set(text(rule.id)!, text(rule.user))
     }
 
-    const credentialNames = new Claims(problems)
+    const credentialNames = new Unique(problems)
     for (const [j, c] of entries(account.application_credentials)) {
       const place = `${at}.application_credentials[${j}]`
       ids.appCredentials.claim(text(c.id), `${place}.id`, `application credential id '${text(c.id)}'`)

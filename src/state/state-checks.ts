@@ -19,29 +19,10 @@ import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/reso
 import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
 import { favouriteEpId } from '../services/coc/rules.js'
 import { checkKeystoneKinds, type StoreContext } from './keystone-checks.js'
+import { entries, isObject, list, text, Unique, type Json } from './raw-document.js'
 
-type Json = Record<string, unknown>
-
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-/** Entries of a list that are objects, with their index in it. */
-const entries = (v: unknown): [number, Json][] => list(v).flatMap((e, i) => (isObject(e) ? [[i, e] as [number, Json]] : []))
 /** An `InvalidFieldError`'s reason without the API's prefix naming the field: the problem's place names it. */
 const reasonOf = (error: InvalidFieldError) => error.message.replace(/^Invalid input for field '[^']*': /, '')
-
-/** First claim of each key wins; later ones are reported as duplicates naming the first place. */
-class Unique {
-  private readonly first = new Map<string, string>()
-  constructor(private readonly problems: string[]) {}
-  claim(key: string | undefined, place: string, what: string): void {
-    if (key === undefined) return
-    const earlier = this.first.get(key)
-    if (earlier === undefined) this.first.set(key, place)
-    else this.problems.push(`${place}: duplicate ${what} (also ${earlier})`)
-  }
-}
 
 /** A role a grant may name: the flavour's system roles and the account's custom policies. */
 export interface RoleRef { kind: 'system' | 'custom'; name: string; type: string; fineGrained: boolean }
