@@ -13,19 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { call, startServer, type TestServer } from '../helpers/server.js'
+import { storeTables } from './store-tables.js'
 
 const STATE = '/_projectplane/state'
 /** Not state (docs/state.md): the trail, revocations and the keys are left out of a document on purpose. */
-const NOT_STATE = new Set(['audit_traces', 'revoked_tokens', 'token_keys', 'schema_migrations'])
+const NOT_STATE = new Set(['audit_traces', 'revoked_tokens', 'token_keys'])
 
 /** Table → rows, every table but what is not state. */
 async function rowCounts(s: TestServer): Promise<Record<string, number>> {
   const counts: Record<string, number> = {}
-  for (const table of await s.server.db.kysely.introspection.getTables()) {
-    if (NOT_STATE.has(table.name) || table.name.startsWith('kysely_')) continue
+  for (const table of await storeTables(s)) {
+    if (NOT_STATE.has(table)) continue
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, counted the same way
-    const row = await (s.server.db.kysely as any).selectFrom(table.name).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
-    counts[table.name] = Number(row.n)
+    const row = await (s.server.db.kysely as any).selectFrom(table).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+    counts[table] = Number(row.n)
   }
   return counts
 }
