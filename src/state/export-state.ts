@@ -7,7 +7,8 @@
  *
  * NOTE: an export holds secrets: the argon2 hashes of passwords and the plain secret keys of
  * access keys (an import must restore them for signed requests to keep working). Keep it as a
- * password file is kept. Left out: token keys, revoked tokens, temporary access keys (those
+ * password file is kept; in the keystone flavour also Keystone credentials' blobs, OAuth1
+ * consumers' secrets and LDAP passwords of domain configurations (keystone-export.ts). Left out: token keys, revoked tokens, temporary access keys (those
  * made through agencies too), login failure counters, the migration records of EPS and the
  * audit trail.
  */
