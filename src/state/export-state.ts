@@ -7,7 +7,8 @@
  *
  * NOTE: an export holds secrets: the argon2 hashes of passwords and the plain secret keys of
  * access keys (an import must restore them for signed requests to keep working). Keep it as a
- * password file is kept. Left out: token keys, revoked tokens, temporary access keys (those
+ * password file is kept; in the keystone flavour also Keystone credentials' blobs, OAuth1
+ * consumers' secrets and LDAP passwords of domain configurations (keystone-export.ts). Left out: token keys, revoked tokens, temporary access keys (those
  * made through agencies too), login failure counters, the migration records of EPS and the
  * audit trail.
  */
@@ -20,6 +21,8 @@ import { CREDENTIAL_KEY_ID, DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PR
 import { isoMicros } from '../shared/clock.js'
 import { NotFoundError } from '../errors/app-error.js'
 import { resourceType } from '../services/eps/resource-types.js'
+import { isDomainSpecificRole } from '../services/iam/roles/rules.js'
+import { keystoneAccount, keystoneGlobals, readKeystoneRows } from './keystone-export.js'
 import {
   STATE_FORMAT, STATE_VERSION, type StateAccount, type StateDocument, type StateGrant, type StateUser,
 } from './state-document.js'
@@ -63,6 +66,12 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     await x.selectFrom('token_keys').selectAll().where('id', '=', CREDENTIAL_KEY_ID).execute(),
   ]
   const box = keys[0] ? secretBoxOf(keys[0]) : undefined
+  const stored = flavour.iam.regionProjects ? undefined : await readKeystoneRows(x)
+  const opened = (sealed: string, what: string) => {
+    const plain = box?.open(sealed)
+    if (plain === undefined) throw new Error(`${what} cannot be read with this store's credential key`)
+    return plain
+  }
   const roleById = new Map(roles.map((r) => [r.id, r]))
   const userById = new Map(users.map((u) => [u.id, u]))
   const groupById = new Map(groups.map((g) => [g.id, g]))
@@ -101,7 +110,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       }
     })
 
-    const customPolicies = roles.filter((r) => r.domain_key === domain.id).sort(byName).map((r) => ({
+    const customPolicies = roles.filter((r) => r.domain_key === domain.id && !isDomainSpecificRole(r)).sort(byName).map((r) => ({
       id: r.id, name: r.name, display_name: r.display_name, type: r.type as 'AX' | 'XA', description: r.description, description_cn: r.description_cn,
       policy: json(r.policy), created_at: r.created_at, updated_at: r.updated_at,
     }))
@@ -112,6 +121,10 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       id: p.id, name: p.name, description: p.description, enabled: p.enabled === 1, status: p.status, suspended_at: p.suspended_at,
       ...(!flavour.iam.regionProjects && parentName(p) !== undefined ? { parent: parentName(p)! } : {}),
       ...(keystoneAttributes ? { tags: JSON.parse(p.tags) as string[], options: json(p.options), extra: json(p.extra) } : {}),
+      ...(stored ? {
+        endpoints: stored.projectEndpoints.filter((e) => e.project_id === p.id).map((e) => e.endpoint_id).sort(compare),
+        endpoint_groups: stored.projectEndpointGroups.filter((e) => e.project_id === p.id).map((e) => e.endpoint_group_id).sort(compare),
+      } : {}),
       created_at: p.created_at, updated_at: p.updated_at,
     }))
 
@@ -168,13 +181,18 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       }))
     }
     account.grants = grants.map(({ order: _order, targetName: _targetName, ...g }) => g)
+    if (stored) Object.assign(account, keystoneAccount(stored, domain.id, { roles, users, projects, domains, opened }))
     return account
   })
 
   return {
     format: STATE_FORMAT, version: STATE_VERSION, flavour: flavourName, exported_at: isoMicros(now),
-    regions: regions.map((r) => ({ id: r.id, type: r.type, description: r.description, parent_region_id: r.parent_region_id, locales: JSON.parse(r.locales) as Record<string, string> })),
+    regions: regions.map((r) => ({
+      id: r.id, type: r.type, description: r.description, parent_region_id: r.parent_region_id, locales: JSON.parse(r.locales) as Record<string, string>,
+      ...(flavour.iam.regionProjects ? {} : { extra: json(r.extra), has_endpoints: r.has_endpoints === 1 }),
+    })),
     accounts,
+    ...(stored && accountId === undefined ? keystoneGlobals(stored, flavour, roles, opened) : {}),
   }
 }
 

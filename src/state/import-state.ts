@@ -40,6 +40,8 @@ import { deleteStateRows } from './reset-state.js'
 import { clearAccounts, lockState, projectIdsOf } from './account-rows.js'
 import { projectsTransaction } from '../services/iam/projects/store-sql.js'
 import { StateDocumentError } from './state-document.js'
+import type { StoreContext } from './keystone-checks.js'
+import { domainRoleRows, hashApplicationSecrets, writeKeystoneAccount, writeKeystoneGlobals } from './keystone-import.js'
 
 export interface ImportOptions {
   flavour: FlavourName
@@ -107,6 +109,8 @@ interface PlannedGrant {
 
 /** Every row one account's part of the document becomes, ids settled before the transaction. */
 interface AccountPlan {
+  /** The account as the document has it: its keystone kinds are written from it, after every account. */
+  source: StateAccount
   domain: DomainRow
   /** Regions whose system project the document leaves out, with the id it will have. */
   missingRegionProjects: [regionId: string, projectId: string][]
@@ -127,7 +131,9 @@ interface AccountPlan {
 
 export async function importState(db: Db, input: unknown, options: ImportOptions): Promise<ImportSummary> {
   const one = options.account === undefined ? undefined : await oneAccountContext(db, input, options.account)
-  const doc = parseStateDocument(one?.input ?? input, { flavour: options.flavour, passwordPolicy: options.passwordPolicy, otherAccounts: one && [...one.others.keys()] })
+  const doc = parseStateDocument(one?.input ?? input, {
+    flavour: options.flavour, passwordPolicy: options.passwordPolicy, otherAccounts: one && [...one.others.keys()], store: one?.store,
+  })
   const flavour = flavourFor(options.flavour)
   const nowMs = options.now ?? Date.now()
   const now = isoMicros(nowMs)
@@ -135,10 +141,12 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
   const hashes = new Map<StateUser, string>()
   await Promise.all(doc.accounts.flatMap((a) => a.users ?? []).filter((u) => u.password !== undefined)
     .map(async (u) => hashes.set(u, await hashPassword(u.password!))))
+  const secretHashes = await hashApplicationSecrets(doc)
   const regions = planRegions(doc, flavour)
   const regionIds = new Set(regions.map((r) => r.id))
   const claimedIds = new Set(doc.accounts.flatMap((a) => (a.id === undefined ? [] : [a.id])))
-  const plans = doc.accounts.map((account) => planAccount(account, { flavour, now, regionIds, hashes, claimedIds }))
+  const globalRoles = one?.store?.globalRoles ?? (doc.roles ?? []).map((r) => r.name)
+  const plans = doc.accounts.map((account) => planAccount(account, { flavour, now, regionIds, hashes, claimedIds, globalRoles }))
   settleTrust(plans, one?.others)
 
   let refused: StateNotEmptyError | undefined
@@ -162,13 +170,18 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
       // A store that no server has started yet has no system roles; grants need them.
       await syncSystemRoles(store, flavour, nowMs)
       const box = await loadSecretBox(store.tokens, now)
-      const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
+      const keystone = { box, now, secretHashes, stamp: storedTime }
       if (!one) {
         await insertMany(trx, 'regions', regions)
-        // The reset above dropped the catalog with the regions: the document's regions get the flavour's.
-        await seedCatalog(store, flavour, nowMs)
+        // The reset above dropped the catalog with the regions: the document's, or the flavour's for its regions.
+        const seed = () => seedCatalog(store, flavour, nowMs)
+        if (flavour.iam.regionProjects) await seed()
+        else await writeKeystoneGlobals(trx, doc, flavour, keystone, seed)
       }
+      // Keystone's global roles included (written just above), which grants name as the flavour's own.
+      const systemRoleIds = new Map((await trx.selectFrom('roles').select(['id', 'name']).where('domain_key', '=', '').execute()).map((r) => [r.name, r.id]))
       for (const plan of plans) await writeAccount(trx, store, flavour, plan, { box, systemRoleIds })
+      if (!flavour.iam.regionProjects) for (const plan of plans) await writeKeystoneAccount(trx, plan.source, plan.domain.id, keystone)
       for (const plan of plans) for (const project of plan.projects) touched.add(project.id)
       return countState(trx)
     })
@@ -181,7 +194,7 @@ export async function importState(db: Db, input: unknown, options: ImportOptions
 }
 
 /** An import of one account: the document must hold exactly it; the store's regions and other accounts frame it. */
-async function oneAccountContext(db: Db, input: unknown, accountId: string): Promise<{ input: unknown; accountId: string; others: Map<string, string> }> {
+async function oneAccountContext(db: Db, input: unknown, accountId: string): Promise<{ input: unknown; accountId: string; others: Map<string, string>; store: StoreContext }> {
   const accounts = (input as { accounts?: unknown } | null)?.accounts
   if (Array.isArray(accounts)) {
     const problems: string[] = []
@@ -195,7 +208,25 @@ async function oneAccountContext(db: Db, input: unknown, accountId: string): Pro
   const withId = Array.isArray(accounts) && accounts.length === 1 && typeof accounts[0] === 'object' && accounts[0] !== null
     ? { ...(input as object), regions, accounts: [{ ...(accounts[0] as object), id: accountId }] }
     : input
-  return { input: withId, accountId, others }
+  return { input: withId, accountId, others, store: await storeContext(db, accountId) }
+}
+
+/** What an account's keystone kinds may name outside it: other accounts' users and projects, global roles, the catalog. */
+async function storeContext(db: Db, accountId: string): Promise<StoreContext> {
+  const x = db.kysely
+  const byAccount = async (table: 'users' | 'projects') => {
+    const rows = await x.selectFrom(table).innerJoin('domains', 'domains.id', `${table}.domain_id`)
+      .select(['domains.name as account', `${table}.name as name`]).where('domains.id', '<>', accountId).execute()
+    const map = new Map<string, Set<string>>()
+    for (const r of rows) (map.get(r.account) ?? map.set(r.account, new Set()).get(r.account)!).add(r.name)
+    return map
+  }
+  return {
+    users: await byAccount('users'), projects: await byAccount('projects'),
+    globalRoles: (await x.selectFrom('roles').select('name').where('domain_key', '=', '').execute()).map((r) => r.name),
+    endpoints: new Set((await x.selectFrom('catalog_endpoints').select('id').execute()).map((r) => r.id)),
+    endpointGroups: new Set((await x.selectFrom('endpoint_groups').select('id').execute()).map((r) => r.id)),
+  }
 }
 
 function planRegions(doc: StateDocument, flavour: Flavour): RegionRow[] {
@@ -204,7 +235,7 @@ function planRegions(doc: StateDocument, flavour: Flavour): RegionRow[] {
     id: r.id, type: r.type ?? 'public', description: r.description ?? '', parent_region_id: r.parent_region_id ?? null,
     // A known region of the flavour keeps its display names unless the document gives others.
     locales: JSON.stringify(r.locales ?? flavour.defaultRegions.find((d) => d.id === r.id)?.locales ?? {}),
-    extra: '{}', has_endpoints: 1,
+    extra: JSON.stringify(r.extra ?? {}), has_endpoints: r.has_endpoints === false ? 0 : 1,
   }))
 }
 
@@ -214,6 +245,8 @@ interface PlanContext {
   regionIds: ReadonlySet<string>
   hashes: ReadonlyMap<StateUser, string>
   claimedIds: Set<string>
+  /** Keystone's global roles beyond the flavour's: the document's, or in an import of one account the store's. */
+  globalRoles: readonly string[]
 }
 
 function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
@@ -309,6 +342,11 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
     policy: JSON.stringify(validateCustomPolicy(p.policy, 'policy')), ...times(p),
   }))
   const roleRefs = (account.custom_policies ?? []).map((p, i) => ({ name: roles[i]!.name, display_name: p.display_name, type: p.type }))
+  // Keystone's domain roles: rows of `roles` as custom policies are, granted by name as they are.
+  const domainRoles = domainRoleRows(account, accountId, now, storedTime)
+  roles.push(...domainRoles)
+  roleRefs.push(...domainRoles.map((r) => ({ name: r.name, display_name: r.name, type: r.type as 'AX' })))
+  const globalRoles = ctx.globalRoles
 
   // The API's duration rule; an expiry the document leaves out counts from when the duration was set.
   const agencies: AgencyRow[] = (account.agencies ?? []).map((a) => {
@@ -326,7 +364,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   const agencyId = (name: string) => agencies.find((a) => a.name === name)!.id
 
   const grants: PlannedGrant[] = (account.grants ?? []).map((g) => {
-    const role = resolveRole(flavour, roleRefs, g.role) as Exclude<ReturnType<typeof resolveRole>, string>
+    const role = resolveRole(flavour, roleRefs, g.role, globalRoles) as Exclude<ReturnType<typeof resolveRole>, string>
     const target = g.project !== undefined ? { target_type: 'project' as const, target_id: projectByName.get(g.project)!.id }
       : g.enterprise_project !== undefined ? { target_type: 'enterprise_project' as const, target_id: epId(g.enterprise_project) }
         : g.system === true ? { target_type: 'system' as const, target_id: 'all' }
@@ -350,7 +388,7 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
   })
 
   return {
-    domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
+    source: account, domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
     adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, agencies, grants, credentials, resources, favourites,
   }
 }

@@ -18,29 +18,11 @@ import { isServiceTrust, parseAgencyDuration } from '../services/iam/agencies/ru
 import { ATTACHABLE_TO_ECS, PROVIDERS, resourceType } from '../services/eps/resource-types.js'
 import { isEnterpriseProjectName, placementFaults } from '../services/eps/rules.js'
 import { favouriteEpId } from '../services/coc/rules.js'
+import { checkKeystoneKinds, type StoreContext } from './keystone-checks.js'
+import { entries, isObject, list, text, Unique, type Json } from './raw-document.js'
 
-type Json = Record<string, unknown>
-
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-/** Entries of a list that are objects, with their index in it. */
-const entries = (v: unknown): [number, Json][] => list(v).flatMap((e, i) => (isObject(e) ? [[i, e] as [number, Json]] : []))
 /** An `InvalidFieldError`'s reason without the API's prefix naming the field: the problem's place names it. */
 const reasonOf = (error: InvalidFieldError) => error.message.replace(/^Invalid input for field '[^']*': /, '')
-
-/** First claim of each key wins; later ones are reported as duplicates naming the first place. */
-class Unique {
-  private readonly first = new Map<string, string>()
-  constructor(private readonly problems: string[]) {}
-  claim(key: string | undefined, place: string, what: string): void {
-    if (key === undefined) return
-    const earlier = this.first.get(key)
-    if (earlier === undefined) this.first.set(key, place)
-    else this.problems.push(`${place}: duplicate ${what} (also ${earlier})`)
-  }
-}
 
 /** A role a grant may name: the flavour's system roles and the account's custom policies. */
 export interface RoleRef { kind: 'system' | 'custom'; name: string; type: string; fineGrained: boolean }
@@ -49,9 +31,13 @@ export interface RoleRef { kind: 'system' | 'custom'; name: string; type: string
  * A grant's `role`: a system role's name first, then a custom policy's name, then a custom
  * policy's display name when exactly one policy of the account has it.
  */
-export function resolveRole(flavour: Flavour, customs: readonly { name?: string; display_name?: string; type?: string }[], ref: string): RoleRef | string {
+export function resolveRole(
+  flavour: Flavour, customs: readonly { name?: string; display_name?: string; type?: string }[], ref: string, globalRoles: readonly string[] = [],
+): RoleRef | string {
   const system = flavour.systemRoles.find((r) => r.name === ref)
   if (system) return { kind: 'system', name: system.name, type: system.type, fineGrained: system.flag === 'fine_grained' }
+  // Keystone's global roles an administrator made: held as the flavour's own are.
+  if (globalRoles.includes(ref)) return { kind: 'system', name: ref, type: 'AA', fineGrained: false }
   const byName = customs.find((c) => c.name === ref)
   const byDisplay = byName ? [byName] : customs.filter((c) => c.display_name === ref)
   if (byDisplay.length === 1) {
@@ -81,7 +67,7 @@ export function epsNameProblem(eps: EpsFlavour, flavour: FlavourName, name: stri
   return `'${name}' is not an enterprise project name on ${flavour}: 1 to ${eps.nameMaxLength} letters, digits, '_'${chinese}, ${rule}`
 }
 
-export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, otherAccounts: readonly string[] = []): string[] {
+export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, otherAccounts: readonly string[] = [], store?: StoreContext): string[] {
   const problems: string[] = []
   const flavourName = FLAVOUR_NAMES.find((f) => f === doc.flavour)
   // Without a known flavour no rule can be applied; the shape check reports the flavour.
@@ -110,14 +96,16 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, othe
   }
   // Agencies trust accounts of the document by name (an import leaves no other account in the
   // store), or, in an import of one account, the store's other accounts.
+  const globalRoles = [...(store?.globalRoles ?? []), ...entries(doc.roles).flatMap(([, r]) => text(r.name) ?? [])]
   const accountNames = new Set([...entries(doc.accounts).flatMap(([, a]) => text(a.name) ?? []), ...otherAccounts])
   for (const [i, account] of entries(doc.accounts)) {
     const at = `accounts[${i}]`
     const name = text(account.name)
     global.accountNames.claim(name, `${at}.name`, `account name '${name}'`)
     global.accountIds.claim(text(account.id), `${at}.id`, `account id '${text(account.id)}'`)
-    new AccountChecks(problems, flavour, policy, regionIds, accountNames, global, account, at, name ?? `#${i}`).run()
+    new AccountChecks(problems, flavour, policy, regionIds, accountNames, global, account, at, name ?? `#${i}`, globalRoles).run()
   }
+  problems.push(...checkKeystoneKinds(doc, flavour, regionIds, store))
   return problems
 }
 
@@ -146,6 +134,7 @@ class AccountChecks {
     private readonly account: Json,
     private readonly at: string,
     private readonly name: string,
+    private readonly globalRoles: readonly string[],
   ) {
     this.users = entries(account.users)
     this.groups = entries(account.groups)
@@ -402,7 +391,11 @@ class AccountChecks {
 
   private checkGrants(): void {
     const seen = new Unique(this.problems)
-    const customs = this.policies.map(([, p]) => ({ name: text(p.name), display_name: text(p.display_name), type: text(p.type) }))
+    const customs = [
+      ...this.policies.map(([, p]) => ({ name: text(p.name), display_name: text(p.display_name), type: text(p.type) })),
+      // Keystone's domain roles are granted as custom policies are: roles of the account.
+      ...entries(this.account.roles).map(([, r]) => ({ name: text(r.name), display_name: text(r.name), type: 'AA' })),
+    ]
     for (const [i, grant] of entries(this.account.grants)) {
       const at = `${this.at}.grants[${i}]`
       const user = text(grant.user)
@@ -430,7 +423,7 @@ class AccountChecks {
 
       const roleName = text(grant.role)
       if (roleName === undefined) continue
-      const role = resolveRole(this.flavour, customs, roleName)
+      const role = resolveRole(this.flavour, customs, roleName, this.globalRoles)
       if (typeof role === 'string') {
         this.problem(`${at}.role`, role.replace('the account', `account '${this.name}'`))
         continue

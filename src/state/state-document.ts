@@ -19,6 +19,7 @@ import {
 } from '../services/eps/rules.js'
 import { FAVOURITES_ID_PATTERN, MAX_FAVOURITES } from '../services/coc/rules.js'
 import { checkReferences } from './state-checks.js'
+import type { StoreContext } from './keystone-checks.js'
 
 export const STATE_FORMAT = 'projectplane-state'
 export const STATE_VERSION = 1
@@ -54,6 +55,10 @@ export const RegionSchema = T.Object({
   description: T.Optional(Text(255)),
   parent_region_id: T.Optional(Nullable(RegionId)),
   locales: T.Optional(T.Record(T.String(), T.String(), { expected: 'an object of locale names to display names' })),
+  /** Keystone: the attributes a region keeps beyond its columns. */
+  extra: T.Optional(JsonObject),
+  /** Keystone: false for a region made through the API, which gets no seeded endpoints; true when left out. */
+  has_endpoints: T.Optional(T.Boolean()),
 }, closed)
 
 export const AccessKeySchema = T.Object({
@@ -135,6 +140,9 @@ export const ProjectSchema = T.Object({
   tags: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 255 }), { maxItems: 80 })),
   options: T.Optional(JsonObject),
   extra: T.Optional(JsonObject),
+  /** Keystone only (OS-EP-FILTER): ids of the catalog's endpoints and endpoint groups associated with the project. */
+  endpoints: T.Optional(T.Array(Id)),
+  endpoint_groups: T.Optional(T.Array(Id)),
   ...Times,
 }, closed)
 
@@ -198,6 +206,140 @@ export const GrantSchema = T.Object({
   inherited: T.Optional(T.Boolean()),
 }, closed)
 
+// ---------------------------------------------------------------- keystone flavour's stored kinds
+
+const RoleName = Name(255)
+const RoleNames = T.Array(RoleName)
+const Argon2Hash = T.String({ pattern: '^\\$argon2(id|i|d)\\$', expected: "an argon2 hash as an export writes it ('$argon2id$…')" })
+const Count = T.Integer({ minimum: 0, expected: 'a whole number of at least 0' })
+
+/** A domain-specific role (keystone): never in a token itself, only through the roles it implies. */
+export const DomainRoleSchema = T.Object({
+  id: T.Optional(Id),
+  name: RoleName,
+  description: T.Optional(Text()),
+  /** Names of the roles it implies: global roles, or domain roles of the same account. */
+  implies: T.Optional(RoleNames),
+  ...Times,
+}, closed)
+
+/** A global role an administrator made (keystone), beyond the flavour's own. */
+export const GlobalRoleSchema = T.Object({
+  id: T.Optional(Id),
+  name: RoleName,
+  description: T.Optional(Text()),
+  ...Times,
+}, closed)
+
+/** An implied-role rule between two global roles, by name. */
+export const ImpliedRoleSchema = T.Object({ prior: RoleName, implied: RoleName }, closed)
+
+/** A trust (OS-TRUST) made by a user of the account; the trustee and project by name, in another account when it says so. */
+export const TrustSchema = T.Object({
+  id: T.Optional(Id),
+  trustor: Name(255),
+  trustee: Name(255),
+  /** The trustee's account when it is not the trustor's. */
+  trustee_account: T.Optional(Name(64)),
+  project: T.Optional(Nullable(Name(64))),
+  /** The project's account when it is not the trustor's. */
+  project_account: T.Optional(Name(64)),
+  impersonation: T.Boolean(),
+  expires_at: T.Optional(Nullable(Time)),
+  remaining_uses: T.Optional(Nullable(Count)),
+  /** The trust this one was made with (a trust-scoped token made it), kept as stored. */
+  redelegated_trust_id: T.Optional(Nullable(Id)),
+  redelegation_count: T.Optional(Nullable(Count)),
+  /** Global role names, or domain roles of the account. */
+  roles: RoleNames,
+  extra: T.Optional(JsonObject),
+  created_at: T.Optional(Time),
+}, closed)
+
+/** An access rule of a user; its id is what application credentials name. */
+export const AccessRuleSchema = T.Object({
+  id: Id,
+  user: Name(255),
+  service: T.String({ minLength: 1, maxLength: 64 }),
+  path: T.String({ minLength: 1, maxLength: 255 }),
+  method: T.String({ minLength: 1, maxLength: 16 }),
+  created_at: T.Optional(Time),
+}, closed)
+
+export const ApplicationCredentialSchema = T.Object({
+  id: T.Optional(Id),
+  user: Name(255),
+  project: Name(64),
+  name: Name(255),
+  description: T.Optional(Nullable(Text())),
+  /** Plain text, hashed on import; or the stored hash, as an export writes it. */
+  secret: T.Optional(T.String({ minLength: 1, expected: 'a secret' })),
+  secret_hash: T.Optional(Argon2Hash),
+  expires_at: T.Optional(Nullable(Time)),
+  unrestricted: T.Optional(Nullable(T.Boolean())),
+  roles: RoleNames,
+  /** Ids of the account's access rules (of the same user). */
+  access_rules: T.Optional(T.Array(Id)),
+  created_at: T.Optional(Time),
+}, closed)
+
+/** A Keystone credential (`/v3/credentials`, EC2 credentials too); the blob in plain text, as access keys' secrets. */
+export const KeystoneCredentialSchema = T.Object({
+  /** For type 'ec2': the SHA-256 of the blob's access, computed when left out. */
+  id: T.Optional(Id),
+  user: Name(255),
+  project: T.Optional(Nullable(Name(64))),
+  type: T.String({ minLength: 1, maxLength: 255 }),
+  blob: T.String({ expected: 'the blob as a string' }),
+  extra: T.Optional(JsonObject),
+  created_at: T.Optional(Time),
+}, closed)
+
+/** The catalog (keystone): services with their endpoints, and OS-EP-FILTER's endpoint groups. */
+export const CatalogSchema = T.Object({
+  services: T.Array(T.Object({
+    id: Id,
+    type: T.String({ minLength: 1, maxLength: 255 }),
+    name: T.Optional(Text(255)),
+    enabled: T.Optional(T.Boolean()),
+    extra: T.Optional(JsonObject),
+    created_at: T.Optional(Time),
+    endpoints: T.Optional(T.Array(T.Object({
+      id: Id,
+      interface: Enum(['public', 'internal', 'admin'] as const),
+      region: T.Optional(Nullable(RegionId)),
+      url: T.String({ minLength: 1 }),
+      enabled: T.Optional(T.Boolean()),
+      extra: T.Optional(JsonObject),
+      created_at: T.Optional(Time),
+    }, closed))),
+  }, closed)),
+  endpoint_groups: T.Optional(T.Array(T.Object({
+    id: Id,
+    name: T.String({ maxLength: 255 }),
+    description: T.Optional(Nullable(Text())),
+    filters: JsonObject,
+    created_at: T.Optional(Time),
+  }, closed))),
+}, closed)
+
+export const OauthConsumerSchema = T.Object({
+  id: Id,
+  description: T.Optional(Nullable(Text())),
+  /** Plain text, as access keys' secrets. */
+  secret: T.String({ minLength: 1, expected: 'a secret' }),
+  extra: T.Optional(JsonObject),
+  created_at: T.Optional(Time),
+}, closed)
+
+export const PolicyBlobSchema = T.Object({
+  id: Id,
+  type: T.String({ minLength: 1, maxLength: 255 }),
+  blob: T.String(),
+  extra: T.Optional(JsonObject),
+  created_at: T.Optional(Time),
+}, closed)
+
 export const AccountSchema = T.Object({
   id: T.Optional(Id),
   name: Name(64),
@@ -212,6 +354,14 @@ export const AccountSchema = T.Object({
   resources: T.Optional(T.Array(ResourceSchema)),
   agencies: T.Optional(T.Array(AgencySchema)),
   grants: T.Optional(T.Array(GrantSchema)),
+  // Keystone only:
+  roles: T.Optional(T.Array(DomainRoleSchema)),
+  trusts: T.Optional(T.Array(TrustSchema)),
+  access_rules: T.Optional(T.Array(AccessRuleSchema)),
+  application_credentials: T.Optional(T.Array(ApplicationCredentialSchema)),
+  credentials: T.Optional(T.Array(KeystoneCredentialSchema)),
+  /** Domain-specific configuration: group → option → value (an LDAP password in plain text). */
+  domain_config: T.Optional(T.Record(T.String(), T.Record(T.String(), T.Unknown()), { expected: 'an object of groups of options' })),
 }, closed)
 
 export const StateDocumentSchema = T.Object({
@@ -223,6 +373,15 @@ export const StateDocumentSchema = T.Object({
   /** The flavour's default regions when left out. */
   regions: T.Optional(T.Array(RegionSchema)),
   accounts: T.Array(AccountSchema),
+  // Keystone only, whole store only (an import of one account leaves them as they are):
+  /** Global roles an administrator made; left out, the store's stay. */
+  roles: T.Optional(T.Array(GlobalRoleSchema)),
+  /** Rules between global roles; left out, the store's stay. */
+  implied_roles: T.Optional(T.Array(ImpliedRoleSchema)),
+  /** Left out, the flavour's catalog is seeded. */
+  catalog: T.Optional(CatalogSchema),
+  oauth_consumers: T.Optional(T.Array(OauthConsumerSchema)),
+  policies: T.Optional(T.Array(PolicyBlobSchema)),
 }, closed)
 
 export type StateDocument = Static<typeof StateDocumentSchema>
@@ -237,6 +396,8 @@ export type StateResource = Static<typeof ResourceSchema>
 export type StateAgency = Static<typeof AgencySchema>
 export type StateGrant = Static<typeof GrantSchema>
 export type StateAccessKey = Static<typeof AccessKeySchema>
+export type StateTrust = Static<typeof TrustSchema>
+export type StateApplicationCredential = Static<typeof ApplicationCredentialSchema>
 
 // ---------------------------------------------------------------- parsing
 
@@ -247,6 +408,8 @@ export interface ParseOptions {
   passwordPolicy?: PasswordPolicy
   /** Names of accounts outside the document an agency may trust (an import of one account beside the others). */
   otherAccounts?: readonly string[]
+  /** An import of one account: what the store holds around it (other accounts' users and projects, global roles, the catalog). */
+  store?: StoreContext
 }
 
 /**
@@ -267,7 +430,7 @@ export function parseStateDocument(input: unknown, options: ParseOptions = {}): 
   if (options.flavour !== undefined && typeof flavour === 'string' && FLAVOUR_NAMES.includes(flavour as FlavourName) && flavour !== options.flavour) {
     problems.push(`flavour: the document is for '${flavour}'; this projectplane runs '${options.flavour}'`)
   }
-  problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy, options.otherAccounts))
+  problems.push(...checkReferences(input as Record<string, unknown>, options.passwordPolicy, options.otherAccounts, options.store))
   if (problems.length > 0) throw new StateDocumentError(problems)
   return input as StateDocument
 }

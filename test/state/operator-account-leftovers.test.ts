@@ -10,19 +10,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
+import { storeTables } from './store-tables.js'
 
 /** The first row found per table by the last `rowsNaming`, to say what was left. */
 const lastHits: Record<string, unknown> = {}
 /** Table → how many of its rows hold one of the ids in any column. */
 async function rowsNaming(s: TestServer, ids: readonly string[]): Promise<Record<string, number>> {
   const found: Record<string, number> = {}
-  for (const table of await s.server.db.kysely.introspection.getTables()) {
-    if (table.name === 'schema_migrations' || table.name.startsWith('kysely_')) continue
+  for (const table of await storeTables(s)) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every table, read whole
-    const rows = await (s.server.db.kysely as any).selectFrom(table.name).selectAll().execute() as Record<string, unknown>[]
+    const rows = await (s.server.db.kysely as any).selectFrom(table).selectAll().execute() as Record<string, unknown>[]
     const hits = rows.filter((row) => Object.values(row).some((v) => typeof v === 'string' && ids.some((id) => v.includes(id))))
-    if (hits.length > 0) found[table.name] = hits.length
-    if (hits.length > 0) lastHits[table.name] = hits[0]!
+    if (hits.length > 0) found[table] = hits.length
+    if (hits.length > 0) lastHits[table] = hits[0]!
   }
   return found
 }

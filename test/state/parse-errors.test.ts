@@ -59,7 +59,7 @@ describe('parseStateDocument', () => {
     expect(problemsOf([])).toEqual(['(document): expected a JSON object, got a list'])
     expect(problemsOf({ format: 'other', version: 0, flavour: 'aws', extra: 1 })).toEqual([
       'accounts: is required (a list)',
-      'extra: unknown field; allowed here: format, version, flavour, exported_at, regions, accounts',
+      'extra: unknown field; allowed here: format, version, flavour, exported_at, regions, accounts, roles, implied_roles, catalog, oauth_consumers, policies',
       "format: expected 'projectplane-state', got 'other'",
       'version: expected a version number (this projectplane reads 1), got 0',
       "flavour: expected one of 'huaweicloud', 'opentelekomcloud', 'keystone', got 'aws'",
