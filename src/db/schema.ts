@@ -160,6 +160,19 @@ export interface PolicyBlobRow { id: string; type: string; blob: string; extra: 
 export interface SecurityPolicyRow { domain_id: string; kind: string; body: string; updated_at: string }
 /** A password a user has had (the current one included), as its argon2id hash. */
 export interface PasswordHistoryRow { user_id: string; set_at: string; password_hash: string }
+// ---- issue 18: virtual MFA, login protection, the outbox (migration 0020)
+/** A user's virtual MFA device; `seed_sealed` sealed (secret-box.ts), `bound` 0/1, `last_used_step` the last TOTP step accepted. */
+export interface MfaDeviceRow {
+  user_id: string; domain_id: string; name: string; serial_number: string; seed_sealed: string
+  bound: number; last_used_step: number | null; created_at: string; bound_at: string | null
+}
+/** A user's login protection; `verification_method` is `none` while disabled; flags 0/1. */
+export interface LoginProtectRow { user_id: string; domain_id: string; enabled: number; verification_method: string; api_login_protection: number; updated_at: string }
+/** A code the clouds would send by SMS or e-mail, kept for the operator. */
+export interface OutboxMessageRow {
+  id: string; user_id: string; domain_id: string; channel: string; destination: string; purpose: string
+  code: string; created_at: string; expires_at: string; used_at: string | null
+}
 
 export interface Database {
   domains: DomainRow
@@ -199,4 +212,7 @@ export interface Database {
   policy_blobs: PolicyBlobRow
   security_policies: SecurityPolicyRow
   password_history: PasswordHistoryRow
+  mfa_devices: MfaDeviceRow
+  login_protects: LoginProtectRow
+  outbox_messages: OutboxMessageRow
 }

@@ -62,6 +62,10 @@ import { SecurityService, type SecurityConfig } from './security/service.js'
 import { SecurityWire } from './security/wire.js'
 import { SqlSecurityStore } from './security/store-sql.js'
 import { Lockout } from './security/lockout.js'
+import { MfaService } from './mfa/service.js'
+import { MfaSignIn } from './mfa/sign-in.js'
+import { MfaWire } from './mfa/wire.js'
+import { SqlMfaStore } from './mfa/store-sql.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas'> & SecurityConfig
@@ -124,8 +128,14 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   // Account security (issue 18): its policies, and the lock-out every password check goes through.
   const security = new SecurityService({ store: new SqlSecurityStore({ db }), domains: stores.projects, flavour, config, policy, clock, announceChange: () => db.announceChange() })
   const lockout = new Lockout({ users: stores.identity, settings: (domainId) => security.lockoutSettings(domainId), clearFailures: (userId) => security.clearLoginFailures(userId), clock })
+  // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
+  // tokens service checks a sign-in's second factor through `secondFactor`.
+  const mfaStore = new SqlMfaStore({ db })
+  const mfa = flavour.iam.osUser && new MfaService({
+    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud',
+  })
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials,
+    assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout, security,
     callersChanged: () => {
@@ -215,6 +225,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
       security: { service: security, wire: new SecurityWire(), policies: flavour.iam.osUser !== undefined },
+      mfa: mfa && { service: mfa, wire: new MfaWire() },
     }),
   }
 }

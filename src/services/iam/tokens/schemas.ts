@@ -41,6 +41,8 @@ export const TokenRequestSchema = T.Object(
         assume_role: T.Optional(AssumeRoleSchema),
         // Keystone's application credential (keystone flavour): by id, or by name with its user.
         application_credential: T.Optional(ApplicationCredentialAuthSchema),
+        // The second factor of `methods: ["password", "totp"]` (SDK MfaTotp; mfa/sign-in.ts); OTC's example names the user.
+        totp: T.Optional(T.Object({ user: T.Object({ id: T.Optional(T.String()), name: T.Optional(T.String()), passcode: T.String() }) })),
       }),
       scope: T.Optional(
         T.Union([

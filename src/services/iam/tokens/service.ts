@@ -27,6 +27,7 @@ import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
 import type { Lockout } from '../security/lockout.js'
 import type { SecurityService } from '../security/service.js'
+import { NO_SECOND_FACTOR, type SecondFactor } from '../mfa/sign-in.js'
 
 /** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
@@ -77,6 +78,8 @@ export interface TokenServiceOptions {
   trusts?: TrustTokens
   /** Application credentials, where the flavour has them (Keystone): the `application_credential` method. */
   applicationCredentials?: ApplicationCredentialTokens | undefined
+  /** The second factor of a password sign-in (mfa/sign-in.ts), where the flavour has MFA devices; `totp` is refused elsewhere. */
+  secondFactor?: SecondFactor | undefined
 }
 
 
@@ -137,12 +140,15 @@ export class TokenService {
     if (this.deps.security.passwordExpiryBlocksSignIn() && user.password_expires_at !== null && user.password_expires_at <= isoMicros(now)) {
       throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`)
     }
+    // A wrong or reused TOTP code counts as a failed sign-in, as a wrong password does (spec §8.2).
+    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: async () => { if (await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id) } })
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
     let tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
     let payload: TokenPayload = {
       userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
+      ...(methods ? { methods } : {}),
     }
     let ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx && scope === undefined && tokenScope.type === 'project') {

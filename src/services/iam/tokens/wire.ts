@@ -25,6 +25,8 @@ export class TokenWire {
     if (this.flavour.iam.keystoneTokenAndRegionShape) token.audit_ids = ctx.parentAuditId === undefined ? [ctx.auditId] : [ctx.auditId, ctx.parentAuditId]
     token.expires_at = isoMicros(ctx.expiresAt)
     token.issued_at = isoMicros(ctx.issuedAt)
+    // The clouds' time of the MFA check; their example gives the issue time (spec §8.3).
+    if (ctx.methods?.includes('totp')) token.mfa_authn_at = token.issued_at
     if (ctx.scope.type === 'domain') token.domain = { id: ctx.scope.domain.id, name: ctx.scope.domain.name }
     if (ctx.scope.type === 'project') {
       token.project = { domain: { id: ctx.scope.domain.id, name: ctx.scope.domain.name }, id: ctx.scope.project.id, name: ctx.scope.project.name }
