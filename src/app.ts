@@ -25,6 +25,7 @@ import { serviceForPath } from './http/service-for-path.js'
 import { healthRoutes } from './http/health-routes.js'
 import { registerApiDocuments } from './http/openapi.js'
 import { registerConsole } from './http/console-page.js'
+import { registerConsoleSecurity } from './http/console-security.js'
 import { faultRoutes } from './http/fault-injection.js'
 import { OperatorService } from './state/operator/service.js'
 import { SqlOperatorStore } from './state/operator/store-sql.js'
@@ -117,6 +118,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     timeoutMs: config.database?.timeoutMs ?? SQLITE_READY_TIMEOUT_MS,
   }))
   registerConsole(app, config.consoleDir)
+  registerConsoleSecurity(app, { console: iam.console, security: iam.security })
   await app.register(iam.routes({ baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   if (flavour.eps) {
     const epsService = new EpsService({

@@ -66,6 +66,7 @@ import { MfaService } from './mfa/service.js'
 import { MfaSignIn } from './mfa/sign-in.js'
 import { MfaWire } from './mfa/wire.js'
 import { SqlMfaStore } from './mfa/store-sql.js'
+import { ConsoleSupport } from './console-support.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas'> & SecurityConfig
@@ -98,6 +99,8 @@ export interface Iam {
   readonly security: Pick<SecurityService, 'consoleAclAllows' | 'sessionTimeoutMinutes' | 'consoleLoginPolicy'>
   /** The API ACL of the caller's account (issue 18): the authentication hook refuses addresses outside it. */
   assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void>
+  /** The web console's sign-in, login protection and operation protection (issue 18, src/http/console-security.ts). */
+  readonly console: ConsoleSupport
 }
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
@@ -179,6 +182,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     invalidateAuthCache,
     security,
     assertApiAclAllows: (ctx, ip, requestId) => security.assertApiAclAllows(ctx, ip, requestId),
+    console: new ConsoleSupport({
+      tokens, users: stores.identity, clock, securityStore: new SqlSecurityStore({ db }),
+      mfa: mfa && { store: mfaStore, keyOf: (device) => mfa.keyOf(device) },
+    }),
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
     projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
