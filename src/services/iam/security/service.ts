@@ -175,8 +175,8 @@ export class SecurityService {
     if (this.keystone) {
       const regex = c.keystonePasswordRegex === undefined ? undefined
         : { pattern: new RegExp(c.keystonePasswordRegex), description: c.keystonePasswordRegexDescription ?? `The password must match ${c.keystonePasswordRegex}.` }
-      // Keystone's unique_last_password_count counts the new password: N-1 earlier ones are refused.
-      const unique = Math.max(0, c.keystoneUniqueLastPasswordCount - 1)
+      // Keystone compares a self-service change with the user's last unique_last_password_count passwords.
+      const unique = c.keystoneUniqueLastPasswordCount
       return {
         rules: { minLength: c.passwordPolicy.minLength, maxLength: PASSWORD_MAX_LENGTH, classes: c.passwordPolicy.minCharacterClasses, maxRun: 0, notName: true, notContacts: false, ...(regex ? { regex } : {}) },
         history: { create: 0, admin: 0, self: unique },
@@ -206,11 +206,11 @@ export class SecurityService {
     if (detail) return { kind: 'weak', detail }
     const count = settings.history[input.by]
     if (input.user && count > 0) {
-      if (await verifyPassword(input.user.password_hash, input.password)) return input.by === 'self' && this.keystone ? { kind: 'history', count: count + 1 } : { kind: 'same', count }
+      if (await verifyPassword(input.user.password_hash, input.password)) return input.by === 'self' && this.keystone ? { kind: 'history', count } : { kind: 'same', count }
       // The history's newest entry is the current password, checked already.
       const earlier = (await this.deps.store.listPasswordHashes(input.user.id, count)).filter((h) => h !== input.user!.password_hash).slice(0, count - 1)
       for (const hash of earlier) {
-        if (await verifyPassword(hash, input.password)) return { kind: 'history', count: this.keystone ? count + 1 : count }
+        if (await verifyPassword(hash, input.password)) return { kind: 'history', count }
       }
     }
     if (input.by === 'self' && input.user?.password_changed_at && settings.minAgeMinutes > 0) {
