@@ -68,7 +68,7 @@ export interface TokenServiceOptions {
   /** The lock-out of password sign-ins (security/lockout.ts), with the account's settings. */
   lockout: Lockout
   /** The account security settings a password sign-in honours: idle users, Keystone's password expiry. */
-  security: Pick<SecurityService, 'disableIfIdle' | 'passwordExpiryBlocksSignIn'>
+  security: Pick<SecurityService, 'signInRefusal'>
   /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
   callersChanged?(): void
   /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
@@ -129,13 +129,11 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk && await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    // The account validity period: an IAM user idle too long is disabled now, and refused as disabled.
-    if (await this.deps.security.disableIfIdle(user, now)) {
+    // The account's sign-in rules: an idle IAM user is disabled now (its cached tokens go); Keystone refuses an expired password.
+    const refusal = await this.deps.security.signInRefusal(user, now)
+    if (refusal) {
       this.invalidateAuthCache()
-      throw new UnauthorizedError()
-    }
-    if (this.deps.security.passwordExpiryBlocksSignIn() && user.password_expires_at !== null && user.password_expires_at <= isoMicros(now)) {
-      throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`)
+      throw refusal
     }
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
