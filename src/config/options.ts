@@ -237,7 +237,7 @@ export const OPTIONS = {
   keystonePasswordRegex: option({ env: 'KEYSTONE_PASSWORD_REGEX', description: "keystone: every new password must match this regular expression (Keystone's password_regex)", parse: optional(javascriptRegex) }),
   keystonePasswordRegexDescription: option({ env: 'KEYSTONE_PASSWORD_REGEX_DESCRIPTION', description: "keystone: the regular expression in words, the refusal's detail (password_regex_description)", parse: optional(verbatim) }),
   keystoneUniqueLastPasswordCount: option({
-    env: 'KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT', description: 'keystone: a self-service password change must differ from this many passwords, the new one included (unique_last_password_count; 0 or 1: off)',
+    env: 'KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT', description: 'keystone: a self-service password change must differ from this many of the latest passwords, the current one included (unique_last_password_count; 0: off)',
     default: '0', parse: integer(0, 1000),
   }),
   keystoneMinimumPasswordAge: option({ env: 'KEYSTONE_MINIMUM_PASSWORD_AGE', description: 'keystone: days before a user may change its own password again (minimum_password_age)', default: '0', parse: integer(0, 3650) }),

@@ -13,7 +13,7 @@ import { verifyPassword } from '../../../auth/password.js'
 import { PASSWORD_MAX_LENGTH } from '../../../auth/password-policy.js'
 import type { Config } from '../../../config.js'
 import type { UserRow } from '../../../db/schema.js'
-import { AppError, NotFoundError, ServiceCodedError } from '../../../errors/app-error.js'
+import { AppError, NotFoundError, ServiceCodedError, UnauthorizedError } from '../../../errors/app-error.js'
 import type { Flavour } from '../../../flavours.js'
 import { isoMicros, type Clock } from '../../../shared/clock.js'
 import { iamTrace } from '../../../audit/trace.js'
@@ -175,8 +175,8 @@ export class SecurityService {
     if (this.keystone) {
       const regex = c.keystonePasswordRegex === undefined ? undefined
         : { pattern: new RegExp(c.keystonePasswordRegex), description: c.keystonePasswordRegexDescription ?? `The password must match ${c.keystonePasswordRegex}.` }
-      // Keystone's unique_last_password_count counts the new password: N-1 earlier ones are refused.
-      const unique = Math.max(0, c.keystoneUniqueLastPasswordCount - 1)
+      // Keystone compares a self-service change with the user's last unique_last_password_count passwords.
+      const unique = c.keystoneUniqueLastPasswordCount
       return {
         rules: { minLength: c.passwordPolicy.minLength, maxLength: PASSWORD_MAX_LENGTH, classes: c.passwordPolicy.minCharacterClasses, maxRun: 0, notName: true, notContacts: false, ...(regex ? { regex } : {}) },
         history: { create: 0, admin: 0, self: unique },
@@ -206,11 +206,11 @@ export class SecurityService {
     if (detail) return { kind: 'weak', detail }
     const count = settings.history[input.by]
     if (input.user && count > 0) {
-      if (await verifyPassword(input.user.password_hash, input.password)) return input.by === 'self' && this.keystone ? { kind: 'history', count: count + 1 } : { kind: 'same', count }
+      if (await verifyPassword(input.user.password_hash, input.password)) return input.by === 'self' && this.keystone ? { kind: 'history', count } : { kind: 'same', count }
       // The history's newest entry is the current password, checked already.
       const earlier = (await this.deps.store.listPasswordHashes(input.user.id, count)).filter((h) => h !== input.user!.password_hash).slice(0, count - 1)
       for (const hash of earlier) {
-        if (await verifyPassword(hash, input.password)) return { kind: 'history', count: this.keystone ? count + 1 : count }
+        if (await verifyPassword(hash, input.password)) return { kind: 'history', count }
       }
     }
     if (input.by === 'self' && input.user?.password_changed_at && settings.minAgeMinutes > 0) {
@@ -231,9 +231,17 @@ export class SecurityService {
     return this.deps.store.rememberPassword(userId, hash, at)
   }
 
-  /** Keystone refuses sign-in with an expired password; the clouds' expiry is for the console alone (§1.4). */
-  passwordExpiryBlocksSignIn(): boolean {
-    return this.keystone
+  /**
+   * Why a user whose password was right may not sign in, or undefined: idle too long (disabled
+   * now, then refused as disabled users are), or, in the keystone flavour, an expired password
+   * (the clouds' expiry is for the console alone, §1.4).
+   */
+  async signInRefusal(user: Pick<UserRow, 'id' | 'domain_id' | 'is_domain_owner' | 'last_login_at' | 'created_at' | 'enabled' | 'password_expires_at'>, now: number): Promise<UnauthorizedError | undefined> {
+    if (await this.disableIfIdle(user, now)) return new UnauthorizedError()
+    if (this.keystone && user.password_expires_at !== null && user.password_expires_at <= isoMicros(now)) {
+      return new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`)
+    }
+    return undefined
   }
 
   /** The lock-out of the account's users: its login policy on the clouds, the configuration's in the keystone flavour or until set. */
@@ -252,7 +260,7 @@ export class SecurityService {
    * The account validity period (§3.2): an IAM user (never the owner) idle longer than it is
    * disabled at this sign-in. True when it was.
    */
-  async disableIfIdle(user: Pick<UserRow, 'id' | 'domain_id' | 'is_domain_owner' | 'last_login_at' | 'created_at' | 'enabled'>, now: number): Promise<boolean> {
+  private async disableIfIdle(user: Pick<UserRow, 'id' | 'domain_id' | 'is_domain_owner' | 'last_login_at' | 'created_at' | 'enabled'>, now: number): Promise<boolean> {
     if (this.keystone || user.is_domain_owner === 1 || user.enabled !== 1) return false
     const { account_validity_period: days } = await this.policyOf(user.domain_id, 'login')
     if (days === 0) return false

@@ -69,7 +69,7 @@ export interface TokenServiceOptions {
   /** The lock-out of password sign-ins (security/lockout.ts), with the account's settings. */
   lockout: Lockout
   /** The account security settings a password sign-in honours: idle users, Keystone's password expiry. */
-  security: Pick<SecurityService, 'disableIfIdle' | 'passwordExpiryBlocksSignIn'>
+  security: Pick<SecurityService, 'signInRefusal'>
   /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
   callersChanged?(): void
   /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
@@ -132,13 +132,11 @@ export class TokenService {
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
     if (user && !passwordOk && await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    // The account validity period: an IAM user idle too long is disabled now, and refused as disabled.
-    if (await this.deps.security.disableIfIdle(user, now)) {
+    // The account's sign-in rules: an idle IAM user is disabled now (its cached tokens go); Keystone refuses an expired password.
+    const refusal = await this.deps.security.signInRefusal(user, now)
+    if (refusal) {
       this.invalidateAuthCache()
-      throw new UnauthorizedError()
-    }
-    if (this.deps.security.passwordExpiryBlocksSignIn() && user.password_expires_at !== null && user.password_expires_at <= isoMicros(now)) {
-      throw new UnauthorizedError(`The password is expired and needs to be changed for user: ${user.id}.`)
+      throw refusal
     }
     // A wrong or reused TOTP code counts as a failed sign-in, as a wrong password does (spec §8.2).
     const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: async () => { if (await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id) } })
@@ -177,6 +175,10 @@ export class TokenService {
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
+    // Keystone validates the parent token first: one revoked, or cut by a password change, is not found (404).
+    if (this.deps.flavour.iam.keystoneIdentityRules && caller && (caller.revoked || (caller.user.tokens_valid_after !== '' && isoMicros(parent.issuedAt) <= caller.user.tokens_valid_after))) {
+      throw new NotFoundError('token', identity.token.id, 'Failed to validate token')
+    }
     const parentCtx = caller && await this.contextFor(parent, caller)
     if (!caller || !parentCtx) throw new UnauthorizedError()
     if (parent.trustId !== undefined) throw new ForbiddenError('Using trust-scoped token to create another token. Create a new trust-scoped token instead')
