@@ -111,7 +111,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     store: new SqlOperatorStore(db, flavour), db, flavour, flavourName: config.flavour, passwordPolicy: config.passwordPolicy, clock, invalidateAuthCache,
   })
   if (faults) await app.register(faultRoutes({ injector: faults, isOperator: (ctx) => operator.isOperator(ctx) }))
-  await app.register(operatorRoutes({ service: operator }))
+  await app.register(operatorRoutes({ service: operator, outbox: iam.outbox }))
 
   await app.register(healthRoutes({
     db, metrics, knownMigrations: readMigrations(db.dialect).map((m) => m.version),

@@ -23,6 +23,8 @@ const STATE_TABLES = [
   'trusts',
   // The keystone flavour's stored-only APIs (migration 0018); a domain's configuration has gone with its domain already.
   'oauth_consumers', 'domain_config_options', 'policy_blobs',
+  // Issue 18 (migration 0020): gone with their users already (ON DELETE CASCADE); named so a reset says so.
+  'outbox_messages', 'login_protects', 'mfa_devices',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, ROOMY_IAM_QUOTAS, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 import { agencyPersona, expectOneCasePerRoute, matrixRoutes as routesNeedingCaller, persona } from '../helpers/policy-matrix.js'
+import { bindDevice } from '../helpers/mfa.js'
 
 const PASSWORD = 'Matrix-Passw0rd!'
 let EP: string
@@ -354,6 +355,64 @@ describe('persona × route matrix (huaweicloud)', () => {
     }
     c['GET /v3/domains/:domain_id/config/security_compliance/:option'] = {
       request: async () => ({ path: `/v3/domains/${s.account.id}/config/security_compliance/password_regex` }), okStatus: 200, allowed: ANY_LIVE, other: otherCompliance,
+    }
+    // ---- issue 18: virtual MFA devices and login protection (flat errors). The shared target has
+    // a device and a login-protection record; unbinding and deleting need a fresh device each.
+    const mfaTarget = async () => {
+      if (!ids.mfaUser) {
+        const user = await newUser()
+        await api('POST', '/v3.0/OS-MFA/virtual-mfa-devices', { virtual_mfa_device: { name: 'matrix', user_id: user } })
+        await api('PUT', `/v3.0/OS-USER/users/${user}/login-protect`, { login_protect: { enabled: false, verification_method: 'sms' } })
+        ids.mfaUser = user
+      }
+      return ids.mfaUser
+    }
+    const userIn = (field: 'user_id') => (req: Request) => notFound('user', (req.body as Record<string, string>)[field]!)
+    const userInQuery = (req: Request) => notFound('user', new URL(req.path, 'http://x').searchParams.get('user_id')!)
+    c['POST /v3.0/OS-MFA/virtual-mfa-devices'] = {
+      request: async () => ({ path: '/v3.0/OS-MFA/virtual-mfa-devices', body: { virtual_mfa_device: { name: 'm', user_id: await newUser() } } }),
+      okStatus: 201, allowed: IDENTITY_ADMINS, flat: true, other: (req) => notFound('user', (req.body as { virtual_mfa_device: { user_id: string } }).virtual_mfa_device.user_id),
+    }
+    // Binding is the device holder's own: every persona here asks for the target, so none may.
+    c['PUT /v3.0/OS-MFA/mfa-devices/bind'] = {
+      request: async () => ({ path: '/v3.0/OS-MFA/mfa-devices/bind', body: { user_id: await mfaTarget(), serial_number: `iam:${s.account.id}:mfa/matrix`, authentication_code_first: '000000', authentication_code_second: '000000' } }),
+      okStatus: 204, allowed: [], flat: true, other: userIn('user_id'),
+    }
+    c['PUT /v3.0/OS-MFA/mfa-devices/unbind'] = {
+      request: async () => {
+        const name = unique('mfa')
+        const id = (await api('POST', '/v3/users', { user: { name, password: PASSWORD } })).user.id as string
+        const { serial } = await bindDevice(s, { id, token: await tokenFor(s, name, PASSWORD, s.account.name) })
+        return { path: '/v3.0/OS-MFA/mfa-devices/unbind', body: { user_id: id, serial_number: serial, authentication_code: 'any' } }
+      },
+      okStatus: 204, allowed: IDENTITY_ADMINS, flat: true, other: userIn('user_id'),
+    }
+    c['DELETE /v3.0/OS-MFA/virtual-mfa-devices'] = {
+      request: async () => {
+        const user = await newUser()
+        const serial = (await api('POST', '/v3.0/OS-MFA/virtual-mfa-devices', { virtual_mfa_device: { name: 'd', user_id: user } })).virtual_mfa_device.serial_number as string
+        return { path: `/v3.0/OS-MFA/virtual-mfa-devices?user_id=${user}&serial_number=${encodeURIComponent(serial)}` }
+      },
+      okStatus: 204, allowed: IDENTITY_ADMINS, flat: true, other: userInQuery,
+    }
+    c['GET /v3.0/OS-MFA/virtual-mfa-devices'] = { request: async () => ({ path: '/v3.0/OS-MFA/virtual-mfa-devices' }), okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: 'ok' }
+    c['GET /v3.0/OS-MFA/users/:user_id/virtual-mfa-device'] = {
+      request: async () => ({ path: `/v3.0/OS-MFA/users/${await mfaTarget()}/virtual-mfa-device` }), okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: notFoundIn('user', 'users'),
+    }
+    c['GET /v3.0/OS-USER/login-protects'] = { request: async () => ({ path: '/v3.0/OS-USER/login-protects' }), okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: 'ok' }
+    c['GET /v3.0/OS-USER/users/:user_id/login-protect'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect` }), okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: notFoundIn('user', 'users'),
+    }
+    c['PUT /v3.0/OS-USER/users/:user_id/login-protect'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect`, body: { login_protect: { enabled: false, verification_method: 'email' } } }),
+      okStatus: 200, allowed: IDENTITY_ADMINS, flat: true, other: notFoundIn('user', 'users'),
+    }
+    // The console's second step is one's own: every persona here asks for the target, so none may.
+    c['POST /v3.0/OS-USER/users/:user_id/login-protect/verification-code'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect/verification-code` }), okStatus: 201, allowed: [], flat: true, other: notFoundIn('user', 'users'),
+    }
+    c['PUT /v3.0/OS-USER/users/:user_id/login-protect/verification'] = {
+      request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect/verification`, body: { verification_code: '000000' } }), okStatus: 204, allowed: [], flat: true, other: notFoundIn('user', 'users'),
     }
     return c
   }

@@ -51,6 +51,8 @@ function cases(s: TestServer, operator: () => string): Record<string, Case> {
     'GET /_projectplane/faults': { request: async () => ({ path: '/_projectplane/faults' }), okStatus: 200 },
     'PUT /_projectplane/faults': { request: async () => ({ path: '/_projectplane/faults', body: { faults: [] } }), okStatus: 200 },
     'DELETE /_projectplane/faults': { request: async () => ({ path: '/_projectplane/faults' }), okStatus: 204 },
+    // Issue 18: the outbox of would-be SMS and e-mail codes.
+    'GET /_projectplane/outbox': { request: async () => ({ path: '/_projectplane/outbox' }), okStatus: 200 },
   }
 }
 

@@ -321,4 +321,7 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:list_login_protects', method: 'GET', path: '/v3.0/OS-USER/login-protects', rule: 'permission', description: "List the login protection of the account's users that have one", cloudActions: ['iam:users:listUserLoginProtects'] },
   { action: 'identity:get_login_protect', method: 'GET', path: '/v3.0/OS-USER/users/:user_id/login-protect', rule: 'permission_or_self', enforcedBy: 'service', description: "Show a user's login protection", cloudActions: ['iam:users:getUserLoginProtect'] },
   { action: 'identity:update_login_protect', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id/login-protect', rule: 'permission', enforcedBy: 'service', description: "Set a user's login protection (sms, email or vmfa)", cloudActions: ['iam:users:setUserLoginProtect'] },
+  // The emulator's second step of a console sign-in with login protection (docs/mfa.md): oneself only.
+  { action: 'identity:send_login_verification_code', method: 'POST', path: '/v3.0/OS-USER/users/:user_id/login-protect/verification-code', rule: 'permission_or_self', enforcedBy: 'service', description: "Send oneself a login code by one's login protection's SMS or e-mail (kept in the outbox; emulator only)" },
+  { action: 'identity:verify_login', method: 'PUT', path: '/v3.0/OS-USER/users/:user_id/login-protect/verification', rule: 'permission_or_self', enforcedBy: 'service', description: "Check one's login code: from the outbox, or the MFA app's (emulator only)" },
 ]

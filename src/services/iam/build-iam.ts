@@ -67,6 +67,7 @@ import { MfaSignIn } from './mfa/sign-in.js'
 import { MfaWire } from './mfa/wire.js'
 import { SqlMfaStore } from './mfa/store-sql.js'
 import { ConsoleSupport } from './console-support.js'
+import { OutboxService } from './mfa/outbox.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas'> & SecurityConfig
@@ -101,6 +102,8 @@ export interface Iam {
   assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void>
   /** The web console's sign-in, login protection and operation protection (issue 18, src/http/console-security.ts). */
   readonly console: ConsoleSupport
+  /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */
+  readonly outbox: OutboxService
 }
 
 export async function buildIam({ config, db, flavour, policy, clock, enterpriseProjectExists }: IamOptions): Promise<Iam> {
@@ -134,8 +137,9 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
   // tokens service checks a sign-in's second factor through `secondFactor`.
   const mfaStore = new SqlMfaStore({ db })
+  const outbox = new OutboxService({ store: mfaStore, clock })
   const mfa = flavour.iam.osUser && new MfaService({
-    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud',
+    store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud', outbox,
   })
   const tokens = new TokenService({
     assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
@@ -179,6 +183,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   return {
     authenticate,
     accessKeys,
+    outbox,
     invalidateAuthCache,
     security,
     assertApiAclAllows: (ctx, ip, requestId) => security.assertApiAclAllows(ctx, ip, requestId),

@@ -15,6 +15,9 @@ import { OPERATOR_ACCOUNTS_PATH, OPERATOR_STATE_PATH } from '../../http/fault-in
 import type { OperatorService } from './service.js'
 import { AccountCreateBodySchema, AccountParamsSchema, StateBodySchema, StateQuerySchema } from './schemas.js'
 import { accountListBody, createdAccountBody, importedBody } from './wire.js'
+import type { OutboxService } from '../../services/iam/mfa/outbox.js'
+import { OutboxQuerySchema } from '../../services/iam/mfa/schemas.js'
+import { MfaWire } from '../../services/iam/mfa/wire.js'
 
 const ACCOUNTS_PATH = OPERATOR_ACCOUNTS_PATH
 const STATE_PATH = OPERATOR_STATE_PATH
@@ -28,9 +31,10 @@ export const OPERATOR_ACTIONS = {
   exportState: 'projectplane:export_state',
   importState: 'projectplane:import_state',
   resetState: 'projectplane:reset_state',
+  listOutbox: 'projectplane:list_outbox',
 } as const
 
-export function operatorRoutes({ service }: { service: OperatorService }): FastifyPluginAsyncTypebox {
+export function operatorRoutes({ service, outbox }: { service: OperatorService; outbox: OutboxService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     const operatorOnly = (action: string) => ({
       config: { service: 'iam' as const, action },
@@ -67,6 +71,11 @@ export function operatorRoutes({ service }: { service: OperatorService }): Fasti
     app.delete(STATE_PATH, { schema: { querystring: StateQuerySchema }, ...operatorOnly(A.resetState) }, async (request, reply) => {
       await service.resetState(request.auth!, request.query.account)
       return reply.code(204).send()
+    })
+
+    // Issue 18: the codes that would have gone by SMS or e-mail (services/iam/mfa/outbox.ts), newest first.
+    app.get('/_projectplane/outbox', { schema: { querystring: OutboxQuerySchema }, ...operatorOnly(A.listOutbox) }, async (request) => {
+      return new MfaWire().outbox(await outbox.list(request.query.user_id))
     })
   }
 }

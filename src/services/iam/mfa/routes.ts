@@ -13,7 +13,7 @@ import { iamFlatAction } from '../iam-route-options.js'
 import { MFA_ACTIONS, type MfaService } from './service.js'
 import type { MfaWire } from './wire.js'
 import {
-  LoginProtectUpdateBodySchema, MfaDeviceBindBodySchema, MfaDeviceCreateBodySchema, MfaDeviceDeleteQuerySchema, MfaDeviceUnbindBodySchema, MfaUserParamsSchema,
+  LoginProtectUpdateBodySchema, LoginVerifyBodySchema, MfaDeviceBindBodySchema, MfaDeviceCreateBodySchema, MfaDeviceDeleteQuerySchema, MfaDeviceUnbindBodySchema, MfaUserParamsSchema,
 } from './schemas.js'
 
 export interface MfaRouteOptions {
@@ -70,6 +70,18 @@ export function mfaRoutes({ service, wire }: MfaRouteOptions): FastifyPluginAsyn
       async (request) => {
         assertValid(request)
         return wire.loginProtect(await service.updateLoginProtect(caller(request), request.params.user_id, request.body))
+      })
+
+    // The emulator's own second step of a console sign-in (no cloud API: the clouds' console does it internally).
+    app.post('/v3.0/OS-USER/users/:user_id/login-protect/verification-code', { schema: { params: MfaUserParamsSchema }, config: action(A.sendLoginCode) }, async (request, reply) => {
+      reply.status(201)
+      return wire.loginChallenge(await service.sendLoginCode(caller(request), request.params.user_id))
+    })
+    app.put('/v3.0/OS-USER/users/:user_id/login-protect/verification', { attachValidation: true, schema: { params: MfaUserParamsSchema, body: LoginVerifyBodySchema }, config: action(A.verifyLogin) },
+      async (request, reply) => {
+        assertValid(request)
+        await service.verifyLogin(caller(request), request.params.user_id, request.body.verification_code)
+        return reply.status(204).send()
       })
   }
 }

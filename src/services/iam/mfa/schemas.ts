@@ -52,3 +52,7 @@ export const MfaUserParamsSchema = T.Object({ user_id: T.String() })
 /** The operator's outbox: one user's codes, or every user's. */
 export const OutboxQuerySchema = T.Object({ user_id: T.Optional(T.String({ minLength: 1 })) })
 export type OutboxQuery = Static<typeof OutboxQuerySchema>
+
+/** The console's second step: the code the user received or read from the app. */
+export const LoginVerifyBodySchema = T.Object({ verification_code: T.String() })
+export type LoginVerifyBody = Static<typeof LoginVerifyBodySchema>

@@ -15,6 +15,7 @@ import { isoMicros, type Clock } from '../../../shared/clock.js'
 import type { IdentityStore } from '../identity/store.js'
 import type { ProjectStore } from '../projects/store.js'
 import type { MfaStore } from './store.js'
+import { destinationOf, type OutboxChannel, type OutboxService } from './outbox.js'
 import { base32Decode, hotp, matchingStep, newSeed, otpauthUri, totpStep, TOTP_WINDOW_STEPS } from './totp.js'
 import {
   VERIFICATION_METHODS, type LoginProtectUpdateBody, type MfaDeviceBindBody, type MfaDeviceCreateBody, type MfaDeviceDeleteQuery,
@@ -31,11 +32,17 @@ export const MFA_ACTIONS = {
   listLoginProtects: 'identity:list_login_protects',
   showLoginProtect: 'identity:get_login_protect',
   updateLoginProtect: 'identity:update_login_protect',
+  sendLoginCode: 'identity:send_login_verification_code',
+  verifyLogin: 'identity:verify_login',
 } as const
+
+/** The outbox purpose of a sign-in's code (login protection by SMS or e-mail). */
+export const LOGIN_PURPOSE = 'login_verification'
 
 /** Spec §0.3's codes for this area. */
 export const invalidPasscode = () => new ServiceCodedError(400, 'IAM.1061', 'Invalid TOTP passcode.')
 const boundToLoginProtection = () => new ServiceCodedError(400, 'IAM.1062', 'Login protection has been bound to mfa, the unbinding operation cannot be performed.')
+const invalidCode = () => new ServiceCodedError(400, 'IAM.1061', 'Invalid verification code.')
 const invalidMethod = () => new ServiceCodedError(400, 'IAM.0007', 'Request parameter verification_method is invalid.')
 const invalidValue = (key: string, value: unknown) => new ServiceCodedError(400, 'IAM.0073', `Invalid input for field '${key}'. The value is '${String(value)}'.`)
 
@@ -50,7 +57,12 @@ export interface MfaServiceOptions {
   clock: Clock
   /** Whether a user may set its own login protection (OTC is silent; HWC's page excludes it, spec §7.2). */
   ownLoginProtection: boolean
+  /** Where codes that would go by SMS or e-mail are kept. */
+  outbox: OutboxService
 }
+
+/** What a sign-in's second step asks for (`sendLoginCode`). */
+export interface LoginChallenge { readonly method: string; readonly destination?: string | undefined; readonly expiresAt?: string | undefined }
 
 /** What a device looks like in the audit trail: never its seed. */
 function traced(row: MfaDeviceRow): { id: string; name: string; user_id: string; serial_number: string; bound: number } {
@@ -233,5 +245,43 @@ export class MfaService {
       await tx.recordChange(iamTrace(ctx, user.domain_id, 'setUserLoginProtect', row.updated_at), { resourceType: 'loginProtect', resourceId: user.id, resourceName: user.name, before: before && named(before), after: named(stored) })
       return stored
     })
+  }
+
+  // ------------------------------------------------------------------ the console's second step
+
+  /** The user's own login protection, switched on; the second step applies to oneself only. */
+  private async ownProtection(ctx: AuthContext, userId: string, action: string): Promise<{ user: UserRow; protect: LoginProtectRow }> {
+    const user = await this.userFor(ctx, userId, action)
+    if (user.id !== ctx.user.id) throw new ForbiddenError(action)
+    const protect = await this.deps.store.findLoginProtect(user.id)
+    if (protect?.enabled !== 1) throw new NotFoundError('login protect', user.id)
+    return { user, protect }
+  }
+
+  /**
+   * After the password, the console's "Login Verification" (spec §7.3, §10): by SMS or e-mail a
+   * new code goes to the outbox (it is delivered nowhere); with `vmfa` the app shows the code.
+   */
+  async sendLoginCode(ctx: AuthContext, userId: string): Promise<LoginChallenge> {
+    const { user, protect } = await this.ownProtection(ctx, userId, MFA_ACTIONS.sendLoginCode)
+    if (protect.verification_method === 'vmfa') return { method: 'vmfa' }
+    const channel = protect.verification_method as OutboxChannel
+    const destination = destinationOf(user, channel)
+    // The address or number was removed after login protection was set.
+    if (destination === undefined) throw invalidMethod()
+    const message = await this.deps.outbox.issue(user, channel, destination, LOGIN_PURPOSE)
+    return { method: channel, destination, expiresAt: message.expires_at }
+  }
+
+  /** The code of the second step: an unused outbox code, or a fresh TOTP code (each accepted once). */
+  async verifyLogin(ctx: AuthContext, userId: string, code: string): Promise<void> {
+    const { user, protect } = await this.ownProtection(ctx, userId, MFA_ACTIONS.verifyLogin)
+    if (protect.verification_method === 'vmfa') {
+      const device = await this.deps.store.findDevice(user.id)
+      const step = device?.bound === 1 ? matchingStep(this.keyOf(device), code, this.deps.clock.now()) : undefined
+      if (step === undefined || !(await this.deps.store.consumeStep(user.id, step))) throw invalidPasscode()
+      return
+    }
+    if (!(await this.deps.outbox.consume(user.id, LOGIN_PURPOSE, code))) throw invalidCode()
   }
 }

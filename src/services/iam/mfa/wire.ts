@@ -3,7 +3,7 @@
  * `MfaDeviceResult`, `LoginProtectResult`). A device's seed leaves only in the creation's answer.
  */
 import type { LoginProtectRow, MfaDeviceRow, OutboxMessageRow } from '../../../db/schema.js'
-import type { CreatedMfaDevice } from './service.js'
+import type { CreatedMfaDevice, LoginChallenge } from './service.js'
 
 const device = (row: MfaDeviceRow) => ({ user_id: row.user_id, serial_number: row.serial_number })
 
@@ -33,6 +33,10 @@ export class MfaWire {
 
   loginProtects(rows: readonly LoginProtectRow[]) {
     return { login_protects: rows.map(loginProtect) }
+  }
+
+  loginChallenge(c: LoginChallenge) {
+    return { verification: { verification_method: c.method, ...(c.destination === undefined ? {} : { destination: c.destination, expires_at: c.expiresAt }) } }
   }
 
   outbox(rows: readonly OutboxMessageRow[]) {
