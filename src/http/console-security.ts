@@ -11,14 +11,14 @@ import type { AuthContext } from '../auth/auth-context.js'
 import { ServiceCodedError, UnauthorizedError } from '../errors/app-error.js'
 import type { ConsoleSupport, VerificationChannel } from '../services/iam/console-support.js'
 import type { SecurityService } from '../services/iam/security/service.js'
+import { LOGIN_PURPOSE } from '../services/iam/mfa/service.js'
 import { caller } from './caller.js'
 
 export const CONSOLE_SIGN_IN_URL = '/console/api/sign-in'
 export const CONSOLE_VERIFICATION_URL = '/console/api/verification'
 export const CONSOLE_MFA_URL = '/console/api/mfa-device'
 
-/** The outbox's purposes of the console's codes. */
-const LOGIN_PURPOSE = 'console_login'
+/** The outbox purpose of an operation's code; a sign-in's is the MFA service's own (its API's second step takes the same codes). */
 const OPERATION_PURPOSE = 'operation_protection'
 
 const SignInBodySchema = T.Object({

@@ -199,7 +199,7 @@ describe('console security in Chromium', () => {
     const outbox = await call(`${s.url}/_projectplane/outbox?user_id=${users.mail_user!.id}`, { token: admin })
     expect(outbox.status, outbox.text).toBe(200)
     const message = outbox.body.messages[0]
-    expect(message).toMatchObject({ user_id: users.mail_user!.id, channel: 'email', destination: 'mail.user@example.com', purpose: 'console_login', used: false })
+    expect(message).toMatchObject({ user_id: users.mail_user!.id, channel: 'email', destination: 'mail.user@example.com', purpose: 'login_verification', used: false })
     await p.getByLabel('Verification code').fill(message.code)
     await p.getByRole('button', { name: 'Verify' }).click()
     await expect.poll(() => signedInAs(p)).toBe(`mail_user @ ${s.account.name}`)

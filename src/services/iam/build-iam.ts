@@ -189,7 +189,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     assertApiAclAllows: (ctx, ip, requestId) => security.assertApiAclAllows(ctx, ip, requestId),
     console: new ConsoleSupport({
       tokens, users: stores.identity, clock, securityStore: new SqlSecurityStore({ db }),
-      mfa: mfa && { store: mfaStore, keyOf: (device) => mfa.keyOf(device) },
+      mfa: mfa && { store: mfaStore, keyOf: (device) => mfa.keyOf(device), outbox },
     }),
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),

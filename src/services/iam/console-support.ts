@@ -5,20 +5,16 @@
  * through the token service, the security policies and the MFA store as the API does; this adds
  * only the console's codes (kept in the MFA outbox, never sent) and their checks.
  */
-import { randomInt } from 'node:crypto'
 import type { MfaDeviceRow, UserRow } from '../../db/schema.js'
-import { isoMicros, type Clock } from '../../shared/clock.js'
-import { newHexId } from '../../shared/ids.js'
+import type { Clock } from '../../shared/clock.js'
 import type { IdentityStore } from './identity/store.js'
 import type { MfaStore } from './mfa/store.js'
+import { destinationOf, type OutboxService } from './mfa/outbox.js'
 import { matchingStep } from './mfa/totp.js'
 import { DEFAULT_PROTECT_POLICY, type ProtectPolicy } from './security/rules.js'
 import type { SecurityStore } from './security/store.js'
 import type { IssuedToken, TokenService } from './tokens/service.js'
 import type { TokenRequest } from './tokens/schemas.js'
-
-/** Spec §10 (Rec.): 6-digit codes, valid 5 minutes, single use. */
-const CODE_TTL_MS = 5 * 60 * 1000
 
 export type VerificationChannel = 'vmfa' | 'sms' | 'email'
 
@@ -27,8 +23,9 @@ export interface ConsoleSupportOptions {
   users: Pick<IdentityStore, 'findUser'>
   /** Undefined where the flavour has no virtual MFA (Keystone). */
   mfa: {
-    store: Pick<MfaStore, 'findDevice' | 'findLoginProtect' | 'consumeStep' | 'addMessage' | 'consumeMessageCode'>
+    store: Pick<MfaStore, 'findDevice' | 'findLoginProtect' | 'consumeStep'>
     keyOf(device: MfaDeviceRow): Buffer
+    outbox: Pick<OutboxService, 'issue' | 'consume'>
   } | undefined
   /** The security policies' store: the protect policy has no reader for services (only the permission-checked GET). */
   securityStore: Pick<SecurityStore, 'findPolicy'>
@@ -79,19 +76,15 @@ export class ConsoleSupport {
    * Undefined when the user has no such address (or the flavour no outbox).
    */
   async sendCode(user: UserRow, channel: 'sms' | 'email', purpose: string): Promise<{ destination: string } | undefined> {
-    const destination = channel === 'sms' ? (user.phone ? `${user.areacode ?? ''}${user.phone}` : null) : user.email
-    if (!destination || !this.deps.mfa) return undefined
-    const now = this.deps.clock.now()
-    await this.deps.mfa.store.addMessage({
-      id: newHexId(), user_id: user.id, domain_id: user.domain_id, channel, destination, purpose,
-      code: String(randomInt(0, 1_000_000)).padStart(6, '0'), created_at: isoMicros(now), expires_at: isoMicros(now + CODE_TTL_MS), used_at: null,
-    })
+    const destination = destinationOf(user, channel)
+    if (destination === undefined || !this.deps.mfa) return undefined
+    await this.deps.mfa.outbox.issue(user, channel, destination, purpose)
     return { destination }
   }
 
   /** Takes the user's unused, unexpired code for `purpose`; false when there is none. */
   async consumeCode(userId: string, purpose: string, code: string): Promise<boolean> {
-    return this.deps.mfa !== undefined && /^[0-9]{6}$/.test(code) && this.deps.mfa.store.consumeMessageCode(userId, purpose, code, isoMicros(this.deps.clock.now()))
+    return this.deps.mfa !== undefined && /^[0-9]{6}$/.test(code) && this.deps.mfa.outbox.consume(userId, purpose, code)
   }
 
   /** A fresh code of the user's bound device, taken as used as a sign-in's would be (a code works once). */
