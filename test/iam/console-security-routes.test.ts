@@ -125,6 +125,23 @@ describe('POST /console/api/verification and GET /console/api/mfa-device', () =>
 
     await setPolicy('protect-policy', { protect_policy: { operation_protection: false } })
     expect((await verify()).body).toEqual({ required: false })
-    expect((await call(`${s.url}/console/api/verification`, { method: 'POST', body: {} })).status).toBe(401)
+    // Both need a live token (the hook's 401 in IAM's body), and act on the caller only.
+    const UNAUTHORIZED = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } }
+    expect(await call(`${s.url}/console/api/verification`, { method: 'POST', body: {} })).toMatchObject({ status: 401, body: UNAUTHORIZED })
+    expect(await call(`${s.url}/console/api/mfa-device`)).toMatchObject({ status: 401, body: UNAUTHORIZED })
+  })
+})
+
+describe('console routes in the keystone flavour (no security policies, no MFA)', () => {
+  let ks: TestServer
+  beforeAll(async () => { ks = await startServer({ flavour: 'keystone' }) })
+  afterAll(() => ks?.close())
+
+  it('signs in with the password alone and never asks to verify an operation', async () => {
+    const signedIn = await call(`${ks.url}/console/api/sign-in`, { method: 'POST', body: { account: ks.account.name, user: ks.adminUser, password: ks.adminPassword } })
+    expect(signedIn.status, signedIn.text).toBe(201)
+    const token = signedIn.headers.get('x-subject-token')!
+    expect((await call(`${ks.url}/console/api/verification`, { method: 'POST', token, body: {} })).body).toEqual({ required: false })
+    expect((await call(`${ks.url}/console/api/mfa-device`, { token })).body).toEqual({ virtual_mfa_device: null })
   })
 })

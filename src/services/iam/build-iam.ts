@@ -188,7 +188,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     security,
     assertApiAclAllows: (ctx, ip, requestId) => security.assertApiAclAllows(ctx, ip, requestId),
     console: new ConsoleSupport({
-      tokens, users: stores.identity, clock, securityStore: new SqlSecurityStore({ db }),
+      tokens, users: stores.identity, clock, securityStore: new SqlSecurityStore({ db }), policies: flavour.iam.osUser !== undefined,
       mfa: mfa && { store: mfaStore, keyOf: (device) => mfa.keyOf(device), outbox },
     }),
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),

@@ -29,6 +29,8 @@ export interface ConsoleSupportOptions {
   } | undefined
   /** The security policies' store: the protect policy has no reader for services (only the permission-checked GET). */
   securityStore: Pick<SecurityStore, 'findPolicy'>
+  /** Whether the flavour has the clouds' security policies (Keystone has no protect-policy: nothing is protected). */
+  policies: boolean
   clock: Clock
 }
 
@@ -68,6 +70,7 @@ export class ConsoleSupport {
   }
 
   async protectPolicy(accountId: string): Promise<ProtectPolicy> {
+    if (!this.deps.policies) return { ...DEFAULT_PROTECT_POLICY, operation_protection: false }
     return { ...DEFAULT_PROTECT_POLICY, ...(await this.deps.securityStore.findPolicy(accountId, 'protect') as Partial<ProtectPolicy> | undefined) }
   }
 
