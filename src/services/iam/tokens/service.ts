@@ -145,8 +145,7 @@ export class TokenService {
 
     let tokenScope = await this.resolveRequestedScope(scope, user.domain_id, user.default_project_id)
     let payload: TokenPayload = {
-      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(),
-      ...(methods ? { methods } : {}),
+      userId: user.id, scope: tokenScope, issuedAt: issuedAfterCut(now, user.tokens_valid_after), expiresAt: now + this.tokenTtlMs, auditId: newAuditId(), ...(methods ? { methods } : {}),
     }
     let ctx = await this.contextFor(payload, { user, domain: userDomain, revoked: false })
     if (!ctx && scope === undefined && tokenScope.type === 'project') {
