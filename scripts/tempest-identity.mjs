@@ -19,6 +19,10 @@
  *   --json FILE          write the results as JSON ({ tests: { id: status }, wallMs, ... })
  *   --write-passing FILE write the ids of the tests that passed, one a line (the ratchet file)
  *   --keep               keep the temporary folder and say where it is
+ *   --security-compliance  Tempest's security_compliance = true (its 4 tests of password history,
+ *                        lock-out and self-service change run); the server must match Tempest's
+ *                        defaults: LOGIN_LOCKOUT_ATTEMPTS=2 LOGIN_LOCKOUT_DURATION=5
+ *                        KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT=2
  * Exit status: 0 when Tempest ran (whatever failed), 1 when it could not run or reported nothing.
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -34,11 +38,16 @@ const RATCHET_HEADER = `# The Tempest identity tests that pass on the keystone f
 # node scripts/tempest-identity.mjs --write-passing test/tempest/passing.txt (see docs/development.md#tempest).
 `
 const DEFAULT_REGEX = '^tempest\\.api\\.identity\\.(admin\\.)?v3'
+/**
+ * With --security-compliance: Tempest's own defaults, which the server's Keystone options must
+ * match (LOGIN_LOCKOUT_ATTEMPTS, LOGIN_LOCKOUT_DURATION, KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT).
+ */
+const SECURITY_COMPLIANCE = { lockoutAttempts: 2, lockoutSeconds: 5, uniqueLastPasswords: 2 }
 
 function parseArgs(argv) {
   const opts = {
     url: 'http://127.0.0.1:5050', password: process.env.PROJECTPLANE_ADMIN_PASSWORD ?? process.env.OS_PASSWORD,
-    user: 'admin', project: 'admin', domain: 'Default', workers: 4, regex: DEFAULT_REGEX, json: undefined, writePassing: undefined, keep: false,
+    user: 'admin', project: 'admin', domain: 'Default', workers: 4, regex: DEFAULT_REGEX, json: undefined, writePassing: undefined, keep: false, securityCompliance: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -58,6 +67,7 @@ function parseArgs(argv) {
       case '--json': opts.json = value(); break
       case '--write-passing': opts.writePassing = value(); break
       case '--keep': opts.keep = true; break
+      case '--security-compliance': opts.securityCompliance = true; break
       case '-h': case '--help':
         process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n/, '').replace(/^ \*( |$)/gm, '') + '\n')
         process.exit(0)
@@ -95,14 +105,17 @@ admin_domain_name = ${opts.domain}
 uri_v3 = ${opts.url}/v3
 auth_version = v3
 region = RegionOne
-
+${opts.securityCompliance ? `user_lockout_failure_attempts = ${SECURITY_COMPLIANCE.lockoutAttempts}
+user_lockout_duration = ${SECURITY_COMPLIANCE.lockoutSeconds}
+user_unique_last_password_count = ${SECURITY_COMPLIANCE.uniqueLastPasswords}
+` : ''}
 [identity-feature-enabled]
 api_v2 = false
 trust = true
 project_tags = true
 application_credentials = true
 access_rules = true
-security_compliance = false
+security_compliance = ${opts.securityCompliance}
 domain_specific_drivers = false
 
 [service_available]

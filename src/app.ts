@@ -16,6 +16,7 @@ import { COC_POLICIES } from './auth/policies/coc.js'
 import { PROJECTPLANE_POLICIES } from './auth/policies/projectplane.js'
 import { CTS_POLICIES } from './auth/policies/cts.js'
 import { installAuthentication } from './http/authenticate.js'
+import { ApiAclRefusal } from './services/iam/security/service.js'
 import { createHttpApp } from './http/http-app.js'
 import { installJsonBodyParser } from './http/json-body.js'
 import { installRequestSummary } from './http/request-logger.js'
@@ -24,6 +25,7 @@ import { serviceForPath } from './http/service-for-path.js'
 import { healthRoutes } from './http/health-routes.js'
 import { registerApiDocuments } from './http/openapi.js'
 import { registerConsole } from './http/console-page.js'
+import { registerConsoleSecurity } from './http/console-security.js'
 import { faultRoutes } from './http/fault-injection.js'
 import { OperatorService } from './state/operator/service.js'
 import { SqlOperatorStore } from './state/operator/store-sql.js'
@@ -81,6 +83,17 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
   installAuthentication(app, {
     policy, accessKeys, isClosing,
     authenticateToken: iam.authenticate,
+    // The account's API ACL (issue 18) covers every service's API; the server's own operator API is not a cloud's.
+    gatewayRefusal: async (ctx, request) => {
+      if (request.url.startsWith('/_projectplane/')) return undefined
+      try {
+        await iam.assertApiAclAllows(ctx, request.ip, request.id)
+        return undefined
+      } catch (error) {
+        if (!(error instanceof ApiAclRefusal)) throw error
+        return { status: error.status, body: { error_msg: error.message, error_code: error.code, request_id: error.requestId } }
+      }
+    },
   })
   // Right after the route hook, before any route: the document collects routes as they register.
   await registerApiDocuments(app, {
@@ -105,6 +118,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     timeoutMs: config.database?.timeoutMs ?? SQLITE_READY_TIMEOUT_MS,
   }))
   registerConsole(app, config.consoleDir)
+  registerConsoleSecurity(app, { console: iam.console, security: iam.security })
   await app.register(iam.routes({ baseUrl, ...(flavour.eps ? { epsVersions } : {}) }))
   if (flavour.eps) {
     const epsService = new EpsService({

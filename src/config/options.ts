@@ -78,6 +78,15 @@ function optional<T>(parse: (text: string, env: string) => T) {
 }
 
 const verbatim = (text: string): string => text
+/** A regular expression as JavaScript reads it (Keystone's are Python's; the common subset reads alike). */
+function javascriptRegex(text: string, env: string): string {
+  try {
+    new RegExp(text)
+  } catch {
+    throw new ConfigError(`${env} is not a regular expression: '${text}'`)
+  }
+  return text
+}
 const absolutePath = (text: string): string => path.resolve(text)
 const isSwitchedOn = (text: string | undefined): boolean => text === '1' || text === 'true'
 
@@ -224,6 +233,15 @@ export const OPTIONS = {
   lockoutAttempts: option({ env: 'LOGIN_LOCKOUT_ATTEMPTS', description: 'failed logins within the window that lock a user (0: off)', default: (f) => f.defaultLockoutAttempts, group: 'lockout', parse: integer(0, 1000) }),
   lockoutWindowSeconds: option({ env: 'LOGIN_LOCKOUT_WINDOW', description: 'seconds in which failed logins are counted', default: '900', group: 'lockout', parse: integer(1, 86400) }),
   lockoutDurationSeconds: option({ env: 'LOGIN_LOCKOUT_DURATION', description: 'seconds a locked user stays locked', default: '900', group: 'lockout', parse: integer(1, 86400) }),
+  // Keystone's [security_compliance] (keystone flavour only; the clouds set these per account in OS-SECURITYPOLICY).
+  keystonePasswordRegex: option({ env: 'KEYSTONE_PASSWORD_REGEX', description: "keystone: every new password must match this regular expression (Keystone's password_regex)", parse: optional(javascriptRegex) }),
+  keystonePasswordRegexDescription: option({ env: 'KEYSTONE_PASSWORD_REGEX_DESCRIPTION', description: "keystone: the regular expression in words, the refusal's detail (password_regex_description)", parse: optional(verbatim) }),
+  keystoneUniqueLastPasswordCount: option({
+    env: 'KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT', description: 'keystone: a self-service password change must differ from this many of the latest passwords, the current one included (unique_last_password_count; 0: off)',
+    default: '0', parse: integer(0, 1000),
+  }),
+  keystoneMinimumPasswordAge: option({ env: 'KEYSTONE_MINIMUM_PASSWORD_AGE', description: 'keystone: days before a user may change its own password again (minimum_password_age)', default: '0', parse: integer(0, 3650) }),
+  keystonePasswordExpiresDays: option({ env: 'KEYSTONE_PASSWORD_EXPIRES_DAYS', description: 'keystone: days a password stays valid for sign-in (password_expires_days; 0: forever)', default: '0', parse: integer(0, 3650) }),
   iamQuotas: option({
     env: 'IAM_QUOTAS', description: "IAM quotas that differ from the clouds' defaults, as type=number pairs separated by commas (user=100,project=20)",
     parse: optional(iamQuotas),

@@ -155,6 +155,11 @@ export interface OauthConsumerRow { id: string; description: string | null; secr
 export interface DomainConfigOptionRow { domain_id: string; group_name: string; option_name: string; value: string; sensitive: number }
 /** A policy blob of `/v3/policies`; `extra` a JSON object of free attributes. */
 export interface PolicyBlobRow { id: string; type: string; blob: string; extra: string; created_at: string }
+// ---- account security (migration 0019)
+/** One of an account's security policies (`kind`: password, login, protect, console_acl, api_acl); `body` a JSON object. */
+export interface SecurityPolicyRow { domain_id: string; kind: string; body: string; updated_at: string }
+/** A password a user has had (the current one included), as its argon2id hash. */
+export interface PasswordHistoryRow { user_id: string; set_at: string; password_hash: string }
 // ---- issue 18: virtual MFA, login protection, the outbox (migration 0020)
 /** A user's virtual MFA device; `seed_sealed` sealed (secret-box.ts), `bound` 0/1, `last_used_step` the last TOTP step accepted. */
 export interface MfaDeviceRow {
@@ -205,6 +210,8 @@ export interface Database {
   oauth_consumers: OauthConsumerRow
   domain_config_options: DomainConfigOptionRow
   policy_blobs: PolicyBlobRow
+  security_policies: SecurityPolicyRow
+  password_history: PasswordHistoryRow
   mfa_devices: MfaDeviceRow
   login_protects: LoginProtectRow
   outbox_messages: OutboxMessageRow

@@ -28,10 +28,16 @@ export interface AuthenticateDeps {
   authenticateToken(token: string | undefined): Promise<AuthContext>
   /** True once the server is closing: requests still arriving on kept-alive connections get a 503. */
   isClosing(): boolean
+  /**
+   * The answer for an authenticated caller the account refuses whatever the route (its API ACL,
+   * issue 18), in the gateway's own body; undefined to go on. Routes without a caller (the
+   * password token request) never ask.
+   */
+  gatewayRefusal?(ctx: AuthContext, request: FastifyRequest): Promise<{ status: number; body: unknown } | undefined>
 }
 
 /** Installs the guards on every route registered from now on; a route without a policy rule is refused. */
-export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, isClosing }: AuthenticateDeps): void {
+export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, isClosing, gatewayRefusal }: AuthenticateDeps): void {
   app.decorate('callerOf', async (request: FastifyRequest): Promise<AuthContext> => {
     if (request.auth) return request.auth
     const pending = request.headers.authorization === undefined
@@ -56,6 +62,13 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
         enterpriseProjectId: entry.enterpriseProjectScoped ? params?.enterprise_project_id : undefined,
       })
     }
+    /** True when the gateway answered for the route (the caller is refused). */
+    const refusedAtGateway = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+      const refusal = request.auth && gatewayRefusal && await gatewayRefusal(request.auth, request)
+      if (!refusal) return false
+      await reply.status(refusal.status).send(refusal.body)
+      return true
+    }
     const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
       setRequestIdHeaders(request, reply)
       if (isClosing()) {
@@ -77,12 +90,14 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
           const ctx = await authenticateToken(request.headers['x-auth-token'] as string | undefined)
           request.auth = BODYLESS_METHODS.has(request.method) ? ctx : withOrigin(ctx, request)
         }
+        if (await refusedAtGateway(request, reply)) return reply
       }
       enforce(request)
     }
-    const verifySignedBody = async (request: FastifyRequest) => {
+    const verifySignedBody = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!request.pendingSignature) return
       request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature), request)
+      if (await refusedAtGateway(request, reply)) return reply
       enforce(request)
     }
     if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {

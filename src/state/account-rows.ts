@@ -127,6 +127,8 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
     await x.deleteFrom('projects').where('domain_id', op, id).where('id', 'not in', keptProjects()).execute()
     await x.deleteFrom('enterprise_projects').where('domain_id', op, id).where('id', '<>', DEFAULT_ENTERPRISE_PROJECT_ID).execute()
     await x.deleteFrom('audit_traces').where('domain_id', op, id).execute()
+    // Account security (migration 0019): a reset account has its flavour's default policies again.
+    await x.deleteFrom('security_policies').where('domain_id', op, id).execute()
     return
   }
   for (const table of ['user_groups', 'users', 'projects', 'enterprise_projects', 'audit_traces'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { loadConfig } from '../../src/config.js'
 import type { FlavourName } from '../../src/flavours.js'
 import { openProjectplane, type Projectplane } from '../../src/server.js'
+import type { Clock } from '../../src/shared/clock.js'
 import pg from 'pg'
 import { recordBodySecrets, recordHeaderSecrets, recordSecret, testLogEnv } from './secrets.js'
 
@@ -81,6 +82,8 @@ export interface StartOptions {
   schema?: string
   /** The account and administrator the tests act as, when a seed (`PROJECTPLANE_SEED`) replaces the bootstrap's. */
   admin?: { account: string; user: string; password: string }
+  /** The server's clock, for tests that move time (lock-outs, password ages, idle users). */
+  clock?: Clock
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -97,7 +100,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   recordSecret('password', config.adminPassword)
   let server: Projectplane
   try {
-    server = await openProjectplane(config)
+    server = await openProjectplane(config, options.clock)
   } catch (error) {
     if (ownsSchema) await dropPostgresSchema(schema!)
     throw error

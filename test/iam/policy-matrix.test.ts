@@ -335,6 +335,27 @@ describe('persona × route matrix (huaweicloud)', () => {
       },
       okStatus: 204, allowed: IDENTITY_ADMINS, other: ILLEGAL_REQUEST,
     }
+    // ---- issue 18: the account's security policies (bodies that change nothing a later cell meets)
+    // and the security compliance read, which any token of the account may make.
+    const securityBodies: Record<string, unknown> = {
+      'password-policy': { password_policy: {} }, 'login-policy': { login_policy: {} }, 'protect-policy': { protect_policy: { operation_protection: true } },
+      'console-acl-policy': { console_acl_policy: { allow_ip_ranges: [{ ip_range: '0.0.0.0-255.255.255.255' }] } },
+      'api-acl-policy': { api_acl_policy: { allow_ip_ranges: [{ ip_range: '0.0.0.0-255.255.255.255' }] } },
+    }
+    const otherAccountRefused = { status: 403, body: error(403, 'Forbidden', 'You are not authorized to perform the requested action.') }
+    for (const [segment, body] of Object.entries(securityBodies)) {
+      const path = `/v3.0/OS-SECURITYPOLICY/domains/:domain_id/${segment}`
+      const request = async () => ({ path: path.replace(':domain_id', s.account.id), body })
+      c[`GET ${path}`] = { request: async () => ({ path: path.replace(':domain_id', s.account.id) }), okStatus: 200, allowed: IDENTITY_ADMINS, other: otherAccountRefused, flat: true }
+      c[`PUT ${path}`] = { request, okStatus: 200, allowed: IDENTITY_ADMINS, other: otherAccountRefused, flat: true }
+    }
+    const otherCompliance = { status: 403, body: error(403, 'Forbidden', 'Invalid domain specific configuration: Reading security compliance information for any domain other than the default domain is not allowed or supported.') }
+    c['GET /v3/domains/:domain_id/config/security_compliance'] = {
+      request: async () => ({ path: `/v3/domains/${s.account.id}/config/security_compliance` }), okStatus: 200, allowed: ANY_LIVE, other: otherCompliance,
+    }
+    c['GET /v3/domains/:domain_id/config/security_compliance/:option'] = {
+      request: async () => ({ path: `/v3/domains/${s.account.id}/config/security_compliance/password_regex` }), okStatus: 200, allowed: ANY_LIVE, other: otherCompliance,
+    }
     // ---- issue 18: virtual MFA devices and login protection (flat errors). The shared target has
     // a device and a login-protection record; unbinding and deleting need a fresh device each.
     const mfaTarget = async () => {

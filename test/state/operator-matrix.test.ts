@@ -21,9 +21,13 @@ const UNAUTHORIZED = { status: 401, body: error(401, 'Unauthorized', 'The reques
 interface Request { path: string; body?: unknown }
 interface Case { request(): Promise<Request>; okStatus: number }
 
-/** The server's operator routes: every non-public route of the projectplane table. */
+/**
+ * The server's operator routes: every permission-guarded route of the projectplane table. The web
+ * console's own routes (`authenticated`: any live token, acting on oneself) are tested in
+ * test/iam/console-security-routes.test.ts.
+ */
 const operatorRoutes = (s: TestServer) => {
-  const actions = new Set(PROJECTPLANE_POLICIES.filter((e) => e.rule !== 'public').map((e) => e.action))
+  const actions = new Set(PROJECTPLANE_POLICIES.filter((e) => e.rule === 'permission').map((e) => e.action))
   return s.server.routes.filter((r) => actions.has(r.action!) && !(r.method === 'HEAD' && s.server.routes.some((g) => g.method === 'GET' && g.url === r.url)))
 }
 

@@ -8,6 +8,9 @@
  * Tempest talks to the server through a recording proxy, so the secrets it sends and receives
  * (its users' passwords, tokens, application credential and EC2 secrets) join the end-of-run
  * log-secrets check. Not store-backed: it runs once per test run, in the `sqlite` project.
+ * A second run (issue 18) turns Tempest's `security_compliance` on, against a server whose
+ * Keystone options match Tempest's (lock-out after 2 failures for 5 s, the last 2 passwords
+ * unique): Tempest's user tests, the 4 that the first run skips among them, all pass.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -39,6 +42,8 @@ const listed = (file: string) => fs.readFileSync(file, 'utf8').split('\n').map((
 
 let server: ServerProcess | undefined
 let proxy: RecordingProxy | undefined
+let compliantServer: ServerProcess | undefined
+let compliantProxy: RecordingProxy | undefined
 let tmp = ''
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'projectplane-tempest-test-'))
@@ -48,6 +53,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close()
   await server?.stop()
+  await compliantProxy?.close()
+  await compliantServer?.stop()
   fs.rmSync(tmp, { recursive: true, force: true })
 })
 
@@ -91,4 +98,31 @@ it(`passes, at ${WORKERS} workers, every Tempest identity test that passed befor
   const failed = Object.keys(results.tests).filter((id) => !['success', 'skip'].includes(results.tests[id]!))
   expect(failed, 'Tempest tests that failed').toEqual([])
   expect(results.failed).toBe(0)
+}, TIMEOUT_MS)
+
+/** The security compliance tests: skipped by the run above, each must pass here. */
+const SECURITY_COMPLIANCE_TESTS = [
+  'tempest.api.identity.admin.v3.test_users.UsersV3TestJSON.test_password_history_not_enforced_in_admin_reset',
+  'tempest.api.identity.v3.test_users.IdentityV3UsersTest.test_password_history_check_self_service_api',
+  'tempest.api.identity.v3.test_users.IdentityV3UsersTest.test_user_account_lockout',
+  'tempest.api.identity.v3.test_users.IdentityV3UsersTest.test_user_update_own_password',
+]
+
+it('with security_compliance = true, every Tempest user test passes, the 4 security compliance ones included (issue 18)', async () => {
+  compliantServer = await spawnServer({
+    FLAVOUR: 'keystone', IN_MEMORY: '1', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD,
+    // Tempest's defaults for user_lockout_failure_attempts, user_lockout_duration and user_unique_last_password_count.
+    LOGIN_LOCKOUT_ATTEMPTS: '2', LOGIN_LOCKOUT_DURATION: '5', KEYSTONE_UNIQUE_LAST_PASSWORD_COUNT: '2',
+  })
+  compliantProxy = await startRecordingProxy(compliantServer.url)
+  const json = path.join(tmp, 'compliant.json')
+  const run = await runTempest(['--url', compliantProxy.url, '--workers', String(WORKERS), '--json', json, '--security-compliance',
+    '--regex', '^tempest\\.api\\.identity\\.(admin\\.)?v3\\.test_users'])
+  process.stdout.write(run.stdout)
+  expect(run.code, `tempest-identity.mjs failed:\n${run.stderr}`).toBe(0)
+  const results = JSON.parse(fs.readFileSync(json, 'utf8')) as TempestResults
+  expect(Object.fromEntries(SECURITY_COMPLIANCE_TESTS.map((id) => [id, results.tests[id]]))).toEqual(Object.fromEntries(SECURITY_COMPLIANCE_TESTS.map((id) => [id, 'success'])))
+  const notPassed = Object.keys(results.tests).filter((id) => results.tests[id] !== 'success')
+  expect(notPassed, 'Tempest user tests that did not pass').toEqual([])
+  expect(results.passed).toBeGreaterThan(SECURITY_COMPLIANCE_TESTS.length)
 }, TIMEOUT_MS)

@@ -5,12 +5,14 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { api, type Session } from './api.js'
 import { useFeedback } from './feedback.js'
+import { useProtect } from './operation-protection.js'
 import { Empty, formatTime, useAction, useLoaded } from './widgets.js'
 
 interface Credential { access: string; status: 'active' | 'inactive'; description: string; create_time: string; user_id: string }
 
 export function AccessKeysPage({ session }: { session: Session }) {
   const feedback = useFeedback()
+  const protect = useProtect()
   const { busy, run } = useAction()
   const [created, setCreated] = useState<{ access: string; secret: string }>()
   const secretRef = useRef<HTMLElement>(null)
@@ -24,6 +26,7 @@ export function AccessKeysPage({ session }: { session: Session }) {
     const formEl = event.currentTarget
     const description = String(new FormData(formEl).get('description') ?? '')
     const ok = await run('create', async () => {
+      await protect('Create an access key')
       const { credential } = await api.post<{ credential: Credential & { secret: string } }>('/v3.0/OS-CREDENTIAL/credentials', {
         credential: { user_id: session.user.id, description },
       })
@@ -59,6 +62,7 @@ export function AccessKeysPage({ session }: { session: Session }) {
   const remove = async (key: Credential) => {
     if (!window.confirm(`Delete access key ${key.access}? Programs using it stop working.`)) return
     if (await run(`delete-${key.access}`, async () => {
+      await protect(`Delete access key ${key.access}`)
       await api.delete(`/v3.0/OS-CREDENTIAL/credentials/${key.access}`)
       if (created?.access === key.access) setCreated(undefined)
       return `Access key ${key.access} deleted.`

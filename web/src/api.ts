@@ -12,6 +12,8 @@ export interface Session {
   readonly expiresAt: string
   readonly user: { readonly id: string; readonly name: string }
   readonly account: { readonly id: string; readonly name: string }
+  /** The account's login policy: the console signs out after this many idle minutes. */
+  readonly sessionTimeoutMinutes: number
 }
 
 const SESSION_KEY = 'projectplane.console.session'
@@ -29,7 +31,11 @@ export function loadSession(): Session | undefined {
   }
 }
 
+/** What belongs to one sign-in only: its last activity (idle sign-out) and its last verification (operation protection). */
+const PER_SIGN_IN_KEYS = ['projectplane.console.last-activity', 'projectplane.console.verified-at']
+
 export function saveSession(session: Session | undefined): void {
+  if (!session || session.token !== loadSession()?.token) for (const key of PER_SIGN_IN_KEYS) sessionStorage.removeItem(key)
   if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session))
   else sessionStorage.removeItem(SESSION_KEY)
 }
@@ -85,21 +91,27 @@ export const api = {
   delete: (path: string) => request('DELETE', path).then(() => undefined),
 }
 
-/** A domain-scoped token: IAM, EPS, COC and CTS all accept it for the account. */
-export async function signIn(account: string, user: string, password: string): Promise<Session> {
-  const { body, headers } = await request<{ token: { expires_at: string; user: { id: string; name: string; domain: { id: string; name: string } } } }>(
-    'POST', '/v3/auth/tokens?nocatalog=1', {
-      token: '',
-      body: {
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: user, password, domain: { name: account } } } },
-          scope: { domain: { name: account } },
-        },
-      },
-    })
+/** The second step a protected sign-in asks for (the user's login protection). */
+export interface VerificationNeeded { readonly method: 'vmfa' | 'sms' | 'email'; readonly destination?: string }
+
+/**
+ * A domain-scoped token (IAM, EPS, COC and CTS all accept it for the account) from the console's
+ * own sign-in route, where the server applies the console ACL and the login protection: with
+ * protection on, the first call answers which code it needs, and the second brings it.
+ */
+export async function signIn(account: string, user: string, password: string, code?: string): Promise<Session | VerificationNeeded> {
+  const { body, headers } = await request<{
+    verification?: VerificationNeeded
+    token?: { expires_at: string; user: { id: string; name: string }; account: { id: string; name: string } }
+    console?: { session_timeout_minutes: number }
+  }>('POST', '/console/api/sign-in', { token: '', body: { account, user, password, ...(code ? { code } : {}) } })
+  if (body.verification) return body.verification
   const token = headers.get('x-subject-token')
-  if (!token) throw new ApiError(0, 'The server answered without a token.')
-  const session: Session = { token, expiresAt: body.token.expires_at, user: { id: body.token.user.id, name: body.token.user.name }, account: body.token.user.domain }
+  if (!token || !body.token) throw new ApiError(0, 'The server answered without a token.')
+  const session: Session = {
+    token, expiresAt: body.token.expires_at, user: body.token.user, account: body.token.account,
+    sessionTimeoutMinutes: body.console?.session_timeout_minutes ?? 60,
+  }
   saveSession(session)
   return session
 }

@@ -11,6 +11,9 @@ import { EnterpriseProjectsPage } from './enterprise-projects-page.js'
 import { AccessKeysPage } from './access-keys-page.js'
 import { AgenciesPage } from './agencies-page.js'
 import { AuditPage } from './audit-page.js'
+import { SecurityPage } from './security-page.js'
+import { ProtectProvider } from './operation-protection.js'
+import { useIdleSignOut } from './idle.js'
 
 const PAGES = [
   { path: 'projects', title: 'IAM projects', Page: ProjectsPage },
@@ -18,6 +21,7 @@ const PAGES = [
   { path: 'access-keys', title: 'Access keys', Page: AccessKeysPage },
   { path: 'agencies', title: 'Agencies', Page: AgenciesPage },
   { path: 'audit', title: 'Audit trail', Page: AuditPage },
+  { path: 'security', title: 'Security', Page: SecurityPage },
 ] as const
 
 const BASE = '/console/'
@@ -56,12 +60,22 @@ export function App() {
     requestAnimationFrame(() => document.getElementById('page-title')?.focus())
   }, [])
 
+  const endSession = useCallback((because: string) => {
+    setSession((current) => {
+      if (current) void signOut(current)
+      return undefined
+    })
+    setSignedOutBecause(because)
+  }, [])
+  useIdleSignOut(session?.sessionTimeoutMinutes, endSession)
+
   if (!session) {
     return <SignIn notice={signedOutBecause} onSignedIn={(s) => { setSignedOutBecause(undefined); setSession(s) }} />
   }
   const Page = active.Page
   return (
     <FeedbackProvider page={page}>
+      <ProtectProvider>
       <a className="skip" href="#main">Skip to content</a>
       <header className="top">
         <span className="brand">projectplane</span>
@@ -76,13 +90,14 @@ export function App() {
         </nav>
         <div className="who">
           <span data-testid="signed-in-as">{session.user.name} @ {session.account.name}</span>
-          <button type="button" onClick={() => { void signOut(session); setSignedOutBecause('You have signed out.'); setSession(undefined) }}>Sign out</button>
+          <button type="button" onClick={() => endSession('You have signed out.')}>Sign out</button>
         </div>
       </header>
       <main id="main">
         <h1 id="page-title" tabIndex={-1}>{active.title}</h1>
         <Page key={page} session={session} />
       </main>
+      </ProtectProvider>
     </FeedbackProvider>
   )
 }

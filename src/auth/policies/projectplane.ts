@@ -12,6 +12,11 @@ export const PROJECTPLANE_POLICIES: readonly PolicyEntry[] = [
   // The web console is files only: every call it makes is the API's, with the signed-in user's permissions.
   { action: 'projectplane:get_console', method: 'GET', path: '/console', rule: 'public', description: 'The web console (a single-page app served by this server)' },
   { action: 'projectplane:get_console_file', method: 'GET', path: '/console/*', rule: 'public', description: "A file of the web console, or one of its pages (the app's index.html)" },
+  // Issue 18: the console's sign-in (the server applies the console ACL and login protection
+  // there) and the verification of a critical operation under the account's operation protection.
+  { action: 'projectplane:console_sign_in', method: 'POST', path: '/console/api/sign-in', rule: 'public', description: "The web console's sign-in: a password token, refused outside the console ACL, with the login protection's second step" },
+  { action: 'projectplane:console_verify_operation', method: 'POST', path: '/console/api/verification', rule: 'authenticated', description: "Asks for (no code) or checks (a code) the verification of a critical console operation under the account's operation protection" },
+  { action: 'projectplane:console_get_mfa_device', method: 'GET', path: '/console/api/mfa-device', rule: 'authenticated', description: "The caller's own virtual MFA device and whether it is bound (the API's show has no such field)" },
   // Fault injection (routes exist only when it is enabled). Beyond the rule, the route lets only
   // the server's operator through (keystone's system admin, or an admin of the first account):
   // faults apply to every account on the server. Custom policies name the three-part forms.

@@ -58,14 +58,19 @@ import { SqlDomainConfigStore } from './domain-config/store-sql.js'
 import { PolicyBlobService } from './policy-blobs/service.js'
 import { PolicyBlobWire } from './policy-blobs/wire.js'
 import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
+import { SecurityService, type SecurityConfig } from './security/service.js'
+import { SecurityWire } from './security/wire.js'
+import { SqlSecurityStore } from './security/store-sql.js'
+import { Lockout } from './security/lockout.js'
 import { MfaService } from './mfa/service.js'
 import { MfaSignIn } from './mfa/sign-in.js'
 import { MfaWire } from './mfa/wire.js'
 import { SqlMfaStore } from './mfa/store-sql.js'
+import { ConsoleSupport } from './console-support.js'
 import { OutboxService } from './mfa/outbox.js'
 
 export interface IamOptions {
-  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas'> & SecurityConfig
   db: Db
   flavour: Flavour
   policy: Policy
@@ -91,6 +96,12 @@ export interface Iam {
   /** The account the first start created (the oldest; ties by id), if any. */
   firstAccountId(): Promise<string | undefined>
   routes(options: IamRouteOptions & { epsVersions?(base: string): unknown }): FastifyPluginAsyncTypebox
+  /** Account security for the web console: the console ACL, the idle sign-out and the login notices (issue 18). */
+  readonly security: Pick<SecurityService, 'consoleAclAllows' | 'sessionTimeoutMinutes' | 'consoleLoginPolicy'>
+  /** The API ACL of the caller's account (issue 18): the authentication hook refuses addresses outside it. */
+  assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void>
+  /** The web console's sign-in, login protection and operation protection (issue 18, src/http/console-security.ts). */
+  readonly console: ConsoleSupport
   /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */
   readonly outbox: OutboxService
 }
@@ -120,6 +131,9 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
     invalidateAuthCache: () => invalidateAuthCache(),
   }) : undefined
+  // Account security (issue 18): its policies, and the lock-out every password check goes through.
+  const security = new SecurityService({ store: new SqlSecurityStore({ db }), domains: stores.projects, flavour, config, policy, clock, announceChange: () => db.announceChange() })
+  const lockout = new Lockout({ users: stores.identity, settings: (domainId) => security.lockoutSettings(domainId), clearFailures: (userId) => security.clearLoginFailures(userId), clock })
   // Virtual MFA and login protection (issue 18), where the flavour has Huawei's user API; the
   // tokens service checks a sign-in's second factor through `secondFactor`.
   const mfaStore = new SqlMfaStore({ db })
@@ -130,7 +144,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const tokens = new TokenService({
     assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
-    flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
+    flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout, security,
     callersChanged: () => {
       accessKeys.clear()
       db.announceChange()
@@ -142,6 +156,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const credentials = new CredentialService({
     store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
     resolveAssumption: assumption && ((caller, target) => tokens.resolveAssumption(caller, target)),
+    assertSelfService: (ctx, userId) => security.assertSelfService(ctx, userId, 'manage_accesskey', 'identity:create_credential'),
   })
   const accessKeys = new AccessKeyAuthenticator({
     signingKey: (access) => credentials.signingKey(access),
@@ -153,9 +168,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   db.onChangeElsewhere(() => {
     tokens.dropCachedCallers()
     accessKeys.clear()
+    security.dropCachedAcls()
   })
   const osUser = flavour.iam.osUser
-  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, passwordPolicy: config.passwordPolicy, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined, keystoneRules: flavour.iam.keystoneIdentityRules })
+  const identity = new IdentityService({ store: stores.identity, projects: stores.projects, clock, security, lockout, invalidateAuthCache, quota, pwdStatusField: osUser !== undefined, keystoneRules: flavour.iam.keystoneIdentityRules })
   const roles = new RoleService({
     store: stores.roles, targets: stores.projects, actors: stores.identity, agencies: stores.agencies, clock,
     roleTypesRestrictGrants: flavour.iam.roleTypesRestrictGrants, invalidateAuthCache, enterpriseProjectExists, quota,
@@ -169,6 +185,12 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     accessKeys,
     outbox,
     invalidateAuthCache,
+    security,
+    assertApiAclAllows: (ctx, ip, requestId) => security.assertApiAclAllows(ctx, ip, requestId),
+    console: new ConsoleSupport({
+      tokens, users: stores.identity, clock, securityStore: new SqlSecurityStore({ db }), policies: flavour.iam.osUser !== undefined,
+      mfa: mfa && { store: mfaStore, keyOf: (device) => mfa.keyOf(device), outbox },
+    }),
     issueOperatorToken: (accountId) => tokens.issueOperatorToken(accountId),
     findProjectInAccount: (projectId, accountId) => projects.findProjectInAccount(projectId, accountId),
     projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
@@ -186,7 +208,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       projects: { service: projects, regions: new RegionService({ projects: stores.projects, clock }), wire: projectWire, regionWrites: flavour.iam.regionWrites, projectTags: flavour.iam.projectTags, authSystem: flavour.iam.systemScope },
       identity: {
         service: identity, wire: new IdentityWire({ flavour }),
-        osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, passwordPolicy: config.passwordPolicy, osUser, invalidateAuthCache, quota }), flavour: osUser },
+        osUser: osUser && { service: new OsUserService({ store: stores.identity, clock, security, osUser, invalidateAuthCache, quota }), flavour: osUser },
       },
       roles: { service: roles, wire: new RoleWire({ flavour }), cloudExtensions: !flavour.iam.keystoneIdentityShape, roleWrites: flavour.iam.roleWrites },
       credentials: { service: credentials, wire: new CredentialWire() },
@@ -214,6 +236,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         },
         policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
+      security: { service: security, wire: new SecurityWire(), policies: flavour.iam.osUser !== undefined },
       mfa: mfa && { service: mfa, wire: new MfaWire() },
     }),
   }

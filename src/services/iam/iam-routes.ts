@@ -18,6 +18,7 @@ import { applicationCredentialRoutes, type ApplicationCredentialRouteOptions } f
 import { oauthConsumerRoutes, type OauthConsumerRouteOptions } from './oauth-consumers/routes.js'
 import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-config/routes.js'
 import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
+import { securityRoutes, type SecurityRouteOptions } from './security/routes.js'
 import { mfaRoutes, type MfaRouteOptions } from './mfa/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
@@ -44,6 +45,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
     domainConfig: DomainConfigRouteOptions
     policyBlobs: Capability<PolicyBlobRouteOptions>
   } | undefined
+  /** Account security policies (the clouds) and the security compliance read (every flavour). */
+  security: SecurityRouteOptions
   /** Virtual MFA and login protection; undefined where the flavour has no Huawei user API (Keystone). */
   mfa: MfaRouteOptions | undefined
 }
@@ -53,7 +56,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, mfa }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, security, mfa }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -71,6 +74,7 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
       await domainConfigRoutes(keystoneStored.domainConfig)(app, options)
       await policyBlobRoutes({ ...keystoneStored.policyBlobs, baseUrl })(app, options)
     }
+    await securityRoutes(security)(app, options)
     if (mfa) await mfaRoutes(mfa)(app, options)
   }
 }

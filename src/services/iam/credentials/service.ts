@@ -44,6 +44,8 @@ export interface CredentialServiceOptions extends IamServiceOptions {
   checkToken(token: string): Promise<AuthContext>
   /** The agency the caller may assume (agencies/assumption.ts); undefined where there are no agencies. */
   resolveAssumption?(caller: AuthContext, target: AssumeRoleTarget): Promise<{ agency: AgencyRow; domain: DomainRow }>
+  /** The account's `allow_user.manage_accesskey` switch for users managing their own keys (security/service.ts). */
+  assertSelfService?(ctx: AuthContext, userId: string): Promise<void>
 }
 
 export class CredentialService {
@@ -85,6 +87,7 @@ export class CredentialService {
 
   async create(ctx: AuthContext, body: CredentialCreateBody): Promise<CreatedCredential> {
     const user = await this.ownerFor(ctx, body.credential.user_id, 'identity:create_credential')
+    await this.deps.assertSelfService?.(ctx, user.id)
     const secret = newSecretKey()
     const now = isoMicros(this.now())
     const row = await this.deps.store.transaction(async (tx) => {
@@ -110,6 +113,7 @@ export class CredentialService {
 
   async update(ctx: AuthContext, access: string, body: CredentialUpdateBody): Promise<CredentialRow> {
     const { owner } = await this.credentialWithOwner(ctx, access, 'identity:update_credential')
+    await this.deps.assertSelfService?.(ctx, owner.id)
     const now = isoMicros(this.now())
     const updated = await this.deps.store.transaction(async (tx) => {
       const before = await tx.findCredential(access)
@@ -124,6 +128,7 @@ export class CredentialService {
 
   async delete(ctx: AuthContext, access: string): Promise<void> {
     const { owner } = await this.credentialWithOwner(ctx, access, 'identity:delete_credential')
+    await this.deps.assertSelfService?.(ctx, owner.id)
     const now = isoMicros(this.now())
     await this.deps.store.transaction(async (tx) => {
       const before = await tx.findCredential(access)

@@ -6,14 +6,13 @@
  */
 import { newHexId } from '../../../shared/ids.js'
 import { isoMicros } from '../../../shared/clock.js'
-import type { PasswordPolicy } from '../../../config.js'
 import type { OsUserFlavour } from '../../../flavours.js'
 import type { UserRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
-import { hashPassword, verifyPassword } from '../../../auth/password.js'
-import { passwordProblem } from '../../../auth/password-policy.js'
+import { hashPassword } from '../../../auth/password.js'
+import type { PasswordSetter, SecurityService } from '../security/service.js'
 import { creationOf, iamTrace, updateOf } from '../../../audit/trace.js'
-import { ForbiddenError, NotFoundError } from '../../../errors/app-error.js'
+import { ForbiddenError, NotFoundError, ServiceCodedError } from '../../../errors/app-error.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import type { IdentityStore, UserChanges } from './store.js'
 import type { OsUserCreateBody, OsUserInformationBody, OsUserUpdateBody } from './os-user-schemas.js'
@@ -23,7 +22,8 @@ import {
 
 export interface OsUserServiceOptions extends IamServiceOptions {
   store: IdentityStore
-  passwordPolicy: PasswordPolicy
+  /** The account's password rules, history and expiry, and its self-service switches (security/service.ts). */
+  security: Pick<SecurityService, 'passwordRefusal' | 'passwordExpiresAt' | 'rememberPassword' | 'assertSelfService'>
   osUser: OsUserFlavour
 }
 
@@ -49,10 +49,10 @@ export class OsUserService {
     const domainId = this.account(ctx)
     if (input.domain_id !== domainId) throw new ForbiddenError(`user/domain_id must be the account of the token (${domainId})`)
     checkUserName(input.name)
-    const changes = await this.profileChanges(input, input.name, undefined)
     const now = isoMicros(this.deps.clock.now())
+    const changes = await this.profileChanges(input, input.name, undefined, domainId, now)
     const pwdStatus = input.pwd_status ?? (this.deps.osUser.pwdStatusDefault === 'always' || input.password !== undefined)
-    return this.deps.store.transaction(async (tx) => {
+    const created = await this.deps.store.transaction(async (tx) => {
       await this.assertContactsFree(tx, domainId, changes, undefined)
       const user = await tx.createUser({
         ...changes, id: newHexId(), domain_id: domainId, name: input.name, password_hash: changes.password_hash ?? null,
@@ -62,6 +62,8 @@ export class OsUserService {
       await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
       return user
     })
+    if (changes.password_hash) await this.deps.security.rememberPassword(created.id, changes.password_hash, now)
+    return created
   }
 
   async updateUser(ctx: AuthContext, id: string, body: OsUserUpdateBody): Promise<UserRow> {
@@ -70,8 +72,7 @@ export class OsUserService {
     if (user.domain_id !== this.account(ctx)) throw new NotFoundError('user', id)
     if (input.name !== undefined) checkUserName(input.name)
     if (input.enabled === false && user.is_domain_owner === 1) throw OS_USER_ERRORS.parameter('enabled')
-    if (input.password !== undefined && await verifyPassword(user.password_hash, input.password)) throw OS_USER_ERRORS.samePassword()
-    const changes = await this.profileChanges(input, input.name ?? user.name, user)
+    const changes = await this.profileChanges(input, input.name ?? user.name, user, user.domain_id, isoMicros(this.deps.clock.now()))
     if (input.name !== undefined) changes.name = input.name
     if (input.enabled !== undefined) changes.enabled = input.enabled ? 1 : 0
     if (input.pwd_status !== undefined) changes.pwd_status = input.pwd_status ? 1 : 0
@@ -84,6 +85,8 @@ export class OsUserService {
     const user = await this.showUser(ctx, id)
     const { email, mobile } = body.user
     if (email === undefined && mobile === undefined) throw OS_USER_ERRORS.mandatory()
+    if (email !== undefined) await this.deps.security.assertSelfService(ctx, id, 'manage_email', 'identity:update_os_user')
+    if (mobile !== undefined) await this.deps.security.assertSelfService(ctx, id, 'manage_mobile', 'identity:update_os_user')
     const changes: UserChanges = {}
     if (email !== undefined) {
       checkEmail(email)
@@ -106,12 +109,13 @@ export class OsUserService {
       await tx.recordChange(iamTrace(ctx, user.domain_id, action, now), updateOf('user', before, updated))
       return updated
     })
+    if (changes.password_hash) await this.deps.security.rememberPassword(user.id, changes.password_hash, now)
     if (changes.tokens_valid_after !== undefined) this.deps.invalidateAuthCache()
     return after
   }
 
   /** The profile fields both create and update take, each checked with the API's own refusal. */
-  private async profileChanges(input: Profile, userName: string, current: UserRow | undefined): Promise<UserChanges> {
+  private async profileChanges(input: Profile, userName: string, current: UserRow | undefined, domainId: string, now: string): Promise<UserChanges> {
     const changes: UserChanges = {}
     if (input.description !== undefined) {
       checkDescription(input.description)
@@ -139,11 +143,15 @@ export class OsUserService {
     if (input.password !== undefined) {
       const email = changes.email ?? current?.email
       const phone = changes.phone ?? current?.phone
-      if (passwordProblem(input.password, this.deps.passwordPolicy, userName) || input.password === email || input.password === phone) {
-        throw OS_USER_ERRORS.password()
-      }
+      const by: PasswordSetter = current ? 'admin' : 'create'
+      const refusal = await this.deps.security.passwordRefusal({ domainId, user: current, name: userName, email, phone, password: input.password, by })
+      // Rules 1–5 keep issue 15's 1103; a reused one is 1108 (the current) or 1118 (an earlier one), spec §1.5.
+      if (refusal?.kind === 'same') throw OS_USER_ERRORS.samePassword()
+      if (refusal?.kind === 'history') throw new ServiceCodedError(400, '1118', 'The password is weak.')
+      if (refusal || input.password === email || input.password === phone) throw OS_USER_ERRORS.password()
       changes.password_hash = await hashPassword(input.password)
       changes.pwd_strength = passwordStrength(input.password)
+      changes.password_expires_at = await this.deps.security.passwordExpiresAt(domainId, now)
     }
     return changes
   }

@@ -5,11 +5,11 @@
  * in the same transaction, and the per-instance auth cache is cleared after each of them.
  */
 import { newHexId } from '../../../shared/ids.js'
-import type { PasswordPolicy } from '../../../config.js'
 import type { GroupRow, UserRow } from '../../../db/schema.js'
 import type { AuthContext } from '../../../auth/auth-context.js'
 import { hashPassword, verifyPassword } from '../../../auth/password.js'
-import { passwordProblem } from '../../../auth/password-policy.js'
+import type { Lockout } from '../security/lockout.js'
+import type { PasswordRefusal, PasswordSetter, SecurityService } from '../security/service.js'
 import { ForbiddenError, InvalidFieldError, NotFoundError, UnauthorizedError, ValidationError } from '../../../errors/app-error.js'
 import type { IamServiceOptions } from '../iam-service-options.js'
 import type { ProjectStore } from '../projects/store.js'
@@ -34,11 +34,28 @@ export class PasswordValidationError extends ValidationError {
   }
 }
 
+/** A refused password in Keystone's words (spec §1.5); rule 6 on a self change as the clouds' API words it. */
+function passwordRefusalError(refusal: PasswordRefusal, by: PasswordSetter): ValidationError {
+  switch (refusal.kind) {
+    case 'weak': return new PasswordValidationError(refusal.detail)
+    case 'same':
+      if (by === 'self') return new ValidationError('Password validation error: The new password must be different from the old password.')
+      return new ValidationError(`The new password cannot be identical to a previous password. The total number which includes the new password must be unique is ${refusal.count}.`)
+    case 'history':
+      return new ValidationError(`The new password cannot be identical to a previous password. The total number which includes the new password must be unique is ${refusal.count}.`)
+    case 'age':
+      return new ValidationError(`You cannot change your password at this time due to the minimum password age. Once you change your password, it must be used for ${refusal.minutes} minute(s) before it can be changed. Please try again in ${refusal.minutesLeft} minute(s) or contact your administrator to reset your password.`)
+  }
+}
+
 export interface IdentityServiceOptions extends IamServiceOptions {
   store: IdentityStore
   /** The projects a user's default project must be one of its account's. */
   projects: Pick<ProjectStore, 'findProject'>
-  passwordPolicy: PasswordPolicy
+  /** The account's password rules, history and expiry, and its self-service switches (security/service.ts). */
+  security: Pick<SecurityService, 'passwordRefusal' | 'passwordExpiresAt' | 'rememberPassword' | 'assertSelfService'>
+  /** A wrong original password in a self change counts toward the lock-out (spec open question 6). */
+  lockout: Lockout
   /** The clouds: `pwd_status` in a PATCH body is the user's flag (spec §3.5), not a Keystone extra attribute. */
   pwdStatusField?: boolean
   /** Keystone 22's password change, cross-domain memberships and token cuts (`Flavour.iam.keystoneIdentityRules`). */
@@ -64,10 +81,16 @@ export class IdentityService {
     throw new ForbiddenError(`${field} must be the account of the token (${account})`)
   }
 
-  async checkedPasswordHash(password: string, userName: string): Promise<string> {
-    const problem = passwordProblem(password, this.deps.passwordPolicy, userName)
-    if (problem) throw new PasswordValidationError(problem)
-    return hashPassword(password)
+  /**
+   * The hash of a password the account's rules let be set, and when it expires; the refusal in
+   * Keystone's words otherwise (spec §1.5).
+   */
+  async checkedPassword(domainId: string, by: PasswordSetter, user: { name: string; email?: string | null } & Partial<Pick<UserRow, 'id' | 'password_hash' | 'password_changed_at'>>, password: string, now: string):
+    Promise<{ password_hash: string; password_expires_at: string | null }> {
+    const stored = user.id !== undefined ? { id: user.id, password_hash: user.password_hash ?? null, password_changed_at: user.password_changed_at ?? null } : undefined
+    const refusal = await this.deps.security.passwordRefusal({ domainId, user: stored, name: user.name, email: user.email, password, by })
+    if (refusal) throw passwordRefusalError(refusal, by)
+    return { password_hash: await hashPassword(password), password_expires_at: await this.deps.security.passwordExpiresAt(domainId, now) }
   }
 
   // ------------------------------------------------------------------ users
@@ -94,10 +117,11 @@ export class IdentityService {
     const domainId = this.assertOwnAccount(ctx, input.domain_id, 'user/domain_id')
     const now = this.now()
     if (input.default_project_id) await this.assertProjectInAccount(input.default_project_id, domainId)
-    const passwordHash = input.password === undefined || input.password === null ? null : await this.checkedPasswordHash(input.password, input.name)
+    const checked = input.password === undefined || input.password === null ? undefined : await this.checkedPassword(domainId, 'create', { name: input.name, email: input.email }, input.password, now)
+    const passwordHash = checked?.password_hash ?? null
     // The clouds: a user given its password by someone else must change it at first login (spec §3.5).
-    const password = passwordHash === null ? {} : { pwd_strength: passwordStrength(input.password!), password_changed_at: now, pwd_status: 1 }
-    return this.deps.store.transaction(async (tx) => {
+    const password = checked === undefined ? {} : { ...checked, pwd_strength: passwordStrength(input.password!), password_changed_at: now, pwd_status: 1 }
+    const created = await this.deps.store.transaction(async (tx) => {
       const user = await tx.createUser({
         id: newHexId(), domain_id: domainId, name: input.name, password_hash: passwordHash,
         enabled: input.enabled === false ? 0 : 1,
@@ -107,6 +131,8 @@ export class IdentityService {
       await tx.recordChange(iamTrace(ctx, domainId, 'createUser', now), creationOf('user', user))
       return user
     })
+    if (passwordHash !== null) await this.deps.security.rememberPassword(created.id, passwordHash, now)
+    return created
   }
 
   async updateUser(ctx: AuthContext, id: string, body: UserUpdateBody): Promise<UserRow> {
@@ -126,7 +152,7 @@ export class IdentityService {
     }
     if (input.enabled !== undefined) changes.enabled = input.enabled ? 1 : 0
     if (input.password !== undefined && input.password !== null) {
-      changes.password_hash = await this.checkedPasswordHash(input.password, input.name ?? user.name)
+      Object.assign(changes, await this.checkedPassword(user.domain_id, 'admin', { ...user, name: input.name ?? user.name }, input.password, now))
       Object.assign(changes, { pwd_strength: passwordStrength(input.password), password_changed_at: now })
     }
     const extras = extrasOf(input)
@@ -139,6 +165,7 @@ export class IdentityService {
     // A disabled user's tokens must not come back when it is enabled again; a reset password ends every session.
     if (changes.enabled === 0 || changes.password_hash !== undefined) changes.tokens_valid_after = now
     const updated = await this.updateUserTraced(ctx, user.domain_id, id, changes, now, 'updateUser')
+    if (changes.password_hash) await this.deps.security.rememberPassword(id, changes.password_hash, now)
     this.deps.invalidateAuthCache()
     return updated
   }
@@ -172,19 +199,26 @@ export class IdentityService {
   async changePassword(ctx: AuthContext, id: string, body: PasswordChangeBody): Promise<void> {
     const keystone = this.deps.keystoneRules === true
     if (!keystone && ctx.user.id !== id) throw new ForbiddenError('identity:change_password')
+    await this.deps.security.assertSelfService(ctx, id, 'manage_password', 'identity:update_user')
     const user = await this.deps.store.findUser(id)
     if (!user && !keystone) throw new NotFoundError('user', id)
+    // Proving the original password is a password sign-in: refused while locked, and a failure counts.
+    if (user && this.deps.lockout.isLocked(user)) throw new UnauthorizedError()
     // Keystone's reason ("Invalid user / password") is a security error's detail: hidden outside insecure_debug.
-    if (!user || !(await verifyPassword(user.password_hash, body.user.original_password))) throw new UnauthorizedError()
+    if (!user || !(await verifyPassword(user.password_hash, body.user.original_password))) {
+      if (user) await this.deps.lockout.recordFailure(user)
+      throw new UnauthorizedError()
+    }
     // Keystone keeps no password history by default (unique_last_password_count is 0).
     if (!keystone && body.user.password === body.user.original_password) {
       throw new ValidationError('Password validation error: The new password must be different from the old password.')
     }
     const now = this.now()
-    const hash = await this.checkedPasswordHash(body.user.password, user.name)
+    const checked = await this.checkedPassword(user.domain_id, 'self', user, body.user.password, now)
     await this.updateUserTraced(ctx, user.domain_id, id, {
-      password_hash: hash, tokens_valid_after: now, password_changed_at: now, pwd_strength: passwordStrength(body.user.password), pwd_status: 0,
+      ...checked, tokens_valid_after: now, password_changed_at: now, pwd_strength: passwordStrength(body.user.password), pwd_status: 0,
     }, now, 'changePassword')
+    await this.deps.security.rememberPassword(id, checked.password_hash, now)
     this.deps.invalidateAuthCache()
   }
 

@@ -5,7 +5,6 @@
  * reads the `Flavour`, calls the stores and throws `AppError`s.
  */
 import { isoMicros, type Clock } from '../../../shared/clock.js'
-import type { Config } from '../../../config.js'
 import type { Flavour } from '../../../flavours.js'
 import type { AgencyRow, DomainRow, ProjectRow, RoleRow } from '../../../db/schema.js'
 import type { AuthContext, AuthScope } from '../../../auth/auth-context.js'
@@ -26,6 +25,8 @@ import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencie
 import { iamTrace } from '../../../audit/trace.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
+import type { Lockout } from '../security/lockout.js'
+import type { SecurityService } from '../security/service.js'
 import { NO_SECOND_FACTOR, type SecondFactor } from '../mfa/sign-in.js'
 
 /** A token with the caller it stands for (the routes add its catalog). */
@@ -65,7 +66,10 @@ export interface TokenServiceOptions {
   codec: TokenCodec
   clock: Clock
   tokenTtlSeconds: number
-  lockout: Config['lockout']
+  /** The lock-out of password sign-ins (security/lockout.ts), with the account's settings. */
+  lockout: Lockout
+  /** The account security settings a password sign-in honours: idle users, Keystone's password expiry. */
+  security: Pick<SecurityService, 'signInRefusal'>
   /** Told after this service dropped its cached callers, so other caches (and instances) follow. */
   callersChanged?(): void
   /** Agencies, where the flavour has them: `assume_role` and the callers of agency tokens. */
@@ -124,11 +128,18 @@ export class TokenService {
       ? await this.deps.users.findUser(userRef.id)
       : await this.findUserByName(userRef)
     const now = this.deps.clock.now()
-    if (user?.locked_until && user.locked_until > isoMicros(now)) throw this.lockedError(user.id)
+    if (user && this.deps.lockout.isLocked(user, now)) throw this.lockedError(user.id)
     const passwordOk = await verifyPassword(user?.password_hash, userRef.password)
-    if (user && !passwordOk) await this.countFailedLogin(user.id, now)
+    if (user && !passwordOk && await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id)
     if (!user || !passwordOk || user.enabled !== 1) throw new UnauthorizedError()
-    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: () => this.countFailedLogin(user.id, now) }) // a wrong or reused TOTP code counts as a failure
+    // The account's sign-in rules: an idle IAM user is disabled now (its cached tokens go); Keystone refuses an expired password.
+    const refusal = await this.deps.security.signInRefusal(user, now)
+    if (refusal) {
+      this.invalidateAuthCache()
+      throw refusal
+    }
+    // A wrong or reused TOTP code counts as a failed sign-in, as a wrong password does (spec §8.2).
+    const methods = await (this.deps.secondFactor ?? NO_SECOND_FACTOR).check({ identity, user, countFailure: async () => { if (await this.deps.lockout.recordFailure(user, now)) throw this.lockedError(user.id) } })
     const userDomain = await this.deps.scopes.findDomain(user.domain_id)
     if (!userDomain || userDomain.enabled !== 1) throw new UnauthorizedError()
 
@@ -163,6 +174,10 @@ export class TokenService {
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
+    // Keystone validates the parent token first: one revoked, or cut by a password change, is not found (404).
+    if (this.deps.flavour.iam.keystoneIdentityRules && caller && (caller.revoked || (caller.user.tokens_valid_after !== '' && isoMicros(parent.issuedAt) <= caller.user.tokens_valid_after))) {
+      throw new NotFoundError('token', identity.token.id, 'Failed to validate token')
+    }
     const parentCtx = caller && await this.contextFor(parent, caller)
     if (!caller || !parentCtx) throw new UnauthorizedError()
     if (parent.trustId !== undefined) throw new ForbiddenError('Using trust-scoped token to create another token. Create a new trust-scoped token instead')
@@ -279,16 +294,6 @@ export class TokenService {
       if (await this.contextFor(payload, caller)) return this.deps.codec.encode(payload)
     }
     throw new UnauthorizedError(`account ${accountId} has no enabled administrator (a member of its 'admin' group, or keystone's system admin)`)
-  }
-
-  /** Counts the failure; the one that reaches the limit locks the user and says so. */
-  private async countFailedLogin(userId: string, now: number): Promise<void> {
-    const { attempts, windowSeconds, durationSeconds } = this.deps.lockout
-    if (attempts === 0) return
-    const outcome = await this.deps.users.recordLoginFailure({
-      userId, now: isoMicros(now), windowStart: isoMicros(now - windowSeconds * 1000), attempts, lockUntil: isoMicros(now + durationSeconds * 1000),
-    })
-    if (outcome.locked) throw this.lockedError(userId)
   }
 
   private lockedError(userId: string): UnauthorizedError {
