@@ -174,8 +174,8 @@ export class TokenService {
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
-    // Keystone validates the parent token first: one revoked, or cut by a password change, is not found (404).
-    if (this.deps.flavour.iam.keystoneIdentityRules && caller && (caller.revoked || (caller.user.tokens_valid_after !== '' && isoMicros(parent.issuedAt) <= caller.user.tokens_valid_after))) {
+    // Keystone validates the parent first: one cut by a password change is 404 (Tempest); one revoked stays 401 (decisions).
+    if (this.deps.flavour.iam.keystoneIdentityRules && caller && !caller.revoked && caller.user.tokens_valid_after !== '' && isoMicros(parent.issuedAt) <= caller.user.tokens_valid_after) {
       throw new NotFoundError('token', identity.token.id, 'Failed to validate token')
     }
     const parentCtx = caller && await this.contextFor(parent, caller)
