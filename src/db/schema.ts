@@ -155,6 +155,13 @@ export interface OauthConsumerRow { id: string; description: string | null; secr
 export interface DomainConfigOptionRow { domain_id: string; group_name: string; option_name: string; value: string; sensitive: number }
 /** A policy blob of `/v3/policies`; `extra` a JSON object of free attributes. */
 export interface PolicyBlobRow { id: string; type: string; blob: string; extra: string; created_at: string }
+/** SAML metadata imported for an identity provider's protocol (migration 0022); `signing_certificates` a JSON array of PEM. */
+export interface SamlMetadataRow {
+  idp_id: string; protocol_id: string; id: string; domain_id: string; entity_id: string; xaccount_type: string
+  data: string; signing_certificates: string; update_time: string
+}
+/** The SAML replay cache (migration 0022): assertion ids used for a token, until they expire. */
+export interface SamlAssertionRow { idp_id: string; assertion_id: string; expires_at: string }
 
 export interface Database {
   domains: DomainRow
@@ -192,4 +199,6 @@ export interface Database {
   oauth_consumers: OauthConsumerRow
   domain_config_options: DomainConfigOptionRow
   policy_blobs: PolicyBlobRow
+  saml_metadata: SamlMetadataRow
+  saml_assertions: SamlAssertionRow
 }
