@@ -69,13 +69,14 @@ export interface VerifiedAssertion {
 export function verifySamlResponse(samlResponse: string, options: SamlVerification): VerifiedAssertion {
   const xml = decode(samlResponse)
   const posted = rootResponse(xml)
-  const warnings: string[] = []
-  const { response, assertion } = signedContent(xml, posted, options.certificates, warnings)
-
-  const status = childElement(response, NS.samlp, 'Status')
+  // The status first (spec order): a refusal from the IdP carries no assertion to look at. A
+  // signed Response's status is the posted one, or its signature fails below.
+  const status = childElement(posted, NS.samlp, 'Status')
   const statusCode = status && childElement(status, NS.samlp, 'StatusCode')
   const statusValue = statusCode && attribute(statusCode, 'Value')
   if (statusValue !== SUCCESS) reject(`status is ${statusValue ?? 'missing'}, not Success`)
+  const warnings: string[] = []
+  const { response, assertion } = signedContent(xml, posted, options.certificates, warnings)
 
   const issuers = [childElement(assertion, NS.saml, 'Issuer'), childElement(response, NS.saml, 'Issuer')]
   if (!issuers[0]) reject('the assertion has no Issuer')
