@@ -122,8 +122,10 @@ export class SamlService<Token> {
   /** The provider of the account (404 otherwise, spec §0.1) and its protocol, which must be `saml`. */
   private async samlProtocolOf(accountId: string, idpId: string, protocolId: string): Promise<void> {
     const provider = await this.deps.federation.findIdentityProvider(idpId)
-    if (!provider || provider.domain_id !== accountId) throw new NotFoundError('identity provider', idpId)
-    if (!(await this.deps.federation.findProtocol(idpId, protocolId))) throw new NotFoundError('protocol', protocolId)
+    if (!provider || provider.domain_id !== accountId) throw new NotFoundError('Identity Provider', idpId)
+    if (!(await this.deps.federation.findProtocol(idpId, protocolId))) {
+      throw new NotFoundError('federated protocol', protocolId, `Could not find federated protocol ${protocolId} for Identity Provider: ${idpId}.`)
+    }
     if (protocolId !== SAML_PROTOCOL) throw new ValidationError(`Protocol ${protocolId} is not saml: metadata is imported for a saml protocol.`)
   }
 }
