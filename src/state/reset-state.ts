@@ -23,6 +23,8 @@ const STATE_TABLES = [
   'trusts',
   // The keystone flavour's stored-only APIs (migration 0018); a domain's configuration has gone with its domain already.
   'oauth_consumers', 'domain_config_options', 'policy_blobs',
+  // SAML metadata and the replay cache (migration 0022).
+  'saml_metadata', 'saml_assertions',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */
