@@ -71,6 +71,8 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
     .where((eb) => eb.or([eb('kind', '=', 'region'), eb.and([eb('domain_id', '=', 'default'), eb('name', '=', 'admin'), eb('region_id', 'is', null)])]))
 
   for (const table of ['coc_favourites', 'ep_migration_records', 'ep_resources'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()
+  // Identity federation (migration 0021): a new account has none. Protocols and OIDC configurations go with their provider.
+  for (const table of ['federated_users', 'identity_providers', 'federation_mappings'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()
   // SAML metadata (migration 0022) goes with its account; the replay cache names no account and empties itself as assertions expire.
   await x.deleteFrom('saml_metadata').where('domain_id', op, id).execute()
 

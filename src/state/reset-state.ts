@@ -23,6 +23,8 @@ const STATE_TABLES = [
   'trusts',
   // The keystone flavour's stored-only APIs (migration 0018); a domain's configuration has gone with its domain already.
   'oauth_consumers', 'domain_config_options', 'policy_blobs',
+  // Identity federation (migration 0021): the domains' cascade has taken them already; listed so no row can outlive a reset.
+  'federated_users', 'oidc_configs', 'federation_protocols', 'identity_providers', 'federation_mappings',
   // SAML metadata and the replay cache (migration 0022).
   'saml_metadata', 'saml_assertions',
 ] as const satisfies readonly (keyof Database)[]

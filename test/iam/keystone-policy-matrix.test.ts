@@ -203,6 +203,29 @@ const RULES: Record<string, RuleClass> = {
   'GET /v3/users/:user_id/access_rules': 'owner',
   'GET /v3/users/:user_id/access_rules/:access_rule_id': 'owner',
   'DELETE /v3/users/:user_id/access_rules/:access_rule_id': 'owner',
+  // Identity federation (issue 20): admin_required for every management call (Keystone's
+  // identity_provider, mapping and protocol policies, and the OIDC configuration kept as an
+  // extension); the scoping lists take any token, as /v3/auth/domains and /projects do.
+  'GET /v3/OS-FEDERATION/identity_providers': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'PUT /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'PATCH /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'DELETE /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'GET /v3/OS-FEDERATION/mappings': 'admin',
+  'GET /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'PUT /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'PATCH /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'DELETE /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id/protocols': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'PUT /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'PATCH /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'DELETE /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'POST /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'PUT /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'GET /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'GET /v3/OS-FEDERATION/domains': 'any',
+  'GET /v3/OS-FEDERATION/projects': 'any',
 }
 
 /**

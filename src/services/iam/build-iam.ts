@@ -58,6 +58,10 @@ import { SqlDomainConfigStore } from './domain-config/store-sql.js'
 import { PolicyBlobService } from './policy-blobs/service.js'
 import { PolicyBlobWire } from './policy-blobs/wire.js'
 import { SqlPolicyBlobStore } from './policy-blobs/store-sql.js'
+import { SqlFederationStore } from './federation/store-sql.js'
+import { FederatedTokenService } from './federation/federated-tokens.js'
+import { FederationService } from './federation/service.js'
+import { FederationWire } from './federation/wire.js'
 
 export interface IamOptions {
   config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
@@ -113,8 +117,14 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     store: stores.applicationCredentials, roles: stores.roles, users: stores.identity, domains: stores.projects, policy, clock,
     invalidateAuthCache: () => invalidateAuthCache(),
   }) : undefined
+  // Federation (OS-FEDERATION): its own store; federated tokens are checked by the tokens service through `federatedTokens`.
+  const federationStore = new SqlFederationStore({ db })
+  const federatedTokens = new FederatedTokenService({
+    store: federationStore, domains: stores.projects, groups: stores.identity, roles: stores.roles, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds,
+    rescopedTokenMethods: flavour.iam.rescopedTokenMethods, adminRoleAnywhere: flavour.iam.adminRoleAnywhere, plainContext: (payload): Promise<AuthContext | undefined> => tokens.contextFor(payload),
+  })
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials,
+    assumption, trusts: trustTokens, applicationCredentials, federation: federatedTokens,
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout: config.lockout,
     callersChanged: () => {
@@ -199,6 +209,15 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         },
         policyBlobs: { service: new PolicyBlobService({ store: new SqlPolicyBlobStore({ db }), clock }), wire: new PolicyBlobWire() },
       } : undefined,
+      federation: {
+        service: new FederationService({ store: federationStore, domains: stores.projects, tokens: federatedTokens, clock, keystone: flavour.name === 'keystone', invalidateAuthCache }),
+        wire: new FederationWire(flavour.name === 'keystone'), keystone: flavour.name === 'keystone',
+        tokenWire: new TokenWire({ flavour }), projectWire, catalog: (ctx) => catalog.catalogFor(ctx),
+        scopes: {
+          domains: (ctx) => (ctx.federation ? federatedTokens.scopeDomains(ctx) : projects.listAuthDomains(ctx)),
+          projects: (ctx) => (ctx.federation ? federatedTokens.scopeProjects(ctx) : projects.listAuthProjects(ctx)),
+        },
+      },
     }),
   }
 }

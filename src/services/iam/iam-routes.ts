@@ -18,6 +18,7 @@ import { applicationCredentialRoutes, type ApplicationCredentialRouteOptions } f
 import { oauthConsumerRoutes, type OauthConsumerRouteOptions } from './oauth-consumers/routes.js'
 import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-config/routes.js'
 import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
+import { federationRoutes, type FederationRouteOptions } from './federation/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -43,6 +44,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
     domainConfig: DomainConfigRouteOptions
     policyBlobs: Capability<PolicyBlobRouteOptions>
   } | undefined
+  /** Identity federation (OS-FEDERATION), in every flavour. */
+  federation: Capability<FederationRouteOptions>
 }
 
 /**
@@ -50,7 +53,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, federation }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -68,5 +71,6 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
       await domainConfigRoutes(keystoneStored.domainConfig)(app, options)
       await policyBlobRoutes({ ...keystoneStored.policyBlobs, baseUrl })(app, options)
     }
+    await federationRoutes({ ...federation, baseUrl })(app, options)
   }
 }

@@ -26,6 +26,7 @@ import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencie
 import { iamTrace } from '../../../audit/trace.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
 import type { ApplicationCredentialTokens } from '../application-credentials/service.js'
+import type { FederatedTokens } from '../federation/federated-tokens.js'
 
 /** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
@@ -73,6 +74,8 @@ export interface TokenServiceOptions {
   trusts?: TrustTokens
   /** Application credentials, where the flavour has them (Keystone): the `application_credential` method. */
   applicationCredentials?: ApplicationCredentialTokens | undefined
+  /** Federation (OS-FEDERATION): the callers of federated tokens and their rescoping. */
+  federation: FederatedTokens
 }
 
 
@@ -158,6 +161,7 @@ export class TokenService {
     const now = this.deps.clock.now()
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
+    if (parent.federation !== undefined) return this.deps.federation.rescope(parent, scope)
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
     const parentCtx = caller && await this.contextFor(parent, caller)
     if (!caller || !parentCtx) throw new UnauthorizedError()
@@ -338,9 +342,10 @@ export class TokenService {
   /**
    * Builds the caller from a token payload, re-checking everything that can change after issue:
    * user and account still enabled, token not revoked, project still enabled and not suspended,
-   * and (Keystone) a role still held in the scope. Undefined when any check fails.
+   * and (Keystone) a role still held in the scope. Undefined when any check fails. (Federation's `iam_user_sso` tokens use it.)
    */
-  private async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+  async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+    if (payload.federation !== undefined) return this.deps.federation.context(payload)
     const caller = known ?? (await this.deps.store.findCaller(payload.userId, payload.auditId))
     if (!caller || caller.user.enabled !== 1 || caller.domain.enabled !== 1 || caller.revoked) return undefined
     // Cut off by a password change, a disable or a group change after this token was issued.
