@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SamlResponseRejectedError } from '../../src/services/iam/federation/saml/response.js'
 import { SqlSamlStore } from '../../src/services/iam/federation/saml/store-sql.js'
 import type { SamlMetadataRow } from '../../src/db/schema.js'
+import { SqlIamStores } from '../../src/services/iam/iam-stores-sql.js'
 import { BACKENDS, type OpenStore } from './backends.js'
+import { newAccount } from './iam-fixtures.js'
 
 const T0 = '2026-12-05T10:00:00.000000Z'
 const T1 = '2026-12-05T10:05:00.000000Z'
@@ -23,18 +25,25 @@ describe.each(BACKENDS)('SamlStore on $name', (backend) => {
   beforeAll(async () => {
     open = await backend.open()
     store = new SqlSamlStore({ db: open.db })
+    // Metadata belongs to a provider's protocol (foreign key): two providers with a saml protocol.
+    const account = await newAccount(new SqlIamStores({ db: open.db }), { id: 'acct', name: 'acct' })
+    for (const idp of ['idp1', 'idp-tx']) {
+      await open.db.kysely.insertInto('identity_providers').values({ id: idp, domain_id: account.id, description: '', enabled: 1, sso_type: 'virtual_user_sso', remote_ids: '[]', created_at: T0, updated_at: T0 }).execute()
+      await open.db.kysely.insertInto('federation_protocols').values({ idp_id: idp, id: 'saml', mapping_id: null, created_at: T0 }).execute()
+    }
   })
   afterAll(async () => open.close())
 
-  it('putMetadata inserts, then replaces the same provider and protocol', async () => {
+  it('putMetadata inserts, then replaces the same provider and protocol; the row goes with its protocol', async () => {
     await store.putMetadata(metadataRow())
     expect(await store.findMetadata('idp1', 'saml')).toEqual(metadataRow())
     const replaced = metadataRow({ id: 'b'.repeat(32), entity_id: 'https://idp.test/other', update_time: T1, xaccount_type: 'x' })
     await store.putMetadata(replaced)
     expect(await store.findMetadata('idp1', 'saml')).toEqual(replaced)
     expect(await store.findMetadata('idp1', 'oidc')).toBeUndefined()
-    await store.deleteMetadata('idp1')
+    await open.db.kysely.deleteFrom('federation_protocols').where('idp_id', '=', 'idp1').execute()
     expect(await store.findMetadata('idp1', 'saml')).toBeUndefined()
+    await expect(store.putMetadata(metadataRow())).rejects.toThrow('Could not find federated protocol saml for Identity Provider: idp1.')
   })
 
   it('recordAssertion refuses an assertion id the second time, per provider', async () => {

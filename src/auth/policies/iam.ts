@@ -318,4 +318,8 @@ export const IAM_POLICIES: readonly PolicyEntry[] = [
   { action: 'identity:federated_authenticate', method: 'POST', path: '/v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/auth', rule: 'public', description: 'Exchange an OpenID Connect ID token (Authorization: Bearer) for an unscoped federated token' },
   { action: 'identity:list_federation_domains', method: 'GET', path: '/v3/OS-FEDERATION/domains', rule: 'authenticated', description: 'Domains a federated token may be scoped to (else as /v3/auth/domains)' },
   { action: 'identity:list_federation_projects', method: 'GET', path: '/v3/OS-FEDERATION/projects', rule: 'authenticated', description: "Projects a federated token's groups hold roles on (else as /v3/auth/projects)" },
+  // ---- issue 20: SAML on the clouds (spec iam-federation §4.2, §4.3; Keystone has neither API)
+  { action: 'identity:create_idp_metadata', method: 'POST', path: '/v3-ext/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/metadata', rule: 'permission', description: "Import an identity provider's SAML metadata for its saml protocol", cloudActions: ['iam:identityProviders:createIDPMetadata'] },
+  { action: 'identity:get_idp_metadata', method: 'GET', path: '/v3-ext/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/metadata', rule: 'permission', description: "Show an identity provider's imported SAML metadata", cloudActions: ['iam:identityProviders:getIDPMetadata'] },
+  { action: 'identity:create_unscoped_token_by_idp_initiated', method: 'POST', path: '/v3.0/OS-FEDERATION/tokens', rule: 'public', description: 'Exchange a signed SAML response (IdP-initiated, X-Idp-Id names the provider) for an unscoped federated token' },
 ]

@@ -2,8 +2,8 @@
 -- saml_metadata: the metadata document imported for an identity provider's protocol, one per
 -- (idp_id, protocol_id), replaced on re-import. entity_id and signing_certificates (a JSON array
 -- of PEM texts) are read from `data` once, at import, so sign-in never parses metadata again.
--- No foreign key to the identity provider: its table belongs to another migration, and a row
--- whose provider is gone is never read (the provider is looked up first) and goes with it.
+-- The row goes with its protocol, and so with its provider and the provider's account, by the
+-- foreign key's cascade (a provider re-created with the same id starts without metadata).
 -- update_time is ISO text with microseconds and no zone letter, as showMetadata answers it.
 CREATE TABLE saml_metadata (
   idp_id               TEXT NOT NULL,
@@ -15,7 +15,8 @@ CREATE TABLE saml_metadata (
   data                 TEXT NOT NULL,
   signing_certificates TEXT NOT NULL,
   update_time          TEXT NOT NULL,
-  PRIMARY KEY (idp_id, protocol_id)
+  PRIMARY KEY (idp_id, protocol_id),
+  FOREIGN KEY (idp_id, protocol_id) REFERENCES federation_protocols (idp_id, id) ON DELETE CASCADE
 );
 CREATE INDEX saml_metadata_domain_idx ON saml_metadata (domain_id);
 

@@ -62,9 +62,12 @@ import { SqlFederationStore } from './federation/store-sql.js'
 import { FederatedTokenService } from './federation/federated-tokens.js'
 import { FederationService } from './federation/service.js'
 import { FederationWire } from './federation/wire.js'
+import { SamlService } from './federation/saml/service.js'
+import { SqlSamlStore } from './federation/saml/store-sql.js'
+import type { IssuedToken } from './tokens/service.js'
 
 export interface IamOptions {
-  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'lockout' | 'passwordPolicy' | 'iamQuotas' | 'samlSpEntityId' | 'samlClockSkewSeconds'>
   db: Db
   flavour: Flavour
   policy: Policy
@@ -217,6 +220,19 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
           domains: (ctx) => (ctx.federation ? federatedTokens.scopeDomains(ctx) : projects.listAuthDomains(ctx)),
           projects: (ctx) => (ctx.federation ? federatedTokens.scopeProjects(ctx) : projects.listAuthProjects(ctx)),
         },
+      },
+      // SAML (issue 20 item 3): metadata import and IdP-initiated sign-in on the clouds; Keystone has neither API.
+      saml: flavour.name === 'keystone' ? undefined : {
+        service: new SamlService<IssuedToken>({
+          store: new SqlSamlStore({ db }), clock, skewMs: config.samlClockSkewSeconds * 1000,
+          federation: {
+            findIdentityProvider: (id) => federationStore.findIdentityProvider(id),
+            findProtocol: (idpId, protocolId) => federationStore.findProtocol(idpId, protocolId),
+            signIn: (request) => federatedTokens.federatedSignIn(request),
+          },
+        }),
+        spEntityId: config.samlSpEntityId,
+        tokenWire: new TokenWire({ flavour }),
       },
     }),
   }

@@ -19,6 +19,7 @@ import { oauthConsumerRoutes, type OauthConsumerRouteOptions } from './oauth-con
 import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-config/routes.js'
 import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
 import { federationRoutes, type FederationRouteOptions } from './federation/routes.js'
+import { samlRoutes, type SamlRouteOptions } from './federation/saml/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -46,6 +47,8 @@ export interface IamRoutesOptions extends IamRouteOptions {
   } | undefined
   /** Identity federation (OS-FEDERATION), in every flavour. */
   federation: Capability<FederationRouteOptions>
+  /** SAML metadata and IdP-initiated sign-in; undefined where the flavour has none (Keystone). */
+  saml: Capability<SamlRouteOptions> | undefined
 }
 
 /**
@@ -53,7 +56,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, federation }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, federation, saml }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -72,5 +75,6 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
       await policyBlobRoutes({ ...keystoneStored.policyBlobs, baseUrl })(app, options)
     }
     await federationRoutes({ ...federation, baseUrl })(app, options)
+    if (saml) await samlRoutes({ ...saml, baseUrl })(app, options)
   }
 }

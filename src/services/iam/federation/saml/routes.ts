@@ -5,31 +5,29 @@
  * no other IAM route starts accepting form bodies.
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
-import type { RequestOrigin } from '../../../../auth/auth-context.js'
+import { originOf } from '../../../../http/authenticate.js'
 import { caller } from '../../../../http/caller.js'
 import { BODY_LIMIT_BYTES } from '../../../../http/json-body.js'
 import { iamAction, type IamRouteOptions } from '../../iam-route-options.js'
+import type { IssuedToken } from '../../tokens/service.js'
+import type { TokenWire } from '../../tokens/wire.js'
 import { IdpInitiatedFormSchema, MetadataImportBodySchema, MetadataParamsSchema } from './schemas.js'
 import { ACS_ECP_PATH, ACS_POST_PATH, IDP_INITIATED_PATH, type SamlService } from './service.js'
 import { METADATA_IMPORTED, metadataBody } from './wire.js'
 
-export interface SamlRouteOptions<Token> extends IamRouteOptions {
-  service: SamlService<Token>
+export interface SamlRouteOptions extends IamRouteOptions {
+  service: SamlService<IssuedToken>
   /** `SAML_SP_ENTITY_ID`; the public base URL when unset. */
   spEntityId: string | undefined
-  /** The unscoped token's subject token and body (the federation capability's wire). */
-  tokenAnswer(base: string, token: Token): { subjectToken: string; body: unknown }
-  /** Where the request came from, for the audit trail of the sign-in. */
-  origin(request: FastifyRequest): RequestOrigin
+  tokenWire: TokenWire
 }
 
 export const METADATA_PATH = '/v3-ext/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/metadata'
 
-export function samlRoutes<Token>({ service, baseUrl, spEntityId, tokenAnswer, origin }: SamlRouteOptions<Token>): FastifyPluginAsyncTypebox {
+export function samlRoutes({ service, baseUrl, spEntityId, tokenWire }: SamlRouteOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(METADATA_PATH, { schema: { params: MetadataParamsSchema, body: MetadataImportBodySchema }, config: iamAction('identity:create_idp_metadata') }, async (request, reply) => {
-      await service.importMetadata(caller(request), request.params.idp_id, request.params.protocol_id, request.body)
+      await service.importMetadata(caller(request), request.params.idp_id, request.params.protocol_id, request.body, request.log)
       reply.status(201)
       return METADATA_IMPORTED
     })
@@ -53,11 +51,12 @@ export function samlRoutes<Token>({ service, baseUrl, spEntityId, tokenAnswer, o
           samlResponse: request.body.SAMLResponse,
           spEntityId: spEntityId ?? base,
           recipients: [ACS_POST_PATH, ACS_ECP_PATH, IDP_INITIATED_PATH].map((path) => `${base}${path}`),
-          origin: origin(request),
+          origin: originOf(request),
+          log: request.log,
         })
-        const answer = tokenAnswer(base, issued)
-        reply.status(201).header('x-subject-token', answer.subjectToken)
-        return answer.body
+        // Unscoped: no roles, no catalog (spec §4.3).
+        reply.status(201).header('x-subject-token', issued.token)
+        return tokenWire.token(base, issued.ctx, [], false)
       })
     })
   }

@@ -41,8 +41,17 @@ export interface SamlServiceOptions<Token> {
   clock: Clock
   /** Allowed difference between the IdP's clock and ours (spec OQ-4). */
   skewMs: number
-  /** Logs why a response was refused (the client only hears the generic 401, spec OQ-3) and warnings. */
-  log?: { warn(fields: object, message: string): void }
+}
+
+/** The request's log: why a response was refused (the client only hears the generic 401, spec OQ-3), and warnings. */
+export interface SamlLog { warn(fields: object, message: string): void }
+
+interface SignInInput {
+  readonly samlResponse: string
+  readonly spEntityId: string
+  readonly recipients: readonly string[]
+  readonly origin: RequestOrigin | undefined
+  readonly log?: SamlLog
 }
 
 export interface MetadataImport { readonly domain_id: string; readonly xaccount_type: string; readonly metadata: string }
@@ -50,14 +59,14 @@ export interface MetadataImport { readonly domain_id: string; readonly xaccount_
 export class SamlService<Token> {
   constructor(private readonly deps: SamlServiceOptions<Token>) {}
 
-  async importMetadata(ctx: AuthContext, idpId: string, protocolId: string, body: MetadataImport): Promise<SamlMetadataRow> {
+  async importMetadata(ctx: AuthContext, idpId: string, protocolId: string, body: MetadataImport, log?: SamlLog): Promise<SamlMetadataRow> {
     const accountId = ctx.accountId ?? ctx.userDomain.id
     await this.samlProtocolOf(accountId, idpId, protocolId)
     // The body names the account it is for; importing into another account is not this caller's to do.
     if (body.domain_id !== accountId) throw new ForbiddenError(`domain_id ${body.domain_id} is not the account of the token`)
     const now = this.deps.clock.now()
     const metadata = parseIdpMetadata(body.metadata, now)
-    for (const warning of metadata.warnings) this.deps.log?.warn({ idpId, warning }, 'SAML metadata imported with a warning')
+    for (const warning of metadata.warnings) log?.warn({ idpId, warning }, 'SAML metadata imported with a warning')
     const row: SamlMetadataRow = {
       idp_id: idpId, protocol_id: protocolId, id: newHexId(), domain_id: accountId, entity_id: metadata.entityId,
       xaccount_type: body.xaccount_type, data: body.metadata, signing_certificates: JSON.stringify(metadata.signingCertificates),
@@ -86,18 +95,18 @@ export class SamlService<Token> {
    * its assertion id is taken from the replay cache's pool (once only), and what it asserted is
    * mapped into an unscoped token. `recipients` are the URLs this server answers the POST on.
    */
-  async signIn(input: { idpId: string | undefined; samlResponse: string; spEntityId: string; recipients: readonly string[]; origin: RequestOrigin | undefined }): Promise<Token> {
+  async signIn(input: SignInInput & { idpId: string | undefined }): Promise<Token> {
     const provider = input.idpId ? await this.deps.federation.findIdentityProvider(input.idpId) : undefined
     if (!provider) throw new ValidationError("Request parameter 'idp id' is invalid.")
     try {
       return await this.verifiedSignIn(provider, input)
     } catch (error) {
-      if (error instanceof SamlResponseRejectedError) this.deps.log?.warn({ idpId: provider.id, reason: error.reason }, 'SAML response refused')
+      if (error instanceof SamlResponseRejectedError) input.log?.warn({ idpId: provider.id, reason: error.reason }, 'SAML response refused')
       throw error
     }
   }
 
-  private async verifiedSignIn(provider: SamlProvider, input: { samlResponse: string; spEntityId: string; recipients: readonly string[]; origin: RequestOrigin | undefined }): Promise<Token> {
+  private async verifiedSignIn(provider: SamlProvider, input: SignInInput): Promise<Token> {
     // A disabled provider is refused before anything of the response is looked at (spec §4.3: 403).
     if (!provider.enabled) throw new ForbiddenError()
     const protocol = await this.deps.federation.findProtocol(provider.id, SAML_PROTOCOL)
@@ -108,7 +117,7 @@ export class SamlService<Token> {
       idpEntityId: metadata.entity_id, certificates: JSON.parse(metadata.signing_certificates) as string[],
       spEntityId: input.spEntityId, acceptedRecipients: input.recipients, now, skewMs: this.deps.skewMs,
     })
-    for (const warning of verified.warnings) this.deps.log?.warn({ idpId: provider.id, warning }, 'SAML response accepted with a warning')
+    for (const warning of verified.warnings) input.log?.warn({ idpId: provider.id, warning }, 'SAML response accepted with a warning')
     const named = (attribute: string, expected: string) => {
       const values = verified.attributes[attribute]
       if (values !== undefined && (values.length !== 1 || values[0] !== expected)) throw new SamlResponseRejectedError(`${attribute} ${values.join(', ')} is not ${expected}`)

@@ -3,6 +3,7 @@
  */
 import type { Transaction } from 'kysely'
 import type { Database, SamlMetadataRow } from '../../../../db/schema.js'
+import { NotFoundError } from '../../../../errors/app-error.js'
 import { IamSqlStore } from '../../iam-sql-store.js'
 import { SamlResponseRejectedError } from './response.js'
 import type { SamlStore } from './store.js'
@@ -14,16 +15,15 @@ export class SqlSamlStore extends IamSqlStore<SamlStore> implements SamlStore {
 
   async putMetadata(row: SamlMetadataRow): Promise<void> {
     const { idp_id: _idp, protocol_id: _protocol, ...replaced } = row
-    await this.write((x) => x.insertInto('saml_metadata').values(row)
-      .onConflict((oc) => oc.columns(['idp_id', 'protocol_id']).doUpdateSet(replaced)).execute())
+    await this.constrained(
+      () => this.write((x) => x.insertInto('saml_metadata').values(row)
+        .onConflict((oc) => oc.columns(['idp_id', 'protocol_id']).doUpdateSet(replaced)).execute()),
+      { missing: () => new NotFoundError('federated protocol', row.protocol_id, `Could not find federated protocol ${row.protocol_id} for Identity Provider: ${row.idp_id}.`) },
+    )
   }
 
   findMetadata(idpId: string, protocolId: string): Promise<SamlMetadataRow | undefined> {
     return this.x.selectFrom('saml_metadata').selectAll().where('idp_id', '=', idpId).where('protocol_id', '=', protocolId).executeTakeFirst()
-  }
-
-  async deleteMetadata(idpId: string): Promise<void> {
-    await this.write((x) => x.deleteFrom('saml_metadata').where('idp_id', '=', idpId).execute())
   }
 
   async recordAssertion(idpId: string, assertionId: string, expiresAt: string, now: string): Promise<void> {

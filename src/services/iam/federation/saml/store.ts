@@ -6,11 +6,13 @@ import type { SamlMetadataRow } from '../../../../db/schema.js'
 import type { TracedStore } from '../../traced-store.js'
 
 export interface SamlStore extends TracedStore<SamlStore> {
-  /** Inserts, or replaces the document of the same provider and protocol (a re-import keeps nothing of the old one). */
+  /**
+   * Inserts, or replaces the document of the same provider and protocol (a re-import keeps
+   * nothing of the old one). The row goes with its protocol (foreign key, cascade); throws
+   * NotFoundError when the protocol was deleted meanwhile.
+   */
   putMetadata(row: SamlMetadataRow): Promise<void>
   findMetadata(idpId: string, protocolId: string): Promise<SamlMetadataRow | undefined>
-  /** Every protocol's metadata of the provider (its deletion). */
-  deleteMetadata(idpId: string): Promise<void>
   /**
    * Remembers that a token was issued for this assertion until `expiresAt` (ISO), dropping ids
    * whose time has passed (`now`). Throws SamlResponseRejectedError when the id is remembered
