@@ -410,6 +410,20 @@ describe('persona × route matrix (huaweicloud)', () => {
     c[`GET ${oidc}`] = { request: async () => (await fedShared(), { path: oidcPath('fed-oidc') }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity-providers'), flat: true }
     c[`GET ${fed}/domains`] = { request: async () => ({ path: `${fed}/domains` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' }
     c[`GET ${fed}/projects`] = { request: async () => ({ path: `${fed}/projects` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' }
+    // ---- issue 20: SAML metadata on fed-shared's saml protocol (the IdP-initiated sign-in is public: no cells).
+    // A test IdP's metadata, made once; the show cell imports it first so there is something to show.
+    const samlMetadata = async () => {
+      if (!ids.samlMetadata) ids.samlMetadata = (await (await import('../helpers/saml-idp.js')).TestSamlIdp.create()).metadata()
+      await fedShared()
+      return { domain_id: s.account.id, xaccount_type: '', metadata: ids.samlMetadata }
+    }
+    const metadata = `/v3-ext/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/metadata`
+    const metadataPath = () => `/v3-ext/OS-FEDERATION/identity_providers/${ids.fedIdp}/protocols/saml/metadata`
+    c[`POST ${metadata}`] = { request: async () => { const body = await samlMetadata(); return { path: metadataPath(), body } }, okStatus: 201, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`GET ${metadata}`] = {
+      request: async () => { await api('POST', metadataPath(), await samlMetadata()); return { path: metadataPath() } },
+      okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
     return c
   }
 
