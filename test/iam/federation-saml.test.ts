@@ -140,6 +140,12 @@ describe('SAML federation (huaweicloud)', () => {
       expect(await signIn(response)).toMatchObject({ status: 401, body: UNAUTHORIZED })
     })
 
+    it('issues one token when the same response is posted twice at once', async () => {
+      const response = samlResponse({ nameId: 'carol' })
+      const statuses = (await Promise.all([signIn(response), signIn(response), signIn(response)])).map((r) => r.status).sort()
+      expect(statuses).toEqual([201, 401, 401])
+    })
+
     it.each([
       ['unsigned', () => samlResponse({ signAssertionWith: null })],
       ['signed by a key not in the metadata', () => samlResponse({ signAssertionWith: idp.rogue })],
@@ -193,6 +199,36 @@ describe('SAML federation (huaweicloud)', () => {
       expect(signIns.length).toBeGreaterThanOrEqual(4)
       expect(signIns.map((t) => t.resource_name)).toContain('alice')
     })
+  })
+})
+
+describe('SAML federation with SAML_SP_ENTITY_ID set', () => {
+  let s: TestServer
+  let idp: TestSamlIdp
+  beforeAll(async () => {
+    s = await startServer({ env: { SAML_SP_ENTITY_ID: 'https://iam.example.test' } })
+    idp = await TestSamlIdp.create()
+    const admin = await s.adminToken()
+    const api = (path: string, body: unknown) => call(`${s.url}${path}`, { method: 'PUT', token: admin, body })
+    expect((await api('/v3/OS-FEDERATION/identity_providers/corp', { identity_provider: { enabled: true } })).status).toBe(201)
+    expect((await api('/v3/OS-FEDERATION/identity_providers/corp/protocols/saml', { protocol: {} })).status).toBe(201)
+    const imported = await call(`${s.url}/v3-ext/OS-FEDERATION/identity_providers/corp/protocols/saml/metadata`, {
+      method: 'POST', token: admin, body: { domain_id: s.account.id, xaccount_type: '', metadata: idp.metadata() },
+    })
+    expect(imported.status).toBe(201)
+  })
+  afterAll(async () => s?.close())
+  const post = (audience: string) => call(`${s.url}/v3.0/OS-FEDERATION/tokens`, {
+    method: 'POST', body: new URLSearchParams({ SAMLResponse: idp.response({ audience, nameId: 'dora' }) }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-idp-id': 'corp' },
+  })
+
+  it('wants that Audience, not the base URL', async () => {
+    const accepted = await post('https://iam.example.test')
+    expect(accepted.status, accepted.text).toBe(201)
+    // The default mapping (spec §2.4): anyone with a NameID, as FederationUser.
+    expect(accepted.body.token.user.name).toBe('FederationUser')
+    expect(await post(s.url)).toMatchObject({ status: 401, body: UNAUTHORIZED })
   })
 })
 
