@@ -97,6 +97,17 @@ describe('SAML federation (huaweicloud)', () => {
       expect((await api(metadataPath('corp', 'oidc'))).body).toEqual({ error: { code: 404, title: 'Not Found', message: 'Could not find federated protocol oidc for Identity Provider: corp.' } })
     })
 
+    it('takes metadata only for a saml protocol (400), and drops it with its protocol', async () => {
+      await provider('oidc-only', [{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'sub' }] }], 'oidc')
+      const res = await call(`${s.url}${metadataPath('oidc-only', 'oidc')}`, { method: 'POST', token: admin, body: { domain_id: s.account.id, xaccount_type: '', metadata: idp.metadata() } })
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 400, title: 'Bad Request', message: 'Protocol oidc is not saml: metadata is imported for a saml protocol.' } } })
+      await provider('short-lived', [{ local: [{ user: { name: '{0}' } }], remote: [{ type: '__NAMEID__' }] }])
+      expect((await importMetadata('short-lived', idp.metadata())).status).toBe(201)
+      expect((await api('/v3/OS-FEDERATION/identity_providers/short-lived/protocols/saml', { method: 'DELETE' })).status).toBe(204)
+      expect((await api('/v3/OS-FEDERATION/identity_providers/short-lived/protocols/saml', { method: 'PUT', body: { protocol: { mapping_id: 'mapping_short-lived' } } })).status).toBe(201)
+      expect(await api(metadataPath('short-lived'))).toMatchObject({ status: 404, body: { error: { message: 'Could not find metadata: short-lived/saml.' } } })
+    })
+
     it("hides another account's provider (404)", async () => {
       const other = await createAccount(s, 'saml-other', PASSWORD)
       const otherAdmin = await tokenFor(s, 'admin', PASSWORD, other.name)
