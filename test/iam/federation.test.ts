@@ -11,6 +11,8 @@ import { SignJWT, base64url } from 'jose'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createAccount, tokenFor } from '../helpers/fixtures.js'
 import { createOidcIdp, type TestOidcIdp } from '../helpers/oidc-idp.js'
+import { exportState } from '../../src/state/export-state.js'
+import { importState } from '../../src/state/import-state.js'
 
 const PASSWORD = 'Federation-Passw0rd!'
 const FED = '/v3/OS-FEDERATION'
@@ -371,6 +373,26 @@ describe('identity federation (huaweicloud)', () => {
       expect((await traces('ci-map')).map((t) => t.trace_name)).toContain('createMapping')
     })
   })
+
+  it('a state export carries providers, protocols, OIDC configurations and mappings; an import restores them, and sign-ins work there', async () => {
+    const doc = await exportState(s.server.db, { flavour: 'huaweicloud', accountId: s.account.id })
+    const account = doc.accounts[0]!
+    const ci = account.identity_providers!.find((p) => p.id === 'ci')!
+    expect(ci).toMatchObject({ enabled: true, sso_type: 'virtual_user_sso', protocols: [{ id: 'oidc', mapping_id: 'ci-map' }], openid_connect_config: { idp_url: idp.issuer, client_id: idp.clientId } })
+    expect(account.mappings!.find((m) => m.id === 'ci-map')!.rules).toEqual((await ok('GET', `${FED}/mappings/ci-map`)).mapping.rules)
+    const copy = await startServer()
+    try {
+      await importState(copy.server.db, doc, { flavour: 'huaweicloud', replace: true })
+      const again = await exportState(copy.server.db, { flavour: 'huaweicloud', accountId: s.account.id })
+      expect(again.accounts[0]!.identity_providers).toEqual(account.identity_providers)
+      expect(again.accounts[0]!.mappings).toEqual(account.mappings)
+      const res = await call(`${copy.url}/v3.0/OS-AUTH/id-token/tokens`, { method: 'POST', headers: { 'x-idp-id': 'ci' }, body: { auth: { id_token: { id: await idp.idToken(nowSeconds()) } } } })
+      expect(res.status).toBe(201)
+      expect(res.body.token.user['OS-FEDERATION'].groups).toEqual([{ id: deployers, name: 'ci-deployers' }])
+    } finally {
+      await copy.close()
+    }
+  }, 60_000)
 
   it('deleting an account removes its providers, mappings and virtual users (the provider id is free again)', async () => {
     const account = await createAccount(s, 'fed-doomed', PASSWORD)
