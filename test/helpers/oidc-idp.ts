@@ -17,7 +17,7 @@ export interface TestOidcIdp {
   readonly ec: SigningKey
   /** `{"keys":[A,B]}`, as the provider publishes it. */
   readonly signingKey: string
-  /** The baseline claims at `nowSeconds` (iss, aud, sub, iat, exp = iat + 600, email, name, groups), with `claims` laid over. */
+  /** The baseline claims at `nowSeconds` (iss, aud, sub, iat, exp = iat + 600, email, name, groups: ci-deployers), with `claims` laid over. */
   claims(nowSeconds: number, claims?: Record<string, unknown>): JWTPayload
   /** An ID token signed with `key` (A unless said), header `{alg, kid}` (`kid: null` leaves it out). */
   idToken(nowSeconds: number, claims?: Record<string, unknown>, options?: { key?: SigningKey; kid?: string | null; alg?: string }): Promise<string>
@@ -33,7 +33,7 @@ export async function createOidcIdp(options: { issuer?: string; clientId?: strin
   const clientId = options.clientId ?? 'projectplane-ci'
   const [keyA, keyB, rogue, ec] = await Promise.all([signingKey('A', 'RS256'), signingKey('B', 'RS256'), signingKey('A', 'RS256'), signingKey('E', 'ES256')])
   const claims = (now: number, extra: Record<string, unknown> = {}): JWTPayload => ({
-    iss: issuer, aud: clientId, sub: 'workload-1', iat: now, exp: now + 600, email: 'ci@example.test', name: 'CI workload', groups: ['deployers'], ...extra,
+    iss: issuer, aud: clientId, sub: 'workload-1', iat: now, exp: now + 600, email: 'ci@example.test', name: 'CI workload', groups: ['ci-deployers'], ...extra,
   })
   return {
     issuer, clientId, keyA, keyB, rogue, ec,
