@@ -44,6 +44,13 @@ export interface AppliedCredential {
   readonly accessRules?: readonly AccessRuleRef[]
 }
 
+/** The `OS-FEDERATION` section of a federated token's user. */
+export interface FederatedSignInRef {
+  readonly identityProviderId: string
+  readonly protocolId: string
+  readonly groups: readonly NamedRef[]
+}
+
 export interface AuthContext {
   readonly user: NamedRef
   readonly userDomain: NamedRef
@@ -82,6 +89,8 @@ export interface AuthContext {
   readonly signedProjectId?: string
   /** A token made with the `application_credential` method (Keystone): the credential, whose roles it carries. */
   readonly applicationCredential?: AppliedCredential
+  /** A federated token (OS-FEDERATION): how its user signed in, and the groups mapped then. */
+  readonly federation?: FederatedSignInRef
   /** Set per request (contexts are cached across requests without it); undefined outside HTTP. */
   readonly origin?: RequestOrigin
 }

@@ -33,6 +33,15 @@ export interface TokenPayload {
   readonly trustId?: string
   /** A token made with the `application_credential` method: the credential whose roles it carries. */
   readonly applicationCredentialId?: string
+  /** A federated token (OS-FEDERATION): the provider, protocol and mapped groups frozen at sign-in. */
+  readonly federation?: FederationClaims
+}
+
+/** What a federated token carries: membership is frozen at sign-in (spec iam-federation §6.1). */
+export interface FederationClaims {
+  readonly idpId: string
+  readonly protocolId: string
+  readonly groupIds: readonly string[]
 }
 
 export interface TokenKey { readonly id: string; readonly secret: Buffer }
@@ -73,6 +82,7 @@ export class TokenCodec {
     if (payload.restrictRoles !== undefined) fields.r = payload.restrictRoles
     if (payload.trustId !== undefined) fields.t = payload.trustId
     if (payload.applicationCredentialId !== undefined) fields.c = payload.applicationCredentialId
+    if (payload.federation !== undefined) fields.f = [payload.federation.idpId, payload.federation.protocolId, payload.federation.groupIds]
     const plain = Buffer.from(JSON.stringify(fields))
     const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv('aes-256-gcm', key.secret, iv)
@@ -98,7 +108,7 @@ export class TokenCodec {
       decipher.setAuthTag(raw.subarray(ivEnd, tagEnd))
       const plain = Buffer.concat([decipher.update(raw.subarray(tagEnd)), decipher.final()])
       const p = JSON.parse(plain.toString('utf8')) as {
-        u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[]; t?: string; c?: string
+        u: string; s: string[]; i: number; e: number; a: string; m?: string[]; p?: string; g?: string; r?: string[]; t?: string; c?: string; f?: [string, string, string[]]
       }
       const scope: TokenScope =
         p.s[0] === 'd' ? { type: 'domain', id: p.s[1]! } : p.s[0] === 'p' ? { type: 'project', id: p.s[1]! } : p.s[0] === 's' ? { type: 'system' } : { type: 'unscoped' }
@@ -110,6 +120,7 @@ export class TokenCodec {
         ...(p.r === undefined ? {} : { restrictRoles: p.r }),
         ...(p.t === undefined ? {} : { trustId: p.t }),
         ...(p.c === undefined ? {} : { applicationCredentialId: p.c }),
+        ...(p.f === undefined ? {} : { federation: { idpId: p.f[0], protocolId: p.f[1], groupIds: p.f[2] } }),
       }
     } catch {
       return undefined

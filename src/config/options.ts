@@ -246,6 +246,9 @@ export const OPTIONS = {
     env: 'IAM_QUOTAS', description: "IAM quotas that differ from the clouds' defaults, as type=number pairs separated by commas (user=100,project=20)",
     parse: optional(iamQuotas),
   }),
+  // SAML federation (issue 20): the Audience assertions must name, and the IdP clock difference tolerated.
+  samlSpEntityId: option({ env: 'SAML_SP_ENTITY_ID', description: "this server's SAML entity id, the Audience a SAML assertion must name", shown: 'the public base URL', parse: optional(verbatim) }),
+  samlClockSkewSeconds: option({ env: 'SAML_CLOCK_SKEW', description: "seconds an identity provider's clock may differ from ours (0-3600)", default: '300', parse: integer(0, 3600) }),
   // ---- enterprise projects
   /** The default project `0` does not count. */
   enterpriseProjectQuota: option({ env: 'EPS_QUOTA', description: 'enterprise projects an account may create', default: '100', parse: integer(0, 100_000) }),

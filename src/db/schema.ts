@@ -173,6 +173,29 @@ export interface OutboxMessageRow {
   id: string; user_id: string; domain_id: string; channel: string; destination: string; purpose: string
   code: string; created_at: string; expires_at: string; used_at: string | null
 }
+/** SAML metadata imported for an identity provider's protocol (migration 0022); `signing_certificates` a JSON array of PEM. */
+export interface SamlMetadataRow {
+  idp_id: string; protocol_id: string; id: string; domain_id: string; entity_id: string; xaccount_type: string
+  data: string; signing_certificates: string; update_time: string
+}
+/** The SAML replay cache (migration 0022): assertion ids used for a token, until they expire. */
+export interface SamlAssertionRow { idp_id: string; assertion_id: string; expires_at: string }
+
+// ---- identity federation (migration 0021)
+/** An identity provider; `id` unique server-wide, `enabled` 0/1, `remote_ids` a JSON array of strings. */
+export interface IdentityProviderRow {
+  id: string; domain_id: string; description: string; enabled: number; sso_type: string; remote_ids: string; created_at: string; updated_at: string
+}
+/** A mapping of an account; `rules` is the JSON text as sent. */
+export interface FederationMappingRow { domain_id: string; id: string; rules: string; schema_version: string; created_at: string; updated_at: string }
+export interface FederationProtocolRow { idp_id: string; id: string; mapping_id: string | null; created_at: string }
+/** A provider's OpenID Connect configuration; `signing_key` is the JWKS as JSON text. */
+export interface OidcConfigRow {
+  idp_id: string; access_mode: string; idp_url: string; client_id: string; authorization_endpoint: string | null
+  scope: string | null; response_type: string | null; response_mode: string | null; signing_key: string; created_at: string; updated_at: string
+}
+/** A virtual user federated sign-ins make, one per (account, mapped name). */
+export interface FederatedUserRow { id: string; domain_id: string; name: string; idp_id: string; protocol_id: string; created_at: string; last_login_at: string }
 
 export interface Database {
   domains: DomainRow
@@ -215,4 +238,11 @@ export interface Database {
   mfa_devices: MfaDeviceRow
   login_protects: LoginProtectRow
   outbox_messages: OutboxMessageRow
+  identity_providers: IdentityProviderRow
+  federation_mappings: FederationMappingRow
+  federation_protocols: FederationProtocolRow
+  oidc_configs: OidcConfigRow
+  federated_users: FederatedUserRow
+  saml_metadata: SamlMetadataRow
+  saml_assertions: SamlAssertionRow
 }

@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessKeyAuthenticator } from '../auth/access-key-auth.js'
 import type { SignedRequest } from '../auth/aksk-signature.js'
-import type { AuthContext } from '../auth/auth-context.js'
+import type { AuthContext, RequestOrigin } from '../auth/auth-context.js'
 import type { Policy } from '../auth/policy.js'
 import { ServiceUnavailableError } from '../errors/app-error.js'
 import { BODY_LIMIT_BYTES } from './json-body.js'
@@ -124,7 +124,12 @@ function signedRequest(request: FastifyRequest, body: Buffer): SignedRequest {
  * something pay for the copy: contexts are cached across requests, so it cannot be set in place.
  */
 function withOrigin(ctx: AuthContext, request: FastifyRequest): AuthContext {
-  return { ...ctx, origin: { requestId: request.id, sourceIp: request.ip, userAgent: userAgentOf(request) } }
+  return { ...ctx, origin: originOf(request) }
+}
+
+/** Where a request came from, for the audit trail: also for public routes that record a change (federated sign-ins). */
+export function originOf(request: FastifyRequest): RequestOrigin {
+  return { requestId: request.id, sourceIp: request.ip, userAgent: userAgentOf(request) }
 }
 
 /**

@@ -75,6 +75,10 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
   // (the rows of users that go would go with them: ON DELETE CASCADE, whose foreign keys also
   // hold off a writer racing the reset, so these tables need no place in LOCKED_TABLES).
   for (const table of ['outbox_messages', 'login_protects', 'mfa_devices'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()
+  // Identity federation (migration 0021): a new account has none. Protocols and OIDC configurations go with their provider.
+  for (const table of ['federated_users', 'identity_providers', 'federation_mappings'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()
+  // SAML metadata (migration 0022) goes with its account; the replay cache names no account and empties itself as assertions expire.
+  await x.deleteFrom('saml_metadata').where('domain_id', op, id).execute()
 
   await x.deleteFrom('credentials').where((eb) => eb.or([
     eb.and([eb('user_id', 'in', users()), ...(keep ? [eb.or([eb('user_id', 'not in', keptUsers()), eb('kind', '=', 'temporary')])] : [])]),

@@ -78,6 +78,13 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
   const projectById = new Map(projects.map((p) => [p.id, p]))
   const agencyById = new Map(agencies.map((a) => [a.id, a]))
   const domainById = new Map(domains.map((d) => [d.id, d]))
+  // Identity federation (issue 20): the virtual users are left out, as sign-ins make them again.
+  const federation = {
+    mappings: await x.selectFrom('federation_mappings').selectAll().execute(),
+    providers: await x.selectFrom('identity_providers').selectAll().execute(),
+    protocols: await x.selectFrom('federation_protocols').selectAll().execute(),
+    configs: await x.selectFrom('oidc_configs').selectAll().execute(),
+  }
 
   const chosen = accountId === undefined ? domains : domains.filter((d) => d.id === accountId)
   if (accountId !== undefined && chosen.length === 0) throw new NotFoundError('account', accountId)
@@ -182,6 +189,28 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     }
     account.grants = grants.map(({ order: _order, targetName: _targetName, ...g }) => g)
     if (stored) Object.assign(account, keystoneAccount(stored, domain.id, { roles, users, projects, domains, opened }))
+    // Identity federation (issue 20): only when the account has some, so documents without stay as they were.
+    const myMappings = federation.mappings.filter((m) => m.domain_id === domain.id)
+    if (myMappings.length > 0) {
+      account.mappings = myMappings.sort((a, b) => compare(a.id, b.id)).map((m) => ({ id: m.id, rules: JSON.parse(m.rules) as unknown[], schema_version: m.schema_version as '1.0', created_at: m.created_at, updated_at: m.updated_at }))
+    }
+    const myProviders = federation.providers.filter((p) => p.domain_id === domain.id)
+    if (myProviders.length > 0) {
+      account.identity_providers = myProviders.sort((a, b) => compare(a.id, b.id)).map((p) => {
+        const config = federation.configs.find((c) => c.idp_id === p.id)
+        return {
+          id: p.id, description: p.description, enabled: p.enabled === 1, sso_type: p.sso_type as 'virtual_user_sso', remote_ids: JSON.parse(p.remote_ids) as string[],
+          protocols: federation.protocols.filter((r) => r.idp_id === p.id).sort((a, b) => compare(a.id, b.id)).map((r) => ({ id: r.id, mapping_id: r.mapping_id })),
+          ...(config ? {
+            openid_connect_config: {
+              access_mode: config.access_mode as 'program', idp_url: config.idp_url, client_id: config.client_id, authorization_endpoint: config.authorization_endpoint,
+              scope: config.scope, response_type: config.response_type, response_mode: config.response_mode, signing_key: config.signing_key,
+            },
+          } : {}),
+          created_at: p.created_at, updated_at: p.updated_at,
+        }
+      })
+    }
     return account
   })
 

@@ -39,6 +39,9 @@ import { agencyExpiry, isServiceTrust, parseAgencyDuration } from '../services/i
 import { deleteStateRows } from './reset-state.js'
 import { clearAccounts, lockState, projectIdsOf } from './account-rows.js'
 import { projectsTransaction } from '../services/iam/projects/store-sql.js'
+import { validateMappingRules } from '../services/iam/federation/mapping-rules.js'
+import { ValidationError } from '../errors/app-error.js'
+import type { FederationMappingRow, FederationProtocolRow, IdentityProviderRow, OidcConfigRow } from '../db/schema.js'
 import { StateDocumentError } from './state-document.js'
 import type { StoreContext } from './keystone-checks.js'
 import { domainRoleRows, hashApplicationSecrets, writeKeystoneAccount, writeKeystoneGlobals } from './keystone-import.js'
@@ -127,6 +130,8 @@ interface AccountPlan {
   credentials: (CredentialRow & { plainSecret: string })[]
   resources: EpResourceRow[]
   favourites: CocFavouritesRow[]
+  /** Identity federation (issue 20). */
+  federation: { mappings: FederationMappingRow[]; providers: IdentityProviderRow[]; protocols: FederationProtocolRow[]; configs: OidcConfigRow[] }
 }
 
 export async function importState(db: Db, input: unknown, options: ImportOptions): Promise<ImportSummary> {
@@ -387,9 +392,28 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
     }
   })
 
+  // Identity federation (issue 20): rules checked as the API checks them; a protocol's mapping must be the account's.
+  const mappings: FederationMappingRow[] = (account.mappings ?? []).map((m) => {
+    validateMappingRules(m.rules)
+    return { domain_id: accountId, id: m.id, rules: JSON.stringify(m.rules), schema_version: m.schema_version ?? '1.0', ...times(m) }
+  })
+  const providers: IdentityProviderRow[] = (account.identity_providers ?? []).map((p) => ({
+    id: p.id, domain_id: accountId, description: p.description ?? '', enabled: p.enabled ? 1 : 0, sso_type: p.sso_type ?? 'virtual_user_sso',
+    remote_ids: JSON.stringify(p.remote_ids ?? []), ...times(p),
+  }))
+  const protocols: FederationProtocolRow[] = (account.identity_providers ?? []).flatMap((p) => (p.protocols ?? []).map((r) => {
+    if (r.mapping_id != null && !mappings.some((m) => m.id === r.mapping_id)) throw new ValidationError(`Invalid mapping id: ${r.mapping_id}`)
+    return { idp_id: p.id, id: r.id, mapping_id: r.mapping_id ?? null, created_at: times(p).created_at }
+  }))
+  const configs: OidcConfigRow[] = (account.identity_providers ?? []).flatMap((p) => (p.openid_connect_config ? [{
+    idp_id: p.id, ...p.openid_connect_config, authorization_endpoint: p.openid_connect_config.authorization_endpoint ?? null, scope: p.openid_connect_config.scope ?? null,
+    response_type: p.openid_connect_config.response_type ?? null, response_mode: p.openid_connect_config.response_mode ?? null, ...times(p),
+  }] : []))
+
   return {
     source: account, domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
     adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, agencies, grants, credentials, resources, favourites,
+    federation: { mappings, providers, protocols, configs },
   }
 }
 
@@ -427,9 +451,15 @@ async function writeAccount(
   await insertMany(trx, 'credentials', plan.credentials.map(({ plainSecret, ...row }) => ({ ...row, secret: deps.box.seal(plainSecret) })))
   await insertMany(trx, 'ep_resources', plan.resources)
   await insertMany(trx, 'coc_favourites', plan.favourites)
+  // Identity federation (issue 20): providers before what hangs on them.
+  await insertMany(trx, 'federation_mappings', plan.federation.mappings)
+  await insertMany(trx, 'identity_providers', plan.federation.providers)
+  await insertMany(trx, 'federation_protocols', plan.federation.protocols)
+  await insertMany(trx, 'oidc_configs', plan.federation.configs)
 }
 
-async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'agencies' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'>(
+async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'agencies' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'
+  | 'federation_mappings' | 'identity_providers' | 'federation_protocols' | 'oidc_configs'>(
   trx: Kysely<Database>, table: K, rows: readonly Database[K][],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

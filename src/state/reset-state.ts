@@ -25,6 +25,10 @@ const STATE_TABLES = [
   'oauth_consumers', 'domain_config_options', 'policy_blobs',
   // Issue 18 (migration 0020): gone with their users already (ON DELETE CASCADE); named so a reset says so.
   'outbox_messages', 'login_protects', 'mfa_devices',
+  // Identity federation (migration 0021): the domains' cascade has taken them already; listed so no row can outlive a reset.
+  'federated_users', 'oidc_configs', 'federation_protocols', 'identity_providers', 'federation_mappings',
+  // SAML metadata and the replay cache (migration 0022).
+  'saml_metadata', 'saml_assertions',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

@@ -340,6 +340,35 @@ export const PolicyBlobSchema = T.Object({
   created_at: T.Optional(Time),
 }, closed)
 
+/** A mapping of identity federation (issue 20): its rules as the API takes them (checked on import). */
+export const MappingSchema = T.Object({
+  id: Id,
+  rules: T.Array(T.Unknown(), { minItems: 1, expected: 'a non-empty list of rules' }),
+  schema_version: T.Optional(Enum(['1.0', '2.0', '3.0'])),
+  ...Times,
+}, closed)
+
+/** An identity provider (OS-FEDERATION) with its protocols and OpenID Connect configuration (issue 20). */
+export const IdentityProviderSchema = T.Object({
+  id: Id,
+  description: T.Optional(Text(255)),
+  enabled: T.Optional(T.Boolean()),
+  sso_type: T.Optional(Enum(['virtual_user_sso', 'iam_user_sso'])),
+  remote_ids: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 255 }))),
+  protocols: T.Optional(T.Array(T.Object({ id: Id, mapping_id: T.Optional(Nullable(Id)) }, closed))),
+  openid_connect_config: T.Optional(T.Object({
+    access_mode: Enum(['program', 'program_console']),
+    idp_url: T.String({ minLength: 1, maxLength: 255 }),
+    client_id: T.String({ minLength: 1, maxLength: 255 }),
+    authorization_endpoint: T.Optional(Nullable(T.String({ maxLength: 255 }))),
+    scope: T.Optional(Nullable(T.String({ maxLength: 255 }))),
+    response_type: T.Optional(Nullable(T.String({ maxLength: 32 }))),
+    response_mode: T.Optional(Nullable(T.String({ maxLength: 32 }))),
+    signing_key: T.String({ minLength: 1, maxLength: 30000 }),
+  }, closed)),
+  ...Times,
+}, closed)
+
 export const AccountSchema = T.Object({
   id: T.Optional(Id),
   name: Name(64),
@@ -362,6 +391,9 @@ export const AccountSchema = T.Object({
   credentials: T.Optional(T.Array(KeystoneCredentialSchema)),
   /** Domain-specific configuration: group → option → value (an LDAP password in plain text). */
   domain_config: T.Optional(T.Record(T.String(), T.Record(T.String(), T.Unknown()), { expected: 'an object of groups of options' })),
+  /** Identity federation (issue 20); left out when the account has none. */
+  mappings: T.Optional(T.Array(MappingSchema)),
+  identity_providers: T.Optional(T.Array(IdentityProviderSchema)),
 }, closed)
 
 export const StateDocumentSchema = T.Object({

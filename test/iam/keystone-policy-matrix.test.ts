@@ -206,6 +206,29 @@ const RULES: Record<string, RuleClass> = {
   // Security compliance (issue 18): identity:get_security_compliance_domain_config is "" in Keystone 22.
   'GET /v3/domains/:domain_id/config/security_compliance': 'any',
   'GET /v3/domains/:domain_id/config/security_compliance/:option': 'any',
+  // Identity federation (issue 20): admin_required for every management call (Keystone's
+  // identity_provider, mapping and protocol policies, and the OIDC configuration kept as an
+  // extension); the scoping lists take any token, as /v3/auth/domains and /projects do.
+  'GET /v3/OS-FEDERATION/identity_providers': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'PUT /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'PATCH /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'DELETE /v3/OS-FEDERATION/identity_providers/:idp_id': 'admin',
+  'GET /v3/OS-FEDERATION/mappings': 'admin',
+  'GET /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'PUT /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'PATCH /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'DELETE /v3/OS-FEDERATION/mappings/:id': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id/protocols': 'admin',
+  'GET /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'PUT /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'PATCH /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'DELETE /v3/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id': 'admin',
+  'POST /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'PUT /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'GET /v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config': 'admin',
+  'GET /v3/OS-FEDERATION/domains': 'any',
+  'GET /v3/OS-FEDERATION/projects': 'any',
 }
 
 /** Routes a made-up id would refuse (403) whoever asks: asked with real values instead. */

@@ -414,6 +414,96 @@ describe('persona × route matrix (huaweicloud)', () => {
     c['PUT /v3.0/OS-USER/users/:user_id/login-protect/verification'] = {
       request: async () => ({ path: `/v3.0/OS-USER/users/${await mfaTarget()}/login-protect/verification`, body: { verification_code: '000000' } }), okStatus: 204, allowed: [], flat: true, other: notFoundIn('user', 'users'),
     }
+    // ---- issue 20: identity federation (OS-FEDERATION). Shared targets are made at the first cell that needs
+    // them: provider fed-shared (protocol saml → mapping fed-shared-map) and fed-oidc (an OIDC configuration).
+    // Creates, deletes and protocol or configuration creates take fresh providers, for the two allowed personas only
+    // (the clouds allow 10 providers per account). Another account's administrator finds none of them.
+    const fed = '/v3/OS-FEDERATION'
+    const fedRules = [{ local: [{ user: { name: 'fed-{0}' } }], remote: [{ type: 'sub' }] }]
+    const fedShared = async () => {
+      if (ids.fedIdp) return
+      const { createOidcIdp } = await import('../helpers/oidc-idp.js')
+      ids.fedSigningKey = (await createOidcIdp()).signingKey
+      ids.fedMapping = 'fed-shared-map'
+      await api('PUT', `${fed}/mappings/${ids.fedMapping}`, { mapping: { rules: fedRules } })
+      await api('PUT', `${fed}/identity_providers/fed-shared`, { identity_provider: { enabled: true } })
+      await api('PUT', `${fed}/identity_providers/fed-shared/protocols/saml`, { protocol: { mapping_id: ids.fedMapping } })
+      await api('PUT', `${fed}/identity_providers/fed-oidc`, { identity_provider: { enabled: true } })
+      await api('POST', `/v3.0/OS-FEDERATION/identity-providers/fed-oidc/openid-connect-config`, { openid_connect_config: oidcConfig() })
+      ids.fedIdp = 'fed-shared'
+    }
+    const oidcConfig = () => ({ access_mode: 'program', idp_url: 'https://idp.test/realms/ci', client_id: 'projectplane-ci', signing_key: ids.fedSigningKey! })
+    const fedIdp = async (p: Persona) => {
+      await fedShared()
+      if (!IDENTITY_ADMINS.includes(p)) return ids.fedIdp!
+      const id = unique('fed-idp')
+      await api('PUT', `${fed}/identity_providers/${id}`, { identity_provider: {} })
+      return id
+    }
+    const idpNotFound = (segment: string) => notFoundIn('Identity Provider', segment)
+    c[`GET ${fed}/identity_providers`] = { request: async () => ({ path: `${fed}/identity_providers` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' }
+    c[`GET ${fed}/identity_providers/:idp_id`] = { request: async () => (await fedShared(), { path: `${fed}/identity_providers/${ids.fedIdp}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`PUT ${fed}/identity_providers/:idp_id`] = { request: async () => ({ path: `${fed}/identity_providers/${unique('fed-new')}`, body: { identity_provider: { description: 'm' } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' }
+    c[`PATCH ${fed}/identity_providers/:idp_id`] = {
+      request: async () => (await fedShared(), { path: `${fed}/identity_providers/${ids.fedIdp}`, body: { identity_provider: { description: unique('d') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
+    c[`DELETE ${fed}/identity_providers/:idp_id`] = { request: async (p) => ({ path: `${fed}/identity_providers/${await fedIdp(p)}` }), okStatus: 204, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`GET ${fed}/mappings`] = { request: async () => ({ path: `${fed}/mappings` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: 'ok' }
+    c[`GET ${fed}/mappings/:id`] = { request: async () => (await fedShared(), { path: `${fed}/mappings/${ids.fedMapping}` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFoundIn('mapping', 'mappings') }
+    c[`PUT ${fed}/mappings/:id`] = { request: async () => ({ path: `${fed}/mappings/${unique('fed-map')}`, body: { mapping: { rules: fedRules } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: 'ok' }
+    c[`PATCH ${fed}/mappings/:id`] = {
+      request: async () => (await fedShared(), { path: `${fed}/mappings/${ids.fedMapping}`, body: { mapping: { rules: fedRules } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: notFoundIn('mapping', 'mappings'),
+    }
+    c[`DELETE ${fed}/mappings/:id`] = {
+      request: async (p) => {
+        await fedShared()
+        if (!IDENTITY_ADMINS.includes(p)) return { path: `${fed}/mappings/${ids.fedMapping}` }
+        const id = unique('fed-map')
+        await api('PUT', `${fed}/mappings/${id}`, { mapping: { rules: fedRules } })
+        return { path: `${fed}/mappings/${id}` }
+      },
+      okStatus: 204, allowed: IDENTITY_ADMINS, other: notFoundIn('mapping', 'mappings'),
+    }
+    const protocols = `${fed}/identity_providers/:idp_id/protocols`
+    c[`GET ${protocols}`] = { request: async () => (await fedShared(), { path: `${fed}/identity_providers/${ids.fedIdp}/protocols` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`GET ${protocols}/:protocol_id`] = { request: async () => (await fedShared(), { path: `${fed}/identity_providers/${ids.fedIdp}/protocols/saml` }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`PUT ${protocols}/:protocol_id`] = {
+      request: async (p) => ({ path: `${fed}/identity_providers/${await fedIdp(p)}/protocols/oidc`, body: { protocol: { mapping_id: ids.fedMapping } } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
+    c[`PATCH ${protocols}/:protocol_id`] = {
+      request: async () => (await fedShared(), { path: `${fed}/identity_providers/${ids.fedIdp}/protocols/saml`, body: { protocol: { mapping_id: ids.fedMapping } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
+    c[`DELETE ${protocols}/:protocol_id`] = {
+      request: async (p) => {
+        const idp = await fedIdp(p)
+        if (idp !== ids.fedIdp) await api('PUT', `${fed}/identity_providers/${idp}/protocols/oidc`, { protocol: {} })
+        return { path: `${fed}/identity_providers/${idp}/protocols/${idp === ids.fedIdp ? 'saml' : 'oidc'}` }
+      },
+      okStatus: 204, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
+    const oidc = '/v3.0/OS-FEDERATION/identity-providers/:idp_id/openid-connect-config'
+    const oidcPath = (idp: string) => `/v3.0/OS-FEDERATION/identity-providers/${idp}/openid-connect-config`
+    c[`POST ${oidc}`] = { request: async (p) => ({ path: oidcPath(await fedIdp(p)), body: { openid_connect_config: oidcConfig() } }), okStatus: 201, allowed: IDENTITY_ADMINS, other: idpNotFound('identity-providers'), flat: true }
+    c[`PUT ${oidc}`] = {
+      request: async () => (await fedShared(), { path: oidcPath('fed-oidc'), body: { openid_connect_config: { client_id: unique('client-') } } }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity-providers'), flat: true,
+    }
+    c[`GET ${oidc}`] = { request: async () => (await fedShared(), { path: oidcPath('fed-oidc') }), okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity-providers'), flat: true }
+    c[`GET ${fed}/domains`] = { request: async () => ({ path: `${fed}/domains` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' }
+    c[`GET ${fed}/projects`] = { request: async () => ({ path: `${fed}/projects` }), okStatus: 200, allowed: ANY_LIVE, other: 'ok' }
+    // ---- issue 20: SAML metadata on fed-shared's saml protocol (the IdP-initiated sign-in is public: no cells).
+    // A test IdP's metadata, made once; the show cell imports it first so there is something to show.
+    const samlMetadata = async () => {
+      if (!ids.samlMetadata) ids.samlMetadata = (await (await import('../helpers/saml-idp.js')).TestSamlIdp.create()).metadata()
+      await fedShared()
+      return { domain_id: s.account.id, xaccount_type: '', metadata: ids.samlMetadata }
+    }
+    const metadata = `/v3-ext/OS-FEDERATION/identity_providers/:idp_id/protocols/:protocol_id/metadata`
+    const metadataPath = () => `/v3-ext/OS-FEDERATION/identity_providers/${ids.fedIdp}/protocols/saml/metadata`
+    c[`POST ${metadata}`] = { request: async () => { const body = await samlMetadata(); return { path: metadataPath(), body } }, okStatus: 201, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers') }
+    c[`GET ${metadata}`] = {
+      request: async () => { await api('POST', metadataPath(), await samlMetadata()); return { path: metadataPath() } },
+      okStatus: 200, allowed: IDENTITY_ADMINS, other: idpNotFound('identity_providers'),
+    }
     return c
   }
 

@@ -69,8 +69,16 @@ import { SqlMfaStore } from './mfa/store-sql.js'
 import { ConsoleSupport } from './console-support.js'
 import { OutboxService } from './mfa/outbox.js'
 
+import { SqlFederationStore } from './federation/store-sql.js'
+import { FederatedTokenService } from './federation/federated-tokens.js'
+import { FederationService } from './federation/service.js'
+import { FederationWire } from './federation/wire.js'
+import { SamlService } from './federation/saml/service.js'
+import { SqlSamlStore } from './federation/saml/store-sql.js'
+import type { IssuedToken } from './tokens/service.js'
+
 export interface IamOptions {
-  config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas'> & SecurityConfig
+  config: Pick<Config, 'tokenTtlSeconds' | 'iamQuotas' | 'samlSpEntityId' | 'samlClockSkewSeconds'> & SecurityConfig
   db: Db
   flavour: Flavour
   policy: Policy
@@ -141,8 +149,15 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   const mfa = flavour.iam.osUser && new MfaService({
     store: mfaStore, users: stores.identity, domains: stores.projects, policy, box: secretBox, clock, ownLoginProtection: flavour.name !== 'huaweicloud', outbox,
   })
+  // Federation (OS-FEDERATION): its own store; federated tokens are checked by the tokens service through `federatedTokens`.
+  const federationStore = new SqlFederationStore({ db })
+  const federatedTokens = new FederatedTokenService({
+    store: federationStore, domains: stores.projects, groups: stores.identity, roles: stores.roles, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds,
+    rescopedTokenMethods: flavour.iam.rescopedTokenMethods, adminRoleAnywhere: flavour.iam.adminRoleAnywhere, plainContext: (payload): Promise<AuthContext | undefined> => tokens.contextFor(payload),
+  })
   const tokens = new TokenService({
-    assumption, trusts: trustTokens, applicationCredentials, secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
+    assumption, trusts: trustTokens, applicationCredentials, federation: federatedTokens,
+    secondFactor: mfa && new MfaSignIn({ store: mfaStore, keyOf: (device) => mfa.keyOf(device), clock }),
     store: stores.tokens, users: stores.identity, scopes: stores.projects, grants: stores.roles,
     flavour, policy, codec, clock, tokenTtlSeconds: config.tokenTtlSeconds, lockout, security,
     callersChanged: () => {
@@ -238,6 +253,28 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
       } : undefined,
       security: { service: security, wire: new SecurityWire(), policies: flavour.iam.osUser !== undefined },
       mfa: mfa && { service: mfa, wire: new MfaWire() },
+      federation: {
+        service: new FederationService({ store: federationStore, domains: stores.projects, tokens: federatedTokens, clock, keystone: flavour.name === 'keystone', invalidateAuthCache }),
+        wire: new FederationWire(flavour.name === 'keystone'), keystone: flavour.name === 'keystone',
+        tokenWire: new TokenWire({ flavour }), projectWire, catalog: (ctx) => catalog.catalogFor(ctx),
+        scopes: {
+          domains: (ctx) => (ctx.federation ? federatedTokens.scopeDomains(ctx) : projects.listAuthDomains(ctx)),
+          projects: (ctx) => (ctx.federation ? federatedTokens.scopeProjects(ctx) : projects.listAuthProjects(ctx)),
+        },
+      },
+      // SAML (issue 20 item 3): metadata import and IdP-initiated sign-in on the clouds; Keystone has neither API.
+      saml: flavour.name === 'keystone' ? undefined : {
+        service: new SamlService<IssuedToken>({
+          store: new SqlSamlStore({ db }), clock, skewMs: config.samlClockSkewSeconds * 1000,
+          federation: {
+            findIdentityProvider: (id) => federationStore.findIdentityProvider(id),
+            findProtocol: (idpId, protocolId) => federationStore.findProtocol(idpId, protocolId),
+            signIn: (request) => federatedTokens.federatedSignIn(request),
+          },
+        }),
+        spEntityId: config.samlSpEntityId,
+        tokenWire: new TokenWire({ flavour }),
+      },
     }),
   }
 }

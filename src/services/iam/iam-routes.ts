@@ -20,6 +20,8 @@ import { domainConfigRoutes, type DomainConfigRouteOptions } from './domain-conf
 import { policyBlobRoutes, type PolicyBlobRouteOptions } from './policy-blobs/routes.js'
 import { securityRoutes, type SecurityRouteOptions } from './security/routes.js'
 import { mfaRoutes, type MfaRouteOptions } from './mfa/routes.js'
+import { federationRoutes, type FederationRouteOptions } from './federation/routes.js'
+import { samlRoutes, type SamlRouteOptions } from './federation/saml/routes.js'
 
 type Capability<O> = Omit<O, keyof IamRouteOptions>
 
@@ -49,6 +51,10 @@ export interface IamRoutesOptions extends IamRouteOptions {
   security: SecurityRouteOptions
   /** Virtual MFA and login protection; undefined where the flavour has no Huawei user API (Keystone). */
   mfa: MfaRouteOptions | undefined
+  /** Identity federation (OS-FEDERATION), in every flavour. */
+  federation: Capability<FederationRouteOptions>
+  /** SAML metadata and IdP-initiated sign-in; undefined where the flavour has none (Keystone). */
+  saml: Capability<SamlRouteOptions> | undefined
 }
 
 /**
@@ -56,7 +62,7 @@ export interface IamRoutesOptions extends IamRouteOptions {
  * Fastify derives request and reply classes per context, and every level deeper lengthens their
  * prototype chains on every request.
  */
-export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, security, mfa }: IamRoutesOptions): FastifyPluginAsyncTypebox {
+export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credentials, catalog, quotas, agencies, keystoneCredentials, trusts, applicationCredentials, keystoneStored, security, mfa, federation, saml }: IamRoutesOptions): FastifyPluginAsyncTypebox {
   return async (app, options) => {
     await tokenRoutes({ ...tokens, baseUrl })(app, options)
     await projectRoutes({ ...projects, baseUrl })(app, options)
@@ -76,5 +82,7 @@ export function iamRoutes({ baseUrl, tokens, projects, identity, roles, credenti
     }
     await securityRoutes(security)(app, options)
     if (mfa) await mfaRoutes(mfa)(app, options)
+    await federationRoutes({ ...federation, baseUrl })(app, options)
+    if (saml) await samlRoutes({ ...saml, baseUrl })(app, options)
   }
 }

@@ -179,33 +179,43 @@ export class SqlRoleStore extends IamSqlStore<RoleStore> implements RoleStore {
   }
 
   async effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string) {
-    if (scope.type === 'unscoped') return []
     if (scope.type === 'system') return this.systemRoles(userId)
+    return this.scopedRoles(sql`SELECT group_id FROM group_members WHERE user_id = ${userId} UNION SELECT ${userId}`, scope, projectDomainId)
+  }
+
+  async groupsEffectiveRoles(groupIds: readonly string[], scope: TokenScope, projectDomainId?: string) {
+    if (groupIds.length === 0 || scope.type === 'system') return []
+    return this.scopedRoles(sql.join(groupIds.map((id) => sql`SELECT ${id}`), sql` UNION `), scope, projectDomainId)
+  }
+
+  private scopedRoles(actors: RawBuilder<unknown>, scope: TokenScope, projectDomainId?: string) {
+    if (scope.type === 'unscoped' || scope.type === 'system') return Promise.resolve([])
     const where = scope.type === 'domain'
       ? sql`target_type = 'domain' AND target_id = ${scope.id} AND inherited = 0`
       : sql`(target_type = 'project' AND target_id = ${scope.id} AND inherited = 0)
           OR (target_type = 'domain' AND target_id = ${projectDomainId ?? ''} AND inherited = 1)
           OR (target_type = 'project' AND inherited = 1 AND target_id IN (SELECT id FROM ancestors))`
-    return this.heldRoles(userId, where, scope.type === 'project' ? scope.id : '')
+    return this.heldRoles(actors, where, scope.type === 'project' ? scope.id : '')
   }
 
   systemRoles(userId: string) {
-    return this.heldRoles(userId, sql`target_type = 'system'`, '')
+    return this.heldRoles(sql`SELECT group_id FROM group_members WHERE user_id = ${userId} UNION SELECT ${userId}`, sql`target_type = 'system'`, '')
   }
 
   /**
-   * The roles of the user's (and its groups') assignments matching `where`, closed over the
-   * inference rules (UNION stops at a cycle), without domain-specific roles. `ancestors` are the
-   * parents of `projectId` up to its domain, for grants inherited from a parent project.
+   * The roles of the actors' assignments matching `where` (`actors` selects ids: a user and its
+   * groups, or a federated token's groups), closed over the inference rules (UNION stops at a
+   * cycle), without domain-specific roles. `ancestors` are the parents of `projectId` up to its
+   * domain, for grants inherited from a parent project.
    */
-  private async heldRoles(userId: string, where: RawBuilder<unknown>, projectId: string): Promise<RoleRow[]> {
+  private async heldRoles(actors: RawBuilder<unknown>, where: RawBuilder<unknown>, projectId: string): Promise<RoleRow[]> {
     const result = await sql<RoleRow>`
       WITH RECURSIVE ancestors (id) AS (
         SELECT parent_id FROM projects WHERE id = ${projectId}
         UNION SELECT p.parent_id FROM projects p JOIN ancestors a ON p.id = a.id
       ), held (role_id) AS (
         SELECT role_id FROM role_assignments
-        WHERE actor_id IN (SELECT group_id FROM group_members WHERE user_id = ${userId} UNION SELECT ${userId}) AND (${where})
+        WHERE actor_id IN (${actors}) AND (${where})
         UNION SELECT i.implied_role_id FROM implied_roles i JOIN held h ON i.prior_role_id = h.role_id
       )
       SELECT * FROM roles WHERE id IN (SELECT role_id FROM held) AND NOT (domain_key <> '' AND catalog = ${DOMAIN_ROLE_CATALOG})

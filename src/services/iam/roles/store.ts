@@ -102,6 +102,8 @@ export interface RoleStore extends TracedStore<RoleStore> {
    * Keystone's domain-specific roles, which only lead to what they imply.
    */
   effectiveRoles(userId: string, scope: TokenScope, projectDomainId?: string): Promise<RoleRow[]>
+  /** As `effectiveRoles`, for the groups alone (a federated token's mapped groups); none on the system scope. */
+  groupsEffectiveRoles(groupIds: readonly string[], scope: TokenScope, projectDomainId?: string): Promise<RoleRow[]>
   /** Roles held on the system scope (keystone flavour's cloud administrator), with the roles they imply. */
   systemRoles(userId: string): Promise<RoleRow[]>
 

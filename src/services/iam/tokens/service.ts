@@ -28,6 +28,7 @@ import type { ApplicationCredentialTokens } from '../application-credentials/ser
 import type { Lockout } from '../security/lockout.js'
 import type { SecurityService } from '../security/service.js'
 import { NO_SECOND_FACTOR, type SecondFactor } from '../mfa/sign-in.js'
+import type { FederatedTokens } from '../federation/federated-tokens.js'
 
 /** A token with the caller it stands for (the routes add its catalog). */
 export interface IssuedToken {
@@ -80,6 +81,8 @@ export interface TokenServiceOptions {
   applicationCredentials?: ApplicationCredentialTokens | undefined
   /** The second factor of a password sign-in (mfa/sign-in.ts), where the flavour has MFA devices; `totp` is refused elsewhere. */
   secondFactor?: SecondFactor | undefined
+  /** Federation (OS-FEDERATION): the callers of federated tokens and their rescoping. */
+  federation: FederatedTokens
 }
 
 
@@ -173,6 +176,7 @@ export class TokenService {
     const now = this.deps.clock.now()
     const parent = this.decode(identity.token.id)
     if (!parent || parent.expiresAt <= now) throw new UnauthorizedError()
+    if (parent.federation !== undefined) return this.deps.federation.rescope(parent, scope)
     const caller = await this.deps.store.findCaller(parent.userId, parent.auditId)
     // Keystone validates the parent first: one cut by a password change is 404 (Tempest); one revoked stays 401 (decisions).
     if (this.deps.flavour.iam.keystoneIdentityRules && caller && !caller.revoked && caller.user.tokens_valid_after !== '' && isoMicros(parent.issuedAt) <= caller.user.tokens_valid_after) {
@@ -347,9 +351,10 @@ export class TokenService {
   /**
    * Builds the caller from a token payload, re-checking everything that can change after issue:
    * user and account still enabled, token not revoked, project still enabled and not suspended,
-   * and (Keystone) a role still held in the scope. Undefined when any check fails.
+   * and (Keystone) a role still held in the scope. Undefined when any check fails. (Federation's `iam_user_sso` tokens use it.)
    */
-  private async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+  async contextFor(payload: TokenPayload, known?: CallerRecord): Promise<AuthContext | undefined> {
+    if (payload.federation !== undefined) return this.deps.federation.context(payload)
     const caller = known ?? (await this.deps.store.findCaller(payload.userId, payload.auditId))
     if (!caller || caller.user.enabled !== 1 || caller.domain.enabled !== 1 || caller.revoked) return undefined
     // Cut off by a password change, a disable or a group change after this token was issued.

@@ -19,8 +19,16 @@ export class TokenWire {
 
   token(base: string, ctx: AuthContext, catalog: readonly CatalogEntry[], withCatalog: boolean): unknown {
     const user: Record<string, unknown> = { domain: { id: ctx.userDomain.id, name: ctx.userDomain.name }, id: ctx.user.id, name: ctx.user.name }
-    // An agency has no password (the SDK's agency token user has no such field).
-    if (!ctx.assumedBy) user.password_expires_at = null
+    if (ctx.federation) {
+      // A federated user has no password: the exchanges leave the field out, the clouds' rescoped
+      // token has `""` (spec iam-federation §6.1), Keystone never shows it.
+      if (!this.flavour.iam.keystoneTokenAndRegionShape && ctx.methods?.includes('token')) user.password_expires_at = ''
+      const keystone = this.flavour.iam.keystoneTokenAndRegionShape
+      user['OS-FEDERATION'] = {
+        identity_provider: { id: ctx.federation.identityProviderId }, protocol: { id: ctx.federation.protocolId },
+        groups: ctx.federation.groups.map((g) => (keystone ? { id: g.id } : { id: g.id, name: g.name })),
+      }
+    } else if (!ctx.assumedBy) user.password_expires_at = null // an agency has no password (the SDK's agency token user has no such field)
     const token: Record<string, unknown> = { methods: ctx.methods ?? ['password'], user }
     if (this.flavour.iam.keystoneTokenAndRegionShape) token.audit_ids = ctx.parentAuditId === undefined ? [ctx.auditId] : [ctx.auditId, ctx.parentAuditId]
     token.expires_at = isoMicros(ctx.expiresAt)
