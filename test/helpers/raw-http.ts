@@ -32,6 +32,11 @@ export interface RawOptions {
    * reading, and its write errors are the reset the answer reports.
    */
   stream?: (socket: net.Socket) => Promise<void>
+  /**
+   * End our side if no whole answer came by then: a request cut short keeps the server waiting
+   * for the rest, and the end must then bring an answer or a close.
+   */
+  endAfterMs?: number
   /** Read until the peer closes (or the deadline), to see that it does and that nothing follows the answer. */
   untilClose?: boolean
 }
@@ -82,6 +87,7 @@ export function rawRequest(url: string, request: string | Buffer, options: RawOp
       resolve({ raw, status: parsed.status, headers: parsed.headers, body: parsed.body, reset, closed, timedOut: timedOut && (options.untilClose === true || !parsed.complete) })
     }
     const timer = setTimeout(() => finish(true), options.timeoutMs ?? 5000)
+    if (options.endAfterMs !== undefined) setTimeout(() => { if (!settled && !socket.destroyed) socket.end() }, options.endAfterMs).unref()
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk)
       // Keep-alive answers leave the connection open: stop once the answer is whole, unless a
