@@ -11,7 +11,7 @@ const positive = (name: string, fallback: number) => {
 }
 
 /** Cases of the main property (one HTTP request each); the other properties scale from it. */
-export const FUZZ_RUNS = positive('FUZZ_RUNS', 600)
+export const FUZZ_RUNS = positive('FUZZ_RUNS', 500)
 export const FUZZ_SEED = positive('FUZZ_SEED', 19)
 /** fast-check's replay path of a failed case, as its report prints it. */
 export const FUZZ_PATH = process.env.FUZZ_PATH
