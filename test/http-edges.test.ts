@@ -139,6 +139,12 @@ describe('HTTP edges (findings 1-4 of issue 19)', () => {
     })
   })
 
+  it('a CTS path refused before routing (a project id past the router\'s limit) answers in CTS\'s format', async () => {
+    const answer = await rawRequest(s.url, `GET /v3/${'a'.repeat(600)}/traces HTTP/1.1\r\nHost: ${host}\r\n\r\n`)
+    expect(answer.status).toBe(400)
+    expect(JSON.parse(answer.body)).toEqual({ error_code: 'CTS.0200', error_msg: 'Invalid parameter. The request URL is not valid: a path segment is longer than 512 characters.' })
+  })
+
   describe("Node's own refusals, in the service's format", () => {
     it('an HTTP/1.1 request without Host is a 400 in IAM\'s format', async () => {
       const answer = await rawRequest(s.url, 'GET /v3 HTTP/1.1\r\n\r\n')

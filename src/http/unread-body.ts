@@ -13,9 +13,11 @@ export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 /** How long the rest of an answered request's body may take before the connection is cut. */
 export const DRAIN_TIMEOUT_MS = 10_000
 
-/** Whether the request's body is still (partly) on the wire. */
+/** Whether the request has a body still (partly) on the wire; a request without one never has. */
 export function hasUnreadBody(request: IncomingMessage): boolean {
-  return !request.complete && !request.destroyed
+  if (request.complete || request.destroyed) return false
+  const length = request.headers['content-length']
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
 }
 
 /**
