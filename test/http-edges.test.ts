@@ -6,26 +6,12 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from './helpers/server.js'
-import { rawRequest, streamBytes } from './helpers/raw-http.js'
+import { nodeRequest, rawRequest, streamBytes } from './helpers/raw-http.js'
 
 const keystone = (code: number, title: string, message: string) => ({ error: { code, title, message } })
 const eps = (code: string, message: string) => ({ error: { error_code: code, error_msg: message }, error_code: code, error_msg: message })
 /** Large enough that the client is still sending when the answer comes (loopback buffers hold ~2 MiB). */
 const TOO_LARGE = 8 * 1024 * 1024
-
-/** Node's own client: fails with EPIPE when the server closes under its upload. */
-function nodePost(url: string, size: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': size } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { body += chunk })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('error', reject)
-    req.end(Buffer.alloc(size, 'a'))
-  })
-}
 
 describe('HTTP edges (findings 1-4 of issue 19)', () => {
   let s: TestServer
@@ -43,7 +29,7 @@ describe('HTTP edges (findings 1-4 of issue 19)', () => {
     it("reaches Node's client as a 413, not EPIPE (five times over)", async () => {
       for (let i = 0; i < 5; i++) {
         // Well past what loopback buffers hold, so the server is answering mid-upload every time.
-        const answer = await nodePost(`${s.url}/v3/auth/tokens`, 4 * TOO_LARGE)
+        const answer = await nodeRequest(`${s.url}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(4 * TOO_LARGE, 'a') })
         expect(answer.status).toBe(413)
         expect(JSON.parse(answer.body)).toEqual(keystone(413, 'Request Entity Too Large', 'Request is too large.'))
       }

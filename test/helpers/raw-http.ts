@@ -3,6 +3,7 @@
  * a 17 KB request line, an unknown Expect, a body still going out when the answer comes) and
  * for reading exactly what came back, reset included.
  */
+import http from 'node:http'
 import net from 'node:net'
 
 export interface RawAnswer {
@@ -129,4 +130,18 @@ export async function streamBytes(socket: net.Socket, total: number, fill = 'a')
       })
     }
   }
+}
+
+/** Node's own HTTP client, which fails (EPIPE) when the server closes the connection under its upload. */
+export function nodeRequest(url: string, options: { method: string; headers: http.OutgoingHttpHeaders; body: Buffer }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method, headers: options.headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { body += chunk })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
 }

@@ -4,10 +4,10 @@
  * filed `X-Project-Id: ''` under the same key as no header at all. Also: a signed GET whose body
  * is over the limit gets its 413, not a reset connection.
  */
-import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { signRequest, type AccessKey } from '../helpers/huawei-sdk.js'
+import { nodeRequest } from '../helpers/raw-http.js'
 
 const PREFIX = 'Incorrect IAM authentication information: '
 const unauthorized = (message: string) => ({ error: { code: 401, title: 'Unauthorized', message: PREFIX + message } })
@@ -55,16 +55,7 @@ describe('access-key scope headers (huaweicloud)', () => {
   it('a signed GET with a chunked body over 1 MiB gets its 413 in Keystone\'s format', async () => {
     const { url, init } = signRequest({ endpoint: s.url, method: 'GET', path: '/v3/projects', key, body: {} })
     const size = 32 * 1024 * 1024
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(url, { method: 'GET', headers: { ...init.headers, 'transfer-encoding': 'chunked' } }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => { body += chunk })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-      })
-      req.on('error', reject)
-      req.end(Buffer.alloc(size, ' '))
-    })
+    const answer = await nodeRequest(url, { method: 'GET', headers: { ...init.headers, 'transfer-encoding': 'chunked' }, body: Buffer.alloc(size, ' ') })
     expect(answer.status).toBe(413)
     expect(JSON.parse(answer.body)).toEqual({ error: { code: 413, title: 'Request Entity Too Large', message: 'Request is too large.' } })
   })
