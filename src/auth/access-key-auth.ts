@@ -91,6 +91,10 @@ export class AccessKeyAuthenticator {
     const { row } = pending.key
     const domainHeader = header('x-domain-id')
     const projectHeader = header('x-project-id')
+    // An empty scope header names nothing (the SDK leaves the header out when it has no id), so
+    // it is refused, here, before the cache: keyed below, '' and absent would share one entry.
+    if (domainHeader === '') throw new UnauthorizedError(`${PREFIX}the X-Domain-Id header is empty: send the id, or leave the header out`)
+    if (projectHeader === '') throw new UnauthorizedError(`${PREFIX}the X-Project-Id header is empty: send the id, or leave the header out`)
     const cacheKey = `${row.access}\n${domainHeader ?? ''}\n${projectHeader ?? ''}`
     const now = this.deps.now()
     const cached = this.contexts.get(cacheKey)

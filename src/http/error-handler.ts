@@ -3,7 +3,9 @@
  * URL. Anything that is not an AppError becomes one first: schema failures and bad JSON a 400,
  * an oversized body a 413, the unknown a 500 with the request id (and its stack in the log only).
  */
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   AppError, InternalError, MalformedJsonError, MethodNotAllowedError, MissingAttributeError, PayloadTooLargeError, RouteNotFoundError, ServiceUnavailableError, ValidationError,
@@ -14,6 +16,8 @@ export const MAX_PARAM_LENGTH = 512
 import { validationMessage } from './validation-message.js'
 import { REDACTED } from './request-logger.js'
 import type { ServiceName } from './fastify-types.js'
+import { HeadersTooLargeError, RequestTimeoutError, UnparsableHttpError } from './protocol-errors.js'
+import { drainUnreadBody, hasUnreadBody } from './unread-body.js'
 
 /** A service's wire form of an error: its status (EPS answers some 4xx differently) and body. */
 export type ErrorRenderer = (error: AppError, requestId: string, format?: 'flat') => { status: number; body: unknown }
@@ -134,7 +138,26 @@ export interface ErrorResponder {
   /** Fastify's `frameworkErrors`: bad URLs and over-long parameters, refused before routing. */
   frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void
   /** Fastify's `clientErrorHandler`: HTTP that cannot be parsed at all (no request exists). */
-  clientErrorHandler(error: Error & { code?: string }, socket: Socket): void
+  clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void
+  /** The server's `connect` event: CONNECT, which no route serves (this server is no proxy). */
+  connectHandler(request: IncomingMessage, socket: Duplex): void
+}
+
+/** How much of an unparsable request is looked at for its method and path. */
+const REQUEST_LINE_PEEK = 2048
+
+/**
+ * The method and target of HTTP that failed to parse, when the chunk Node was parsing shows its
+ * request line. `head` is true unless the request is known not to be a HEAD: a HEAD's answer must
+ * not carry a body, and when the request line is out of sight (it came in an earlier chunk)
+ * only a body-less answer is right whatever the method was.
+ */
+function unparsedRequest(rawPacket: unknown): { head: boolean; target: string | undefined } {
+  if (!Buffer.isBuffer(rawPacket)) return { head: true, target: undefined }
+  const line = /^([A-Z]+) (\S+)/.exec(rawPacket.subarray(0, REQUEST_LINE_PEEK).toString('latin1'))
+  if (!line) return { head: true, target: undefined }
+  // A pipelined HEAD later in the same chunk may be the request that failed.
+  return { head: line[1] === 'HEAD' || rawPacket.includes('\nHEAD '), target: line[2] }
 }
 
 export function createErrorResponder(options: ErrorHandlingOptions): ErrorResponder {
@@ -153,7 +176,27 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
     if (error.status === 401) reply.header('www-authenticate', options.authenticateHeader(request))
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '))
     const rendered = options.renderers[service](error, request.id, request.routeOptions.config?.errorFormat)
+    // A body still coming would be cut off by a close; read to its end instead (unread-body.ts).
+    if (hasUnreadBody(request.raw)) {
+      reply.removeHeader('connection')
+      drainUnreadBody(request.raw)
+    }
     return reply.status(rendered.status).type('application/json').send(rendered.body)
+  }
+  /**
+   * An answer to HTTP that never became a request (so no Fastify reply exists), written on the
+   * socket, which is then closed. It still speaks the format of the service its path names.
+   */
+  const writeRaw = (socket: Duplex, error: AppError, how: { target: string | undefined; head: boolean; headers?: string }) => {
+    const service = how.target?.startsWith('/') ? options.serviceForUrl(how.target) : 'iam'
+    const id = options.newRequestId()
+    const rendered = options.renderers[service](error, id)
+    const body = JSON.stringify(rendered.body)
+    // A HEAD's answer states the length its GET's body would have, and sends none.
+    socket.end(
+      `HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${id}\r\nX-Openstack-Request-Id: req-${id}\r\n${how.headers ?? ''}Connection: close\r\n\r\n${how.head ? '' : body}`,
+    )
   }
   return {
     install(app) {
@@ -173,16 +216,16 @@ export function createErrorResponder(options: ErrorHandlingOptions): ErrorRespon
     clientErrorHandler(error, socket) {
       // Nothing can be written to a reset or destroyed connection.
       if (error.code === 'ECONNRESET' || socket.destroyed) return
-      const [status, reason, message] =
-        error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'The request was not received in time.']
-        : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
-        : [400, 'Bad Request', 'The request is not valid HTTP.']
-      const body = JSON.stringify({ error: { code: status, message, title: reason } })
-      const id = options.newRequestId()
-      socket.end(
-        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `X-Request-Id: ${id}\r\nX-Openstack-Request-Id: req-${id}\r\nConnection: close\r\n\r\n${body}`,
-      )
+      const failure = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new RequestTimeoutError()
+        : error.code === 'HPE_HEADER_OVERFLOW' ? new HeadersTooLargeError()
+        : new UnparsableHttpError()
+      const { head, target } = unparsedRequest(error.rawPacket)
+      writeRaw(socket, failure, { target, head })
+    },
+    connectHandler(request, socket) {
+      const target = request.url ?? ''
+      const allowed = target.startsWith('/') ? options.methodsForPath(target.split('?')[0]!) : []
+      writeRaw(socket, new MethodNotAllowedError(allowed), { target, head: false, headers: `Allow: ${allowed.join(', ')}\r\n` })
     },
   }
 }

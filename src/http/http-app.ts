@@ -13,6 +13,7 @@ import type { ServiceName } from './fastify-types.js'
 import { FaultInjector, installFaultInjection } from './fault-injection.js'
 import { BODY_LIMIT_BYTES } from './json-body.js'
 import { installRequestMetrics, Metrics } from './metrics.js'
+import { installProtocolChecks, PROTOCOL_SERVER_OPTIONS } from './protocol-checks.js'
 import { newRequestId, setRequestIdHeaders } from './request-id.js'
 import { appLogger } from './request-logger.js'
 import { RouteRegistry } from './route-registry.js'
@@ -73,8 +74,13 @@ export function createHttpApp({ config, db, renderers, baseUrl }: HttpAppDeps): 
     // Refusals Fastify makes before routing, and unparseable HTTP, in the service's format too.
     frameworkErrors: errors.frameworkErrors,
     clientErrorHandler: errors.clientErrorHandler,
+    http: PROTOCOL_SERVER_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>()
   errors.install(app)
+  // What Node would refuse on its own (empty bodies, or for CONNECT no answer at all) is refused
+  // by the app, in the owning service's format.
+  installProtocolChecks(app as unknown as FastifyInstance, app.server)
+  app.server.on('connect', errors.connectHandler)
   // Off unless configured: then no hook exists and no request pays anything for it.
   const faults = config.faults ? new FaultInjector(config.faults.rules, { seed: config.faults.seed }) : undefined
   if (faults) installFaultInjection(app, { injector: faults, serviceForPath, beforeSend: setRequestIdHeaders })

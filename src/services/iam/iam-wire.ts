@@ -12,6 +12,7 @@ const HTTP_TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
   502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  408: 'Request Timeout', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large',
 }
 
 /** The clouds' codes for generic failures on flat routes (iam-projects.md §6); the messages are Keystone's. */
