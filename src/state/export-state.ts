@@ -78,6 +78,9 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
   const projectById = new Map(projects.map((p) => [p.id, p]))
   const agencyById = new Map(agencies.map((a) => [a.id, a]))
   const domainById = new Map(domains.map((d) => [d.id, d]))
+  // Account security (issue 18): the policies an account set and every user's password history.
+  const securityPolicies = await x.selectFrom('security_policies').selectAll().orderBy('kind').execute()
+  const passwordHistory = await x.selectFrom('password_history').selectAll().orderBy('set_at').execute()
   // Identity federation (issue 20): the virtual users are left out, as sign-ins make them again.
   const federation = {
     mappings: await x.selectFrom('federation_mappings').selectAll().execute(),
@@ -99,6 +102,8 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       const favourite = favourites.find((f) => f.user_id === u.id && f.domain_id === domain.id)
       return {
         id: u.id, name: u.name, ...(u.password_hash === null ? {} : { password_hash: u.password_hash }),
+        ...(passwordHistory.some((h) => h.user_id === u.id)
+          ? { password_history: passwordHistory.filter((h) => h.user_id === u.id).map((h) => ({ password_hash: h.password_hash, set_at: h.set_at })) } : {}),
         enabled: u.enabled === 1, description: u.description, email: u.email,
         default_project: u.default_project_id === null ? null : projectById.get(u.default_project_id)?.name ?? null,
         password_expires_at: u.password_expires_at, extra: json(u.extra),
@@ -188,6 +193,8 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       }))
     }
     account.grants = grants.map(({ order: _order, targetName: _targetName, ...g }) => g)
+    const policies = mine(securityPolicies)
+    if (policies.length > 0) account.security_policies = Object.fromEntries(policies.map((p) => [p.kind, json(p.body)]))
     if (stored) Object.assign(account, keystoneAccount(stored, domain.id, { roles, users, projects, domains, opened }))
     // Identity federation (issue 20): only when the account has some, so documents without stay as they were.
     const myMappings = federation.mappings.filter((m) => m.domain_id === domain.id)

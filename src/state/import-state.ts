@@ -451,6 +451,11 @@ async function writeAccount(
   await insertMany(trx, 'credentials', plan.credentials.map(({ plainSecret, ...row }) => ({ ...row, secret: deps.box.seal(plainSecret) })))
   await insertMany(trx, 'ep_resources', plan.resources)
   await insertMany(trx, 'coc_favourites', plan.favourites)
+  // Account security (issue 18): the policies as stored, and each user's password history.
+  await insertMany(trx, 'security_policies', Object.entries(plan.source.security_policies ?? {})
+    .map(([kind, body]) => ({ domain_id: accountId, kind, body: JSON.stringify(body), updated_at: plan.domain.updated_at })))
+  await insertMany(trx, 'password_history', (plan.source.users ?? []).flatMap((u, i) => (u.password_history ?? [])
+    .map((h) => ({ user_id: plan.users[i]!.id, set_at: storedTime(h.set_at)!, password_hash: h.password_hash }))))
   // Identity federation (issue 20): providers before what hangs on them.
   await insertMany(trx, 'federation_mappings', plan.federation.mappings)
   await insertMany(trx, 'identity_providers', plan.federation.providers)
@@ -459,7 +464,7 @@ async function writeAccount(
 }
 
 async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'agencies' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'
-  | 'federation_mappings' | 'identity_providers' | 'federation_protocols' | 'oidc_configs'>(
+  | 'federation_mappings' | 'identity_providers' | 'federation_protocols' | 'oidc_configs' | 'security_policies' | 'password_history'>(
   trx: Kysely<Database>, table: K, rows: readonly Database[K][],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

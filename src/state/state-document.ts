@@ -32,22 +32,10 @@ export class StateDocumentError extends Error {
   }
 }
 
-// ---------------------------------------------------------------- building blocks
-// `expected` is ours, not JSON Schema's: the words an error uses for what was expected.
+import { Enum, Name, Text, Id, RegionId, TIME_PATTERN, Time, Nullable, JsonObject, Times, closed } from './document-blocks.js'
+import { IdentityProviderSchema, MappingSchema } from './federation-document.js'
 
-const Enum = <V extends string>(values: readonly V[]) =>
-  T.Union(values.map((v) => T.Literal(v)), { expected: `one of ${values.map((v) => `'${v}'`).join(', ')}` })
-const Name = (max: number) => T.String({ minLength: 1, maxLength: max, pattern: '\\S', expected: `a name of 1 to ${max} characters, not blank` })
-const Text = (max?: number) => T.String(max === undefined ? {} : { maxLength: max, expected: `a text of at most ${max} characters` })
-const Id = T.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', expected: 'an id of 1 to 64 letters, digits, _ or -' })
-const RegionId = T.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,63}$', expected: "a region id of 1 to 64 letters, digits and '-'" })
-/** An ISO 8601 time in UTC; stored with microseconds whatever precision it is given with. */
-export const TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$'
-const Time = T.String({ pattern: TIME_PATTERN, expected: "an ISO 8601 time in UTC such as '2026-01-31T12:00:00Z'" })
-const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Null()], { expected: `null or ${String(schema.expected ?? 'a string')}` })
-const JsonObject = T.Record(T.String(), T.Unknown(), { expected: 'a JSON object' })
-const Times = { created_at: T.Optional(Time), updated_at: T.Optional(Time) }
-const closed = { additionalProperties: false } as const
+export { TIME_PATTERN } from './document-blocks.js'
 
 export const RegionSchema = T.Object({
   id: RegionId,
@@ -96,6 +84,8 @@ export const UserSchema = T.Object({
   /** Plain text, hashed on import and checked against the password policy; or the stored hash. */
   password: T.Optional(T.String({ expected: 'a password' })),
   password_hash: T.Optional(T.String({ pattern: '^\\$argon2(id|i|d)\\$', expected: "an argon2 hash as an export writes it ('$argon2id$…')" })),
+  /** The passwords the user has had, the current one included (the password policy's history rule). */
+  password_history: T.Optional(T.Array(T.Object({ password_hash: T.String({ pattern: '^\\$argon2(id|i|d)\\$', expected: 'an argon2 hash' }), set_at: Time }, closed))),
   enabled: T.Optional(T.Boolean()),
   description: T.Optional(Text()),
   email: T.Optional(Nullable(Text(255))),
@@ -340,35 +330,6 @@ export const PolicyBlobSchema = T.Object({
   created_at: T.Optional(Time),
 }, closed)
 
-/** A mapping of identity federation (issue 20): its rules as the API takes them (checked on import). */
-export const MappingSchema = T.Object({
-  id: Id,
-  rules: T.Array(T.Unknown(), { minItems: 1, expected: 'a non-empty list of rules' }),
-  schema_version: T.Optional(Enum(['1.0', '2.0', '3.0'])),
-  ...Times,
-}, closed)
-
-/** An identity provider (OS-FEDERATION) with its protocols and OpenID Connect configuration (issue 20). */
-export const IdentityProviderSchema = T.Object({
-  id: Id,
-  description: T.Optional(Text(255)),
-  enabled: T.Optional(T.Boolean()),
-  sso_type: T.Optional(Enum(['virtual_user_sso', 'iam_user_sso'])),
-  remote_ids: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 255 }))),
-  protocols: T.Optional(T.Array(T.Object({ id: Id, mapping_id: T.Optional(Nullable(Id)) }, closed))),
-  openid_connect_config: T.Optional(T.Object({
-    access_mode: Enum(['program', 'program_console']),
-    idp_url: T.String({ minLength: 1, maxLength: 255 }),
-    client_id: T.String({ minLength: 1, maxLength: 255 }),
-    authorization_endpoint: T.Optional(Nullable(T.String({ maxLength: 255 }))),
-    scope: T.Optional(Nullable(T.String({ maxLength: 255 }))),
-    response_type: T.Optional(Nullable(T.String({ maxLength: 32 }))),
-    response_mode: T.Optional(Nullable(T.String({ maxLength: 32 }))),
-    signing_key: T.String({ minLength: 1, maxLength: 30000 }),
-  }, closed)),
-  ...Times,
-}, closed)
-
 export const AccountSchema = T.Object({
   id: T.Optional(Id),
   name: Name(64),
@@ -391,6 +352,8 @@ export const AccountSchema = T.Object({
   credentials: T.Optional(T.Array(KeystoneCredentialSchema)),
   /** Domain-specific configuration: group → option → value (an LDAP password in plain text). */
   domain_config: T.Optional(T.Record(T.String(), T.Record(T.String(), T.Unknown()), { expected: 'an object of groups of options' })),
+  /** The account's security policies (issue 18) as stored, by kind; left out while it has the defaults. */
+  security_policies: T.Optional(T.Object(Object.fromEntries(['password', 'login', 'protect', 'console_acl', 'api_acl'].map((k) => [k, T.Optional(JsonObject)])), closed)),
   /** Identity federation (issue 20); left out when the account has none. */
   mappings: T.Optional(T.Array(MappingSchema)),
   identity_providers: T.Optional(T.Array(IdentityProviderSchema)),

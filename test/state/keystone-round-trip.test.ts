@@ -278,8 +278,13 @@ describe('state document: the clouds round-trip (huaweicloud)', () => {
     await api('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: userId, description: 'k' } }, 201)
     const epId: string = (await api('POST', '/v1.0/enterprise-projects', { name: 'kept_ep' }, 201)).enterprise_project.id
     await api('PUT', '/v1/enterprise-project-collect', { ep_id_list: [epId] }, 200)
+    // Issue 18: an account's own security policy, and a password history of two.
+    await api('PUT', `/v3.0/OS-SECURITYPOLICY/domains/${domainId}/password-policy`, { password_policy: { minimum_password_length: 10 } }, 200)
+    await api('PUT', `/v3.0/OS-USER/users/${userId}`, { user: { password: 'Changed-Passw0rd-2' } }, 200)
 
     const counts = await rowCounts(s)
+    expect(counts.security_policies).toBe(1)
+    expect(counts.password_history).toBeGreaterThanOrEqual(2)
     const snapshot = (await call(`${s.url}${STATE}`, { token: operator })).body
     await api('DELETE', `/v3/users/${userId}`, undefined, 204)
     await api('DELETE', `/v3.0/OS-AGENCY/agencies/${agencyId}`, undefined, 204)

@@ -31,7 +31,7 @@ describe('parseStateDocument', () => {
     account.custom_policies[0].policy.Statement[0].Action[0] = 'EPS:list'
     doc.accounts.push({ name: 'acme', users: [{ name: '' }] })
     expect(problemsOf(doc)).toEqual([
-      "accounts[0].users[0].pasword: unknown field; allowed here: id, name, password, password_hash, enabled, description, email, default_project, password_expires_at, extra, groups, access_keys, favourites, profile, created_at, updated_at",
+      "accounts[0].users[0].pasword: unknown field; allowed here: id, name, password, password_hash, password_history, enabled, description, email, default_project, password_expires_at, extra, groups, access_keys, favourites, profile, created_at, updated_at",
       'accounts[0].users[2].enabled: expected true or false, got \'yes\'',
       'accounts[1].users[0].name: expected a name of 1 to 255 characters, not blank, got 0 characters',
       'accounts[0].users[0].password: The password must be at least 8 characters long.',

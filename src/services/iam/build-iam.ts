@@ -108,7 +108,7 @@ export interface Iam {
   readonly security: Pick<SecurityService, 'consoleAclAllows' | 'sessionTimeoutMinutes' | 'consoleLoginPolicy'>
   /** The API ACL of the caller's account (issue 18): the authentication hook refuses addresses outside it. */
   assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void>
-  /** The web console's sign-in, login protection and operation protection (issue 18, src/http/console-security.ts). */
+  /** The web console's sign-in, login protection and operation protection (issue 18, console-security-routes.ts). */
   readonly console: ConsoleSupport
   /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */
   readonly outbox: OutboxService

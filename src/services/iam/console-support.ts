@@ -1,5 +1,5 @@
 /**
- * @module What the web console's own server routes (src/http/console-security.ts) need from IAM
+ * @module What the web console's own server routes (console-security-routes.ts) need from IAM
  * for the settings that bite on the console only (issue 18, spec iam-security.md's enforcement
  * summary): login protection at sign-in, the console ACL, operation protection. Everything goes
  * through the token service, the security policies and the MFA store as the API does; this adds

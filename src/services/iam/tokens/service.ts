@@ -21,6 +21,7 @@ import { ref } from '../iam-wire.js'
 import type { CallerRecord, TokenStore } from './store.js'
 import type { TokenRequest } from './schemas.js'
 import { LOGIN_TOKEN_METHOD } from './login-tokens.js'
+import { issuedAfterCut, keystoneMethodRank } from './token-times.js'
 import { expiry, type AgencyAssumption, type AssumeRoleTarget } from '../agencies/assumption.js'
 import { iamTrace } from '../../../audit/trace.js'
 import type { TrustTokens } from '../trusts/trust-tokens.js'
@@ -83,24 +84,6 @@ export interface TokenServiceOptions {
   secondFactor?: SecondFactor | undefined
   /** Federation (OS-FEDERATION): the callers of federated tokens and their rescoping. */
   federation: FederatedTokens
-}
-
-
-/**
- * A token issued in the same millisecond as a cut-off (password change, disable) would count as
- * cut. This login read the user after the cut, so its token may safely start just after it.
- */
-function issuedAfterCut(now: number, tokensValidAfter: string): number {
-  return tokensValidAfter === '' ? now : Math.max(now, Date.parse(tokensValidAfter) + 1)
-}
-
-/**
- * Keystone's Fernet tokens store methods as bits of `[auth] methods` (external, password, token,
- * oauth1, mapped, application_credential) and list them highest bit first.
- */
-const KEYSTONE_METHOD_BITS = ['external', 'password', 'token', 'oauth1', 'mapped', 'application_credential']
-function keystoneMethodRank(method: string): number {
-  return -KEYSTONE_METHOD_BITS.indexOf(method)
 }
 
 export class TokenService {

@@ -7,12 +7,12 @@
  */
 import { Type as T, type Static, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { AuthContext } from '../auth/auth-context.js'
-import { ServiceCodedError, UnauthorizedError } from '../errors/app-error.js'
-import type { ConsoleSupport, VerificationChannel } from '../services/iam/console-support.js'
-import type { SecurityService } from '../services/iam/security/service.js'
-import { LOGIN_PURPOSE } from '../services/iam/mfa/service.js'
-import { caller } from './caller.js'
+import type { AuthContext } from '../../auth/auth-context.js'
+import { ServiceCodedError, UnauthorizedError } from '../../errors/app-error.js'
+import type { ConsoleSupport, VerificationChannel } from './console-support.js'
+import type { SecurityService } from './security/service.js'
+import { LOGIN_PURPOSE } from './mfa/service.js'
+import { caller } from '../../http/caller.js'
 
 export const CONSOLE_SIGN_IN_URL = '/console/api/sign-in'
 export const CONSOLE_VERIFICATION_URL = '/console/api/verification'
