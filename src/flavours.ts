@@ -248,7 +248,7 @@ const HUAWEICLOUD: Flavour = {
     applicationCredentials: false,
     keystoneStoredApis: false,
     roleTypesRestrictGrants: true,
-    accountLockedMessage: 'Account locked.',
+    accountLockedMessage: 'The account is locked.',
     agencies: { urnAndPaging: true },
     keystoneCredentials: false,
     trusts: false,

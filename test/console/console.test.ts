@@ -98,7 +98,7 @@ describe('web console in Chromium', () => {
       await call(`${s.url}/v3/auth/tokens`, { method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name: 'locked', password: 'Wrong-Passw0rd!', domain: { name: s.account.name } } } } } } })
     }
     await signIn(other, 'locked', LIMITED_PASSWORD)
-    await expect.poll(() => other.getByRole('alert').textContent()).toBe('Sign-in failed: Account locked.')
+    await expect.poll(() => other.getByRole('alert').textContent()).toBe('Sign-in failed: The account is locked.')
     await other.close()
   })
 

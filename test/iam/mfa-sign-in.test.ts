@@ -80,7 +80,7 @@ describe('password + totp sign-in (huaweicloud)', () => {
     const locked = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
       method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name: 'locks', password: PASSWORD, domain: { name: s.account.name } } } } } },
     })
-    expect([locked.status, locked.body]).toEqual([401, { error: { code: 401, title: 'Unauthorized', message: 'Account locked.' } }])
+    expect([locked.status, locked.body]).toEqual([401, { error: { code: 401, title: 'Unauthorized', message: 'The account is locked.' } }])
   })
 })
 

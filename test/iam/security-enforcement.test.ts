@@ -147,7 +147,7 @@ describe('account security enforcement (huaweicloud)', () => {
     it("locks after the account's failures within its window, refuses even the right password, and unlocks when the duration is over", async () => {
       await setPolicy('login-policy', { login_policy: { login_failed_times: 3, period_with_login_failures: 20, lockout_duration: 15 } })
       const u = await newUser()
-      const locked = { status: 401, body: ks(401, 'Unauthorized', 'Account locked.') }
+      const locked = { status: 401, body: ks(401, 'Unauthorized', 'The account is locked.') }
       expect((await signIn(u.name, 'Wrong-pass1')).status).toBe(401)
       expect((await signIn(u.name, 'Wrong-pass1')).status).toBe(401)
       expect(await signIn(u.name, 'Wrong-pass1')).toMatchObject(locked)
@@ -169,7 +169,7 @@ describe('account security enforcement (huaweicloud)', () => {
       const token = await u.token()
       expect(token).toBeTruthy()
       for (let i = 0; i < 3; i++) expect((await selfChange(u.id, token, 'Wrong-pass1', 'Newer-pass1')).status).toBe(401)
-      expect(await signIn(u.name, PASSWORD)).toMatchObject({ status: 401, body: ks(401, 'Unauthorized', 'Account locked.') })
+      expect(await signIn(u.name, PASSWORD)).toMatchObject({ status: 401, body: ks(401, 'Unauthorized', 'The account is locked.') })
     })
 
     it("the session timeout leaves tokens at the server's lifetime", async () => {

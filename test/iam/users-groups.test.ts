@@ -183,10 +183,10 @@ describe('users and groups (huaweicloud)', () => {
       expect((await attempt('Wrong-Passw0rd2')).status).toBe(401)
       const third = await attempt('Wrong-Passw0rd3')
       expect(third.status).toBe(401)
-      expect(third.body).toEqual(error(401, 'Unauthorized', 'Account locked.'))
+      expect(third.body).toEqual(error(401, 'Unauthorized', 'The account is locked.'))
       const right = await attempt(PASSWORD)
       expect(right.status).toBe(401)
-      expect(right.body).toEqual(error(401, 'Unauthorized', 'Account locked.'))
+      expect(right.body).toEqual(error(401, 'Unauthorized', 'The account is locked.'))
     })
 
     it('counts failures that arrive at the same moment, so parallel guessing locks too', async () => {
@@ -195,7 +195,7 @@ describe('users and groups (huaweicloud)', () => {
         method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { name: 'liam', password: `Wrong-Passw0rd${i}`, domain: { name: s.account.name } } } } } },
       })))
       expect(attempts.every((a) => a.status === 401)).toBe(true)
-      await expect(userToken('liam')).rejects.toThrow(/Account locked/)
+      await expect(userToken('liam')).rejects.toThrow(/The account is locked/)
     })
 
     it('a success before the limit starts the count again', async () => {
