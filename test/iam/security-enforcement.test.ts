@@ -7,7 +7,7 @@
  * token request, the owner on Huawei Cloud, trusted proxies), and that the console ACL and
  * operation protection have no API effect. Runs on SQLite and on PostgreSQL (vitest projects).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { createPlainUser, tokenFor } from '../helpers/fixtures.js'
 import { signRequest, type AccessKey } from '../helpers/huawei-sdk.js'
@@ -196,6 +196,22 @@ describe('account security enforcement (huaweicloud)', () => {
       await setPolicy('login-policy', { login_policy: { account_validity_period: 0 } })
       expect((await signIn(u.name, PASSWORD)).status).toBe(201)
     })
+  })
+
+  it('account validity period: an AK/SK call is access too, so a user who only calls with keys is not idle', async () => {
+    const u = await newUser()
+    const key = (await call(`${s.url}/v3.0/OS-CREDENTIAL/credentials`, { method: 'POST', token: admin, body: { credential: { user_id: u.id } } })).body.credential
+    const accessKey: AccessKey = { access: key.access, secret: key.secret }
+    await setPolicy('login-policy', { login_policy: { account_validity_period: 10 } })
+    clock.advance(6 * DAY)
+    // The SDK signs with the wall clock; the server checks against the moved one.
+    vi.useFakeTimers({ toFake: ['Date'], now: clock.now() })
+    const signed = signRequest({ endpoint: s.url, method: 'GET', path: '/v3/auth/projects', key: accessKey, domainId: s.account.id })
+    vi.useRealTimers()
+    expect((await fetch(signed.url, signed.init)).status).toBe(200)
+    clock.advance(6 * DAY)
+    expect((await signIn(u.name, PASSWORD)).status).toBe(201)
+    await setPolicy('login-policy', { login_policy: { account_validity_period: 0 } })
   })
 
   describe('allow_user self-service switches', () => {

@@ -264,7 +264,9 @@ export class SecurityService {
     if (this.keystone || user.is_domain_owner === 1 || user.enabled !== 1) return false
     const { account_validity_period: days } = await this.policyOf(user.domain_id, 'login')
     if (days === 0) return false
-    const since = Date.parse(user.last_login_at ?? user.created_at)
+    // Access "using the console or APIs": a password sign-in or an AK/SK call, whichever was last.
+    const keyUse = await this.deps.store.lastAccessKeyUse(user.id)
+    const since = Math.max(Date.parse(user.last_login_at ?? user.created_at), keyUse === undefined ? 0 : Date.parse(keyUse))
     if (now - since <= days * DAY_MS) return false
     await this.deps.store.disableUser(user.id, isoMicros(now))
     return true

@@ -56,6 +56,11 @@ export class SqlSecurityStore extends IamSqlStore<SecurityStore> implements Secu
     await this.write((x) => x.updateTable('users').set({ failed_logins: 0, failure_window_started_at: null, locked_until: null }).where('id', '=', userId).execute())
   }
 
+  async lastAccessKeyUse(userId: string) {
+    const row = await this.x.selectFrom('credentials').select((eb) => eb.fn.max('last_used_at').as('last')).where('user_id', '=', userId).executeTakeFirst()
+    return row?.last ?? undefined
+  }
+
   async disableUser(userId: string, now: string) {
     await this.write((x) => x.updateTable('users').set({ enabled: 0, tokens_valid_after: now, updated_at: now }).where('id', '=', userId).execute())
   }

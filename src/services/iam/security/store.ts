@@ -23,6 +23,8 @@ export interface SecurityStore extends TracedStore<SecurityStore> {
   setPasswordExpiry(userId: string, expiresAt: string | null): Promise<void>
   /** Ends a lock-out and its failure count, as a successful sign-in does. */
   clearLoginFailures(userId: string): Promise<void>
+  /** When the user's access keys were last used (an AK/SK call is access too), or undefined. */
+  lastAccessKeyUse(userId: string): Promise<string | undefined>
   /** The account validity period's effect: the idle user is disabled and its sessions end. */
   disableUser(userId: string, now: string): Promise<void>
   /** The ids of the account's owners (`is_domain_owner`), for the ACL's owner exemption. */
