@@ -7,6 +7,7 @@
  * per region, the default enterprise project `0`, the `admin` group holding the admin roles),
  * through the bootstrap's own functions.
  */
+import { importedPolicy } from '../services/iam/security/rules.js'
 import { USER_PROFILE_DEFAULTS } from '../services/iam/identity/user-profile.js'
 import { randomUUID } from 'node:crypto'
 import { newHexId } from '../shared/ids.js'
@@ -451,9 +452,8 @@ async function writeAccount(
   await insertMany(trx, 'credentials', plan.credentials.map(({ plainSecret, ...row }) => ({ ...row, secret: deps.box.seal(plainSecret) })))
   await insertMany(trx, 'ep_resources', plan.resources)
   await insertMany(trx, 'coc_favourites', plan.favourites)
-  // Account security (issue 18): the policies as stored, and each user's password history.
-  await insertMany(trx, 'security_policies', Object.entries(plan.source.security_policies ?? {})
-    .map(([kind, body]) => ({ domain_id: accountId, kind, body: JSON.stringify(body), updated_at: plan.domain.updated_at })))
+  // Account security (issue 18): the policies as a PUT would store them, and each user's password history.
+  await insertMany(trx, 'security_policies', Object.entries(plan.source.security_policies ?? {}).map(([kind, body]) => ({ domain_id: accountId, kind, body: JSON.stringify(importedPolicy(kind, body ?? {}, flavour.name)), updated_at: plan.domain.updated_at })))
   await insertMany(trx, 'password_history', (plan.source.users ?? []).flatMap((u, i) => (u.password_history ?? [])
     .map((h) => ({ user_id: plan.users[i]!.id, set_at: storedTime(h.set_at)!, password_hash: h.password_hash }))))
   // Identity federation (issue 20): providers before what hangs on them.

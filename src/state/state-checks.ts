@@ -8,6 +8,7 @@
 import type { PasswordPolicy } from '../config.js'
 import { FLAVOUR_NAMES, flavourFor, type EpsFlavour, type Flavour, type FlavourName } from '../flavours.js'
 import { passwordProblem } from '../auth/password-policy.js'
+import { importedPolicy } from '../services/iam/security/rules.js'
 import { validateCustomPolicy } from '../auth/custom-policy.js'
 import { InvalidFieldError } from '../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../shared/well-known-ids.js'
@@ -104,6 +105,13 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, othe
     global.accountNames.claim(name, `${at}.name`, `account name '${name}'`)
     global.accountIds.claim(text(account.id), `${at}.id`, `account id '${text(account.id)}'`)
     new AccountChecks(problems, flavour, policy, regionIds, accountNames, global, account, at, name ?? `#${i}`, globalRoles).run()
+    // Account security policies (issue 18): checked as the API's PUT checks them.
+    for (const [kind, body] of Object.entries(isObject(account.security_policies) ? account.security_policies : {})) {
+      if (!flavour.iam.regionProjects) problems.push(`${at}.security_policies: security policies exist on the clouds' flavours only, not on ${flavour.name}`)
+      else if (isObject(body)) {
+        try { importedPolicy(kind, body, flavour.name) } catch (error) { problems.push(`${at}.security_policies.${kind}: ${(error as Error).message}`) }
+      }
+    }
   }
   problems.push(...checkKeystoneKinds(doc, flavour, regionIds, store))
   return problems

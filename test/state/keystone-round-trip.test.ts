@@ -292,5 +292,13 @@ describe('state document: the clouds round-trip (huaweicloud)', () => {
     expect(await rowCounts(s)).toEqual(counts)
     const again = (await call(`${s.url}${STATE}`, { token: await s.adminToken() })).body
     expect({ ...again, exported_at: undefined }).toEqual({ ...snapshot, exported_at: undefined })
+    // A policy the API's PUT would refuse is refused at its place, and nothing changes.
+    const bad = structuredClone(again)
+    const kept = bad.accounts.find((a: { id: string }) => a.id === domainId)
+    kept.security_policies.password = { minimum_password_length: 3 }
+    const refused = await call(`${s.url}${STATE}`, { method: 'PUT', token: await s.adminToken(), body: bad })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toContain(`accounts[${bad.accounts.indexOf(kept)}].security_policies.password: Invalid input for field 'minimum_password_length'. The value is '3'.`)
+    expect(await rowCounts(s)).toEqual(counts)
   })
 })

@@ -432,3 +432,20 @@ export function passwordRegex(policy: PasswordPolicy): string {
 export function passwordRegexDescription(policy: PasswordPolicy): string {
   return `${passwordRequirements(policy).replace(/\.$/, '')}, and be a length between ${policy.minimum_password_length} and ${CLOUD_PASSWORD_MAX_LENGTH}.`
 }
+
+/**
+ * An account's stored policy of `kind` as a state document gives it, checked as the API's PUT
+ * checks it (throws the PUT's ServiceCodedError): what is stored, on top of the defaults as a PUT's
+ * result is. Password and login policies keep only the fields given.
+ */
+export function importedPolicy(kind: string, body: Record<string, unknown>, flavour: FlavourName): Record<string, unknown> {
+  const ranges = securityRanges(flavour)
+  switch (kind) {
+    case 'password': return { ...mergePasswordPolicy({} as PasswordPolicy, body, ranges) }
+    case 'login': return { ...mergeLoginPolicy({} as LoginPolicy, body, ranges) }
+    case 'protect': return { ...mergeProtectPolicy(DEFAULT_PROTECT_POLICY, body) }
+    case 'console_acl': return { ...replaceAcl(body, 'console') }
+    case 'api_acl': return { ...replaceAcl(body, 'api') }
+    default: throw new ServiceCodedError(400, 'IAM.0073', `no security policy '${kind}'`)
+  }
+}
