@@ -104,7 +104,13 @@ export function checkReferences(doc: Json, passwordPolicy?: PasswordPolicy, othe
     const name = text(account.name)
     global.accountNames.claim(name, `${at}.name`, `account name '${name}'`)
     global.accountIds.claim(text(account.id), `${at}.id`, `account id '${text(account.id)}'`)
-    new AccountChecks(problems, flavour, policy, regionIds, accountNames, global, account, at, name ?? `#${i}`, globalRoles).run()
+    // Plain passwords meet the account's own password policy when the document gives one.
+    const own = isObject(account.security_policies) && isObject(account.security_policies.password) ? account.security_policies.password : {}
+    const accountPolicy = {
+      minLength: typeof own.minimum_password_length === 'number' ? own.minimum_password_length : policy.minLength,
+      minCharacterClasses: typeof own.password_char_combination === 'number' ? own.password_char_combination : policy.minCharacterClasses,
+    }
+    new AccountChecks(problems, flavour, accountPolicy, regionIds, accountNames, global, account, at, name ?? `#${i}`, globalRoles).run()
     // Account security policies (issue 18): checked as the API's PUT checks them.
     for (const [kind, body] of Object.entries(isObject(account.security_policies) ? account.security_policies : {})) {
       if (!flavour.iam.regionProjects) problems.push(`${at}.security_policies: security policies exist on the clouds' flavours only, not on ${flavour.name}`)

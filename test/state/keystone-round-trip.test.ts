@@ -300,5 +300,12 @@ describe('state document: the clouds round-trip (huaweicloud)', () => {
     expect(refused.status).toBe(400)
     expect(refused.body.error.message).toContain(`accounts[${bad.accounts.indexOf(kept)}].security_policies.password: Invalid input for field 'minimum_password_length'. The value is '3'.`)
     expect(await rowCounts(s)).toEqual(counts)
+    // A plain password in the document meets the account's own policy (10 characters here), not only the server's.
+    const short = structuredClone(again)
+    const target = short.accounts.find((a: { id: string }) => a.id === domainId)
+    target.users.push({ name: 'short-pw', password: 'Short-Pw1' })
+    const tooShort = await call(`${s.url}${STATE}`, { method: 'PUT', token: await s.adminToken(), body: short })
+    expect(tooShort.status).toBe(400)
+    expect(tooShort.body.error.message).toContain(`accounts[${short.accounts.indexOf(target)}].users[${target.users.length - 1}].password: The password must be at least 10 characters long.`)
   })
 })
