@@ -19,3 +19,9 @@ export const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Nul
 export const JsonObject = T.Record(T.String(), T.Unknown(), { expected: 'a JSON object' })
 export const Times = { created_at: T.Optional(Time), updated_at: T.Optional(Time) }
 export const closed = { additionalProperties: false } as const
+
+/** `2026-01-31T12:00:00Z` → `2026-01-31T12:00:00.000000Z`: stored times compare as text, so all have one form. */
+export function storedTime(time: string | null | undefined): string | undefined {
+  if (time === undefined || time === null) return undefined
+  return time.replace(/(?:\.(\d{1,6}))?Z$/, (_m, fraction: string | undefined) => `.${(fraction ?? '').padEnd(6, '0')}Z`)
+}

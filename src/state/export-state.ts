@@ -87,6 +87,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     providers: await x.selectFrom('identity_providers').selectAll().execute(),
     protocols: await x.selectFrom('federation_protocols').selectAll().execute(),
     configs: await x.selectFrom('oidc_configs').selectAll().execute(),
+    saml: await x.selectFrom('saml_metadata').selectAll().execute(),
   }
 
   const chosen = accountId === undefined ? domains : domains.filter((d) => d.id === accountId)
@@ -207,7 +208,10 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
         const config = federation.configs.find((c) => c.idp_id === p.id)
         return {
           id: p.id, description: p.description, enabled: p.enabled === 1, sso_type: p.sso_type as 'virtual_user_sso', remote_ids: JSON.parse(p.remote_ids) as string[],
-          protocols: federation.protocols.filter((r) => r.idp_id === p.id).sort((a, b) => compare(a.id, b.id)).map((r) => ({ id: r.id, mapping_id: r.mapping_id })),
+          protocols: federation.protocols.filter((r) => r.idp_id === p.id).sort((a, b) => compare(a.id, b.id)).map((r) => {
+            const saml = federation.saml.find((m) => m.idp_id === p.id && m.protocol_id === r.id)
+            return { id: r.id, mapping_id: r.mapping_id, ...(saml ? { saml_metadata: { id: saml.id, xaccount_type: saml.xaccount_type, data: saml.data, update_time: saml.update_time } } : {}) }
+          }),
           ...(config ? {
             openid_connect_config: {
               access_mode: config.access_mode as 'program', idp_url: config.idp_url, client_id: config.client_id, authorization_endpoint: config.authorization_endpoint,

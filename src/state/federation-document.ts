@@ -3,7 +3,7 @@
  * identity providers with their protocols and OpenID Connect configuration.
  */
 import { Type as T } from '@sinclair/typebox'
-import { Enum, Text, Id, Nullable, Times, closed } from './document-blocks.js'
+import { Enum, Text, Id, Nullable, Time, Times, closed } from './document-blocks.js'
 
 /** A mapping of identity federation (issue 20): its rules as the API takes them (checked on import). */
 export const MappingSchema = T.Object({
@@ -20,7 +20,12 @@ export const IdentityProviderSchema = T.Object({
   enabled: T.Optional(T.Boolean()),
   sso_type: T.Optional(Enum(['virtual_user_sso', 'iam_user_sso'])),
   remote_ids: T.Optional(T.Array(T.String({ minLength: 1, maxLength: 255 }))),
-  protocols: T.Optional(T.Array(T.Object({ id: Id, mapping_id: T.Optional(Nullable(Id)) }, closed))),
+  protocols: T.Optional(T.Array(T.Object({
+    id: Id,
+    mapping_id: T.Optional(Nullable(Id)),
+    /** A saml protocol's imported IdP metadata, read again on import as the API reads it. */
+    saml_metadata: T.Optional(T.Object({ id: T.Optional(Id), xaccount_type: T.String({ maxLength: 64 }), data: T.String({ minLength: 1 }), update_time: T.Optional(Time) }, closed)),
+  }, closed))),
   openid_connect_config: T.Optional(T.Object({
     access_mode: Enum(['program', 'program_console']),
     idp_url: T.String({ minLength: 1, maxLength: 255 }),

@@ -8,6 +8,8 @@
  * through the bootstrap's own functions.
  */
 import { importedPolicy } from '../services/iam/security/rules.js'
+import { planFederation, type FederationPlan } from './federation-import.js'
+import { storedTime } from './document-blocks.js'
 import { USER_PROFILE_DEFAULTS } from '../services/iam/identity/user-profile.js'
 import { randomUUID } from 'node:crypto'
 import { newHexId } from '../shared/ids.js'
@@ -40,9 +42,7 @@ import { agencyExpiry, isServiceTrust, parseAgencyDuration } from '../services/i
 import { deleteStateRows } from './reset-state.js'
 import { clearAccounts, lockState, projectIdsOf } from './account-rows.js'
 import { projectsTransaction } from '../services/iam/projects/store-sql.js'
-import { validateMappingRules } from '../services/iam/federation/mapping-rules.js'
 import { ValidationError } from '../errors/app-error.js'
-import type { FederationMappingRow, FederationProtocolRow, IdentityProviderRow, OidcConfigRow } from '../db/schema.js'
 import { StateDocumentError } from './state-document.js'
 import type { StoreContext } from './keystone-checks.js'
 import { domainRoleRows, hashApplicationSecrets, writeKeystoneAccount, writeKeystoneGlobals } from './keystone-import.js'
@@ -99,11 +99,6 @@ export class StateImportError extends Error {
 /** Rows per INSERT: far below SQLite's and PostgreSQL's limits on bound parameters. */
 const INSERT_CHUNK = 200
 
-/** `2026-01-31T12:00:00Z` → `2026-01-31T12:00:00.000000Z`: stored times compare as text, so all have one form. */
-function storedTime(time: string | null | undefined): string | undefined {
-  if (time === undefined || time === null) return undefined
-  return time.replace(/(?:\.(\d{1,6}))?Z$/, (_m, fraction: string | undefined) => `.${(fraction ?? '').padEnd(6, '0')}Z`)
-}
 
 /** A grant whose role is resolved by name once system roles are in the store. */
 interface PlannedGrant {
@@ -132,7 +127,7 @@ interface AccountPlan {
   resources: EpResourceRow[]
   favourites: CocFavouritesRow[]
   /** Identity federation (issue 20). */
-  federation: { mappings: FederationMappingRow[]; providers: IdentityProviderRow[]; protocols: FederationProtocolRow[]; configs: OidcConfigRow[] }
+  federation: FederationPlan
 }
 
 export async function importState(db: Db, input: unknown, options: ImportOptions): Promise<ImportSummary> {
@@ -393,28 +388,12 @@ function planAccount(account: StateAccount, ctx: PlanContext): AccountPlan {
     }
   })
 
-  // Identity federation (issue 20): rules checked as the API checks them; a protocol's mapping must be the account's.
-  const mappings: FederationMappingRow[] = (account.mappings ?? []).map((m) => {
-    validateMappingRules(m.rules)
-    return { domain_id: accountId, id: m.id, rules: JSON.stringify(m.rules), schema_version: m.schema_version ?? '1.0', ...times(m) }
-  })
-  const providers: IdentityProviderRow[] = (account.identity_providers ?? []).map((p) => ({
-    id: p.id, domain_id: accountId, description: p.description ?? '', enabled: p.enabled ? 1 : 0, sso_type: p.sso_type ?? 'virtual_user_sso',
-    remote_ids: JSON.stringify(p.remote_ids ?? []), ...times(p),
-  }))
-  const protocols: FederationProtocolRow[] = (account.identity_providers ?? []).flatMap((p) => (p.protocols ?? []).map((r) => {
-    if (r.mapping_id != null && !mappings.some((m) => m.id === r.mapping_id)) throw new ValidationError(`Invalid mapping id: ${r.mapping_id}`)
-    return { idp_id: p.id, id: r.id, mapping_id: r.mapping_id ?? null, created_at: times(p).created_at }
-  }))
-  const configs: OidcConfigRow[] = (account.identity_providers ?? []).flatMap((p) => (p.openid_connect_config ? [{
-    idp_id: p.id, ...p.openid_connect_config, authorization_endpoint: p.openid_connect_config.authorization_endpoint ?? null, scope: p.openid_connect_config.scope ?? null,
-    response_type: p.openid_connect_config.response_type ?? null, response_mode: p.openid_connect_config.response_mode ?? null, ...times(p),
-  }] : []))
+  const federation = planFederation(account, accountId, times, ctx.now)
 
   return {
     source: account, domain, missingRegionProjects, projects, enterpriseProjects, users, groups,
     adminGroupId: cloud ? groupId(ADMIN_GROUP_NAME) : undefined, members, roles, agencies, grants, credentials, resources, favourites,
-    federation: { mappings, providers, protocols, configs },
+    federation,
   }
 }
 
@@ -461,10 +440,11 @@ async function writeAccount(
   await insertMany(trx, 'identity_providers', plan.federation.providers)
   await insertMany(trx, 'federation_protocols', plan.federation.protocols)
   await insertMany(trx, 'oidc_configs', plan.federation.configs)
+  await insertMany(trx, 'saml_metadata', plan.federation.samlMetadata)
 }
 
 async function insertMany<K extends 'domains' | 'regions' | 'projects' | 'users' | 'user_groups' | 'group_members' | 'roles' | 'role_assignments' | 'credentials' | 'agencies' | 'enterprise_projects' | 'ep_resources' | 'coc_favourites'
-  | 'federation_mappings' | 'identity_providers' | 'federation_protocols' | 'oidc_configs' | 'security_policies' | 'password_history'>(
+  | 'federation_mappings' | 'identity_providers' | 'federation_protocols' | 'oidc_configs' | 'security_policies' | 'password_history' | 'saml_metadata'>(
   trx: Kysely<Database>, table: K, rows: readonly Database[K][],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

@@ -241,6 +241,21 @@ describe('SAML federation with SAML_SP_ENTITY_ID set', () => {
     expect(accepted.body.token.user.name).toBe('FederationUser')
     expect(await post(s.url)).toMatchObject({ status: 401, body: UNAUTHORIZED })
   })
+
+  it('keeps the imported metadata through a state snapshot put back, and signs in with it after', async () => {
+    const operator = await s.adminToken()
+    const metadataPath = '/v3-ext/OS-FEDERATION/identity_providers/corp/protocols/saml/metadata'
+    const before = (await call(`${s.url}${metadataPath}`, { token: operator })).body
+    const snapshot = (await call(`${s.url}/_projectplane/state?account=${s.account.id}`, { token: operator })).body
+    expect(snapshot.accounts[0].identity_providers[0].protocols[0].saml_metadata).toEqual({ id: before.id, xaccount_type: '', data: idp.metadata(), update_time: expect.any(String) })
+    expect((await call(`${s.url}/_projectplane/state?account=${s.account.id}`, { method: 'PUT', token: operator, body: snapshot })).status).toBe(200)
+    expect((await call(`${s.url}${metadataPath}`, { token: await s.adminToken() })).body).toEqual(before)
+    expect((await post('https://iam.example.test')).status).toBe(201)
+    // Metadata an import cannot read is refused as the API refuses it, and nothing is written.
+    snapshot.accounts[0].identity_providers[0].protocols[0].saml_metadata.data = '<not-metadata/>'
+    expect((await call(`${s.url}/_projectplane/state?account=${s.account.id}`, { method: 'PUT', token: await s.adminToken(), body: snapshot })).status).toBe(400)
+    expect((await call(`${s.url}${metadataPath}`, { token: await s.adminToken() })).body).toEqual(before)
+  })
 })
 
 describe('SAML federation (keystone)', () => {
