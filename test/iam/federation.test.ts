@@ -323,6 +323,9 @@ describe('identity federation (huaweicloud)', () => {
       const unscoped = res.headers.get('x-subject-token')!
       expect((await api('GET', `${FED}/domains`, undefined, unscoped)).body.domains.map((d: { id: string }) => d.id)).toEqual([s.account.id])
       expect((await api('GET', `${FED}/projects`, undefined, unscoped)).body.projects.map((p: { id: string }) => p.id)).toEqual([project])
+      // Keystone's /v3/auth/{projects,domains} answer a federated token from its groups too (what the openstack CLI asks).
+      expect((await api('GET', '/v3/auth/projects', undefined, unscoped)).body.projects.map((p: { id: string }) => p.id)).toEqual([project])
+      expect((await api('GET', '/v3/auth/domains', undefined, unscoped)).body.domains.map((d: { id: string }) => d.id)).toEqual([s.account.id])
       expect((await api('GET', '/v3/users', undefined, unscoped)).status).toBe(403)
       const rescoped = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
         method: 'POST', body: { auth: { identity: { methods: ['token'], token: { id: unscoped } }, scope: { domain: { id: s.account.id } } } },

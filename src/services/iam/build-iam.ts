@@ -167,7 +167,10 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
   })
   const invalidateAuthCache = () => tokens.invalidateAuthCache()
   const authenticate = (token: string | undefined) => tokens.authenticate(token)
-  const projects = new ProjectService({ projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache, quota })
+  const projects = new ProjectService({
+    projects: stores.projects, users: stores.identity, flavour, clock, invalidateAuthCache, quota,
+    federatedScopes: { domains: (ctx) => federatedTokens.scopeDomains(ctx), projects: (ctx) => federatedTokens.scopeProjects(ctx) },
+  })
   const credentials = new CredentialService({
     store: stores.credentials, users: stores.identity, clock, policy, box: secretBox, invalidateAuthCache, checkToken: authenticate,
     resolveAssumption: assumption && ((caller, target) => tokens.resolveAssumption(caller, target)),
@@ -258,8 +261,8 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
         wire: new FederationWire(flavour.name === 'keystone'), keystone: flavour.name === 'keystone',
         tokenWire: new TokenWire({ flavour }), projectWire, catalog: (ctx) => catalog.catalogFor(ctx),
         scopes: {
-          domains: (ctx) => (ctx.federation ? federatedTokens.scopeDomains(ctx) : projects.listAuthDomains(ctx)),
-          projects: (ctx) => (ctx.federation ? federatedTokens.scopeProjects(ctx) : projects.listAuthProjects(ctx)),
+          domains: (ctx) => projects.listAuthDomains(ctx),
+          projects: (ctx) => projects.listAuthProjects(ctx),
         },
       },
       // SAML (issue 20 item 3): metadata import and IdP-initiated sign-in on the clouds; Keystone has neither API.

@@ -29,6 +29,7 @@ export class DomainService {
   // ------------------------------------------------------------------ domains
 
   async listAuthDomains(ctx: AuthContext): Promise<DomainRow[]> {
+    if (ctx.federation && this.deps.federatedScopes) return this.deps.federatedScopes.domains(ctx)
     if (this.deps.flavour.iam.scopeNeedsRole) return this.deps.projects.listDomainsForUser(ctx.user.id)
     const own = await this.deps.projects.findDomain(ctx.userDomain.id)
     return own ? [own] : []

@@ -65,6 +65,8 @@ export interface ProjectServiceOptions extends IamServiceOptions {
   /** The users whose projects `GET /v3/users/{id}/projects` lists. */
   users: Pick<IdentityStore, 'findUser'>
   flavour: Flavour
+  /** A federated token's user holds roles through the groups mapped at its sign-in (federation/federated-tokens.ts). */
+  federatedScopes?: { domains(ctx: AuthContext): Promise<DomainRow[]>; projects(ctx: AuthContext): Promise<ProjectRow[]> }
 }
 
 /** Projects, and (DomainService) the domains they live in. */
@@ -114,6 +116,7 @@ export class ProjectService extends DomainService {
   }
 
   async listAuthProjects(ctx: AuthContext): Promise<ProjectRow[]> {
+    if (ctx.federation && this.deps.federatedScopes) return this.deps.federatedScopes.projects(ctx)
     if (ctx.scope.type === 'unscoped' && !this.deps.flavour.iam.scopeNeedsRole) return []
     // Keystone: every project the user holds a role on, whatever the token's scope and domain.
     if (this.deps.flavour.iam.keystoneIdentityRules) return this.deps.projects.listProjectsForUser(ctx.user.id)
