@@ -342,6 +342,15 @@ describe('identity federation (huaweicloud)', () => {
       expect(validated.body.token.user['OS-FEDERATION'].identity_provider).toEqual({ id: 'ci' })
     })
 
+    it('a federated token can be revoked (by itself or the administrator) and then serves nothing', async () => {
+      const issued = await exchange(await idp.idToken(nowSeconds()), 'ci', { domain: { id: s.account.id } })
+      const token = issued.headers.get('x-subject-token')!
+      expect((await call(`${s.url}/v3/auth/tokens`, { method: 'DELETE', token, headers: { 'x-subject-token': token } })).status).toBe(204)
+      expect((await api('GET', '/v3/users', undefined, token)).status).toBe(401)
+      const rescoped = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: { auth: { identity: { methods: ['token'], token: { id: token } }, scope: { domain: { id: s.account.id } } } } })
+      expect(rescoped.status).toBe(401)
+    })
+
     it('disabling the provider ends its tokens at once; enabling it again brings them back', async () => {
       const token = (await exchange(await idp.idToken(nowSeconds()), 'ci', { domain: { id: s.account.id } })).headers.get('x-subject-token')!
       expect((await api('GET', '/v3/users', undefined, token)).status).toBe(200)
@@ -396,6 +405,19 @@ describe('identity federation (huaweicloud)', () => {
       await copy.close()
     }
   }, 60_000)
+
+  it('resetting an account (operator API) removes its federation down to what a new account has', async () => {
+    const account = await createAccount(s, 'fed-reset', PASSWORD)
+    const token = await tokenFor(s, 'admin', PASSWORD, account.name)
+    expect((await api('PUT', `${FED}/identity_providers/reset-me`, { identity_provider: {} }, token)).status).toBe(201)
+    expect((await api('PUT', `${FED}/mappings/reset-map`, { mapping: { rules: [{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'sub' }] }] } }, token)).status).toBe(201)
+    expect((await api('PUT', `${FED}/identity_providers/reset-me/protocols/oidc`, { protocol: { mapping_id: 'reset-map' } }, token)).status).toBe(201)
+    expect((await api('DELETE', `/_projectplane/state?account=${account.id}`)).status).toBe(204)
+    const after = await tokenFor(s, 'admin', PASSWORD, account.name)
+    expect((await api('GET', `${FED}/identity_providers`, undefined, after)).body.identity_providers).toEqual([])
+    expect((await api('GET', `${FED}/mappings`, undefined, after)).body.mappings).toEqual([])
+    expect(await s.server.db.kysely.selectFrom('federation_protocols').select('id').where('idp_id', '=', 'reset-me').execute()).toEqual([])
+  })
 
   it('deleting an account removes its providers, mappings and virtual users (the provider id is free again)', async () => {
     const account = await createAccount(s, 'fed-doomed', PASSWORD)
