@@ -38,3 +38,19 @@ export async function tokenFor(s: TestServer, user: string, password: string, do
   if (res.status !== 201) throw new Error(`token for ${user}: ${res.status} ${res.text}`)
   return res.headers.get('x-subject-token')!
 }
+
+/** A token of the user named by id, by password, with the given scope (none: unscoped). */
+export async function tokenForUserId(s: TestServer, userId: string, password: string, scope?: unknown): Promise<string> {
+  const res = await call(`${s.url}/v3/auth/tokens?nocatalog`, {
+    method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { id: userId, password } } }, ...(scope === undefined ? {} : { scope }) } },
+  })
+  if (res.status !== 201) throw new Error(`token for user ${userId}: ${res.status} ${res.text}`)
+  return res.headers.get('x-subject-token')!
+}
+
+/** One call to the server; with `expected`, its status must be that (the message names the call and its answer). */
+export async function callExpecting(s: TestServer, method: string, path: string, token: string, body?: unknown, expected?: number) {
+  const res = await call(`${s.url}${path}`, { method, token, body })
+  if (expected !== undefined && res.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${res.status} ${res.text}`)
+  return res
+}

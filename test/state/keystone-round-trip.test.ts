@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { storeTables } from './store-tables.js'
+import { callExpecting, tokenForUserId } from '../helpers/fixtures.js'
 
 const STATE = '/_projectplane/state'
 /** Not state (docs/state.md): the trail, revocations and the keys are left out of a document on purpose. */
@@ -41,20 +42,12 @@ describe('state document: the keystone flavour round-trips', () => {
   })
   afterAll(() => s.close())
 
-  const api = async (method: string, path: string, body?: unknown, token = operator, expected?: number) => {
-    const res = await call(`${s.url}${path}`, { method, token, body })
-    if (expected !== undefined) expect(res.status, `${method} ${path}: ${res.text}`).toBe(expected)
-    return res
-  }
+  const api = (method: string, path: string, body?: unknown, token = operator, expected?: number) => callExpecting(s, method, path, token, body, expected)
   const authenticate = async (identity: unknown, scope?: unknown) => {
     const res = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: { auth: { identity, ...(scope === undefined ? {} : { scope }) } } })
     return { status: res.status, token: res.headers.get('x-subject-token') ?? '', body: res.body, text: res.text }
   }
-  const signIn = async (userId: string, password: string, scope?: unknown) => {
-    const res = await authenticate({ methods: ['password'], password: { user: { id: userId, password } } }, scope)
-    expect(res.status, res.text).toBe(201)
-    return res.token
-  }
+  const signIn = (userId: string, password: string, scope?: unknown) => tokenForUserId(s, userId, password, scope)
   const roleNames = (body: { token: { roles: { name: string }[] } }) => body.token.roles.map((r) => r.name).sort()
 
   /** An account holding one of every per-account kind; what the checks need to find it again. */

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { storeTables } from './store-tables.js'
+import { callExpecting, tokenForUserId } from '../helpers/fixtures.js'
 
 /** The first row found per table by the last `rowsNaming`, to say what was left. */
 const lastHits: Record<string, unknown> = {}
@@ -37,16 +38,8 @@ describe('operator API: deleting an account leaves no row naming it (keystone)',
   })
   afterAll(() => s.close())
 
-  const api = async (method: string, path: string, body?: unknown, token = operator, expected?: number) => {
-    const res = await call(`${s.url}${path}`, { method, token, body })
-    if (expected !== undefined) expect(res.status, `${method} ${path}: ${res.text}`).toBe(expected)
-    return res
-  }
-  const signIn = async (userId: string, password: string, scope: unknown) => {
-    const res = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: { auth: { identity: { methods: ['password'], password: { user: { id: userId, password } } }, scope } } })
-    expect(res.status, res.text).toBe(201)
-    return res.headers.get('x-subject-token')!
-  }
+  const api = (method: string, path: string, body?: unknown, token = operator, expected?: number) => callExpecting(s, method, path, token, body, expected)
+  const signIn = (userId: string, password: string, scope: unknown) => tokenForUserId(s, userId, password, scope)
 
   it('deletes every row of the account; the other accounts keep theirs', async () => {
     const made = (await api('POST', '/_projectplane/accounts', { account: { name: 'doomed' } }, operator, 201)).body
