@@ -63,23 +63,26 @@ export function SecurityPage({ session }: { session: Session }) {
         user_id: userId, serial_number: created.serial_number,
         authentication_code_first: String(form.get('first') ?? '').trim(), authentication_code_second: String(form.get('second') ?? '').trim(),
       })
+      // The page shows the new state before the status announces it.
+      await reload()
       return `Virtual MFA device ${created.serial_number} bound.`
     })
     if (ok) setCreated(undefined)
-    await reload()
+    else await reload()
   }
   const unbind = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const device = data?.device
     if (!device) return
     const code = String(new FormData(event.currentTarget).get('code') ?? '').trim()
-    await run('unbind', async () => {
+    const ok = await run('unbind', async () => {
       await api.put('/v3.0/OS-MFA/mfa-devices/unbind', { user_id: userId, serial_number: device.serial_number, authentication_code: code })
       // The clouds' console removes the device with the binding: a new one starts from a new seed.
       await api.delete(`/v3.0/OS-MFA/virtual-mfa-devices?user_id=${encodeURIComponent(userId)}&serial_number=${encodeURIComponent(device.serial_number)}`)
+      await reload()
       return `Virtual MFA device ${device.serial_number} unbound.`
     })
-    await reload()
+    if (!ok) await reload()
   }
 
   const device = data?.device
