@@ -51,7 +51,8 @@ const OMITTED_COLUMNS: ReadonlySet<string> = new Set([
 
 function visibleState(row: object): Record<string, unknown> {
   const state: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(row)) if (!OMITTED_COLUMNS.has(key)) state[key] = value
+  // for…in over a row's own columns: Object.entries would allocate a pair per column.
+  for (const key in row) if (!OMITTED_COLUMNS.has(key)) state[key] = (row as Record<string, unknown>)[key]
   return state
 }
 
@@ -60,16 +61,19 @@ function visibleState(row: object): Record<string, unknown> {
  * (what `beforeStateOf` puts back together). Every row written is then stored once, not twice.
  */
 function storedStates(before: object | null | undefined, after: object | null | undefined): { before: string | null; after: string | null } {
-  const afterState = after ? visibleState(after) : undefined
-  if (!before) return { before: null, after: afterState ? JSON.stringify(afterState) : null }
-  const beforeState = visibleState(before)
-  if (!afterState) return { before: JSON.stringify(beforeState), after: null }
+  if (!after) return { before: before ? JSON.stringify(visibleState(before)) : null, after: null }
+  const afterState = visibleState(after)
+  if (!before) return { before: null, after: JSON.stringify(afterState) }
   const changed: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(beforeState)) {
+  const old = before as Record<string, unknown>
+  for (const key in old) {
+    if (OMITTED_COLUMNS.has(key)) continue
+    const value = old[key]
     const now = afterState[key]
+    if (value === now && (now !== undefined || key in afterState)) continue
     // Columns hold strings, numbers and null; anything else (a joined object) is compared as JSON.
-    const same = value === now || (typeof value === 'object' && value !== null && JSON.stringify(value) === JSON.stringify(now))
-    if (!same || !(key in afterState)) changed[key] = value
+    if (typeof value === 'object' && value !== null && key in afterState && JSON.stringify(value) === JSON.stringify(now)) continue
+    changed[key] = value
   }
   return { before: JSON.stringify(changed), after: JSON.stringify(afterState) }
 }

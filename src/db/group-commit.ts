@@ -9,6 +9,7 @@
  * each runs alone between HTTP requests (cold CPU caches), and each commit appends to the WAL.
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import { runDirectlyIn, type DirectSql } from './direct-sql.js'
 import type { Database } from './schema.js'
 
 interface Job {
@@ -24,12 +25,14 @@ export const MAX_BATCH = 64
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT pp_write')
 const RELEASE = CompiledQuery.raw('RELEASE pp_write')
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO pp_write')
+const NO_PARAMETERS: readonly unknown[] = []
 
 export class GroupCommit {
   private queue: Job[] = []
   private scheduled = false
 
-  constructor(private readonly kysely: Kysely<Database>) {}
+  /** `direct`: runs SQL text on the connection itself (direct-sql.ts), for the batch's statements. */
+  constructor(private readonly kysely: Kysely<Database>, private readonly direct?: DirectSql) {}
 
   /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -50,14 +53,17 @@ export class GroupCommit {
     const outcomes: Outcome[] = []
     try {
       await this.kysely.transaction().execute(async (trx) => {
+        const direct = this.direct
+        const control = direct ? async (query: CompiledQuery) => { direct(query.sql, NO_PARAMETERS) } : async (query: CompiledQuery) => { await trx.executeQuery(query) }
+        if (direct) runDirectlyIn(trx, direct)
         for (const job of batch) {
-          await trx.executeQuery(SAVEPOINT)
+          await control(SAVEPOINT)
           try {
             outcomes.push({ ok: true, value: await job.work(trx) })
-            await trx.executeQuery(RELEASE)
+            await control(RELEASE)
           } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO)
-            await trx.executeQuery(RELEASE)
+            await control(ROLLBACK_TO)
+            await control(RELEASE)
             outcomes.push({ ok: false, error })
           }
         }

@@ -18,9 +18,11 @@ const OPERATION_BY_KIND: Readonly<Record<string, DbOperation>> = {
  * nodes: their first keyword says what they do. Transaction control, pragmas and DDL are `other`.
  */
 export function queryOperation(query: CompiledQuery): DbOperation {
-  const byKind = OPERATION_BY_KIND[query.query.kind]
-  if (byKind) return byKind
-  const head = /^\s*([a-z]+)/i.exec(query.sql.slice(0, 24))?.[1]?.toLowerCase()
+  return OPERATION_BY_KIND[query.query.kind] ?? operationOfSql(query.sql)
+}
+
+function operationOfSql(sql: string): DbOperation {
+  const head = /^\s*([a-z]+)/i.exec(sql.slice(0, 24))?.[1]?.toLowerCase()
   return head === 'select' || head === 'insert' || head === 'update' || head === 'delete' ? head : 'other'
 }
 
@@ -30,6 +32,11 @@ export class QueryObserver {
   /** Kysely's `log` option. Failed queries count too: a timeout is store latency worth seeing. */
   readonly log = (event: LogEvent): void => {
     this.listener?.(queryOperation(event.query), event.queryDurationMillis / 1000)
+  }
+
+  /** A statement run from its SQL text outside Kysely (direct-sql.ts). */
+  observe(sql: string, seconds: number): void {
+    this.listener?.(operationOfSql(sql), seconds)
   }
 
   listen(listener: QueryListener): void {

@@ -6,6 +6,7 @@
  * Kysely upgrade makes it compile every time, never bind values to the wrong columns.
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import { directSqlOf } from './direct-sql.js'
 import type { Database } from './schema.js'
 
 export class SqlTextCache {
@@ -23,6 +24,8 @@ export class SqlTextCache {
       if (!sameOrder) return (await x.executeQuery(compiled)).rows
       this.texts.set(key, (text = compiled.sql))
     }
+    const direct = directSqlOf(x)
+    if (direct) return direct(text, parameters) as R[]
     return (await x.executeQuery<R>(CompiledQuery.raw(text, [...parameters]))).rows
   }
 }

@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import type { Database } from './schema.js'
 import type { Db, DbConfig } from './database.js'
+import type { DirectSql } from './direct-sql.js'
 import { GroupCommit } from './group-commit.js'
 import { QueryObserver } from './query-observer.js'
 
@@ -82,8 +83,9 @@ function openReader(location: string): SQLite.Database {
 
 function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readOnly: boolean, lock?: SQLite.Database): Db {
   const queries = config.metrics ? new QueryObserver() : undefined
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(queries ? { log: queries.log } : {}) })
-  const groupCommit = new GroupCommit(kysely)
+  const statements = withStatementCache(sqlite)
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), ...(queries ? { log: queries.log } : {}) })
+  const groupCommit = new GroupCommit(kysely, readOnly ? undefined : directSql(statements, queries))
   return {
     kysely,
     dialect: 'sqlite',
@@ -112,6 +114,25 @@ function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readO
 }
 
 const STATEMENT_CACHE_SIZE = 512
+
+/** Runs SQL text on the connection, as Kysely's driver would (direct-sql.ts says when it may). */
+function directSql(statements: SqliteDatabase, queries: QueryObserver | undefined): DirectSql {
+  const run: DirectSql = (sql, parameters) => {
+    const statement = statements.prepare(sql)
+    if (statement.reader) return statement.all(parameters)
+    statement.run(parameters)
+    return []
+  }
+  if (!queries) return run
+  return (sql, parameters) => {
+    const started = performance.now()
+    try {
+      return run(sql, parameters)
+    } finally {
+      queries.observe(sql, (performance.now() - started) / 1000)
+    }
+  }
+}
 
 /**
  * Kysely's SQLite driver prepares every statement anew; preparing costs more than running a
