@@ -5,9 +5,13 @@
  * is which key and which algorithms count, and the claims the clouds check. Every failure of an
  * ID token is the same 401 (spec OQ-3); the reason goes in the error's details for the log.
  */
-import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose'
+import type { JWK, JWTPayload, ProtectedHeaderParameters } from 'jose'
 import type { OidcConfigRow } from '../../../db/schema.js'
 import { UnauthorizedError } from '../../../errors/app-error.js'
+
+/** Loaded on the first OIDC exchange: most servers never federate, and `jose` costs memory in every one. */
+let joseModule: Promise<typeof import('jose')> | undefined
+const jose = () => (joseModule ??= import('jose'))
 
 /** Spec §5.4 #2: the asymmetric algorithms the clouds accept; `none` and every `HS*` are refused. */
 export const ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']
@@ -35,7 +39,7 @@ export async function signingKeyProblem(text: string): Promise<string | undefine
     if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') return `key ${i} is neither an RSA nor an EC key`
     if (jwk.alg !== undefined && !ID_TOKEN_ALGORITHMS.includes(jwk.alg)) return `key ${i} has an algorithm the clouds do not accept (${jwk.alg})`
     try {
-      await importJWK(jwk, jwk.alg ?? defaultAlgorithm(jwk))
+      await (await jose()).importJWK(jwk, jwk.alg ?? defaultAlgorithm(jwk))
     } catch {
       return `key ${i} cannot be imported as a public key`
     }
@@ -57,7 +61,8 @@ function refused(reason: string): UnauthorizedError {
  * `nbf`, `sub`. Returns the claims. `now` is the server clock, in milliseconds.
  */
 export async function verifyIdToken(token: string, config: Pick<OidcConfigRow, 'idp_url' | 'client_id' | 'signing_key'>, now: number): Promise<JWTPayload> {
-  let header: ReturnType<typeof decodeProtectedHeader>
+  const { decodeProtectedHeader, errors: joseErrors, importJWK, jwtVerify } = await jose()
+  let header: ProtectedHeaderParameters
   try {
     header = decodeProtectedHeader(token)
   } catch {

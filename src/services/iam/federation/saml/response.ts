@@ -5,9 +5,13 @@
  * signature covers (`getSignedReferences`), never from the posted document, so an element
  * wrapped around or beside the signed one cannot change what is believed.
  */
-import { SignedXml } from 'xml-crypto'
+import { createRequire } from 'node:module'
 import { UnauthorizedError, ValidationError } from '../../../../errors/app-error.js'
 import { NS, XmlRejectedError, attribute, childElement, childElements, countDescendants, parseXml, text } from './xml.js'
+
+/** Loaded on the first signed assertion (see `domParser` in xml.ts for why). */
+let xmlCrypto: typeof import('xml-crypto') | undefined
+const signedXml = () => (xmlCrypto ??= createRequire(import.meta.url)('xml-crypto') as typeof import('xml-crypto')).SignedXml
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success'
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer'
@@ -168,7 +172,7 @@ function verifiedElement(xml: string, element: Element, certificates: readonly s
   if (!id) reject(`the signed ${name} has no ID`)
   let lastFailure = 'no certificate'
   for (const publicCert of certificates) {
-    const signed = new SignedXml({ publicCert })
+    const signed = new (signedXml())({ publicCert })
     try {
       signed.loadSignature(signatures[0]!)
     } catch (error) {

@@ -3,7 +3,11 @@
  * and namespace-aware look-ups of direct children, so nothing nested somewhere unexpected (a
  * wrapped copy of an element) is ever picked up by a search through the whole document.
  */
-import { DOMParser } from '@xmldom/xmldom'
+import { createRequire } from 'node:module'
+
+/** Loaded on the first SAML document: most servers never federate, and the XML stack costs memory in every one. */
+let xmldom: typeof import('@xmldom/xmldom') | undefined
+const domParser = () => (xmldom ??= createRequire(import.meta.url)('@xmldom/xmldom') as typeof import('@xmldom/xmldom')).DOMParser
 
 export const NS = {
   saml: 'urn:oasis:names:tc:SAML:2.0:assertion',
@@ -24,7 +28,7 @@ export function parseXml(text: string): Document {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new XmlRejectedError('a DOCTYPE is not allowed')
   const problems: string[] = []
   const record = (message: string) => { problems.push(message) }
-  const doc = new DOMParser({ errorHandler: { warning: record, error: record, fatalError: record } }).parseFromString(text, 'text/xml')
+  const doc = new (domParser())({ errorHandler: { warning: record, error: record, fatalError: record } }).parseFromString(text, 'text/xml')
   if (problems.length > 0) throw new XmlRejectedError(`not well-formed XML: ${problems[0]!.split('\n')[0]}`)
   if (!doc || !doc.documentElement) throw new XmlRejectedError('not well-formed XML: no root element')
   return doc as unknown as Document
