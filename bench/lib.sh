@@ -100,3 +100,13 @@ build_dist() {
   fi
   [ -f dist/main.js ] || die "dist/main.js missing; build first"
 }
+
+# The node flags `npm start` runs the server with (package.json's start script), so the benchmarks
+# measure the server as users run it; prints one flag a line.
+start_node_flags() {
+  node -e '
+    const start = require(process.argv[1]).scripts.start
+    const m = / node ((?:--\S+ )*)dist\/main\.js/.exec(start)
+    if (!m) { console.error("bench: cannot read the node flags of the start script: " + start); process.exit(1) }
+    for (const flag of m[1].trim().split(/\s+/).filter(Boolean)) console.log(flag)' "$ROOT/package.json"
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # projectplane HTTP benchmark: `npm run bench` (or `bash bench/run.sh`).
 #
-# Builds, starts projectplane (temporary DATA_DIR, LOG_LEVEL=warn) and a bare node:http server
+# Builds, starts projectplane (with the node flags of `npm start`, temporary DATA_DIR, LOG_LEVEL=warn;
+# reports its idle RSS before any request) and a bare node:http server
 # (bench/bare-server.mjs, the ceiling), both on 127.0.0.1, gets a token, creates a project, then
 # runs wrk for each scenario, interleaved so each ratio compares runs taken next to each other:
 #   bare GET, GET /v3/projects/{id}, PATCH /v3/projects/{id}, PUT /v1.0/enterprise-projects/{id}
@@ -76,6 +77,7 @@ else
 fi
 
 build_dist
+mapfile -t NODE_FLAGS < <(start_node_flags) || die "no node flags"
 
 read -r PORT BARE_PORT < <(free_ports 2)
 [ -n "$PORT" ] && [ -n "$BARE_PORT" ] || die "could not find free ports"
@@ -83,13 +85,15 @@ read -r PORT BARE_PORT < <(free_ports 2)
 log "starting projectplane on $HOST:$PORT (data in $WORK/data), bare server on $HOST:$BARE_PORT; pinning: $PINNING"
 mkdir -p "$WORK/data"
 PORT="$PORT" HOST="$HOST" DATA_DIR="$WORK/data" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-  "${PIN_SERVER[@]}" node dist/main.js >"$WORK/server.log" 2>&1 &
+  "${PIN_SERVER[@]}" node "${NODE_FLAGS[@]}" dist/main.js >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 "${PIN_SERVER[@]}" node "$BENCH_DIR/bare-server.mjs" "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
 wait_http "http://$HOST:$PORT/v3" "$SERVER_PID" projectplane
 wait_http "http://$HOST:$BARE_PORT/" "$BARE_PID" bare-server
+sleep 1
+IDLE_RSS_KB="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
 
 BASE="http://$HOST:$PORT"
 TOKEN="$(admin_token "$BASE" "$ADMIN_PASSWORD")"
@@ -200,6 +204,8 @@ echo "projectplane benchmark — wrk -t1, $DURATION per line (after $WARMUP warm
 echo "machine: $(nproc) CPUs, node $(node --version), $(uname -sr)"
 echo "load before: $UPTIME_BEFORE"
 echo "load after:  $UPTIME_AFTER"
+IDLE_RSS_LINE="idle RSS after start (before any request): $(( IDLE_RSS_KB / 1024 )) MiB, target <= 90 MiB: $([ "$IDLE_RSS_KB" -le $(( 90 * 1024 )) ] && echo PASS || echo FAIL)"
+echo "$IDLE_RSS_LINE"
 echo
 report_rc=0
 node "$BENCH_DIR/report.mjs" "$sorted" || report_rc=$?
@@ -211,6 +217,7 @@ if [ -n "${RESULTS_MD:-}" ]; then
     echo "- machine: $(nproc) CPUs, node $(node --version), $(uname -sr), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
     echo "- load before: \`$(echo "$UPTIME_BEFORE" | sed 's/^ *//')\`"
     echo "- load after: \`$(echo "$UPTIME_AFTER" | sed 's/^ *//')\`"
+    echo "- $IDLE_RSS_LINE"
     echo
     node "$BENCH_DIR/report.mjs" "$sorted" --markdown || true
   } >"$RESULTS_MD"
