@@ -202,7 +202,11 @@ describe('metrics', () => {
     const created = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: 'cn-north-4_metrics' } } })
     expect(created.status).toBe(201)
     expect((await call(`${s.url}/v3/projects?name=cn-north-4_metrics`, { token })).status).toBe(200)
+    // A PATCH runs its UPDATE and its trace's INSERT straight on the connection (direct-sql.ts): timed too.
+    const patched = await call(`${s.url}/v3/projects/${created.body.project.id}`, { method: 'PATCH', token, body: { project: { description: 'timed' } } })
+    expect(patched.status).toBe(200)
     const after = await scrape()
+    expect(count(after, 'update')).toBeGreaterThan(count(before, 'update') ?? 0)
     expect(count(after, 'insert')).toBeGreaterThan(count(before, 'insert'))
     expect(count(after, 'select')).toBeGreaterThan(count(before, 'select'))
     expect(sample(after, 'db_query_duration_seconds_sum{dialect="sqlite",operation="select"}')).toBeGreaterThan(0)

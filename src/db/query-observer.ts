@@ -34,9 +34,17 @@ export class QueryObserver {
     this.listener?.(queryOperation(event.query), event.queryDurationMillis / 1000)
   }
 
-  /** A statement run from its SQL text outside Kysely (direct-sql.ts). */
+  private readonly operationBySql = new Map<string, DbOperation>()
+
+  /** A statement run from its SQL text outside Kysely (direct-sql.ts): a few fixed texts, classified once each. */
   observe(sql: string, seconds: number): void {
-    this.listener?.(operationOfSql(sql), seconds)
+    if (!this.listener) return
+    let operation = this.operationBySql.get(sql)
+    if (operation === undefined) {
+      operation = operationOfSql(sql)
+      if (this.operationBySql.size < 1024) this.operationBySql.set(sql, operation)
+    }
+    this.listener(operation, seconds)
   }
 
   listen(listener: QueryListener): void {
