@@ -96,9 +96,11 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
     })
 
     // ---- projects
-    app.get('/v3/projects', { schema: { querystring: ProjectListQuerySchema }, config: iamAction('identity:list_projects') }, async (request) => {
+    app.get('/v3/projects', { schema: { querystring: ProjectListQuerySchema }, config: iamAction('identity:list_projects') }, async (request, reply) => {
       const base = baseUrl(request)
-      return wire.projectList(base, selfUrl(base, request), await service.listProjects(caller(request), request.query))
+      const page = await service.listProjects(caller(request), request.query)
+      if (page.batches) return reply.type('application/json; charset=utf-8').send(wire.projectListStream(base, selfUrl(base, request), page.batches))
+      return wire.projectList(base, selfUrl(base, request), page)
     })
     app.post('/v3/projects', { schema: { body: ProjectCreateBodySchema }, config: iamAction('identity:create_project') }, async (request, reply) => {
       reply.status(201)

@@ -6,6 +6,7 @@
  */
 import { sql, type Expression, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../../db/database.js'
+import { keysetBatches, keysetPage, listGeneration, pageStartsOf, type SortColumn } from '../../../db/keyset-pages.js'
 import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
 import { ConflictError, ProjectQuotaExceededError, RegionDeletionError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
@@ -13,6 +14,11 @@ import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
 import { ProjectNotLeafError, type DomainChanges, type Page, type ProjectChanges, type ProjectFilter, type ProjectStore, type ProjectUpdateGuard, type RegionChanges, type TagFilter } from './store.js'
 
 const PROJECT_CACHE_MAX = 10_000
+
+/** Region projects first, then by name: the order the clouds show and a stable one for paging (index of migration 0023). */
+const PROJECT_ORDER: readonly SortColumn<ProjectRow>[] = [
+  { column: 'kind', direction: 'desc' }, { column: 'name', direction: 'asc' }, { column: 'id', direction: 'asc' },
+]
 
 /** Projects by id, per database, only when it has a sole writer (see `Db.soleWriter`). */
 const projectCaches = new WeakMap<Db, Map<string, Readonly<ProjectRow>> | undefined>()
@@ -224,7 +230,8 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     return this.x.selectFrom('projects').selectAll().where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst()
   }
 
-  listProjects(filter: ProjectFilter, page?: Page) {
+  /** The filtered list, unordered (`PROJECT_ORDER` orders it). */
+  private projectQuery(filter: ProjectFilter) {
     let q = this.x.selectFrom('projects').selectAll()
     if (filter.domainId !== undefined) q = q.where('domain_id', '=', filter.domainId)
     if (filter.name !== undefined) q = q.where('name', '=', filter.name)
@@ -232,10 +239,25 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     if (filter.enabled !== undefined) q = q.where('enabled', '=', filter.enabled ? 1 : 0)
     if (filter.ids) q = filter.ids.length ? q.where('id', 'in', filter.ids) : q.where('id', '=', '')
     if (filter.tags) q = q.where(this.tagCondition(filter.tags))
-    // Region projects first, then by name: the order the clouds show and a stable one for paging.
-    q = q.orderBy('kind', 'desc').orderBy('name').orderBy('id')
-    if (page) q = q.limit(page.limit).offset(page.offset)
-    return q.execute()
+    return q
+  }
+
+  async listProjects(filter: ProjectFilter, page?: Page) {
+    const query = this.projectQuery(filter)
+    if (!page) return query.orderBy('kind', 'desc').orderBy('name').orderBy('id').execute()
+    // Deep pages are seeks (db/keyset-pages.ts); an account's list has a generation to check
+    // remembered starts against, a cloud-wide one (keystone's administrator) has not. Inside a
+    // transaction the rows may never commit: nothing is remembered from them.
+    const memory = filter.domainId === undefined || this.inTransaction ? undefined : {
+      starts: pageStartsOf(this.db),
+      view: JSON.stringify(filter),
+      generation: await listGeneration(this.x, 'projects', filter.domainId),
+    }
+    return keysetPage({ query, order: PROJECT_ORDER, offset: page.offset, limit: page.limit, memory })
+  }
+
+  iterateProjects(filter: ProjectFilter, batchSize: number) {
+    return keysetBatches(this.projectQuery(filter), PROJECT_ORDER, batchSize)
   }
 
   createProject(row: ProjectRow, limit?: number) {

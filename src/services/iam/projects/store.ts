@@ -100,7 +100,10 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   // projects
   findProject(id: string): Promise<ProjectRow | undefined>
   findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
+  /** In list order: region projects first, then by name. */
   listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
+  /** The same list, `batchSize` rows at a time, however long it is. */
+  iterateProjects(filter: ProjectFilter, batchSize: number): AsyncIterable<ProjectRow[]>
   /**
    * Throws ConflictError when the name is taken in the account, ProjectQuotaExceededError when
    * `limit` is given and the parent (a region's project) already has that many custom

@@ -1,0 +1,5 @@
+-- The triggers of 0023_list_paging.sql on PostgreSQL; the function body stays on one line
+-- (migrate.ts splits statements at a semicolon that ends a line). TG_ARGV[0] names the list.
+CREATE FUNCTION bump_list_generation() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP <> 'INSERT' THEN INSERT INTO list_generations (list_name, domain_id, generation) VALUES (TG_ARGV[0], OLD.domain_id, 1) ON CONFLICT (list_name, domain_id) DO UPDATE SET generation = list_generations.generation + 1; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO list_generations (list_name, domain_id, generation) VALUES (TG_ARGV[0], NEW.domain_id, 1) ON CONFLICT (list_name, domain_id) DO UPDATE SET generation = list_generations.generation + 1; END IF; RETURN NULL; END $$;
+CREATE TRIGGER projects_list_change AFTER INSERT OR DELETE OR UPDATE OF domain_id, name, kind, parent_id, enabled, tags ON projects FOR EACH ROW EXECUTE FUNCTION bump_list_generation('projects');
+CREATE TRIGGER enterprise_projects_list_change AFTER INSERT OR DELETE OR UPDATE ON enterprise_projects FOR EACH ROW EXECUTE FUNCTION bump_list_generation('enterprise_projects');
