@@ -159,8 +159,9 @@ async function main() {
   tok = await token()
   row('idle RSS', `${memory().rss.toFixed(0)} MB`)
 
-  let peak = 0
-  const sampler = setInterval(() => { peak = Math.max(peak, memory().rss) }, 20)
+  let peak = 0, phasePeak = 0
+  const sampler = setInterval(() => { const { rss } = memory(); peak = Math.max(peak, rss); phasePeak = Math.max(phasePeak, rss) }, 20)
+  const phase = (name) => { row(`peak RSS: ${name}`, `${phasePeak.toFixed(0)} MB`); phasePeak = 0 }
 
   // Projects: unpaged (streamed), then the Huawei page/per_page parameters.
   let tail = '', count = 0
@@ -170,6 +171,7 @@ async function main() {
     tail = text.slice(-20).includes('"') ? text.slice(-16) : ''
   } })
   row('GET /v3/projects unpaged', `${count} projects, ${(all.bytes / 1e6).toFixed(0)} MB in ${(all.ms / 1000).toFixed(2)} s`)
+  phase('GET /v3/projects unpaged')
   const last = Math.ceil(count / 100)
   await page('GET /v3/projects?page=1&per_page=100', tok, '/v3/projects?page=1&per_page=100')
   await page(`GET /v3/projects?page=${Math.floor(last / 2)}&per_page=100`, tok, `/v3/projects?page=${Math.floor(last / 2)}&per_page=100`)
@@ -177,8 +179,10 @@ async function main() {
   if (JSON.parse(lastPage.text).links.next !== null) throw new Error('the last page of projects has a next link')
   const projectWalk = await walk(tok, '/v3/projects?page=1&per_page=5000',
     (b) => b.links.next && new URL(b.links.next).pathname + new URL(b.links.next).search, (b) => b.projects.length)
+  phase('project pages')
   row('walk /v3/projects per_page=5000', `${projectWalk.rows} rows (unpaged: ${count}), ${projectWalk.pages} pages, slowest ${projectWalk.slowest.toFixed(1)} ms`, projectWalk.rows === count)
 
+  phase('walk /v3/projects per_page=5000')
   // Enterprise projects: limit/offset.
   const epsTotal = JSON.parse((await ok('GET', '/v1.0/enterprise-projects?limit=1', { token: tok })).text).total_count
   await page('GET /v1.0/enterprise-projects?limit=100&offset=0', tok, '/v1.0/enterprise-projects?limit=100&offset=0')
@@ -192,6 +196,7 @@ async function main() {
   }, (b) => b.enterprise_projects.length)
   row('walk /v1.0/enterprise-projects limit=1000', `${epsWalk.rows} of ${epsTotal}, ${epsWalk.pages} pages, slowest ${epsWalk.slowest.toFixed(1)} ms`, epsWalk.rows === epsTotal)
 
+  phase('enterprise project pages and walk')
   // Traces: limit/next (a marker), over the whole time range the loader used.
   const to = Date.now(), from = to - 3 * 3600_000
   const traces = `/v3/${big.account}/traces?limit=200&from=${from}&to=${to}`
@@ -201,6 +206,7 @@ async function main() {
   const traceWalk = await walk(tok, traces, (b) => b.meta_data.marker && `${traces}&next=${b.meta_data.marker}`, (b) => b.traces.length)
   row('walk traces limit=200', `${traceWalk.rows} traces, ${traceWalk.pages} pages, slowest ${traceWalk.slowest.toFixed(1)} ms`, traceWalk.rows >= TRACES)
 
+  phase('trace pages and walk')
   clearInterval(sampler)
   const { hwm } = memory()
   row('peak RSS while listing everything ≤ 200 MB', `sampled ${peak.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB`, Math.max(peak, hwm) <= 200)

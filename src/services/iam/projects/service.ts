@@ -37,10 +37,7 @@ export interface ProjectView {
 
 export interface ProjectPage {
   readonly projects: readonly ProjectEntry[]
-  /**
-   * An unpaged list, read batch by batch as the answer is sent (`projects` is then empty): a
-   * client asking for a million projects gets them all, and the server holds one batch.
-   */
+  /** An unpaged list, read batch by batch as the answer is sent (`projects` is then empty). */
   readonly batches?: AsyncIterable<readonly ProjectEntry[]>
   /** Present when the caller asked for a page: whether pages exist before and after it. */
   readonly paging?: PagePosition
@@ -50,9 +47,6 @@ export interface ProjectPage {
 const PROJECT_KNOWN_KEYS = new Set(['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'])
 
 const MAX_PROJECT_TAGS = 80
-
-/** Rows read per query while an unpaged list streams: ~1 MB of answer, a few ms of the event loop. */
-const STREAM_BATCH = 1000
 
 /** A tag in a URL, checked as Keystone's `project_tag_create` schema words it. */
 function assertTag(tag: string): void {
@@ -114,7 +108,7 @@ export class ProjectService extends DomainService {
       return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
     }
     const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled, tags: this.tagFilterOf(query) }
-    if (!page) return { projects: [], batches: this.deps.projects.iterateProjects(filter, STREAM_BATCH) }
+    if (!page) return { projects: [], batches: this.deps.projects.iterateProjects(filter) }
     const window: Page = { offset: (page.page - 1) * page.perPage, limit: page.perPage + 1 }
     const rows = await this.deps.projects.listProjects(filter, window)
     return {

@@ -14,6 +14,8 @@ import { IamSqlStore, type IamSqlStoreOptions } from '../iam-sql-store.js'
 import { ProjectNotLeafError, type DomainChanges, type Page, type ProjectChanges, type ProjectFilter, type ProjectStore, type ProjectUpdateGuard, type RegionChanges, type TagFilter } from './store.js'
 
 const PROJECT_CACHE_MAX = 10_000
+/** Rows a query while an unpaged list streams: ~300 kB of answer, a few ms of the event loop. */
+const STREAM_BATCH = 1000
 
 /** Region projects first, then by name: the order the clouds show and a stable one for paging (index of migration 0023). */
 const PROJECT_ORDER: readonly SortColumn<ProjectRow>[] = [
@@ -256,8 +258,8 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     return keysetPage({ query, order: PROJECT_ORDER, offset: page.offset, limit: page.limit, memory })
   }
 
-  iterateProjects(filter: ProjectFilter, batchSize: number) {
-    return keysetBatches(this.projectQuery(filter), PROJECT_ORDER, batchSize)
+  iterateProjects(filter: ProjectFilter) {
+    return keysetBatches(this.projectQuery(filter), PROJECT_ORDER, STREAM_BATCH)
   }
 
   createProject(row: ProjectRow, limit?: number) {

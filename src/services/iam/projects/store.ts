@@ -102,8 +102,8 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
   /** In list order: region projects first, then by name. */
   listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
-  /** The same list, `batchSize` rows at a time, however long it is. */
-  iterateProjects(filter: ProjectFilter, batchSize: number): AsyncIterable<ProjectRow[]>
+  /** The same list, a batch of rows at a time: however long it is, one batch is in memory. */
+  iterateProjects(filter: ProjectFilter): AsyncIterable<ProjectRow[]>
   /**
    * Throws ConflictError when the name is taken in the account, ProjectQuotaExceededError when
    * `limit` is given and the parent (a region's project) already has that many custom
