@@ -207,6 +207,10 @@ async function main() {
   row('walk traces limit=200', `${traceWalk.rows} traces, ${traceWalk.pages} pages, slowest ${traceWalk.slowest.toFixed(1)} ms`, traceWalk.rows >= TRACES)
 
   phase('trace pages and walk')
+  // What the administrator's token reaches: every project, through its inherited domain grant.
+  const reach = await ok('GET', '/v3/auth/projects', { token: tok, onChunk: () => {} })
+  row('GET /v3/auth/projects', `${(reach.bytes / 1e6).toFixed(0)} MB in ${(reach.ms / 1000).toFixed(2)} s`)
+  phase('GET /v3/auth/projects')
   clearInterval(sampler)
   const { hwm } = memory()
   row('peak RSS while listing everything ≤ 200 MB', `sampled ${peak.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB`, Math.max(peak, hwm) <= 200)
