@@ -59,6 +59,10 @@ describe('paging long lists', () => {
     expect(regions).toEqual([...regions].sort())
     expect(custom).toEqual([...custom].sort())
     expect(new Set(all).size).toBe(all.length)
+    // What the administrator reaches through its inherited grant is streamed the same way.
+    const reach = await get('/v3/auth/projects')
+    expect(reach.body.projects).toEqual(projects)
+    expect(reach.body.links).toEqual({ self: `${s.url}/v3/auth/projects`, previous: null, next: null })
     // The same project as the paged answer shows it, field for field.
     const first = (await get('/v3/projects?page=1&per_page=1')).body.projects[0]
     expect(projects[0]).toEqual(first)

@@ -350,7 +350,8 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`
   }
 
-  listProjectsForUser(userId: string, domainId?: string) {
+  /** Projects the user holds a role on, directly or through a group, or inherited from their domain. */
+  private projectsForUserQuery(userId: string, domainId?: string) {
     const actorIds = this.actorIds(userId)
     let q = this.x
       .selectFrom('projects')
@@ -364,7 +365,15 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
         ]),
       )
     if (domainId !== undefined) q = q.where('domain_id', '=', domainId)
-    return q.orderBy('kind', 'desc').orderBy('name').orderBy('id').execute()
+    return q
+  }
+
+  listProjectsForUser(userId: string, domainId?: string) {
+    return this.projectsForUserQuery(userId, domainId).orderBy('kind', 'desc').orderBy('name').orderBy('id').execute()
+  }
+
+  iterateProjectsForUser(userId: string, domainId?: string) {
+    return keysetBatches(this.projectsForUserQuery(userId, domainId), PROJECT_ORDER, STREAM_BATCH)
   }
 }
 

@@ -127,4 +127,6 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
    * domain; in one domain, or in every domain when none is given (Keystone).
    */
   listProjectsForUser(userId: string, domainId?: string): Promise<ProjectRow[]>
+  /** The same list, a batch of rows at a time (as `iterateProjects`). */
+  iterateProjectsForUser(userId: string, domainId?: string): AsyncIterable<ProjectRow[]>
 }
