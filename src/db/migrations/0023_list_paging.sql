@@ -9,6 +9,9 @@ DROP INDEX enterprise_projects_domain_created_idx;
 -- Where page N starts is remembered (db/keyset-pages.ts) only while the list has not changed:
 -- triggers count, per account and list, every change that can move a row in it or in a filtered
 -- view of it, whichever code path (service, state import, reset, account deletion) made it.
+-- A list's first generation is random and each change adds one, so an account deleted and
+-- imported again under its id (its row gone with it) does not count from where starts remembered
+-- for its old list were valid.
 CREATE TABLE list_generations (
   list_name  TEXT NOT NULL,
   domain_id  TEXT NOT NULL,

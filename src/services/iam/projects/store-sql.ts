@@ -155,6 +155,8 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
     await this.x.deleteFrom('projects').where('domain_id', '=', id).execute()
     for (const projectId of projects) this.projectCache?.delete(projectId)
     const result = await this.x.deleteFrom('domains').where('id', '=', id).executeTakeFirst()
+    // Last: deleting its lists' rows bumped their generations (migration 0023).
+    await this.x.deleteFrom('list_generations').where('domain_id', '=', id).execute()
     return result.numDeletedRows > 0n
   }
 
