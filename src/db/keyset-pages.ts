@@ -201,3 +201,18 @@ export async function* keysetBatches<Row>(query: ListQuery<Row>, order: readonly
     key = keyOf(order, rows[rows.length - 1]!)
   }
 }
+
+/**
+ * Reads the first batch before the answer starts, so a store that cannot answer (PostgreSQL out
+ * of reach) fails the request with its status (503) instead of cutting a 200 short.
+ */
+export async function primed<T>(batches: AsyncGenerator<T>): Promise<AsyncIterable<T>> {
+  const first = await batches.next()
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return
+      yield first.value
+      yield* batches
+    },
+  }
+}

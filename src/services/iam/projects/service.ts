@@ -102,7 +102,7 @@ export class ProjectService extends DomainService {
       return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
     }
     const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled, tags: this.tagFilterOf(query) }
-    if (!page) return { projects: [], batches: this.deps.projects.iterateProjects(filter) }
+    if (!page) return { projects: [], batches: await this.deps.projects.iterateProjects(filter) }
     const window: Page = { offset: (page.page - 1) * page.perPage, limit: page.perPage + 1 }
     const rows = await this.deps.projects.listProjects(filter, window)
     return {
@@ -115,7 +115,7 @@ export class ProjectService extends DomainService {
   async listAuthProjectPage(ctx: AuthContext): Promise<ProjectPage> {
     if ((ctx.federation && this.deps.federatedScopes) || (ctx.scope.type === 'unscoped' && !this.deps.flavour.iam.scopeNeedsRole)) return { projects: await this.listAuthProjects(ctx) }
     const domainId = this.deps.flavour.iam.keystoneIdentityRules ? undefined : ctx.scope.type === 'unscoped' ? ctx.userDomain.id : this.account(ctx)
-    return { projects: [], batches: this.deps.projects.iterateProjectsForUser(ctx.user.id, domainId) }
+    return { projects: [], batches: await this.deps.projects.iterateProjectsForUser(ctx.user.id, domainId) }
   }
 
   async listAuthProjects(ctx: AuthContext): Promise<ProjectRow[]> {
@@ -134,7 +134,7 @@ export class ProjectService extends DomainService {
   async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectPage> {
     const user = await this.deps.users.findUser(userId)
     if (!user || (!ctx.systemAdmin && user.domain_id !== ctx.accountId && user.id !== ctx.user.id)) throw new NotFoundError('user', userId)
-    return { projects: [], batches: this.deps.projects.iterateProjectsForUser(user.id, this.deps.flavour.iam.keystoneIdentityRules ? undefined : user.domain_id) }
+    return { projects: [], batches: await this.deps.projects.iterateProjectsForUser(user.id, this.deps.flavour.iam.keystoneIdentityRules ? undefined : user.domain_id) }
   }
 
   /** `action`: what a keystone refusal names (the tag reads share this rule under their own names). */

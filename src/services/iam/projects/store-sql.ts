@@ -6,7 +6,7 @@
  */
 import { sql, type Expression, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../../db/database.js'
-import { keysetBatches, keysetPage, listGeneration, pageStartsOf, type SortColumn } from '../../../db/keyset-pages.js'
+import { keysetBatches, keysetPage, listGeneration, pageStartsOf, primed, type SortColumn } from '../../../db/keyset-pages.js'
 import type { Database, DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
 import { ConflictError, ProjectQuotaExceededError, RegionDeletionError } from '../../../errors/app-error.js'
 import { DEFAULT_ENTERPRISE_PROJECT_ID, DEFAULT_ENTERPRISE_PROJECT_NAME } from '../../../shared/well-known-ids.js'
@@ -261,7 +261,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
   }
 
   iterateProjects(filter: ProjectFilter) {
-    return keysetBatches(this.projectQuery(filter), PROJECT_ORDER, STREAM_BATCH)
+    return primed(keysetBatches(this.projectQuery(filter), PROJECT_ORDER, STREAM_BATCH))
   }
 
   createProject(row: ProjectRow, limit?: number) {
@@ -375,7 +375,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
   }
 
   iterateProjectsForUser(userId: string, domainId?: string) {
-    return keysetBatches(this.projectsForUserQuery(userId, domainId), PROJECT_ORDER, STREAM_BATCH)
+    return primed(keysetBatches(this.projectsForUserQuery(userId, domainId), PROJECT_ORDER, STREAM_BATCH))
   }
 }
 
