@@ -121,6 +121,8 @@ export interface AuditTraceRow {
 export interface TokenKeyRow { id: string; secret: string; created_at: string }
 export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked_at: string }
 export interface SchemaMigrationRow { version: string; applied_at: string }
+/** Migration 0023: a count of changes per account and list, bumped by triggers (db/keyset-pages.ts). */
+export interface ListGenerationRow { list_name: string; domain_id: string; generation: number | string }
 /** The catalog (migration 0014): `extra` is a JSON object of Keystone's other attributes. */
 export interface CatalogServiceRow { id: string; type: string; name: string; enabled: number; extra: string; created_at: string }
 export interface CatalogEndpointRow {
@@ -221,6 +223,7 @@ export interface Database {
   access_rules: AccessRuleRow
   application_credential_access_rules: ApplicationCredentialAccessRuleRow
   schema_migrations: SchemaMigrationRow
+  list_generations: ListGenerationRow
   catalog_services: CatalogServiceRow
   catalog_endpoints: CatalogEndpointRow
   endpoint_groups: EndpointGroupRow

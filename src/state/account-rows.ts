@@ -137,4 +137,6 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
   }
   for (const table of ['user_groups', 'users', 'projects', 'enterprise_projects', 'audit_traces'] as const) await x.deleteFrom(table).where('domain_id', op, id).execute()
   await x.deleteFrom('domains').where('id', op, id).execute()
+  // Last: deleting the lists' rows above bumped their generations (migration 0023).
+  await x.deleteFrom('list_generations').where('domain_id', op, id).execute()
 }

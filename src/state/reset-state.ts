@@ -29,6 +29,8 @@ const STATE_TABLES = [
   'federated_users', 'oidc_configs', 'federation_protocols', 'identity_providers', 'federation_mappings',
   // SAML metadata and the replay cache (migration 0022).
   'saml_metadata', 'saml_assertions',
+  // List generations (migration 0023), after the lists whose deletion bumps them.
+  'list_generations',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

@@ -6,6 +6,7 @@
  */
 import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
+import { keysetPage, listGeneration, pageStartsOf } from '../../db/keyset-pages.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import {
@@ -63,7 +64,14 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
       query = query.where('id', 'in', f.onlyIds)
     }
     const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute() as [{ total: number }]
-    const rows = await query.selectAll().orderBy(f.sortKey, f.sortDir).orderBy('id', f.sortDir).limit(f.limit).offset(f.offset).execute()
+    // Deep offsets are seeks from remembered page starts (db/keyset-pages.ts), checked against the
+    // account's list generation; inside a transaction the rows may never commit, so none are kept.
+    const { offset, limit, ...view } = f
+    const memory = this.inTransaction ? undefined : {
+      starts: pageStartsOf(this.db), view: JSON.stringify({ domainId, ...view }), generation: await listGeneration(this.x, 'enterprise_projects', domainId),
+    }
+    const order = [{ column: f.sortKey, direction: f.sortDir }, { column: 'id', direction: f.sortDir }] as const
+    const rows = await keysetPage({ query: query.selectAll(), order, offset, limit, memory })
     return { rows, total: Number(total) }
   }
 

@@ -8,7 +8,8 @@ import { caller } from '../../../http/caller.js'
 import { iamAction, type IamRouteOptions } from '../iam-route-options.js'
 import { selfUrl } from '../iam-wire.js'
 import { UserIdParamsSchema } from '../identity/schemas.js'
-import type { ProjectService } from './service.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ProjectPage, ProjectService } from './service.js'
 import type { RegionService } from './region-service.js'
 import type { ProjectWire } from './wire.js'
 import {
@@ -30,6 +31,12 @@ export interface ProjectRouteOptions extends IamRouteOptions {
 }
 
 export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags, authSystem }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
+  /** A project list's answer: streamed when the service gives its rows as batches. */
+  const sendProjectList = (request: FastifyRequest, reply: FastifyReply, page: ProjectPage) => {
+    const base = baseUrl(request)
+    if (!page.batches) return wire.projectList(base, selfUrl(base, request), page)
+    return reply.type('application/json; charset=utf-8').send(wire.projectListStream(base, selfUrl(base, request), page.batches))
+  }
   return async (app) => {
     // ---- regions
     app.get('/v3/regions', { schema: { querystring: RegionListQuerySchema }, config: iamAction('identity:list_regions') }, async (request) => {
@@ -63,19 +70,14 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       const base = baseUrl(request)
       return wire.domainList(base, selfUrl(base, request), await service.listAuthDomains(caller(request)))
     })
-    app.get('/v3/auth/projects', { config: iamAction('identity:get_auth_projects') }, async (request) => {
-      const base = baseUrl(request)
-      return wire.projectList(base, selfUrl(base, request), { projects: await service.listAuthProjects(caller(request)) })
-    })
+    app.get('/v3/auth/projects', { config: iamAction('identity:get_auth_projects') }, async (request, reply) =>
+      sendProjectList(request, reply, await service.listAuthProjectPage(caller(request))))
     if (authSystem) {
       app.get('/v3/auth/system', { config: iamAction('identity:get_auth_system') },
         async (request) => wire.authSystem(baseUrl(request), await service.canScopeToSystem(caller(request))))
     }
     app.get('/v3/users/:user_id/projects', { schema: { params: UserIdParamsSchema }, config: iamAction('identity:list_user_projects') },
-      async (request) => {
-        const base = baseUrl(request)
-        return wire.projectList(base, selfUrl(base, request), { projects: await service.listUserProjects(caller(request), request.params.user_id) })
-      })
+      async (request, reply) => sendProjectList(request, reply, await service.listUserProjects(caller(request), request.params.user_id)))
 
     // ---- domains (accounts)
     app.get('/v3/domains', { schema: { querystring: DomainListQuerySchema }, config: iamAction('identity:list_domains') }, async (request) => {
@@ -96,10 +98,8 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
     })
 
     // ---- projects
-    app.get('/v3/projects', { schema: { querystring: ProjectListQuerySchema }, config: iamAction('identity:list_projects') }, async (request) => {
-      const base = baseUrl(request)
-      return wire.projectList(base, selfUrl(base, request), await service.listProjects(caller(request), request.query))
-    })
+    app.get('/v3/projects', { schema: { querystring: ProjectListQuerySchema }, config: iamAction('identity:list_projects') },
+      async (request, reply) => sendProjectList(request, reply, await service.listProjects(caller(request), request.query)))
     app.post('/v3/projects', { schema: { body: ProjectCreateBodySchema }, config: iamAction('identity:create_project') }, async (request, reply) => {
       reply.status(201)
       return wire.project(baseUrl(request), await service.createProject(caller(request), request.body))

@@ -41,3 +41,9 @@ export function keystoneMayRead(ctx: AuthContext, id: string, project: ProjectRo
   if (ctx.scope.type === 'project') return ctx.scope.project.id === id
   return ctx.scope.type === 'domain' && project?.domain_id === ctx.scope.domain.id && isDomainReader(ctx)
 }
+
+/** A list as the validation messages print it (http/validation-message.ts). */
+export function reprList(tags: readonly string[]): string {
+  const json = JSON.stringify(tags)
+  return json.length > 80 ? `${json.slice(0, 80)}...` : json
+}

@@ -17,7 +17,7 @@ import type { IamServiceOptions } from '../iam-service-options.js'
 import { parseBoolean, parsePaging } from '../iam-query.js'
 import type { PagePosition } from '../iam-wire.js'
 import type { Page, ProjectChanges, ProjectStore, ProjectUpdateGuard, TagFilter } from './store.js'
-import { descriptionLimitExceeded, isDomainReader, keystoneMayRead, regionPrefixOf } from './rules.js'
+import { descriptionLimitExceeded, isDomainReader, keystoneMayRead, regionPrefixOf, reprList } from './rules.js'
 import { KEYSTONE_MAX_PROJECT_DEPTH, ProjectDepthError, ProjectTree, queryFlag, type IdTree } from './project-tree.js'
 import { DomainService } from './domain-service.js'
 import type {
@@ -37,6 +37,8 @@ export interface ProjectView {
 
 export interface ProjectPage {
   readonly projects: readonly ProjectEntry[]
+  /** An unpaged list, read batch by batch as the answer is sent (`projects` is then empty). */
+  readonly batches?: AsyncIterable<readonly ProjectEntry[]>
   /** Present when the caller asked for a page: whether pages exist before and after it. */
   readonly paging?: PagePosition
 }
@@ -52,12 +54,6 @@ function assertTag(tag: string): void {
   if (tag.length === 0) throw new ValidationError(`${repr} is too short`)
   if (tag.length > 255) throw new ValidationError(`${repr} is too long (at most 255 characters)`)
   if (/[,/]/.test(tag)) throw new ValidationError(`${repr} does not match '^[^,/]*$'`)
-}
-
-/** A list as the validation messages print it (http/validation-message.ts). */
-function reprList(tags: readonly string[]): string {
-  const json = JSON.stringify(tags)
-  return json.length > 80 ? `${json.slice(0, 80)}...` : json
 }
 
 export interface ProjectServiceOptions extends IamServiceOptions {
@@ -106,13 +102,20 @@ export class ProjectService extends DomainService {
       return { projects: [], paging: page && { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: false } }
     }
     const filter = { domainId: query.domain_id ?? account, name: query.name, parentId: query.parent_id, enabled, tags: this.tagFilterOf(query) }
-    if (!page) return { projects: await this.deps.projects.listProjects(filter) }
+    if (!page) return { projects: [], batches: await this.deps.projects.iterateProjects(filter) }
     const window: Page = { offset: (page.page - 1) * page.perPage, limit: page.perPage + 1 }
     const rows = await this.deps.projects.listProjects(filter, window)
     return {
       projects: rows.slice(0, page.perPage),
       paging: { page: page.page, perPage: page.perPage, hasPrevious: page.page > 1, hasNext: rows.length > page.perPage },
     }
+  }
+
+  /** `GET /v3/auth/projects`: streamed as an unpaged project list is, but for a federated token's few. */
+  async listAuthProjectPage(ctx: AuthContext): Promise<ProjectPage> {
+    if ((ctx.federation && this.deps.federatedScopes) || (ctx.scope.type === 'unscoped' && !this.deps.flavour.iam.scopeNeedsRole)) return { projects: await this.listAuthProjects(ctx) }
+    const domainId = this.deps.flavour.iam.keystoneIdentityRules ? undefined : ctx.scope.type === 'unscoped' ? ctx.userDomain.id : this.account(ctx)
+    return { projects: [], batches: await this.deps.projects.iterateProjectsForUser(ctx.user.id, domainId) }
   }
 
   async listAuthProjects(ctx: AuthContext): Promise<ProjectRow[]> {
@@ -128,10 +131,10 @@ export class ProjectService extends DomainService {
     return this.deps.projects.holdsSystemRole(ctx.user.id)
   }
 
-  async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectRow[]> {
+  async listUserProjects(ctx: AuthContext, userId: string): Promise<ProjectPage> {
     const user = await this.deps.users.findUser(userId)
     if (!user || (!ctx.systemAdmin && user.domain_id !== ctx.accountId && user.id !== ctx.user.id)) throw new NotFoundError('user', userId)
-    return this.deps.projects.listProjectsForUser(user.id, this.deps.flavour.iam.keystoneIdentityRules ? undefined : user.domain_id)
+    return { projects: [], batches: await this.deps.projects.iterateProjectsForUser(user.id, this.deps.flavour.iam.keystoneIdentityRules ? undefined : user.domain_id) }
   }
 
   /** `action`: what a keystone refusal names (the tag reads share this rule under their own names). */

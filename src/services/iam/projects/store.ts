@@ -100,7 +100,13 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
   // projects
   findProject(id: string): Promise<ProjectRow | undefined>
   findProjectByName(domainId: string, name: string): Promise<ProjectRow | undefined>
+  /** In list order: region projects first, then by name. */
   listProjects(filter: ProjectFilter, page?: Page): Promise<ProjectRow[]>
+  /**
+   * The same list, a batch of rows at a time: however long it is, one batch is in memory. The
+   * first batch is read before the promise settles, so an unreachable store fails it.
+   */
+  iterateProjects(filter: ProjectFilter): Promise<AsyncIterable<ProjectRow[]>>
   /**
    * Throws ConflictError when the name is taken in the account, ProjectQuotaExceededError when
    * `limit` is given and the parent (a region's project) already has that many custom
@@ -124,4 +130,6 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
    * domain; in one domain, or in every domain when none is given (Keystone).
    */
   listProjectsForUser(userId: string, domainId?: string): Promise<ProjectRow[]>
+  /** The same list, a batch of rows at a time (as `iterateProjects`). */
+  iterateProjectsForUser(userId: string, domainId?: string): Promise<AsyncIterable<ProjectRow[]>>
 }

@@ -2,6 +2,7 @@
  * @module Keystone envelopes of regions, domains and projects. Field names and order follow the
  * seeds' examples; what differs between the clouds comes from the `Flavour`.
  */
+import { Readable } from 'node:stream'
 import type { Flavour } from '../../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
 import { collectionLinks } from '../iam-wire.js'
@@ -40,6 +41,28 @@ export class ProjectWire {
       links: collectionLinks(selfUrl, page.paging),
       projects: page.projects.map((p) => this.projectEntity(base, p)),
     }
+  }
+
+  /**
+   * The same answer as `projectList`, byte for byte, written as the batches arrive: the links
+   * first (they do not depend on the rows), then each project. A failure after the first byte can
+   * only cut the answer short; the client sees a truncated body, never a wrong one.
+   */
+  projectListStream(base: string, selfUrl: string, batches: AsyncIterable<readonly ProjectEntry[]>): Readable {
+    const self = this
+    return Readable.from((async function* () {
+      yield `{"links":${JSON.stringify(collectionLinks(selfUrl))},"projects":[`
+      let first = true
+      for await (const batch of batches) {
+        let chunk = ''
+        for (const entry of batch) {
+          chunk += (first ? '' : ',') + JSON.stringify(self.projectEntity(base, entry))
+          first = false
+        }
+        yield chunk
+      }
+      yield ']}'
+    })(), { objectMode: false })
   }
 
   private projectEntity(base: string, entry: ProjectEntry, shape: ProjectShape = {}): Record<string, unknown> {
