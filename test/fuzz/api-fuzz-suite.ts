@@ -55,6 +55,36 @@ async function dumpTables(s: TestServer): Promise<string> {
   return out.join('\n')
 }
 
+/** A token from a sign-in body, or undefined where the flavour refuses that kind of sign-in. */
+async function signIn(s: TestServer, auth: unknown): Promise<string | undefined> {
+  const res = await call(`${s.url}/v3/auth/tokens?nocatalog`, { method: 'POST', body: { auth } })
+  return res.status === 201 ? res.headers.get('x-subject-token')! : undefined
+}
+
+/**
+ * The admin's other kinds of token, where the flavour gives them: unscoped, system-scoped, and
+ * by an application credential (Keystone's). Each reaches other branches of the policy checks.
+ */
+async function otherTokens(s: TestServer, adminId: string, user: { id: string; token: string }, project: string | undefined): Promise<Record<string, string>> {
+  const password = { user: { id: adminId, password: s.adminPassword } }
+  const found: Record<string, string | undefined> = {
+    'admin-unscoped': await signIn(s, { identity: { methods: ['password'], password } }),
+    'admin-system': await signIn(s, { identity: { methods: ['password'], password }, scope: { system: { all: true } } }),
+  }
+  const credential = await call(`${s.url}/v3/users/${adminId}/application_credentials`, { method: 'POST', token: await s.adminToken(), body: { application_credential: { name: 'fuzz-app-credential' } } })
+  if (credential.status === 201) {
+    const { id, secret } = credential.body.application_credential
+    found['admin-app-credential'] = await signIn(s, { identity: { methods: ['application_credential'], application_credential: { id, secret } } })
+  }
+  // The plain user acting for the admin on its project through a trust (Keystone's OS-TRUST).
+  const trust = await call(`${s.url}/v3/OS-TRUST/trusts`, {
+    method: 'POST', token: await s.adminToken(),
+    body: { trust: { trustor_user_id: adminId, trustee_user_id: user.id, impersonation: false, project_id: project, roles: [{ name: 'member' }] } },
+  })
+  if (trust.status === 201) found.trust = await signIn(s, { identity: { methods: ['token'], token: { id: user.token } }, scope: { 'OS-TRUST:trust': { id: trust.body.trust.id } } })
+  return Object.fromEntries(Object.entries(found).filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
 /** The fuzz suite over one flavour's `/openapi.json`: the flavour decides the operations and the error formats. */
 export function describeApiFuzz(flavour: FlavourName): void {
   describe(`fuzz: every operation of /openapi.json (${flavour})`, () => {
@@ -63,7 +93,9 @@ export function describeApiFuzz(flavour: FlavourName): void {
     let doc: any
     let ops: Operation[]
     let adminToken: string
-    let userToken: string
+    /** The callers' tokens by name: `admin` and `user` in every flavour, and the other kinds the flavour signs in with. */
+    const tokens = new Map<string, string>()
+    let tokenNames: string[]
     let key: AccessKey
     let realIds: string[]
     let otherProject: string
@@ -82,8 +114,13 @@ export function describeApiFuzz(flavour: FlavourName): void {
         expect(grant.status, grant.text).toBe(204)
         scope = { project: { id: project.body.project.id } }
       }
-      userToken = await tokenFor(s, 'fuzz-user', PASSWORD, s.account.name, scope)
-      recordSecret('token', userToken)
+      tokens.set('admin', adminToken).set('user', await tokenFor(s, 'fuzz-user', PASSWORD, s.account.name, scope))
+      const db = s.server.db.kysely
+      const adminProject = flavour === 'keystone' ? (await db.selectFrom('projects').select('id').where('name', '=', 'admin').executeTakeFirst())?.id : undefined
+      for (const [name, token] of Object.entries(await otherTokens(s, admin.id, { id: userId, token: tokens.get('user')! }, adminProject))) tokens.set(name, token)
+      for (const token of tokens.values()) recordSecret('token', token)
+      // The admin's token twice as often as any other: most operations are the administrator's.
+      tokenNames = ['admin', ...tokens.keys()]
       const created = await call(`${s.url}/v3.0/OS-CREDENTIAL/credentials`, { method: 'POST', token: adminToken, body: { credential: { user_id: admin.id } } })
       // Plain Keystone signs nothing with access keys: its signed callers carry a key it does not know.
       key = created.status === 201 ? { access: created.body.credential.access, secret: created.body.credential.secret } : { access: 'AKFUZZNOSUCHKEY00000', secret: 'fuzz-secret-not-stored' }
@@ -96,8 +133,6 @@ export function describeApiFuzz(flavour: FlavourName): void {
       // Real ids make the requests reach past routing into the services. The suite's caller is
       // left out, so a fuzzed DELETE cannot take it away: the admin, and on Keystone the project
       // its token is scoped to and the role that makes it the admin.
-      const db = s.server.db.kysely
-      const adminProject = flavour === 'keystone' ? (await db.selectFrom('projects').select('id').where('name', '=', 'admin').executeTakeFirst())?.id : undefined
       const adminRoles = (await db.selectFrom('roles').select('id').where('name', 'in', [...flavourFor(flavour).adminRoleNames]).execute()).map((r) => r.id)
       const keep = new Set([admin.id, adminProject, ...adminRoles])
       const tables = (await db.introspection.getTables()).filter((t) => t.columns.some((c) => c.name === 'id') && !UNGUARDED_TABLES.has(t.name))
@@ -118,7 +153,7 @@ export function describeApiFuzz(flavour: FlavourName): void {
       const url = `${s.url}${request.path}${qs ? `?${qs}` : ''}`
       const headers: Record<string, string> = { ...request.headers }
       const { caller } = request
-      if (caller.kind === 'token') headers['x-auth-token'] = caller.who === 'admin' ? adminToken : userToken
+      if (caller.kind === 'token') headers['x-auth-token'] = tokens.get(caller.who)!
       if (caller.kind === 'bad-token') headers['x-auth-token'] = caller.value
       if (caller.kind === 'bad-signature') {
         headers.authorization = caller.authorization
@@ -170,7 +205,12 @@ export function describeApiFuzz(flavour: FlavourName): void {
       if (problem) throw new Error(problem)
     }
 
-    const anyRequest = () => fc.constantFrom(...ops).chain((op) => requestFor(doc, op, realIds, key.access).map((request) => ({ op, request })))
+    const anyRequest = () => fc.constantFrom(...ops).chain((op) => requestFor(doc, op, realIds, key.access, tokenNames).map((request) => ({ op, request })))
+
+    it('signs in every kind of caller the flavour has', () => {
+      const expected = { huaweicloud: [], opentelekomcloud: [], keystone: ['admin-unscoped', 'admin-system', 'admin-app-credential', 'trust'] }[flavour]
+      expect([...tokens.keys()]).toEqual(expect.arrayContaining(['admin', 'user', ...expected]))
+    })
 
     it('lists operations of every service', () => {
       expect(new Set(ops.map((op) => op.service))).toEqual(servicesOf(flavour))
@@ -179,7 +219,7 @@ export function describeApiFuzz(flavour: FlavourName): void {
 
     it('answers one fuzzed request of every operation within the invariants', async () => {
       for (const [index, op] of ops.entries()) {
-        const [request] = fc.sample(requestFor(doc, op, realIds, key.access), { numRuns: 1, seed: fcParameters(1).seed + index })
+        const [request] = fc.sample(requestFor(doc, op, realIds, key.access, tokenNames), { numRuns: 1, seed: fcParameters(1).seed + index })
         await check(op, request!)
       }
     }, timeoutFor(400))
@@ -192,7 +232,7 @@ export function describeApiFuzz(flavour: FlavourName): void {
       const writes = ops.filter((op) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(op.method))
       // Callers the server must refuse whatever the request: none, garbage, a broken signature,
       // a good signature with an empty scope header, and a good token with a body that is not JSON.
-      const refused = fc.constantFrom(...writes).chain((op) => requestFor(doc, op, realIds, key.access).chain((request) => fc.oneof(
+      const refused = fc.constantFrom(...writes).chain((op) => requestFor(doc, op, realIds, key.access, tokenNames).chain((request) => fc.oneof(
         fc.constant({ ...request, caller: { kind: 'none' as const } }),
         fc.constant(request.caller.kind === 'bad-token' || request.caller.kind === 'bad-signature' ? request : { ...request, caller: { kind: 'bad-token' as const, value: 'gAAAAAB-not-a-token' } }),
         fc.constantFrom('empty-project' as const, 'empty-domain' as const).map((scope) => ({ ...request, caller: { kind: 'signed' as const, scope } })),
