@@ -3,6 +3,7 @@
  * renderers), as the fuzz suite checks every refusal against: exactly these fields, the codes
  * in the service's own style, and for Keystone's form the status repeated in the body.
  */
+import { STATUS_CODES } from 'node:http'
 import { flavourFor, type FlavourName } from '../../src/flavours.js'
 import type { ServiceName } from '../../src/http/fastify-types.js'
 
@@ -24,6 +25,9 @@ function iamShape(body: unknown, status: number, flatToo: boolean): string | und
   const error = body.error
   if (!keysAre(body, ['error']) || !isObject(error) || !keysAre(error, ['code', 'message', 'title'])) return 'neither Keystone\'s {"error":{code,message,title}} nor {error_code,error_msg}'
   if (error.code !== status) return `error.code ${String(error.code)} is not the status ${status}`
+  // Keystone's title is the status's reason phrase (webob's, hence 413's older wording).
+  const title = status === 413 ? 'Request Entity Too Large' : STATUS_CODES[status]
+  if (error.title !== title) return `error.title '${String(error.title)}' is not '${title}'`
   return text(error.message) && text(error.title) ? undefined : 'Keystone error with an empty message or title'
 }
 
