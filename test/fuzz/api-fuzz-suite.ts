@@ -33,7 +33,7 @@ const BATCH = 8
  */
 const UNGUARDED_TABLES = new Set(['audit_traces', 'outbox_messages'])
 /** Words the keystone flavour's paths take besides ids: domain-config groups and options, federation protocols. */
-const PATH_WORDS = ['identity', 'ldap', 'driver', 'url', 'security_compliance', 'password_regex', 'saml2', 'openid', 'mapped']
+const PATH_WORDS = ['identity', 'ldap', 'driver', 'url', 'security_compliance', 'password_regex', 'saml2', 'openid', 'mapped', 'fuzz-idp', 'fuzz-mapping']
 
 interface Answer { status: number; text: string; contentType: string | null }
 
@@ -85,6 +85,29 @@ async function otherTokens(s: TestServer, adminId: string, user: { id: string; t
   return Object.fromEntries(Object.entries(found).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
+/**
+ * One of each of Keystone's own kinds, so that fuzzed ids reach them: a service and its endpoint,
+ * an endpoint group, an identity provider with a mapping and a protocol, a policy blob, an OAuth
+ * consumer, and credentials of the plain user (never the admin's, which the suite signs in with).
+ */
+async function seedKeystoneKinds(s: TestServer, token: string, userId: string, projectId: string): Promise<void> {
+  const make = async (method: string, path: string, body: unknown) => {
+    const res = await call(`${s.url}${path}`, { method, token, body })
+    expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(300)
+    return res.body
+  }
+  const service = await make('POST', '/v3/services', { service: { type: 'compute', name: 'fuzz-nova' } })
+  await make('POST', '/v3/endpoints', { endpoint: { service_id: service.service.id, interface: 'public', url: 'http://fuzz.example/v2.1', region_id: 'RegionOne' } })
+  await make('POST', '/v3/OS-EP-FILTER/endpoint_groups', { endpoint_group: { name: 'fuzz-group', filters: { interface: 'public' } } })
+  await make('PUT', '/v3/OS-FEDERATION/mappings/fuzz-mapping', { mapping: { rules: [{ local: [{ user: { name: '{0}' } }], remote: [{ type: 'REMOTE_USER' }] }] } })
+  await make('PUT', '/v3/OS-FEDERATION/identity_providers/fuzz-idp', { identity_provider: { remote_ids: ['https://idp.fuzz.example'] } })
+  await make('PUT', '/v3/OS-FEDERATION/identity_providers/fuzz-idp/protocols/mapped', { protocol: { mapping_id: 'fuzz-mapping' } })
+  await make('POST', '/v3/policies', { policy: { blob: '{}', type: 'application/json' } })
+  await make('POST', '/v3/OS-OAUTH1/consumers', { consumer: { description: 'fuzz' } })
+  await make('POST', '/v3/credentials', { credential: { user_id: userId, type: 'totp', blob: 'fuzz-blob' } })
+  await make('POST', `/v3/users/${userId}/credentials/OS-EC2`, { tenant_id: projectId })
+}
+
 /** The fuzz suite over one flavour's `/openapi.json`: the flavour decides the operations and the error formats. */
 export function describeApiFuzz(flavour: FlavourName): void {
   describe(`fuzz: every operation of /openapi.json (${flavour})`, () => {
@@ -113,6 +136,7 @@ export function describeApiFuzz(flavour: FlavourName): void {
         const grant = await call(`${s.url}/v3/projects/${project.body.project.id}/users/${userId}/roles/${member.id}`, { method: 'PUT', token: adminToken })
         expect(grant.status, grant.text).toBe(204)
         scope = { project: { id: project.body.project.id } }
+        await seedKeystoneKinds(s, adminToken, userId, project.body.project.id)
       }
       tokens.set('admin', adminToken).set('user', await tokenFor(s, 'fuzz-user', PASSWORD, s.account.name, scope))
       const db = s.server.db.kysely
