@@ -146,7 +146,7 @@ export function describeApiFuzz(flavour: FlavourName): void {
       // The admin's token twice as often as any other: most operations are the administrator's.
       tokenNames = ['admin', ...tokens.keys()]
       const created = await call(`${s.url}/v3.0/OS-CREDENTIAL/credentials`, { method: 'POST', token: adminToken, body: { credential: { user_id: admin.id } } })
-      // Plain Keystone signs nothing with access keys: its signed callers carry a key it does not know.
+      // A flavour without access keys would get signed callers carrying a key it does not know.
       key = created.status === 201 ? { access: created.body.credential.access, secret: created.body.credential.secret } : { access: 'AKFUZZNOSUCHKEY00000', secret: 'fuzz-secret-not-stored' }
       if (flavourFor(flavour).eps) {
         const ep = await call(`${s.url}/v1.0/enterprise-projects`, { method: 'POST', token: adminToken, body: { name: 'fuzz-ep' } })
