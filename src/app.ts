@@ -78,7 +78,9 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
   const { accessKeys, invalidateAuthCache } = iam
 
   const baseUrl = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
-  const renderers = { iam: renderIamError, eps: renderEpsError, coc: renderCocError, cts: renderCtsError }
+  // A path of a service the flavour does not have (EPS and COC on plain Keystone, COC on OTC) is
+  // just an unknown path of this server: it is refused in IAM's (Keystone's) format, as `/v3/nothing` is.
+  const renderers = { iam: renderIamError, eps: flavour.eps ? renderEpsError : renderIamError, coc: flavour.coc ? renderCocError : renderIamError, cts: renderCtsError }
   const { app, registry, faults, metrics, perRequestLogger, isClosing } = createHttpApp({ config, db, renderers, baseUrl })
   installAuthentication(app, {
     policy, accessKeys, isClosing,

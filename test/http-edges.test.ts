@@ -173,3 +173,36 @@ describe('HTTP edges (findings 1-4 of issue 19)', () => {
     })
   })
 })
+
+describe('paths of a service the flavour does not have (found by fuzzing the keystone flavour)', () => {
+  const NOT_FOUND = keystone(404, 'Not Found', 'The resource could not be found.')
+  let ks: TestServer
+  let otc: TestServer
+  beforeAll(async () => {
+    [ks, otc] = await Promise.all([startServer({ flavour: 'keystone' }), startServer({ flavour: 'opentelekomcloud' })])
+  })
+  afterAll(() => Promise.all([ks?.close(), otc?.close()]))
+
+  it('plain Keystone answers EPS and COC paths as any unknown path: Keystone\'s 404', async () => {
+    for (const path of ['/v1.0/enterprise-projects', '/v1.0/enterprise-projects/x/resources/filter', '/v1/enterprise-project-collect/favourites', '/_projectplane/enterprise-projects']) {
+      const answer = await rawRequest(ks.url, `GET ${path} HTTP/1.1\r\nHost: ${new URL(ks.url).host}\r\n\r\n`)
+      expect({ path, status: answer.status, body: JSON.parse(answer.body) }).toEqual({ path, status: 404, body: NOT_FOUND })
+    }
+  })
+
+  it('…and refuses them before routing in Keystone\'s format too', async () => {
+    const answer = await rawRequest(ks.url, 'GET /v1.0/enterprise-projects HTTP/1.1\r\n\r\n')
+    expect(answer.status).toBe(400)
+    expect(JSON.parse(answer.body)).toEqual(keystone(400, 'Bad Request', 'An HTTP/1.1 request must have a Host header.'))
+  })
+
+  it('Open Telekom Cloud, which has EPS but no COC, answers a COC path as an unknown one', async () => {
+    const host = new URL(otc.url).host
+    const coc = await rawRequest(otc.url, `GET /v1/enterprise-project-collect/favourites HTTP/1.1\r\nHost: ${host}\r\n\r\n`)
+    expect(coc.status).toBe(404)
+    expect(JSON.parse(coc.body)).toEqual(NOT_FOUND)
+    const onEps = await rawRequest(otc.url, `GET /v1.0/enterprise-projects/x/nothing HTTP/1.1\r\nHost: ${host}\r\n\r\n`)
+    expect(onEps.status).toBe(404)
+    expect(JSON.parse(onEps.body)).toEqual(eps('EPS.0005', 'Requested resources not found.'))
+  })
+})

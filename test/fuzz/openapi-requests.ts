@@ -128,14 +128,15 @@ function mutatedBody(doc: any, schema: Schema | undefined): fc.Arbitrary<string>
 
 export type Caller =
   | { kind: 'none' }
-  | { kind: 'token'; who: 'admin' | 'user' }
+  /** `who` names one of the suite's tokens (its `tokens` list: the admin's, a plain user's, the flavour's other kinds). */
+  | { kind: 'token'; who: string }
   | { kind: 'bad-token'; value: string }
   | { kind: 'signed'; scope: 'none' | 'empty-project' | 'empty-domain' | 'other-project' }
   | { kind: 'bad-signature'; authorization: string }
 
-export const callers = (accessKey: string): fc.Arbitrary<Caller> => fc.oneof(
+export const callers = (accessKey: string, tokens: readonly string[]): fc.Arbitrary<Caller> => fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
-  { weight: 5, arbitrary: fc.constantFrom('admin' as const, 'admin' as const, 'user' as const).map((who) => ({ kind: 'token' as const, who })) },
+  { weight: 5, arbitrary: fc.constantFrom(...tokens).map((who) => ({ kind: 'token' as const, who })) },
   { weight: 1, arbitrary: fc.oneof(oddString, fc.stringMatching(/^[A-Za-z0-9_-]{10,300}$/)).filter((v) => /^[\x21-\x7e]*$/.test(v)).map((value) => ({ kind: 'bad-token' as const, value })) },
   { weight: 2, arbitrary: fc.constantFrom('none' as const, 'empty-project' as const, 'empty-domain' as const, 'other-project' as const).map((scope) => ({ kind: 'signed' as const, scope })) },
   {
@@ -170,7 +171,7 @@ const oddHeaders = fc.dictionary(
 )
 
 /** One request for `op`: its path filled with real or odd ids, odd query values, a body for methods that take one. */
-export function requestFor(doc: any, op: Operation, realIds: readonly string[], accessKey: string): fc.Arbitrary<FuzzRequest> {
+export function requestFor(doc: any, op: Operation, realIds: readonly string[], accessKey: string, tokens: readonly string[]): fc.Arbitrary<FuzzRequest> {
   const takesBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(op.method)
   const body: fc.Arbitrary<string | undefined> = takesBody
     ? fc.oneof({ weight: 4, arbitrary: mutatedBody(doc, op.body) }, { weight: 3, arbitrary: strangeBody }, { weight: 1, arbitrary: fc.constant(undefined) })
@@ -181,7 +182,7 @@ export function requestFor(doc: any, op: Operation, realIds: readonly string[], 
     body,
     contentType: contentTypes,
     headers: oddHeaders,
-    caller: callers(accessKey),
+    caller: callers(accessKey, tokens),
   }).map(({ segments, query, body, contentType, headers, caller }) => {
     let i = 0
     const path = op.template.replace(/\{[^}]+\}/g, () => segments[i++] as string)

@@ -5,8 +5,8 @@
  * Transfer-Encoding (smuggling-style framing), broken chunking, bare LF line ends and bodies
  * cut short. Whatever comes, the server answers (or closes) in time, never with a 5xx, never with
  * a body to a HEAD, and any error body is in a service's format: the owning service's when the
- * request line is well formed. Then it still serves ordinary requests. See fuzz-settings.ts for
- * the counts and the long run.
+ * request line is well formed (IAM's for a service the flavour does not have). Then it still
+ * serves ordinary requests. In every flavour; see fuzz-settings.ts for the counts and the long run.
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +15,8 @@ import type { ServiceName } from '../../src/http/fastify-types.js'
 import { rawRequest } from '../helpers/raw-http.js'
 import { call, startServer, type TestServer } from '../helpers/server.js'
 import { errorShapeProblem } from './error-shapes.js'
-import { fcParameters, FUZZ_RUNS, timeoutFor } from './fuzz-settings.js'
+import { FLAVOUR_NAMES } from '../../src/flavours.js'
+import { fcParameters, fuzzRuns, timeoutFor } from './fuzz-settings.js'
 
 /** How long a request may go unanswered before the client ends its side (a body cut short waits for more). */
 const WAIT_BEFORE_EOF_MS = 1500
@@ -45,13 +46,14 @@ const rawCases = (host: string, token: string): fc.Arbitrary<RawCase> => fc.reco
 
 const serialise = (c: RawCase) => `${c.method} ${c.target} ${c.version}`.trimEnd() + c.eol + c.headers.map((h) => h + c.eol).join('') + c.eol + c.body
 
-describe('fuzz: raw HTTP on a bare socket', () => {
+describe.each(FLAVOUR_NAMES)('fuzz: raw HTTP on a bare socket (%s)', (flavour) => {
+  const FUZZ_RUNS = fuzzRuns(flavour)
   let s: TestServer
   let host: string
   let token: string
 
   beforeAll(async () => {
-    s = await startServer()
+    s = await startServer({ flavour })
     host = new URL(s.url).host
     token = await s.adminToken()
   })
@@ -78,10 +80,10 @@ describe('fuzz: raw HTTP on a bare socket', () => {
     const wellFormed = /^[A-Z]+$/.test(c.method) && c.target.startsWith('/') && !c.target.includes('\u00e9') && /^HTTP\/1\.[01]$/.test(c.version) && c.eol === '\r\n'
     if (wellFormed && c.target.length < 16 * 1024) {
       const owner = serviceForPath(c.target.split('?')[0]!)
-      const problem = errorShapeProblem(owner, answer.status, body)
+      const problem = errorShapeProblem(flavour, owner, answer.status, body)
       return problem === undefined ? undefined : `${answer.status} not in ${owner}'s format: ${problem}: ${answer.body.slice(0, 300)}`
     }
-    return SERVICES.some((service) => errorShapeProblem(service, answer.status!, body) === undefined) ? undefined : `${answer.status} in no service's format: ${answer.body.slice(0, 300)}`
+    return SERVICES.some((service) => errorShapeProblem(flavour, service, answer.status!, body) === undefined) ? undefined : `${answer.status} in no service's format: ${answer.body.slice(0, 300)}`
   }
 
   it('answers or closes in time, never a 5xx, no body to a HEAD, errors in the service\'s format', async () => {
