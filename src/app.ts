@@ -65,6 +65,8 @@ export interface ProjectplaneApp {
   policy: Policy
   /** A token of the account's administrator, minted without a password, for the `projectplane` command. */
   issueOperatorToken(accountId: string): Promise<string>
+  /** Compiles every request validator now (they compile on first use, and in the background once listening). */
+  compileValidators(): Promise<void>
 }
 
 export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): Promise<ProjectplaneApp> {
@@ -81,7 +83,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
   // A path of a service the flavour does not have (EPS and COC on plain Keystone, COC on OTC) is
   // just an unknown path of this server: it is refused in IAM's (Keystone's) format, as `/v3/nothing` is.
   const renderers = { iam: renderIamError, eps: flavour.eps ? renderEpsError : renderIamError, coc: flavour.coc ? renderCocError : renderIamError, cts: renderCtsError }
-  const { app, registry, faults, metrics, perRequestLogger, isClosing } = createHttpApp({ config, db, renderers, baseUrl })
+  const { app, registry, faults, metrics, perRequestLogger, isClosing, compileValidators } = createHttpApp({ config, db, renderers, baseUrl })
   installAuthentication(app, {
     policy, accessKeys, isClosing,
     authenticateToken: iam.authenticate,
@@ -136,5 +138,5 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     service: new CtsService({ store: new SqlCtsStore(db), clock, projectInAccount: (projectId, accountId) => iam.projectInAccount(projectId, accountId) }),
   }))
   await app.ready()
-  return { app, routes: registry.routes, policy, issueOperatorToken: (accountId) => iam.issueOperatorToken(accountId) }
+  return { app, routes: registry.routes, policy, issueOperatorToken: (accountId) => iam.issueOperatorToken(accountId), compileValidators }
 }

@@ -12,6 +12,7 @@ import { createErrorResponder, MAX_PARAM_LENGTH, type ErrorRenderer } from './er
 import type { ServiceName } from './fastify-types.js'
 import { FaultInjector, installFaultInjection } from './fault-injection.js'
 import { BODY_LIMIT_BYTES } from './json-body.js'
+import { LazyValidators } from './lazy-validators.js'
 import { installRequestMetrics, Metrics } from './metrics.js'
 import { installProtocolChecks, PROTOCOL_SERVER_OPTIONS } from './protocol-checks.js'
 import { newRequestId, setRequestIdHeaders } from './request-id.js'
@@ -29,6 +30,8 @@ export interface HttpApp {
   /** Whether every request writes a summary line (info and below). */
   perRequestLogger: boolean
   isClosing(): boolean
+  /** Compiles the request validators no request has needed yet (lazy-validators.ts). */
+  compileValidators(): Promise<void>
 }
 
 export interface HttpAppDeps {
@@ -56,6 +59,7 @@ export function createHttpApp({ config, db, renderers, baseUrl }: HttpAppDeps): 
   })
 
   const logger = appLogger(config)
+  const validators = new LazyValidators()
   const app = Fastify({
     logger: logger.options,
     // A child logger per request cost ~1.5 % of a GET, wasted where no per-request line is written.
@@ -67,6 +71,7 @@ export function createHttpApp({ config, db, renderers, baseUrl }: HttpAppDeps): 
     // Source IPs in the audit trail and the logs: the client's, not the proxy's, behind trusted proxies.
     ...(config.trustProxy.length > 0 ? { trustProxy: [...config.trustProxy] } : {}),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false, verbose: true } },
+    schemaController: validators.schemaController,
     // Requests that arrive while closing get our own 503 (in the service's format, with request
     // ids) from the authentication hook, not Fastify's generic one.
     return503OnClosing: false,
@@ -99,5 +104,13 @@ export function createHttpApp({ config, db, renderers, baseUrl }: HttpAppDeps): 
     done()
   })
   registry.install(app)
-  return { app: app as unknown as FastifyInstance, registry, faults, metrics, perRequestLogger, isClosing: () => closing }
+  app.addHook('onListen', (done) => {
+    // After the first requests can be answered; a failure is logged (the schemas test fails on it).
+    setImmediate(() => void validators.compileAll().catch((error: unknown) => app.log.error({ err: error }, 'a request schema does not compile')))
+    done()
+  })
+  return {
+    app: app as unknown as FastifyInstance, registry, faults, metrics, perRequestLogger,
+    isClosing: () => closing, compileValidators: () => validators.compileAll(),
+  }
 }

@@ -367,8 +367,10 @@ describe('COC favourites on opentelekomcloud', () => {
   beforeAll(async () => { s = await startServer({ flavour: 'opentelekomcloud' }) })
   afterAll(() => s.close())
 
-  it('the routes do not exist: 404 in COC\'s format, with or without a token', async () => {
+  it('the routes do not exist: 404 as any unknown path of the server, in IAM\'s format, with or without a token', async () => {
     const token = await s.adminToken()
+    const unknown = await call(`${s.url}/v3/no-such-path`, { token })
+    expect(unknown.status).toBe(404)
     for (const res of [
       await call(`${s.url}${PATH}`, { method: 'PUT', token, body: { ep_id_list: ['0'] } }),
       await call(`${s.url}${PATH}?limit=100`, { token }),
@@ -376,7 +378,8 @@ describe('COC favourites on opentelekomcloud', () => {
     ]) {
       expect(res.status).toBe(404)
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
-      expect(res.body).toEqual(NOT_FOUND)
+      expect(res.body).toEqual(unknown.body)
+      expect(res.body).not.toEqual(NOT_FOUND)
     }
   })
 })
