@@ -12,6 +12,7 @@ import type { PostgresConfig } from '../config.js'
 import type { Database } from './schema.js'
 import type { Db } from './database.js'
 import { QueryObserver } from './query-observer.js'
+import { codeOf, isPostgresUnavailable } from './postgres-errors.js'
 
 /** Per schema, so stores sharing a database (one schema each) do not wake each other. */
 const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
@@ -19,27 +20,6 @@ const INT8_OID = 20
 /** A failed write is retried this many times when PostgreSQL chose it as a deadlock or serialization victim. */
 const WRITE_ATTEMPTS = 3
 const LISTEN_RETRY_MS = 500
-
-/** Class 08 (connection exception), shutdowns and "cannot connect now", too many connections, read-only standby. */
-const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300|25006)$/
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
-/** pg's own messages for a lost or never-made connection and for its client-side timeouts. */
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connection is closed|Client was closed/i
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
-}
-
-export function isPostgresUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  const code = codeOf(error) ?? ''
-  if (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true
-  // 57014: statement_timeout cancelled the query, i.e. the database is too slow to answer.
-  if (code === '57014') return true
-  if (UNAVAILABLE_MESSAGES.test((error as Error).message ?? '')) return true
-  const cause = (error as { cause?: unknown }).cause
-  return cause !== undefined && cause !== error && isPostgresUnavailable(cause)
-}
 
 function clientConfig(config: PostgresConfig): pg.ClientConfig {
   return {
