@@ -7,18 +7,29 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import type { PostgresConfig } from '../config.js'
 import type { Database } from './schema.js'
 import type { Db } from './database.js'
 import { QueryObserver } from './query-observer.js'
 import { codeOf, isPostgresUnavailable } from './postgres-errors.js'
+import { PipelinedPostgresDialect } from './postgres-driver.js'
 
 /** Per schema, so stores sharing a database (one schema each) do not wake each other. */
 const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
 const INT8_OID = 20
 /** A failed write is retried this many times when PostgreSQL chose it as a deadlock or serialization victim. */
 const WRITE_ATTEMPTS = 3
+
+/**
+ * 40001 serialization failure, 40P01 deadlock: PostgreSQL rolled the transaction back; run it
+ * again. Also a prepared statement whose plan a migration made stale (the driver forgot it, so
+ * the next attempt prepares it anew).
+ */
+function isRetriedWriteError(error: unknown): boolean {
+  const code = codeOf(error)
+  return code === '40001' || code === '40P01' || (code === '0A000' && /cached plan/i.test((error as Error).message))
+}
 const LISTEN_RETRY_MS = 500
 
 function clientConfig(config: PostgresConfig): pg.ClientConfig {
@@ -38,14 +49,15 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
 
 export async function openPostgres(config: PostgresConfig, observeQueries = false): Promise<Db> {
   if (config.schema) await createSchema(config)
-  const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000 })
+  // Pipeline mode: the driver sends what it need not wait for ahead of what it does (postgres-driver.ts).
+  const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000, pipeline: true })
   // A connection that dies (a restart, a cut network) errors its queries, which fail their
   // requests with 503, and also emits 'error': the pool listens only while a connection is idle,
   // and an unheard 'error' on a checked-out one would take the process down.
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(queries ? { log: queries.log } : {}) })
+  const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool), ...(queries ? { log: queries.log } : {}) })
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)
@@ -60,8 +72,7 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
         try {
           return await kysely.transaction().execute(work)
         } catch (error) {
-          // 40001 serialization failure, 40P01 deadlock: PostgreSQL rolled it back; run it again.
-          if (attempt >= WRITE_ATTEMPTS || !['40001', '40P01'].includes(codeOf(error) ?? '')) throw error
+          if (attempt >= WRITE_ATTEMPTS || !isRetriedWriteError(error)) throw error
         }
       }
     },
