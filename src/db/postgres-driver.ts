@@ -4,8 +4,12 @@
  * UPDATE, RELEASE, the audit INSERT, COMMIT — each waited for before the next was sent).
  *
  * - Named prepared statements: a parameterised statement is parsed and planned once per
- *   connection, then only bound and executed. Names are per connection and never reused; each
+ *   connection, then only bound and executed. A statement's name is a hash of its text (and of a
+ *   per-connection generation, bumped when a plan goes stale under a migration), so a
+ *   name can only ever mean that text, whichever connection (or pooling proxy) it meets; each
  *   connection keeps at most `STATEMENT_LIMIT` of them, the least recently used deallocated.
+ *   `DATABASE_PREPARED_STATEMENTS=off` runs every statement unnamed (a transaction-pooling proxy
+ *   that cannot follow named statements).
  * - Pipelining (the pool's clients run in pg's pipeline mode): statements whose answer the
  *   caller does not wait for — BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO, and write-behind inserts
  *   (write-behind.ts) — are sent at once and answered in order with the next statement the caller
@@ -15,6 +19,7 @@
  * Nothing is acknowledged early: COMMIT is always waited for, after everything sent before it
  * has answered without error.
  */
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely'
 import { codeOf } from './postgres-errors.js'
@@ -34,12 +39,12 @@ const SENT_AHEAD = /^\s*(savepoint|release(\s+savepoint)?|rollback\s+to(\s+savep
 const STALE_STATEMENT = new Set(['0A000', '26000'])
 
 export class PipelinedPostgresDialect extends PostgresDialect {
-  constructor(private readonly pool: pg.Pool) {
+  constructor(private readonly pool: pg.Pool, private readonly prepare: boolean) {
     super({ pool })
   }
 
   override createDriver(): Driver {
-    return new PipelinedPostgresDriver(this.pool)
+    return new PipelinedPostgresDriver(this.pool, this.prepare)
   }
 }
 
@@ -47,7 +52,7 @@ class PipelinedPostgresDriver implements Driver {
   private readonly connections = new WeakMap<pg.PoolClient, PipelinedConnection>()
   private pool: pg.Pool | undefined
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, private readonly prepare: boolean) {
     this.pool = pool
   }
 
@@ -57,7 +62,7 @@ class PipelinedPostgresDriver implements Driver {
     if (!this.pool) throw new Error('driver has already been destroyed')
     const client = await this.pool.connect()
     let connection = this.connections.get(client)
-    if (!connection) this.connections.set(client, (connection = new PipelinedConnection(client)))
+    if (!connection) this.connections.set(client, (connection = new PipelinedConnection(client, this.prepare)))
     return connection
   }
 
@@ -111,10 +116,11 @@ class PipelinedConnection implements DatabaseConnection {
   /** SQL text → statement name, least recently used first. */
   private readonly statements = new Map<string, string>()
   /** Evicted or stale names, deallocated once no transaction is open (a failed one would refuse it). */
-  private stale: string[] = []
-  private counter = 0
+  private stale = new Set<string>()
+  /** Bumped when a plan went stale, so the text is prepared again under a new name. */
+  private generation = 0
 
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(private readonly client: pg.PoolClient, private readonly prepare: boolean) {}
 
   begin(text: string): void {
     this.deallocateStale()
@@ -200,11 +206,16 @@ class PipelinedConnection implements DatabaseConnection {
   /** Runs a statement by name once it has parameters (a parameterless one may be several statements). */
   private async run(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
     if (values.length === 0) return this.client.query(text)
+    if (!this.prepare) return this.client.query(text, [...values])
     const name = this.nameOf(text)
     try {
       return await this.client.query({ name, text, values: [...values] })
     } catch (error) {
-      if (STALE_STATEMENT.has(codeOf(error) ?? '')) this.forget(text)
+      if (STALE_STATEMENT.has(codeOf(error) ?? '')) {
+        // Its name must not come back for the same text until the stale plan is deallocated.
+        this.generation++
+        this.forget(text)
+      }
       throw error
     }
   }
@@ -218,7 +229,9 @@ class PipelinedConnection implements DatabaseConnection {
       return name
     }
     if (this.statements.size >= STATEMENT_LIMIT) this.forget(this.statements.keys().next().value!)
-    name = `pp_${++this.counter}`
+    name = `pp_${createHash('sha256').update(text).digest('hex').slice(0, 32)}_${this.generation}`
+    // Evicted but not deallocated yet: still prepared under this name, with this text.
+    this.stale.delete(name)
     this.statements.set(text, name)
     return name
   }
@@ -227,13 +240,13 @@ class PipelinedConnection implements DatabaseConnection {
     const name = this.statements.get(text)
     if (name === undefined) return
     this.statements.delete(text)
-    this.stale.push(name)
+    this.stale.add(name)
   }
 
   private deallocateStale(): void {
-    if (this.stale.length === 0) return
+    if (this.stale.size === 0) return
     const names = this.stale
-    this.stale = []
+    this.stale = new Set()
     // pg remembers what it parsed on this connection; a forgotten name is never sent again.
     const parsed = (this.client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements
     for (const name of names) {

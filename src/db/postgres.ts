@@ -57,7 +57,7 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
-  const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool), ...(queries ? { log: queries.log } : {}) })
+  const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool, config.preparedStatements !== false), ...(queries ? { log: queries.log } : {}) })
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)

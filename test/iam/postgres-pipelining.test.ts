@@ -45,7 +45,8 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: prepared state
     for (let i = 0; i < 5; i++) expect((await get(projectId)).status).toBe(200)
     const byId = (await prepared()).filter((p) => p.statement === PROJECT_BY_ID)
     expect(byId).toHaveLength(1)
-    expect(byId[0]!.name).toMatch(/^pp_\d+$/)
+    // Named by its text's hash: the name can only ever mean this text.
+    expect(byId[0]!.name).toMatch(/^pp_[0-9a-f]{32}_\d+$/)
     expect(byId[0]!.runs).toBeGreaterThanOrEqual(5)
   })
 
@@ -122,5 +123,20 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: prepared state
     expect(names.length).toBeLessThanOrEqual(STATEMENT_LIMIT)
     expect(names.some((p) => p.statement === 'select $1::int + 0 as n')).toBe(false)
     expect(names.some((p) => p.statement === `select $1::int + ${STATEMENT_LIMIT + 19} as n`)).toBe(true)
+  })
+
+  it('prepares nothing with DATABASE_PREPARED_STATEMENTS=off, and still reads and writes', async () => {
+    const unnamed = await startServer({ schema: s.schema, env: { DATABASE_POOL_SIZE: '1', DATABASE_PREPARED_STATEMENTS: 'off' } })
+    try {
+      const read = await call(`${unnamed.url}/v3/projects/${projectId}`, { token })
+      expect(read.status).toBe(200)
+      const written = await call(`${unnamed.url}/v3/projects/${projectId}`, { method: 'PATCH', token, body: { project: { description: 'unnamed' } } })
+      expect(written.status).toBe(200)
+      expect(written.body.project.description).toBe('unnamed')
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(unnamed.server.db.kysely)
+      expect(rows).toEqual([])
+    } finally {
+      await unnamed.close()
+    }
   })
 })
