@@ -1,5 +1,5 @@
 /**
- * @module Group commit for the embedded store. Writes that arrive in the same turn of the event
+ * @module Group commit, for the embedded store and for PostgreSQL. Writes that arrive in the same turn of the event
  * loop run back to back in one transaction and share one commit. Each runs in its own savepoint,
  * so a write that fails (a duplicate name, say) is undone alone and the others stand. Every
  * caller's promise settles only after the commit that makes its write durable, or fails with it:
@@ -10,6 +10,7 @@
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import type { Database } from './schema.js'
+import { checkpoint } from './write-behind.js'
 
 interface Job {
   work: (trx: Transaction<Database>) => Promise<unknown>
@@ -22,14 +23,20 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 /** Bounds how long one commit can hold the connection, and so the latency a batch adds. */
 export const MAX_BATCH = 64
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT pp_write')
-const RELEASE = CompiledQuery.raw('RELEASE pp_write')
+// Answered before the write counts as done: what it sent ahead (write-behind.ts) is its own.
+const RELEASE = checkpoint(CompiledQuery.raw('RELEASE pp_write'))
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO pp_write')
 
 export class GroupCommit {
   private queue: Job[] = []
   private scheduled = false
 
-  constructor(private readonly kysely: Kysely<Database>) {}
+  /**
+   * `serial`: one batch at a time, the writes arriving meanwhile forming the next (PostgreSQL,
+   * where each batch would otherwise take a connection of its own and wait on the rows the one
+   * before it holds). SQLite's one connection serialises them already.
+   */
+  constructor(private readonly kysely: Kysely<Database>, private readonly serial = false) {}
 
   /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -43,23 +50,43 @@ export class GroupCommit {
   }
 
   private async flush(): Promise<void> {
+    if (this.serial) {
+      // `scheduled` stays set meanwhile: writes queued now wait for the loop, not a flush of their own.
+      while (this.queue.length > 0) await this.commit(this.queue.splice(0, MAX_BATCH))
+      this.scheduled = false
+      return
+    }
     const batch = this.queue.splice(0, MAX_BATCH)
     this.scheduled = this.queue.length > 0
     // The next batch queues behind this one on the connection.
     if (this.scheduled) setImmediate(() => void this.flush())
+    await this.commit(batch)
+  }
+
+  private async commit(batch: Job[]): Promise<void> {
+    if (this.serial && batch.length === 1) {
+      // Alone, a write needs no savepoint: its failure rolls back nothing but itself. On
+      // PostgreSQL that saves the savepoint's round trip.
+      const job = batch[0]!
+      await this.kysely.transaction().execute(job.work).then(job.resolve, job.reject)
+      return
+    }
     const outcomes: Outcome[] = []
     try {
       await this.kysely.transaction().execute(async (trx) => {
         for (const job of batch) {
           await trx.executeQuery(SAVEPOINT)
+          let value: unknown
           try {
-            outcomes.push({ ok: true, value: await job.work(trx) })
+            value = await job.work(trx)
             await trx.executeQuery(RELEASE)
           } catch (error) {
             await trx.executeQuery(ROLLBACK_TO)
             await trx.executeQuery(RELEASE)
             outcomes.push({ ok: false, error })
+            continue
           }
+          outcomes.push({ ok: true, value })
         }
       })
     } catch (error) {

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely'
 import { codeOf } from './postgres-errors.js'
-import { isWriteBehind } from './write-behind.js'
+import { isCheckpoint, isWriteBehind } from './write-behind.js'
 
 /** Prepared statements kept per connection; Kysely's hot shapes are a few dozen. */
 export const STATEMENT_LIMIT = 256
@@ -137,7 +137,7 @@ class PipelinedConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && compiled.parameters.length === 0 && SENT_AHEAD.test(compiled.sql)) {
+    if (this.inTransaction && compiled.parameters.length === 0 && SENT_AHEAD.test(compiled.sql) && !isCheckpoint(compiled)) {
       this.sendAhead(compiled.sql)
       return { rows: [] }
     }

@@ -14,6 +14,7 @@ import type { Db } from './database.js'
 import { QueryObserver } from './query-observer.js'
 import { codeOf, isPostgresUnavailable } from './postgres-errors.js'
 import { PipelinedPostgresDialect } from './postgres-driver.js'
+import { GroupCommit } from './group-commit.js'
 
 /** Per schema, so stores sharing a database (one schema each) do not wake each other. */
 const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
@@ -58,6 +59,9 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
   const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool, config.preparedStatements !== false), ...(queries ? { log: queries.log } : {}) })
+  // Writes share commits as on SQLite: concurrent writes to one row would otherwise queue on its
+  // lock, each holding it through its own commit's WAL flush.
+  const groupCommit = new GroupCommit(kysely, true)
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)
@@ -70,7 +74,7 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
     async write(work) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await kysely.transaction().execute(work)
+          return await groupCommit.run(work)
         } catch (error) {
           if (attempt >= WRITE_ATTEMPTS || !isRetriedWriteError(error)) throw error
         }
