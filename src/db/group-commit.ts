@@ -30,30 +30,40 @@ const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO pp_write')
 export class GroupCommit {
   private queue: Job[] = []
   private scheduled = false
+  private inFlight = 0
 
   /**
-   * `serial`: one batch at a time, the writes arriving meanwhile forming the next (PostgreSQL,
-   * where each batch would otherwise take a connection of its own and wait on the rows the one
-   * before it holds). SQLite's one connection serialises them already.
+   * `maxInFlight` (PostgreSQL, where each batch takes a pool connection of its own): at most that
+   * many transactions at once; writes arriving while all are busy form the next batch. So writes
+   * share commits only when the store is saturated, and one write waiting on a lock holds up its
+   * own batch, never the instance. Unset: SQLite, whose one connection serialises batches anyway.
    */
-  constructor(private readonly kysely: Kysely<Database>, private readonly serial = false) {}
+  constructor(private readonly kysely: Kysely<Database>, private readonly maxInFlight?: number) {}
 
   /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
-      if (!this.scheduled) {
-        this.scheduled = true
-        setImmediate(() => void this.flush())
-      }
+      this.schedule()
     })
   }
 
+  private schedule(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => void this.flush())
+  }
+
   private async flush(): Promise<void> {
-    if (this.serial) {
-      // `scheduled` stays set meanwhile: writes queued now wait for the loop, not a flush of their own.
-      while (this.queue.length > 0) await this.commit(this.queue.splice(0, MAX_BATCH))
+    if (this.maxInFlight !== undefined) {
       this.scheduled = false
+      while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+        this.inFlight++
+        void this.commit(this.queue.splice(0, MAX_BATCH)).finally(() => {
+          this.inFlight--
+          if (this.queue.length > 0) this.schedule()
+        })
+      }
       return
     }
     const batch = this.queue.splice(0, MAX_BATCH)
@@ -64,7 +74,7 @@ export class GroupCommit {
   }
 
   private async commit(batch: Job[]): Promise<void> {
-    if (this.serial && batch.length === 1) {
+    if (this.maxInFlight !== undefined && batch.length === 1) {
       // Alone, a write needs no savepoint: its failure rolls back nothing but itself. On
       // PostgreSQL that saves the savepoint's round trip.
       const job = batch[0]!

@@ -59,9 +59,12 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
   const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool, config.preparedStatements !== false), ...(queries ? { log: queries.log } : {}) })
-  // Writes share commits as on SQLite: concurrent writes to one row would otherwise queue on its
-  // lock, each holding it through its own commit's WAL flush.
-  const groupCommit = new GroupCommit(kysely, true)
+  // Writes share commits, as on SQLite: at most two write transactions at a time, the writes that
+  // arrive meanwhile forming the next batch. Concurrent writes to one row would otherwise queue on
+  // its lock, each holding it through its own commit's WAL flush (bench/RESULTS.md, issue 19:
+  // one at a time and two at a time measured alike, more at a time worse); two, so that one
+  // write waiting on another instance's lock does not hold up every write of this one.
+  const groupCommit = new GroupCommit(kysely, Math.min(2, config.poolSize))
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)

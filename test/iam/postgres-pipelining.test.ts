@@ -139,4 +139,29 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: prepared state
       await unnamed.close()
     }
   })
+
+  // One pool connection: one write transaction at a time, so the writes that arrive while the first
+  // runs share the next one, each under its savepoint.
+  it('commits concurrent writes together, and a write whose trace is refused fails alone', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const res = await call(`${s.url}/v3/projects`, { method: 'POST', token, body: { project: { name: `ap-southeast-1_burst${i}` } } })
+      expect(res.status).toBe(201)
+      ids.push(res.body.project.id)
+    }
+    const blocked = ids[5]!
+    const tracesBefore = await Promise.all(ids.map(traces))
+    await admin.query(`alter table ${s.schema}.audit_traces add constraint test_refuse_burst check (resource_id <> '${blocked}') not valid`)
+    let answers
+    try {
+      answers = await Promise.all(ids.map((id) => patch(id, { description: `burst ${id}` })))
+    } finally {
+      await admin.query(`alter table ${s.schema}.audit_traces drop constraint test_refuse_burst`)
+    }
+    expect(answers.map((a) => a.status)).toEqual(ids.map((id) => (id === blocked ? 500 : 200)))
+    const rows = (await admin.query(`select id, description from ${s.schema}.projects where id = any($1)`, [ids])).rows
+    expect(rows).toHaveLength(ids.length)
+    for (const row of rows) expect(row.description).toBe(row.id === blocked ? '' : `burst ${row.id}`)
+    expect(await Promise.all(ids.map(traces))).toEqual(tracesBefore.map((n, i) => (ids[i] === blocked ? n : n + 1)))
+  })
 })
