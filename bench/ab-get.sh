@@ -8,6 +8,8 @@
 # trees must be built (`npm run build`, or tsc only). A and B alternate because this VM's GET
 # throughput is bimodal from one server start to the next (see RESULTS.md): only many runs,
 # side by side, tell a change from luck.
+# `AB_DATABASE_URL=postgres://…` runs both trees on PostgreSQL instead, each run in a fresh schema
+# (dropped after it).
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 <tree A> <tree B> [rounds]" >&2; exit 2; }
 ROUNDS="${3:-10}"
@@ -18,7 +20,9 @@ AB_METHOD="${AB_METHOD:-GET}"
 one_run() {
   local tree="$1" port dir pid token project rate
   port=$((20000 + RANDOM % 20000)); dir="$(mktemp -d)"
-  (cd "$tree" && DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec taskset -c 0 node dist/main.js >/dev/null 2>&1) &
+  local store=() schema="ab_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  if [ -n "${AB_DATABASE_URL:-}" ]; then store=(DATABASE_URL="$AB_DATABASE_URL" DATABASE_SCHEMA="$schema"); fi
+  (cd "$tree" && exec env "${store[@]}" DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" taskset -c 0 node dist/main.js >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   token="$(curl -si "http://127.0.0.1:$port/v3/auth/tokens?nocatalog" -H 'Content-Type: application/json' \
@@ -32,6 +36,7 @@ one_run() {
   taskset -c 1 wrk -t1 -c32 -d2s "${wrk_args[@]}" "http://127.0.0.1:$port/v3/projects/$project" >/dev/null
   rate="$(taskset -c 1 wrk -t1 -c32 -d5s "${wrk_args[@]}" "http://127.0.0.1:$port/v3/projects/$project" | awk '/Requests\/sec/ { print int($2) }')"
   kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$dir"
+  if [ -n "${AB_DATABASE_URL:-}" ]; then psql -q "$AB_DATABASE_URL" -c "set client_min_messages = warning; drop schema if exists $schema cascade" >/dev/null; fi
   echo "$rate"
 }
 

@@ -20,6 +20,8 @@ export interface PostgresConfig {
   readonly poolSize: number
   /** Longest wait for a connection or a statement; past it the request gets a 503. */
   readonly timeoutMs: number
+  /** Named prepared statements (the default); false behind a proxy that cannot follow them. */
+  readonly preparedStatements?: boolean
 }
 
 export interface PasswordPolicy {
@@ -39,7 +41,7 @@ const GROUPS = {
   database(read): PostgresConfig | undefined {
     const url = read('databaseUrl')
     const schema = read('databaseSchema')
-    return url === undefined ? undefined : { url, schema, poolSize: read('databasePoolSize'), timeoutMs: read('databaseTimeoutMs') }
+    return url === undefined ? undefined : { url, schema, poolSize: read('databasePoolSize'), timeoutMs: read('databaseTimeoutMs'), preparedStatements: read('databasePreparedStatements') === 'on' }
   },
   /** Password rules for every password set through the API (and the bootstrap's). */
   passwordPolicy(read): PasswordPolicy {

@@ -6,7 +6,7 @@
 import { ConfigError, loadConfig } from './config.js'
 import { SchemaTooNewError } from './db/migrate.js'
 import { StoreLockedError } from './db/database.js'
-import { isPostgresUnavailable } from './db/postgres.js'
+import { isPostgresUnavailable } from './db/postgres-errors.js'
 import { openProjectplane } from './server.js'
 import { StateDocumentError } from './state/state-document.js'
 import { resolveLogFormat } from './http/request-logger.js'

@@ -184,7 +184,8 @@ export class TraceWriter {
       assumed_by: trace.assumedBy ? JSON.stringify({ user: trace.assumedBy.user, domain: trace.assumedBy.domain }) : null,
     }
     const parameters = COLUMNS.map((column) => row[column])
-    await this.sqlTexts.run(x, 'trace-insert', parameters, () => x.insertInto('audit_traces').values(row).compile())
+    // Behind: its answer is not needed, and a failure still fails the change's commit.
+    await this.sqlTexts.run(x, 'trace-insert', parameters, () => x.insertInto('audit_traces').values(row).compile(), true)
   }
 }
 

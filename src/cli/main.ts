@@ -85,7 +85,7 @@ async function exitCodeOf(error: unknown): Promise<number> {
   // Loaded only now: parsing a command and printing help need none of the store's modules.
   const { StoreLockedError } = await import('../db/database.js')
   const { SchemaTooNewError } = await import('../db/migrate.js')
-  const { isPostgresUnavailable } = await import('../db/postgres.js')
+  const { isPostgresUnavailable } = await import('../db/postgres-errors.js')
   if (error instanceof StoreLockedError || error instanceof SchemaTooNewError) {
     say(error.message)
     return EXIT.store

@@ -208,6 +208,10 @@ export const OPTIONS = {
   }),
   databasePoolSize: option({ env: 'DATABASE_POOL_SIZE', description: 'PostgreSQL connections per instance', default: '10', group: 'database', parse: integer(1, 1000) }),
   databaseTimeoutMs: option({ env: 'DATABASE_TIMEOUT_MS', description: 'longest wait for a connection or a statement (then 503)', default: '5000', group: 'database', parse: integer(100, 600_000) }),
+  databasePreparedStatements: option({
+    env: 'DATABASE_PREPARED_STATEMENTS', description: 'on: each statement parsed once per connection, then run by name; off: behind a proxy that cannot follow named statements',
+    default: 'on', group: 'database', parse: oneOf(['on', 'off']),
+  }),
   dataDir: option({ env: 'DATA_DIR', description: 'folder of the embedded SQLite store (one server per folder)', default: './data', picksStore: true, parse: absolutePath }),
   inMemory: option({ env: 'IN_MEMORY', boolean: true, description: 'throwaway store: nothing survives the process', parse: isSwitchedOn }),
   /** `normal` survives a crash of the process, `full` also a power loss (an fsync per commit). */

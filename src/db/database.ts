@@ -8,7 +8,6 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
 import { openSqlite } from './sqlite.js'
-import { openPostgres } from './postgres.js'
 import type { QueryListener } from './query-observer.js'
 
 export { StoreLockedError } from './sqlite.js'
@@ -60,7 +59,13 @@ export function openSqliteReader(config: DbConfig): Db {
   return openSqlite(config, { readOnly: true })
 }
 
-/** PostgreSQL when `DATABASE_URL` is set, the embedded SQLite file otherwise. */
+/**
+ * PostgreSQL when `DATABASE_URL` is set, the embedded SQLite file otherwise. The PostgreSQL code
+ * and its driver are imported only here, when asked for: `pg` alone costs ~15 MB of RSS, which a
+ * server on SQLite should not carry.
+ */
 export async function openDatabase(config: DbConfig): Promise<Db> {
-  return config.database ? openPostgres(config.database, config.metrics ?? false) : openSqlite(config)
+  if (!config.database) return openSqlite(config)
+  const { openPostgres } = await import('./postgres.js')
+  return openPostgres(config.database, config.metrics ?? false)
 }

@@ -7,39 +7,31 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import type { PostgresConfig } from '../config.js'
 import type { Database } from './schema.js'
 import type { Db } from './database.js'
 import { QueryObserver } from './query-observer.js'
+import { codeOf, isPostgresUnavailable } from './postgres-errors.js'
+import { PipelinedPostgresDialect } from './postgres-driver.js'
+import { GroupCommit } from './group-commit.js'
 
 /** Per schema, so stores sharing a database (one schema each) do not wake each other. */
 const changeChannel = (schema: string | undefined) => `projectplane_change${schema ? `_${schema}` : ''}`.slice(0, 63)
 const INT8_OID = 20
 /** A failed write is retried this many times when PostgreSQL chose it as a deadlock or serialization victim. */
 const WRITE_ATTEMPTS = 3
+
+/**
+ * 40001 serialization failure, 40P01 deadlock: PostgreSQL rolled the transaction back; run it
+ * again. Also a prepared statement whose plan a migration made stale (the driver forgot it, so
+ * the next attempt prepares it anew).
+ */
+function isRetriedWriteError(error: unknown): boolean {
+  const code = codeOf(error)
+  return code === '40001' || code === '40P01' || (code === '0A000' && /cached plan/i.test((error as Error).message))
+}
 const LISTEN_RETRY_MS = 500
-
-/** Class 08 (connection exception), shutdowns and "cannot connect now", too many connections, read-only standby. */
-const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300|25006)$/
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
-/** pg's own messages for a lost or never-made connection and for its client-side timeouts. */
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connection is closed|Client was closed/i
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
-}
-
-export function isPostgresUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  const code = codeOf(error) ?? ''
-  if (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code)) return true
-  // 57014: statement_timeout cancelled the query, i.e. the database is too slow to answer.
-  if (code === '57014') return true
-  if (UNAVAILABLE_MESSAGES.test((error as Error).message ?? '')) return true
-  const cause = (error as { cause?: unknown }).cause
-  return cause !== undefined && cause !== error && isPostgresUnavailable(cause)
-}
 
 function clientConfig(config: PostgresConfig): pg.ClientConfig {
   return {
@@ -58,14 +50,21 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
 
 export async function openPostgres(config: PostgresConfig, observeQueries = false): Promise<Db> {
   if (config.schema) await createSchema(config)
-  const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000 })
+  // Pipeline mode: the driver sends what it need not wait for ahead of what it does (postgres-driver.ts).
+  const pool = new pg.Pool({ ...clientConfig(config), max: config.poolSize, idleTimeoutMillis: 30_000, pipeline: true })
   // A connection that dies (a restart, a cut network) errors its queries, which fail their
   // requests with 503, and also emits 'error': the pool listens only while a connection is idle,
   // and an unheard 'error' on a checked-out one would take the process down.
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(queries ? { log: queries.log } : {}) })
+  const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool, config.preparedStatements !== false), ...(queries ? { log: queries.log } : {}) })
+  // Writes share commits, as on SQLite: at most two write transactions at a time, the writes that
+  // arrive meanwhile forming the next batch. Concurrent writes to one row would otherwise queue on
+  // its lock, each holding it through its own commit's WAL flush (bench/RESULTS.md, issue 19:
+  // one at a time and two at a time measured alike, more at a time worse); two, so that one
+  // write waiting on another instance's lock does not hold up every write of this one.
+  const groupCommit = new GroupCommit(kysely, { maxInFlight: Math.min(2, config.poolSize) })
   const instanceId = randomBytes(8).toString('hex')
   const channel = changeChannel(config.schema)
   const changes = new ChangeListener(clientConfig(config), channel, instanceId)
@@ -78,10 +77,9 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
     async write(work) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await kysely.transaction().execute(work)
+          return await groupCommit.run(work)
         } catch (error) {
-          // 40001 serialization failure, 40P01 deadlock: PostgreSQL rolled it back; run it again.
-          if (attempt >= WRITE_ATTEMPTS || !['40001', '40P01'].includes(codeOf(error) ?? '')) throw error
+          if (attempt >= WRITE_ATTEMPTS || !isRetriedWriteError(error)) throw error
         }
       }
     },

@@ -8,24 +8,28 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import { directSqlOf } from './direct-sql.js'
 import type { Database } from './schema.js'
+import { writeBehind } from './write-behind.js'
 
 export class SqlTextCache {
   private readonly texts = new Map<string, string>()
 
   /**
    * Runs the query of shape `key` with `parameters`; `build` makes it (with those same parameters)
-   * the first time.
+   * the first time. `behind`: nobody reads the answer, so inside a write it may be sent without
+   * waiting for it (write-behind.ts); it then returns no rows.
    */
-  async run<R>(x: Kysely<Database> | Transaction<Database>, key: string, parameters: readonly unknown[], build: () => CompiledQuery<R>): Promise<R[]> {
+  async run<R>(x: Kysely<Database> | Transaction<Database>, key: string, parameters: readonly unknown[], build: () => CompiledQuery<R>, behind = false): Promise<R[]> {
     let text = this.texts.get(key)
     if (text === undefined) {
       const compiled = build()
       const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i])
-      if (!sameOrder) return (await x.executeQuery(compiled)).rows
+      if (!sameOrder) return (await x.executeQuery(behind ? writeBehind(compiled) : compiled)).rows
       this.texts.set(key, (text = compiled.sql))
     }
+    // The embedded store runs it now, on the connection (it ignores the write-behind mark).
     const direct = directSqlOf(x)
     if (direct) return direct(text, parameters) as R[]
-    return (await x.executeQuery<R>(CompiledQuery.raw(text, [...parameters]))).rows
+    const query = CompiledQuery.raw(text, [...parameters]) as CompiledQuery<R>
+    return (await x.executeQuery<R>(behind ? writeBehind(query) : query)).rows
   }
 }

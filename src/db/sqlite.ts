@@ -85,7 +85,7 @@ function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readO
   const queries = config.metrics ? new QueryObserver() : undefined
   const statements = withStatementCache(sqlite)
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), ...(queries ? { log: queries.log } : {}) })
-  const groupCommit = new GroupCommit(kysely, readOnly ? undefined : directSql(statements, queries))
+  const groupCommit = new GroupCommit(kysely, readOnly ? {} : { direct: directSql(statements, queries) })
   return {
     kysely,
     dialect: 'sqlite',
