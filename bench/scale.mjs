@@ -63,7 +63,7 @@ async function start(target) {
   cur = target
   target.agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
   const started = process.hrtime.bigint()
-  target.server = spawn(process.execPath, ['dist/main.js'], {
+  target.server = spawn(process.execPath, [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), 'dist/main.js'], {
     env: { ...process.env, PORT: String(target.port), DATA_DIR: target.dir, LOG_LEVEL: 'warn', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD, FLAVOUR: 'huaweicloud' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
