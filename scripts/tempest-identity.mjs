@@ -231,6 +231,9 @@ async function main() {
         byClass.set(cls, [...(byClass.get(cls) ?? []), id.slice(cls.length + 1)])
       }
       for (const [cls, names] of byClass) out.push(`  ${cls.replace(/^tempest\.api\.identity\./, '')}: ${names.join(', ')}`)
+      // What Tempest said of each failure (tracebacks), so a failure seen once can be understood.
+      const failing = spawnSync('sh', ['-c', 'stestr failing'], { cwd: ws, env: { ...process.env, HOME: tmp }, encoding: 'utf8', maxBuffer: 64 << 20 })
+      out.push('Tempest on the failures (stestr failing, last 8000 characters):', (failing.stdout ?? '').slice(-8000))
     }
     process.stdout.write(`${out.join('\n')}\n`)
     if (opts.writePassing) fs.writeFileSync(opts.writePassing, RATCHET_HEADER + passed.map((id) => `${id}\n`).join(''))
