@@ -42,19 +42,29 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       const body = await readAll(req)
       recordHeaderSecrets(req.headers as Record<string, string | undefined>)
       recordJson(body, req.headers['content-type'])
-      const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        void readAll(answer).then((answerBody) => {
-          recordHeaderSecrets(answer.headers as Record<string, string | undefined>)
-          recordJson(answerBody, answer.headers['content-type'])
-          res.writeHead(answer.statusCode ?? 502, answer.headers)
-          res.end(answerBody)
+      const send = (retried: boolean) => {
+        const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          void readAll(answer).then((answerBody) => {
+            recordHeaderSecrets(answer.headers as Record<string, string | undefined>)
+            recordJson(answerBody, answer.headers['content-type'])
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            res.end(answerBody)
+          })
         })
-      })
-      forward.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' })
-        res.end(`recording proxy: ${error.message}`)
-      })
-      forward.end(body)
+        forward.on('error', (error: NodeJS.ErrnoException) => {
+          // A pooled keep-alive connection the server closed as it was reused: the request never
+          // reached the server, so it goes again on a new connection, as Node's docs advise.
+          // Tempest once got this proxy's 502 for a DELETE that way.
+          if (!retried && forward.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+            send(true)
+            return
+          }
+          res.writeHead(502, { 'content-type': 'text/plain' })
+          res.end(`recording proxy: ${error.message}`)
+        })
+        forward.end(body)
+      }
+      send(false)
     })()
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
