@@ -41,10 +41,12 @@ export class GroupCommit {
    * own batch, never the instance. Unset: SQLite, whose one connection serialises batches anyway.
    * `direct` (SQLite): runs SQL text on the connection itself (direct-sql.ts), for the batch's statements.
    */
-  constructor(private readonly kysely: Kysely<Database>, private readonly options: { maxInFlight?: number; direct?: DirectSql } = {}) {}
+  private readonly maxInFlight: number | undefined
+  private readonly direct: DirectSql | undefined
 
-  private get maxInFlight(): number | undefined {
-    return this.options.maxInFlight
+  constructor(private readonly kysely: Kysely<Database>, options: { maxInFlight?: number; direct?: DirectSql } = {}) {
+    this.maxInFlight = options.maxInFlight
+    this.direct = options.direct
   }
 
   /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
@@ -91,7 +93,7 @@ export class GroupCommit {
     const outcomes: Outcome[] = []
     try {
       await this.kysely.transaction().execute(async (trx) => {
-        const direct = this.options.direct
+        const direct = this.direct
         const control = direct ? async (query: CompiledQuery) => { direct(query.sql, NO_PARAMETERS) } : async (query: CompiledQuery) => { await trx.executeQuery(query) }
         if (direct) runDirectlyIn(trx, direct)
         for (const job of batch) {
