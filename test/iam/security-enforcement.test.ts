@@ -328,9 +328,17 @@ describe('API ACL on Open Telekom Cloud and behind a trusted proxy', () => {
       const token = await tokenFor(s, 'proxied', PASSWORD, s.account.name)
       const acl = `${s.url}/v3.0/OS-SECURITYPOLICY/domains/${s.account.id}/api-acl-policy`
       expect((await call(acl, { method: 'PUT', token: admin, body: { api_acl_policy: { allow_address_netmasks: [{ address_netmask: '203.0.113.0/24' }] } } })).status).toBe(200)
-      expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200)
-      expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(403)
-      expect((await call(`${s.url}/v3/users/${userId}`, { token })).status).toBe(403)
+      // Each address twice, interleaved: verdicts are kept per address, never shared between them.
+      for (let round = 0; round < 2; round++) {
+        expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200)
+        expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(403)
+        expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '203.0.113.250' } })).status).toBe(200)
+        expect((await call(`${s.url}/v3/users/${userId}`, { token })).status).toBe(403)
+      }
+      // A new policy is a new verdict for an address already seen.
+      expect((await call(acl, { method: 'PUT', token: admin, body: { api_acl_policy: { allow_address_netmasks: [{ address_netmask: '198.51.100.0/24' }] } } })).status).toBe(200)
+      expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(200)
+      expect((await call(`${s.url}/v3/users/${userId}`, { token, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(403)
     } finally {
       await s.close()
     }
