@@ -216,6 +216,11 @@ export const OPTIONS = {
   inMemory: option({ env: 'IN_MEMORY', boolean: true, description: 'throwaway store: nothing survives the process', parse: isSwitchedOn }),
   /** `normal` survives a crash of the process, `full` also a power loss (an fsync per commit). */
   sqliteSynchronous: option({ env: 'SQLITE_SYNCHRONOUS', description: 'normal (survives a process crash) or full (also a power loss)', default: 'normal', parse: oneOf(['normal', 'full']) }),
+  /** `background`: a worker thread copies the WAL into the store file while writes keep coming (db/wal-checkpointer.ts). */
+  sqliteCheckpoints: option({
+    env: 'SQLITE_CHECKPOINTS', description: 'background (a worker thread checkpoints the WAL under sustained writes) or inline (in the commit, as SQLite does by default)',
+    default: 'background', parse: oneOf(['background', 'inline']),
+  }),
   // ---- first start
   /** Empty: the flavour's default regions. */
   regions: option({ env: 'REGIONS', description: 'comma-separated region ids created at the first start', shown: "the flavour's list", parse: list(regionId) }),

@@ -49,7 +49,7 @@ export interface Db {
   close(): Promise<void>
 }
 
-export type DbConfig = Pick<Config, 'dataDir' | 'inMemory' | 'sqliteSynchronous' | 'database'> & Partial<Pick<Config, 'metrics'>>
+export type DbConfig = Pick<Config, 'dataDir' | 'inMemory' | 'sqliteSynchronous' | 'database'> & Partial<Pick<Config, 'metrics' | 'sqliteCheckpoints'>>
 
 /**
  * The embedded store opened read only, with no lock: beside a running server, for `export` and

@@ -40,13 +40,16 @@ export class GroupCommit {
    * share commits only when the store is saturated, and one write waiting on a lock holds up its
    * own batch, never the instance. Unset: SQLite, whose one connection serialises batches anyway.
    * `direct` (SQLite): runs SQL text on the connection itself (direct-sql.ts), for the batch's statements.
+   * `afterCommit`: told of each commit that made a batch durable (SQLite's WAL checkpoints).
    */
   private readonly maxInFlight: number | undefined
   private readonly direct: DirectSql | undefined
+  private readonly afterCommit: (() => void) | undefined
 
-  constructor(private readonly kysely: Kysely<Database>, options: { maxInFlight?: number; direct?: DirectSql } = {}) {
+  constructor(private readonly kysely: Kysely<Database>, options: { maxInFlight?: number; direct?: DirectSql; afterCommit?: () => void } = {}) {
     this.maxInFlight = options.maxInFlight
     this.direct = options.direct
+    this.afterCommit = options.afterCommit
   }
 
   /** Runs `work` inside the next shared transaction; it must only query through `trx`. */
@@ -116,6 +119,7 @@ export class GroupCommit {
       for (const job of batch) job.reject(error)
       return
     }
+    this.afterCommit?.()
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!
       if (outcome.ok) job.resolve(outcome.value)

@@ -6,7 +6,8 @@
  */
 import type { CompiledQuery, LogEvent } from 'kysely'
 
-export type DbOperation = 'select' | 'insert' | 'update' | 'delete' | 'other'
+/** `checkpoint`: a WAL checkpoint the embedded store ran in the background (wal-checkpointer.ts). */
+export type DbOperation = 'select' | 'insert' | 'update' | 'delete' | 'other' | 'checkpoint'
 export type QueryListener = (operation: DbOperation, seconds: number) => void
 
 const OPERATION_BY_KIND: Readonly<Record<string, DbOperation>> = {
@@ -45,6 +46,11 @@ export class QueryObserver {
       if (this.operationBySql.size < 1024) this.operationBySql.set(sql, operation)
     }
     this.listener(operation, seconds)
+  }
+
+  /** Work of the store that is not a statement of this connection's. */
+  observeOperation(operation: DbOperation, seconds: number): void {
+    this.listener?.(operation, seconds)
   }
 
   listen(listener: QueryListener): void {

@@ -12,6 +12,7 @@ import type { Db, DbConfig } from './database.js'
 import type { DirectSql } from './direct-sql.js'
 import { GroupCommit } from './group-commit.js'
 import { QueryObserver } from './query-observer.js'
+import { WalCheckpointer } from './wal-checkpointer.js'
 
 export class StoreLockedError extends Error {}
 
@@ -85,7 +86,14 @@ function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readO
   const queries = config.metrics ? new QueryObserver() : undefined
   const statements = withStatementCache(sqlite)
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), ...(queries ? { log: queries.log } : {}) })
-  const groupCommit = new GroupCommit(kysely, readOnly ? {} : { direct: directSql(statements, queries) })
+  // A throwaway store in memory has no WAL; a reader checkpoints nothing.
+  const checkpointer = readOnly || config.inMemory || config.sqliteCheckpoints === 'inline'
+    ? undefined
+    : new WalCheckpointer(sqlite, location, (seconds, failure) => {
+      if (failure) process.emitWarning(`background WAL checkpoint failed: ${failure}`)
+      else queries?.observeOperation('checkpoint', seconds)
+    })
+  const groupCommit = new GroupCommit(kysely, readOnly ? {} : { direct: directSql(statements, queries), afterCommit: checkpointer && (() => checkpointer.committed()) })
   return {
     kysely,
     dialect: 'sqlite',
@@ -107,6 +115,7 @@ function wrap(sqlite: SQLite.Database, config: DbConfig, location: string, readO
     isUnavailable: () => false,
     onQuery: (listener) => queries?.listen(listener),
     close: async () => {
+      await checkpointer?.close()
       await kysely.destroy()
       lock?.close()
     },

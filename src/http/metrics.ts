@@ -24,7 +24,7 @@ export const UNMATCHED_ROUTE = 'unmatched'
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /** Seconds. A keyed SQLite read takes a few µs; a PostgreSQL round trip a few hundred. */
 const DB_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-const DB_OPERATIONS: readonly DbOperation[] = ['select', 'insert', 'update', 'delete', 'other']
+const DB_OPERATIONS: readonly DbOperation[] = ['select', 'insert', 'update', 'delete', 'other', 'checkpoint']
 
 type Labels = Readonly<Record<string, string>>
 
