@@ -61,13 +61,14 @@ export class WalCheckpointer {
   private commits = 0
   private lastCommitAt = 0
   private idleCheck: NodeJS.Timeout | undefined
-  private failed = false
+  /** Failed, or closed with the store: checkpoints stay in the commit from then on. */
+  private done = false
 
   constructor(private readonly sqlite: SQLite.Database, private readonly location: string, private readonly report?: CheckpointReport) {}
 
   /** After each commit: starts the worker once writes keep coming, and asks it for a pass. */
   committed(): void {
-    if (this.failed) return
+    if (this.done) return
     this.lastCommitAt = Date.now()
     if (!this.worker) {
       if (++this.commits < START_AFTER_COMMITS) return
@@ -83,6 +84,7 @@ export class WalCheckpointer {
 
   /** Lets the worker finish its pass and close its connection, before the store's own close. */
   async close(): Promise<void> {
+    this.done = true
     await this.stop()
   }
 
@@ -105,7 +107,7 @@ export class WalCheckpointer {
     })
     worker.on('error', (error) => {
       // Checkpoints go back to the writer, as if the worker had never started; writes go on.
-      this.failed = true
+      this.done = true
       this.report?.(0, error.message)
       void this.stop()
     })
