@@ -88,14 +88,16 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
     policy, accessKeys, isClosing,
     authenticateToken: iam.authenticate,
     // The account's API ACL (issue 18) covers every service's API; the server's own operator API is not a cloud's.
-    gatewayRefusal: async (ctx, request) => {
+    gatewayRefusal: (ctx, request) => {
       if (request.url.startsWith('/_projectplane/')) return undefined
-      try {
-        await iam.assertApiAclAllows(ctx, request.ip, request.id)
-        return undefined
-      } catch (error) {
+      const refusal = (error: unknown) => {
         if (!(error instanceof ApiAclRefusal)) throw error
         return { status: error.status, body: { error_msg: error.message, error_code: error.code, request_id: error.requestId } }
+      }
+      try {
+        return iam.assertApiAclAllows(ctx, request.ip, request.id)?.then(() => undefined, refusal)
+      } catch (error) {
+        return refusal(error)
       }
     },
   })

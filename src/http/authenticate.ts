@@ -21,6 +21,8 @@ import { setRequestIdHeaders } from './request-id.js'
 const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
 const EMPTY_BODY = Buffer.alloc(0)
 
+export interface GatewayRefusal { status: number; body: unknown }
+
 export interface AuthenticateDeps {
   policy: Policy
   accessKeys: AccessKeyAuthenticator
@@ -33,7 +35,7 @@ export interface AuthenticateDeps {
    * issue 18), in the gateway's own body; undefined to go on. Routes without a caller (the
    * password token request) never ask.
    */
-  gatewayRefusal?(ctx: AuthContext, request: FastifyRequest): Promise<{ status: number; body: unknown } | undefined>
+  gatewayRefusal?(ctx: AuthContext, request: FastifyRequest): GatewayRefusal | undefined | Promise<GatewayRefusal | undefined>
 }
 
 /** Installs the guards on every route registered from now on; a route without a policy rule is refused. */
@@ -62,12 +64,16 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
         enterpriseProjectId: entry.enterpriseProjectScoped ? params?.enterprise_project_id : undefined,
       })
     }
-    /** True when the gateway answered for the route (the caller is refused). */
-    const refusedAtGateway = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-      const refusal = request.auth && gatewayRefusal && await gatewayRefusal(request.auth, request)
+    // True when the gateway answered for the route (the caller is refused). Synchronous when the
+    // gateway answers at once, as it does once the account's ACL is loaded: no promise per request.
+    const refuse = (reply: FastifyReply, refusal: GatewayRefusal | undefined): boolean => {
       if (!refusal) return false
-      await reply.status(refusal.status).send(refusal.body)
+      void reply.status(refusal.status).send(refusal.body)
       return true
+    }
+    const refusedAtGateway = (request: FastifyRequest, reply: FastifyReply): boolean | Promise<boolean> => {
+      const refusal = request.auth && gatewayRefusal ? gatewayRefusal(request.auth, request) : undefined
+      return refusal instanceof Promise ? refusal.then((settled) => refuse(reply, settled)) : refuse(reply, refusal)
     }
     const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
       setRequestIdHeaders(request, reply)
@@ -90,14 +96,16 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
           const ctx = await authenticateToken(request.headers['x-auth-token'] as string | undefined)
           request.auth = BODYLESS_METHODS.has(request.method) ? ctx : withOrigin(ctx, request)
         }
-        if (await refusedAtGateway(request, reply)) return reply
+        const refused = refusedAtGateway(request, reply)
+        if (refused === true || (refused !== false && await refused)) return reply
       }
       enforce(request)
     }
     const verifySignedBody = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!request.pendingSignature) return
       request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature), request)
-      if (await refusedAtGateway(request, reply)) return reply
+      const refused = refusedAtGateway(request, reply)
+      if (refused === true || (refused !== false && await refused)) return reply
       enforce(request)
     }
     if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {

@@ -107,7 +107,7 @@ export interface Iam {
   /** Account security for the web console: the console ACL, the idle sign-out and the login notices (issue 18). */
   readonly security: Pick<SecurityService, 'consoleAclAllows' | 'sessionTimeoutMinutes' | 'consoleLoginPolicy'>
   /** The API ACL of the caller's account (issue 18): the authentication hook refuses addresses outside it. */
-  assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void>
+  assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): void | Promise<void>
   /** The web console's sign-in, login protection and operation protection (issue 18, console-security-routes.ts). */
   readonly console: ConsoleSupport
   /** Codes that would go by SMS or e-mail, for the operator API (mfa/outbox.ts). */

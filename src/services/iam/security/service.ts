@@ -78,7 +78,8 @@ export class ApiAclRefusal extends ServiceCodedError {
 interface CachedAcl { readonly acl: CompiledAcl; readonly owners: ReadonlySet<string> }
 
 export class SecurityService {
-  private readonly apiAcls = new Map<string, Promise<CachedAcl>>()
+  /** An account's API ACL while it loads, then the loaded ACL itself. */
+  private readonly apiAcls = new Map<string, CachedAcl | Promise<CachedAcl>>()
   private readonly keystone: boolean
 
   constructor(private readonly deps: SecurityServiceOptions) {
@@ -287,10 +288,16 @@ export class SecurityService {
    * The API ACL (§5.5): a caller outside the account's allowed addresses is refused. The
    * account's owner is exempt on Huawei Cloud, not on Open Telekom Cloud (open question 5).
    */
-  async assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): Promise<void> {
+  assertApiAclAllows(ctx: AuthContext, ip: string, requestId: string): void | Promise<void> {
     if (this.keystone) return
-    const accountId = ctx.accountId ?? ctx.userDomain.id
-    const { acl, owners } = await this.cachedApiAcl(accountId)
+    const cached = this.cachedApiAcl(ctx.accountId ?? ctx.userDomain.id)
+    // Every API request asks: once the ACL is loaded the answer is synchronous, with no promise
+    // per caller level (they were ~0.9 KB of garbage per GET).
+    if (cached instanceof Promise) return cached.then((loaded) => this.judgeApiAcl(loaded, ctx, ip, requestId))
+    this.judgeApiAcl(cached, ctx, ip, requestId)
+  }
+
+  private judgeApiAcl({ acl, owners }: CachedAcl, ctx: AuthContext, ip: string, requestId: string): void {
     if (acl.allows(ip)) return
     if (this.deps.flavour.name === 'huaweicloud' && owners.has(ctx.user.id) && !ctx.assumedBy) return
     throw new ApiAclRefusal(requestId)
@@ -301,15 +308,21 @@ export class SecurityService {
     this.apiAcls.clear()
   }
 
-  private cachedApiAcl(accountId: string): Promise<CachedAcl> {
+  private cachedApiAcl(accountId: string): CachedAcl | Promise<CachedAcl> {
     let cached = this.apiAcls.get(accountId)
     if (!cached) {
-      cached = (async () => ({
+      const loading = (async () => ({
         acl: compileAcl((await this.policyOf(accountId, 'api_acl')) as AclPolicy),
         owners: new Set(await this.deps.store.listOwnerIds(accountId)),
       }))()
-      cached.catch(() => this.apiAcls.delete(accountId))
-      this.apiAcls.set(accountId, cached)
+      // Only if nothing dropped or replaced the entry meanwhile (a policy change while loading).
+      const settled = (next: CachedAcl | undefined) => {
+        if (this.apiAcls.get(accountId) !== loading) return
+        if (next) this.apiAcls.set(accountId, next)
+        else this.apiAcls.delete(accountId)
+      }
+      loading.then(settled, () => settled(undefined))
+      this.apiAcls.set(accountId, (cached = loading))
     }
     return cached
   }
