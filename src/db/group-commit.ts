@@ -40,7 +40,7 @@ export class GroupCommit {
    * share commits only when the store is saturated, and one write waiting on a lock holds up its
    * own batch, never the instance. Unset: SQLite, whose one connection serialises batches anyway.
    * `direct` (SQLite): runs SQL text on the connection itself (direct-sql.ts), for the batch's statements.
-   * `afterCommit`: told of each commit that made a batch durable (SQLite's WAL checkpoints).
+   * `afterCommit`: told of each commit that made a batch durable (SQLite's WAL checkpoints); it must not throw.
    */
   private readonly maxInFlight: number | undefined
   private readonly direct: DirectSql | undefined
@@ -86,11 +86,19 @@ export class GroupCommit {
   }
 
   private async commit(batch: Job[]): Promise<void> {
-    if (this.maxInFlight !== undefined && batch.length === 1) {
+    if (batch.length === 1) {
       // Alone, a write needs no savepoint: its failure rolls back nothing but itself. On
-      // PostgreSQL that saves the savepoint's round trip.
+      // PostgreSQL that saves the savepoint's round trip, on SQLite two statements per write
+      // whenever writes come one at a time.
       const job = batch[0]!
-      await this.kysely.transaction().execute(job.work).then(job.resolve, job.reject)
+      const direct = this.direct
+      await this.kysely.transaction().execute((trx) => {
+        if (direct) runDirectlyIn(trx, direct)
+        return job.work(trx)
+      }).then((value) => {
+        job.resolve(value)
+        this.afterCommit?.()
+      }, job.reject)
       return
     }
     const outcomes: Outcome[] = []
@@ -119,11 +127,11 @@ export class GroupCommit {
       for (const job of batch) job.reject(error)
       return
     }
-    this.afterCommit?.()
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!
       if (outcome.ok) job.resolve(outcome.value)
       else job.reject(outcome.error)
     })
+    this.afterCommit?.()
   }
 }

@@ -72,7 +72,15 @@ export class WalCheckpointer {
     this.lastCommitAt = Date.now()
     if (!this.worker) {
       if (++this.commits < START_AFTER_COMMITS) return
-      this.start()
+      try {
+        this.start()
+      } catch (error) {
+        // No thread to be had (out of memory, too many files): checkpoints stay in the commit.
+        this.done = true
+        this.report?.(0, (error as Error).message)
+        void this.stop()
+        return
+      }
     }
     if (this.running) {
       this.requested = true
