@@ -102,14 +102,18 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
       enforce(request)
     }
     const verifySignedBody = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.pendingSignature) return
-      request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature), request)
+      request.auth = withOrigin(await accessKeys.authenticate(signedRequest(request, request.rawBody ?? EMPTY_BODY), request.pendingSignature!), request)
       const refused = refusedAtGateway(request, reply)
       if (refused === true || (refused !== false && await refused)) return reply
       enforce(request)
     }
+    // Only signed requests have work here: the others (token callers) pass without a promise.
+    const verifySignedBodyHook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      if (!request.pendingSignature) return done()
+      return verifySignedBody(request, reply)
+    }
     if (!BODYLESS_METHODS.has([route.method].flat()[0]!)) {
-      route.preValidation = [verifySignedBody, ...(route.preValidation ? [route.preValidation].flat() : [])]
+      route.preValidation = [verifySignedBodyHook, ...(route.preValidation ? [route.preValidation].flat() : [])]
     }
     route.onRequest = [authorize, ...(route.onRequest ? [route.onRequest].flat() : [])]
   })

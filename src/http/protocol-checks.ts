@@ -20,10 +20,11 @@ const isHttp11 = (request: FastifyRequest) => request.raw.httpVersionMajor === 1
 export function installProtocolChecks(app: FastifyInstance, server: Server): void {
   // Node answers 417 itself unless someone listens; the app's hook below answers instead.
   server.on('checkExpectation', (req, res) => server.emit('request', req, res))
-  app.addHook('onRequest', async (request) => {
-    if (!isHttp11(request)) return
-    if (request.headers.host === undefined) throw new MissingHostError()
+  // A callback hook, not an async one: every request passes here, and a promise each is garbage.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!isHttp11(request)) return done()
+    if (request.headers.host === undefined) return done(new MissingHostError())
     const expect = request.headers.expect
-    if (expect !== undefined && !CONTINUE.test(expect)) throw new ExpectationFailedError()
+    done(expect !== undefined && !CONTINUE.test(expect) ? new ExpectationFailedError() : undefined)
   })
 }
