@@ -87,6 +87,7 @@ export async function buildApp({ config, db, clock = SYSTEM_CLOCK }: AppDeps): P
   installAuthentication(app, {
     policy, accessKeys, isClosing,
     authenticateToken: iam.authenticate,
+    cachedCaller: iam.cachedCaller,
     // The account's API ACL (issue 18) covers every service's API; the server's own operator API is not a cloud's.
     gatewayRefusal: (ctx, request) => {
       if (request.url.startsWith('/_projectplane/')) return undefined

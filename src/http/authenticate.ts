@@ -28,6 +28,8 @@ export interface AuthenticateDeps {
   accessKeys: AccessKeyAuthenticator
   /** The caller behind an `X-Auth-Token`; throws 401 for anything but a live token. */
   authenticateToken(token: string | undefined): Promise<AuthContext>
+  /** The same answer synchronously when it is at hand (a token validated moments ago); undefined otherwise. */
+  cachedCaller?(token: string | undefined): AuthContext | undefined
   /** True once the server is closing: requests still arriving on kept-alive connections get a 503. */
   isClosing(): boolean
   /**
@@ -39,7 +41,7 @@ export interface AuthenticateDeps {
 }
 
 /** Installs the guards on every route registered from now on; a route without a policy rule is refused. */
-export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, isClosing, gatewayRefusal }: AuthenticateDeps): void {
+export function installAuthentication(app: FastifyInstance, { policy, accessKeys, authenticateToken, cachedCaller, isClosing, gatewayRefusal }: AuthenticateDeps): void {
   app.decorate('callerOf', async (request: FastifyRequest): Promise<AuthContext> => {
     if (request.auth) return request.auth
     const pending = request.headers.authorization === undefined
@@ -93,7 +95,8 @@ export function installAuthentication(app: FastifyInstance, { policy, accessKeys
           }
           request.auth = await accessKeys.authenticate(signedRequest(request, await readBody(request.raw, BODY_LIMIT_BYTES)), pending)
         } else {
-          const ctx = await authenticateToken(request.headers['x-auth-token'] as string | undefined)
+          const token = request.headers['x-auth-token'] as string | undefined
+          const ctx = cachedCaller?.(token) ?? await authenticateToken(token)
           request.auth = BODYLESS_METHODS.has(request.method) ? ctx : withOrigin(ctx, request)
         }
         const refused = refusedAtGateway(request, reply)

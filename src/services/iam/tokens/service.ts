@@ -422,11 +422,19 @@ export class TokenService {
   }
 
   /** The caller behind an `X-Auth-Token`; 401 for anything but a live token. */
-  async authenticate(token: string | undefined): Promise<AuthContext> {
-    if (!token) throw new UnauthorizedError()
+  /** The caller of a token validated moments ago, without a promise (every request asks); undefined otherwise. */
+  cachedContext(token: string | undefined): AuthContext | undefined {
+    if (!token) return undefined
     const now = this.deps.clock.now()
     const cached = this.authCache.get(token)
-    if (cached && cached.until > now && cached.ctx.expiresAt > now) return cached.ctx
+    return cached && cached.until > now && cached.ctx.expiresAt > now ? cached.ctx : undefined
+  }
+
+  async authenticate(token: string | undefined): Promise<AuthContext> {
+    if (!token) throw new UnauthorizedError()
+    const cached = this.cachedContext(token)
+    if (cached) return cached
+    const now = this.deps.clock.now()
     const ctx = await this.validate(token)
     if (!ctx) throw new UnauthorizedError()
     if (this.authCache.size >= AUTH_CACHE_MAX_ENTRIES) this.authCache.delete(this.authCache.keys().next().value!)
