@@ -75,10 +75,8 @@ export class WalCheckpointer {
       try {
         this.start()
       } catch (error) {
-        // No thread to be had (out of memory, too many files): checkpoints stay in the commit.
-        this.done = true
-        this.report?.(0, (error as Error).message)
-        void this.stop()
+        // No thread to be had (out of memory, too many files).
+        this.fail((error as Error).message)
         return
       }
     }
@@ -102,7 +100,11 @@ export class WalCheckpointer {
       workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), location: this.location },
     })
     worker.unref()
-    this.workerExited = new Promise((resolve) => worker.once('exit', () => resolve()))
+    this.workerExited = new Promise((resolve) => worker.once('exit', () => {
+      // Ended on its own (not by stop): checkpoints go back into the commit, as after an error.
+      if (this.worker === worker) this.fail('the checkpoint worker exited')
+      resolve()
+    }))
     worker.on('message', (outcome: { seconds: number; failure?: string }) => {
       this.report?.(outcome.seconds, outcome.failure)
       if (this.worker !== worker) return
@@ -113,18 +115,20 @@ export class WalCheckpointer {
         worker.postMessage('pass')
       }
     })
-    worker.on('error', (error) => {
-      // Checkpoints go back to the writer, as if the worker had never started; writes go on.
-      this.done = true
-      this.report?.(0, error.message)
-      void this.stop()
-    })
+    worker.on('error', (error) => this.fail(error.message))
     this.worker = worker
     this.sqlite.pragma(`wal_autocheckpoint = ${BACKGROUND_RESTART_PAGES}`)
     this.idleCheck = setInterval(() => {
       if (!this.running && Date.now() - this.lastCommitAt >= IDLE_STOP_MS) void this.stop()
     }, IDLE_STOP_MS / 2)
     this.idleCheck.unref()
+  }
+
+  /** Checkpoints go back to the writer, as if the worker had never started; writes go on. */
+  private fail(reason: string): void {
+    this.done = true
+    this.report?.(0, reason)
+    void this.stop()
   }
 
   private async stop(): Promise<void> {
