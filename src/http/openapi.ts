@@ -7,7 +7,6 @@
  * never from Fastify response schemas, which would change the serialized bodies. The document
  * is built once when the app is ready and served as cached bytes.
  */
-import fs from 'node:fs'
 import swagger from '@fastify/swagger'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import type { OpenAPIV3_1 } from 'openapi-types'
@@ -16,6 +15,7 @@ import {
   ConflictError, ForbiddenError, MalformedJsonError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, ValidationError, type AppError,
 } from '../errors/app-error.js'
 import type { FlavourName } from '../flavours.js'
+import { packageVersion } from '../shared/package-files.js'
 import type { ErrorRenderer } from './error-handler.js'
 import type { ServiceName } from './fastify-types.js'
 import { BODY_COMPONENTS, SUCCESS_BODIES } from './openapi-bodies.js'
@@ -147,11 +147,6 @@ const ERROR_SCHEMAS: Record<ServiceName, { name: string; schema: object }> = {
       description: "CTS's error body",
     },
   },
-}
-
-function packageVersion(): string {
-  // src/http and dist/http both sit two levels below the package root.
-  return (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
 function tagOf(action: string, service: ServiceName): string {
