@@ -7,7 +7,14 @@
 // there are kept, so a second call tops a 1k store up to 1M. Prints the ids it picked as JSON.
 import { randomUUID } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { newTraceId } from '../dist/audit/trace.js'
+import * as esbuild from 'esbuild'
+
+// The server's own trace ids (src/audit/trace.ts). The build bundles that module into the server,
+// so it is bundled here on its own (it needs nothing but node:crypto once bundled).
+const traceModule = await esbuild.build({
+  entryPoints: [new URL('../src/audit/trace.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning',
+})
+const { newTraceId } = await import(`data:text/javascript,${encodeURIComponent(traceModule.outputFiles[0].text)}`)
 
 const [file, projectsWanted, epsWanted, tracesWanted] = process.argv.slice(2)
 if (!file || tracesWanted === undefined) {

@@ -65,7 +65,7 @@ export interface ProjectplaneApp {
   policy: Policy
   /** A token of the account's administrator, minted without a password, for the `projectplane` command. */
   issueOperatorToken(accountId: string): Promise<string>
-  /** Compiles every request validator now (they compile on first use, and in the background once listening). */
+  /** Compiles every request validator now (they compile on first use otherwise). */
   compileValidators(): Promise<void>
 }
 

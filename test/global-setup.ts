@@ -20,7 +20,7 @@ import { assertNoSecretsInLogs, LOGS_DIR, SECRETS_DIR } from './helpers/log-secr
 const DONE = 'PROJECTPLANE_TEST_GLOBAL_SETUP'
 
 /** Everything `npm run build` reads: a change to any of it can make a different `dist/`. */
-const BUILD_INPUTS = ['src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']
+const BUILD_INPUTS = ['src', 'web', 'scripts/build.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']
 /** The repository, wherever vitest was started from. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = 'dist'

@@ -5,15 +5,15 @@
  * administrator, so validation, policy and the audit trail apply exactly as over the network.
  * The store's modules are loaded when a command runs, not to parse it: `--help` stays quick.
  */
-import fs from 'node:fs'
 import { Option, type Command } from 'commander'
 import { CONFIG_OPTIONS, flagOf, loadConfig, type Config, type ConfigOption } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Projectplane } from '../server.js'
+import { packageVersion } from '../shared/package-files.js'
 import { CliError, EXIT } from './cli-error.js'
 import { note } from './output.js'
 
-export const VERSION: string = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+export const VERSION: string = packageVersion()
 const USER_AGENT = `projectplane-cli/${VERSION}`
 
 /** A commander option for a configuration option: its flag, description, environment variable and default. */

@@ -9,13 +9,13 @@ import fs from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { DEFAULT_FLAVOUR, FLAVOUR_NAMES, IAM_QUOTA_TYPES, type Flavour, type IamQuotaType } from '../flavours.js'
+import { CONSOLE_DIR } from '../shared/package-files.js'
 import { FaultRuleError, parseFaultRules, type FaultRule } from './fault-rules.js'
 
 /** A bad value: the message names the option, and the process stops with it (exit status 2). */
 export class ConfigError extends Error {}
 
-/** `dist/console` of the package: src/config and dist/config both sit two levels below its root. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(new URL('../../dist/console', import.meta.url).pathname)
+export const DEFAULT_CONSOLE_DIR = CONSOLE_DIR
 
 /** A value as one would type it, or one for each flavour, read from the flavour's data. */
 export type PerFlavourText = string | ((flavour: Flavour) => string | number)

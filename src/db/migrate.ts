@@ -3,11 +3,9 @@
  * own transaction, and records them in `schema_migrations`. Files are immutable once released.
  */
 import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
+import { MIGRATIONS_DIR } from '../shared/package-files.js'
 import type { Db } from './database.js'
-
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
 
 export interface Migration { version: string; statements: string[] }
 

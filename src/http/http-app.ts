@@ -104,11 +104,6 @@ export function createHttpApp({ config, db, renderers, baseUrl }: HttpAppDeps): 
     done()
   })
   registry.install(app)
-  app.addHook('onListen', (done) => {
-    // After the first requests can be answered; a failure is logged (the schemas test fails on it).
-    setImmediate(() => void validators.compileAll().catch((error: unknown) => app.log.error({ err: error }, 'a request schema does not compile')))
-    done()
-  })
   return {
     app: app as unknown as FastifyInstance, registry, faults, metrics, perRequestLogger,
     isClosing: () => closing, compileValidators: () => validators.compileAll(),
