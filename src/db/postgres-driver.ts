@@ -119,6 +119,11 @@ class PipelinedConnection implements DatabaseConnection {
   private stale = new Set<string>()
   /** Bumped when a plan went stale, so the text is prepared again under a new name. */
   private generation = 0
+  /**
+   * The socket is corked while statements sent ahead wait for the next awaited one: they leave
+   * together in one write (one syscall here, one wake-up of the backend) instead of one each.
+   */
+  private corked = false
 
   constructor(private readonly client: pg.PoolClient, private readonly prepare: boolean) {}
 
@@ -130,6 +135,10 @@ class PipelinedConnection implements DatabaseConnection {
 
   /** Sends `text` (no parameters) without waiting; its outcome joins the next awaited statement's. */
   sendAhead(text: string, values?: readonly unknown[]): void {
+    if (!this.corked) {
+      this.corked = true
+      this.stream.cork()
+    }
     const sent = values ? this.run(text, values) : this.client.query(text)
     // Observed here so an early failure is never "unhandled"; reported by `settle`.
     sent.catch(() => {})
@@ -148,7 +157,7 @@ class PipelinedConnection implements DatabaseConnection {
     if (!this.inTransaction) this.deallocateStale()
     let result: pg.QueryResult
     try {
-      result = await this.settle(this.run(compiled.sql, compiled.parameters))
+      result = await this.settle(this.sent(this.run(compiled.sql, compiled.parameters)))
     } catch (error) {
       // Outside a transaction nothing else is affected: run the statement again, freshly prepared.
       if (this.inTransaction || !STALE_STATEMENT.has(codeOf(error) ?? '')) throw error
@@ -169,7 +178,7 @@ class PipelinedConnection implements DatabaseConnection {
 
   async commit(): Promise<void> {
     try {
-      const result = await this.settle(this.client.query('commit'))
+      const result = await this.settle(this.sent(this.client.query('commit')))
       // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not with an error.
       if (result.command === 'ROLLBACK') throw Object.assign(new Error('the transaction was rolled back instead of committed'), { code: '40000' })
     } finally {
@@ -181,6 +190,7 @@ class PipelinedConnection implements DatabaseConnection {
     const ahead = this.ahead
     this.ahead = []
     this.inTransaction = false
+    this.uncork()
     // Their failure is why the transaction is being rolled back; it was reported already.
     await Promise.allSettled(ahead)
     await this.client.query('rollback')
@@ -190,7 +200,25 @@ class PipelinedConnection implements DatabaseConnection {
     // A transaction always ends with COMMIT or ROLLBACK, both waited for: nothing is left ahead.
     this.ahead = []
     this.inTransaction = false
+    this.uncork()
     this.client.release()
+  }
+
+  /** pg's socket to the server (pg writes each statement's messages to it corked). */
+  private get stream(): { cork(): void; uncork(): void } {
+    return (this.client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
+  }
+
+  /** Called once the awaited statement is queued: everything corked behind it goes out in one write. */
+  private sent<T>(statement: Promise<T>): Promise<T> {
+    this.uncork()
+    return statement
+  }
+
+  private uncork(): void {
+    if (!this.corked) return
+    this.corked = false
+    this.stream.uncork()
   }
 
   /** Waits for `last` and everything sent before it; the first failure among them is the error. */
