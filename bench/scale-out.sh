@@ -76,7 +76,7 @@ start_instance() {
   local pin=()
   while [ "$1" != -- ]; do pin+=("$1"); shift; done
   shift
-  env "$@" PORT="$port" HOST="$HOST" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+  env -u DATABASE_URL -u DATABASE_SCHEMA "$@" PORT="$port" HOST="$HOST" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     "${pin[@]}" node dist/main.js >"$WORK/$name.log" 2>&1 &
   echo $!
 }

@@ -58,7 +58,10 @@ export async function openPostgres(config: PostgresConfig, observeQueries = fals
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   const queries = observeQueries ? new QueryObserver() : undefined
-  const kysely = new Kysely<Database>({ dialect: new PipelinedPostgresDialect(pool, config.preparedStatements !== false), ...(queries ? { log: queries.log } : {}) })
+  // Keyed reads outside transactions share one of the pool's connections (postgres-driver.ts);
+  // a pool of one keeps its only connection for everything.
+  const dialect = new PipelinedPostgresDialect(pool, config.preparedStatements !== false, config.poolSize >= 2)
+  const kysely = new Kysely<Database>({ dialect, ...(queries ? { log: queries.log } : {}) })
   // Writes share commits, as on SQLite: at most two write transactions at a time, the writes that
   // arrive meanwhile forming the next batch. Concurrent writes to one row would otherwise queue on
   // its lock, each holding it through its own commit's WAL flush (bench/RESULTS.md, issue 19:

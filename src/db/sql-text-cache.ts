@@ -4,11 +4,14 @@
  * (per store object, hence per database and dialect) and then run with fresh parameters. The text
  * is kept only when Kysely's parameters are exactly the caller's, in order: a reordering by a
  * Kysely upgrade makes it compile every time, never bind values to the wrong columns.
+ * These shapes are keyed statements, so outside a transaction (where only their reads run) they
+ * are marked as keyed reads (keyed-reads.ts).
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import { directSqlOf } from './direct-sql.js'
 import type { Database } from './schema.js'
 import { writeBehind } from './write-behind.js'
+import { keyedRead } from './keyed-reads.js'
 
 export class SqlTextCache {
   private readonly texts = new Map<string, string>()
@@ -23,13 +26,13 @@ export class SqlTextCache {
     if (text === undefined) {
       const compiled = build()
       const sameOrder = compiled.parameters.length === parameters.length && compiled.parameters.every((p, i) => p === parameters[i])
-      if (!sameOrder) return (await x.executeQuery(behind ? writeBehind(compiled) : compiled)).rows
+      if (!sameOrder) return (await x.executeQuery(behind ? writeBehind(compiled) : keyedRead(compiled))).rows
       this.texts.set(key, (text = compiled.sql))
     }
     // The embedded store runs it now, on the connection (it ignores the write-behind mark).
     const direct = directSqlOf(x)
     if (direct) return direct(text, parameters) as R[]
     const query = CompiledQuery.raw(text, [...parameters]) as CompiledQuery<R>
-    return (await x.executeQuery<R>(behind ? writeBehind(query) : query)).rows
+    return (await x.executeQuery<R>(behind ? writeBehind(query) : keyedRead(query))).rows
   }
 }

@@ -75,6 +75,24 @@ describe.each(BACKENDS)('IamStore projects on $name', (backend) => {
       expect(await h.store.projects.findProject(row.id)).toEqual(enabledAgain)
     })
 
+    it('updateProjectWithBefore returns the row as it was and as it is, in column order, under the same guards and conflicts', async () => {
+      const domain = await newAccount(h.store)
+      const other = await newAccount(h.store)
+      const row = await h.store.projects.createProject(projectRow(domain.id, { kind: 'custom', region_id: 'eu-de' }))
+      const taken = await h.store.projects.createProject(projectRow(domain.id))
+      const changes = { description: 'new', enabled: false, tags: '["t"]' }
+      const expected: ProjectRow = { ...row, ...changes, enabled: 0, updated_at: T1 }
+      const updated = await h.store.projects.transaction((tx) => tx.updateProjectWithBefore(domain.id, row.id, changes, T1, { kind: 'custom', regionId: 'eu-de' }))
+      expect(updated).toEqual({ before: row, after: expected })
+      // The trace records both as they come: the same keys in the same order.
+      expect(Object.keys(updated!.before)).toEqual(Object.keys(updated!.after))
+      expect(await h.store.projects.updateProjectWithBefore(other.id, row.id, { description: 'x' }, T2)).toBeUndefined()
+      expect(await h.store.projects.updateProjectWithBefore(domain.id, uid('missing'), { description: 'x' }, T2)).toBeUndefined()
+      expect(await h.store.projects.updateProjectWithBefore(domain.id, row.id, { description: 'x' }, T2, { kind: 'region' })).toBeUndefined()
+      await expect(h.store.projects.updateProjectWithBefore(domain.id, row.id, { name: taken.name }, T2)).rejects.toBeInstanceOf(ConflictError)
+      expect(await h.store.projects.findProject(row.id)).toEqual(expected)
+    })
+
     it('updateProject with no changes only stamps updated_at', async () => {
       const domain = await newAccount(h.store)
       const row = await h.store.projects.createProject(projectRow(domain.id))

@@ -305,10 +305,9 @@ export class ProjectService extends DomainService {
   /** One guarded UPDATE and its trace, in one transaction; undefined when the guard matched nothing. */
   private updateProjectTraced(ctx: AuthContext, domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard) {
     return this.deps.projects.transaction(async (tx) => {
-      const before = await tx.findProject(id)
-      const after = before && await tx.updateProject(domainId, id, changes, now, guard)
-      if (after) await tx.recordChange(iamTrace(ctx, domainId, 'updateProject', now), updateOf('project', before, after))
-      return after
+      const updated = await tx.updateProjectWithBefore(domainId, id, changes, now, guard)
+      if (updated) await tx.recordChange(iamTrace(ctx, domainId, 'updateProject', now), updateOf('project', updated.before, updated.after))
+      return updated?.after
     })
   }
 

@@ -279,18 +279,7 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
   }
 
   updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard = {}) {
-    const set: Partial<ProjectRow> = { updated_at: now }
-    if (changes.name !== undefined) set.name = changes.name
-    if (changes.description !== undefined) set.description = changes.description
-    if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0
-    if (changes.tags !== undefined) set.tags = changes.tags
-    if (changes.options !== undefined) set.options = changes.options
-    if (changes.extra !== undefined) set.extra = changes.extra
-    // Parameters in the order Kysely emits them: SET values, then WHERE values in call order.
-    const parameters = [...Object.values(set), id, domainId]
-    if (guard.kind !== undefined) parameters.push(guard.kind)
-    if (guard.regionId !== undefined) parameters.push(guard.regionId)
-    const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
+    const { set, parameters, shape } = projectUpdateOf(domainId, id, changes, now, guard)
     return this.writingProject(id, () =>
       this.constrained(
         () => this.write(async (x) => (await this.sqlTexts.run(x, shape, parameters, () => {
@@ -299,6 +288,41 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
           if (guard.regionId !== undefined) q = q.where('region_id', '=', guard.regionId)
           return q.returningAll().compile()
         }))[0]),
+        { unique: () => projectNameConflict(changes.name ?? '', domainId) },
+      ),
+    )
+  }
+
+  async updateProjectWithBefore(domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard = {}) {
+    if (this.db.dialect !== 'postgres') {
+      const before = await this.findProject(id)
+      const after = before && await this.updateProject(domainId, id, changes, now, guard)
+      return after && { before: before!, after }
+    }
+    // NOTE: one statement, so one round trip where findProject + updateProject were two (issue
+    // 19: a PATCH inside a group commit waits for each in turn). The FROM subquery locks the row
+    // as findProject did and its columns are the values before this UPDATE (under READ COMMITTED
+    // the lock waits for a concurrent writer and then reads what it committed). Its parameters
+    // come in the same order as updateProject's: SET values, id, domain, guards.
+    const { set, parameters, shape } = projectUpdateOf(domainId, id, changes, now, guard)
+    return this.writingProject(id, () =>
+      this.constrained(
+        () => this.write(async (x) => {
+          const [row] = await this.sqlTexts.run(x, `with-before:${shape}`, parameters, () => {
+            const guards = [sql`"projects"."domain_id" = ${domainId}`]
+            if (guard.kind !== undefined) guards.push(sql`"projects"."kind" = ${guard.kind}`)
+            if (guard.regionId !== undefined) guards.push(sql`"projects"."region_id" = ${guard.regionId}`)
+            return sql<ProjectRow & { before: ProjectRow }>`update "projects" set ${sql.join(Object.entries(set).map(([column, value]) => sql`${sql.ref(column)} = ${value}`))}
+              from (select * from "projects" where "id" = ${id} for update) as "before"
+              where "projects"."id" = "before"."id" and ${sql.join(guards, sql` and `)}
+              returning to_jsonb("before") as "before", "projects".*`.compile(x)
+          })
+          if (!row) return undefined
+          const { before: json, ...after } = row
+          // jsonb orders keys its own way; the trace keeps the row's column order, as on SQLite.
+          const before = Object.fromEntries(Object.keys(after).map((column) => [column, json[column as keyof ProjectRow]])) as unknown as ProjectRow
+          return { before, after }
+        }),
         { unique: () => projectNameConflict(changes.name ?? '', domainId) },
       ),
     )
@@ -381,4 +405,23 @@ export class SqlProjectStore extends IamSqlStore<ProjectStore> implements Projec
 
 function projectNameConflict(name: string, domainId: string): ConflictError {
   return new ConflictError('project', `Duplicate entry found with name ${name} at domain ID ${domainId}`)
+}
+
+/**
+ * The SET of a project update, its parameters in the order Kysely emits them (SET values, then
+ * WHERE values in call order: id, domain, guards) and the shape that names its compiled text.
+ */
+function projectUpdateOf(domainId: string, id: string, changes: ProjectChanges, now: string, guard: ProjectUpdateGuard) {
+  const set: Partial<ProjectRow> = { updated_at: now }
+  if (changes.name !== undefined) set.name = changes.name
+  if (changes.description !== undefined) set.description = changes.description
+  if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0
+  if (changes.tags !== undefined) set.tags = changes.tags
+  if (changes.options !== undefined) set.options = changes.options
+  if (changes.extra !== undefined) set.extra = changes.extra
+  const parameters: unknown[] = [...Object.values(set), id, domainId]
+  if (guard.kind !== undefined) parameters.push(guard.kind)
+  if (guard.regionId !== undefined) parameters.push(guard.regionId)
+  const shape = `${Object.keys(set).join(',')}|${guard.kind !== undefined}|${guard.regionId !== undefined}`
+  return { set, parameters, shape }
 }

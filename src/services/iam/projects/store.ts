@@ -118,6 +118,12 @@ export interface ProjectStore extends TracedStore<ProjectStore> {
    * Throws ConflictError when the new name is taken in the account.
    */
   updateProject(domainId: string, id: string, changes: ProjectChanges, now: string, guard?: ProjectUpdateGuard): Promise<ProjectRow | undefined>
+  /**
+   * `updateProject` that also returns the row as it was before (what an audited change records),
+   * read under the row's lock inside a transaction. Undefined when no row matched; throws as
+   * `updateProject`.
+   */
+  updateProjectWithBefore(domainId: string, id: string, changes: ProjectChanges, now: string, guard?: ProjectUpdateGuard): Promise<{ before: ProjectRow; after: ProjectRow } | undefined>
   /** False when the account has no such project. */
   setProjectStatus(domainId: string, id: string, status: ProjectRow['status'], now: string): Promise<boolean>
   /**
