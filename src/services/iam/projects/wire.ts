@@ -2,14 +2,12 @@
  * @module Keystone envelopes of regions, domains and projects. Field names and order follow the
  * seeds' examples; what differs between the clouds comes from the `Flavour`.
  */
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
+import { jsonListStream } from '../../../http/json-stream.js'
 import type { Flavour } from '../../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
-import { collectionLinks } from '../iam-wire.js'
+import { collectionLinks, type PagePosition } from '../iam-wire.js'
 import type { ProjectEntry, ProjectPage, ProjectView } from './service.js'
-
-/** Characters per chunk of a streamed list: well below V8's large-object size (128 KiB). */
-const STREAM_CHUNK = 16 * 1024
 
 export interface ProjectShape {
   /** The PATCH answer: some clouds add the `extra` attributes. */
@@ -48,31 +46,13 @@ export class ProjectWire {
 
   /**
    * The same answer as `projectList`, byte for byte, written as the batches arrive: the links
-   * first (they do not depend on the rows), then each project. A failure after the first byte can
-   * only cut the answer short; the client sees a truncated body, never a wrong one.
-   *
-   * NOTE: chunks stay near `STREAM_CHUNK` characters. A batch's answer as one string (~300 kB) is
-   * a large object to V8, allocated in the old generation and freed only by a full collection:
-   * the heap grew by ~100 MB per listing. Small chunks die young. The stream is pulled (Readable
-   * pipes it with back-pressure), so no more than a chunk or two wait for the socket.
+   * first (they do not depend on the rows), then each project, in small chunks (http/json-stream.ts).
+   * A failure after the first byte can only cut the answer short; the client sees a truncated
+   * body, never a wrong one.
    */
-  projectListStream(base: string, selfUrl: string, batches: AsyncIterable<readonly ProjectEntry[]>): Readable {
-    const self = this
-    return Readable.from((async function* () {
-      let chunk = `{"links":${JSON.stringify(collectionLinks(selfUrl))},"projects":[`
-      let first = true
-      for await (const batch of batches) {
-        for (const entry of batch) {
-          chunk += (first ? '' : ',') + JSON.stringify(self.projectEntity(base, entry))
-          first = false
-          if (chunk.length >= STREAM_CHUNK) {
-            yield chunk
-            chunk = ''
-          }
-        }
-      }
-      yield `${chunk}]}`
-    })(), { objectMode: false, highWaterMark: STREAM_CHUNK })
+  projectListStream(base: string, selfUrl: string, batches: AsyncIterable<readonly ProjectEntry[]> | Iterable<readonly ProjectEntry[]>, paging?: PagePosition): Readable {
+    return jsonListStream(`{"links":${JSON.stringify(collectionLinks(selfUrl, paging))},"projects":[`, batches,
+      (entry) => JSON.stringify(this.projectEntity(base, entry)), ']}')
   }
 
   private projectEntity(base: string, entry: ProjectEntry, shape: ProjectShape = {}): Record<string, unknown> {
