@@ -11,6 +11,10 @@
  * The answer is the one OFFSET gives: the same rows, in the same order. Remembered starts are
  * valid only for the list's generation, which the triggers of migration 0023 bump on every change
  * that can move a row (any code path, any instance); a changed list forgets its starts.
+ *
+ * An account's whole list of projects or enterprise projects (no filter) needs none of this: its
+ * rows are counted per range of its order (migration 0024), so `countedPage` finds any page from
+ * the counts, cold or not. Unpaged lists are read in batches (`keysetBatches`).
  */
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
