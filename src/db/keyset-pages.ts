@@ -11,6 +11,10 @@
  * The answer is the one OFFSET gives: the same rows, in the same order. Remembered starts are
  * valid only for the list's generation, which the triggers of migration 0023 bump on every change
  * that can move a row (any code path, any instance); a changed list forgets its starts.
+ *
+ * An account's whole list of projects or enterprise projects (no filter) needs none of this: its
+ * rows are counted per range of its order (migration 0024), so `countedPage` finds any page from
+ * the counts, cold or not. Unpaged lists are read in batches (`keysetBatches`).
  */
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
@@ -97,7 +101,7 @@ function rowValue(items: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
  * on this run, deepest run first. Each branch is a range of the list's index, read in its order;
  * one OR of them all would make SQLite scan the whole list.
  */
-function branchesAfter<Row>(query: ListQuery<Row>, order: readonly SortColumn<Row>[], key: SortKey): ListQuery<Row>[] {
+function branchesAfter<Row>(query: ListQuery<Row>, order: readonly SortColumn<Row>[], key: SortKey, inclusive: boolean): ListQuery<Row>[] {
   const runs = runsOf(order)
   const branches: ListQuery<Row>[] = []
   let at = 0
@@ -108,17 +112,24 @@ function branchesAfter<Row>(query: ListQuery<Row>, order: readonly SortColumn<Ro
     for (let i = 0; i < from; i++) branch = branch.where(sql.ref(order[i]!.column), '=', key[i])
     const columns = rowValue(run.map((c) => sql.ref(c.column)))
     const values = rowValue(run.map((_, i) => sql`${key[from + i]}`))
-    const condition: Expression<SqlBool> = run[0]!.direction === 'asc' ? sql<SqlBool>`${columns} > ${values}` : sql<SqlBool>`${columns} < ${values}`
+    // From `key` itself (its row, if there is one) when `inclusive`: only the deepest run compares the whole key.
+    const fromKey = inclusive && r === runs.length - 1
+    const condition: Expression<SqlBool> = run[0]!.direction === 'asc'
+      ? fromKey ? sql<SqlBool>`${columns} >= ${values}` : sql<SqlBool>`${columns} > ${values}`
+      : fromKey ? sql<SqlBool>`${columns} <= ${values}` : sql<SqlBool>`${columns} < ${values}`
     branches.push(ordered(branch.where(condition), order.slice(from)))
   }
   return branches
 }
 
-/** `limit` rows after `skip` rows past `key` (from the list's start when undefined). */
-async function rowsAfter<Row>(query: ListQuery<Row>, order: readonly SortColumn<Row>[], key: SortKey | undefined, skip: number, limit: number): Promise<Row[]> {
+/**
+ * `limit` rows after `skip` rows past `key` (from the list's start when undefined); with
+ * `inclusive`, the row at `key` is the first of those skipped.
+ */
+async function rowsAfter<Row>(query: ListQuery<Row>, order: readonly SortColumn<Row>[], key: SortKey | undefined, skip: number, limit: number, inclusive = false): Promise<Row[]> {
   if (key === undefined) return ordered(query, order).limit(limit).offset(skip).execute()
   const rows: Row[] = []
-  for (const branch of branchesAfter(query, order, key)) {
+  for (const branch of branchesAfter(query, order, key, inclusive)) {
     const got = await branch.limit(limit - rows.length).offset(skip).execute()
     if (got.length > 0) skip = 0
     else if (skip > 0) {
@@ -182,6 +193,62 @@ function keyOf<Row>(order: readonly SortColumn<Row>[], row: Row): SortKey {
   return order.map((c) => row[c.column])
 }
 
+/**
+ * An account's whole list (no filter) whose rows migration 0024's triggers count in buckets:
+ * ranges of the list's order, each named by its first key (the list's sort columns, the same
+ * names in the bucket table) and holding its row count, about 1,000 rows each.
+ */
+export interface CountedList {
+  readonly buckets: 'project_buckets' | 'enterprise_project_buckets'
+  readonly domainId: string
+}
+
+export interface CountedPage<Row> {
+  readonly rows: Row[]
+  /** The list's length, from the same counts. */
+  readonly total: number
+}
+
+/**
+ * The page OFFSET/LIMIT would give, found without walking the rows before it: the account's
+ * buckets are summed in order (one query over ~1 row per 1,000) to the one holding the page's
+ * first row, and fewer than 2,000 rows of it are skipped in the list's index. Cost does not grow
+ * with the depth of the page, and nothing is remembered between requests: the counts change in
+ * the transaction that changes the list. A list ordered wholly descending is read from its end
+ * in ascending order (the buckets' own), so both directions share one set of counts.
+ *
+ * The counts and the rows are two statements; a write committed between them moves the page by
+ * what it changed, as it would between two page requests.
+ */
+export async function countedPage<Row>(x: Executor, list: CountedList, query: ListQuery<Row>, order: readonly SortColumn<Row>[], offset: number, limit: number): Promise<CountedPage<Row>> {
+  const descending = order.every((c) => c.direction === 'desc')
+  const ascending = descending ? order.map((c) => ({ column: c.column, direction: 'asc' as const })) : order
+  // The first row wanted, counted in the buckets' order.
+  const target = descending ? sql`case when rows_total - ${offset + limit} > 0 then rows_total - ${offset + limit} else 0 end` : sql`${offset}`
+  const columns = sql.join(ascending.map((c) => sql.ref(c.column)))
+  const bucketOrder = sql.join(ascending.map((c) => sql`${sql.ref(c.column)} ${sql.raw(c.direction)}`))
+  const { rows: [bucket] } = await sql<Record<string, unknown> & { rows_before: number | string; rows_total: number | string }>`
+    select ${columns}, rows_before, rows_total from (
+      select ${columns}, sum(n) over (order by ${bucketOrder} rows between unbounded preceding and current row) - n as rows_before, sum(n) over () as rows_total
+      from ${sql.table(list.buckets)} where domain_id = ${list.domainId}
+    ) as counted where rows_before <= ${target} order by rows_before desc limit 1`.execute(x)
+  if (!bucket) return { rows: [], total: 0 }
+  const total = Number(bucket.rows_total)
+  const before = Number(bucket.rows_before)
+  const key = ascending.map((c) => bucket[c.column])
+  if (!descending) return { rows: await rowsAfter(query, ascending, key, offset - before, limit, true), total }
+  const count = Math.min(limit, total - offset)
+  if (count <= 0) return { rows: [], total }
+  const first = Math.max(0, total - offset - limit)
+  return { rows: (await rowsAfter(query, ascending, key, first - before, count, true)).reverse(), total }
+}
+
+/** The length of a counted list: a sum over its buckets. */
+export async function countedTotal(x: Executor, list: CountedList): Promise<number> {
+  const { rows: [row] } = await sql<{ total: number | string | null }>`select sum(n) as total from ${sql.table(list.buckets)} where domain_id = ${list.domainId}`.execute(x)
+  return Number(row?.total ?? 0)
+}
+
 /** The list's generation (migration 0023's triggers); `0` for a list never changed. */
 export async function listGeneration(x: Executor, list: 'projects' | 'enterprise_projects', domainId: string): Promise<string> {
   const row = await x.selectFrom('list_generations').select('generation').where('list_name', '=', list).where('domain_id', '=', domainId).executeTakeFirst()
@@ -199,6 +266,10 @@ export async function* keysetBatches<Row>(query: ListQuery<Row>, order: readonly
     if (rows.length > 0) yield rows
     if (rows.length < size) return
     key = keyOf(order, rows[rows.length - 1]!)
+    // A socket that takes every write at once (a fast reader on the same host) completes them in
+    // microtasks: without this turn of the event loop a whole listing would run without serving
+    // another request, a timer, or V8's tasks that finish a garbage collection.
+    await new Promise((resolve) => setImmediate(resolve))
   }
 }
 

@@ -123,6 +123,10 @@ export interface RevokedTokenRow { audit_id: string; expires_at: string; revoked
 export interface SchemaMigrationRow { version: string; applied_at: string }
 /** Migration 0023: a count of changes per account and list, bumped by triggers (db/keyset-pages.ts). */
 export interface ListGenerationRow { list_name: string; domain_id: string; generation: number | string }
+/** A range of an account's project list (migration 0024): from its first key, `n` rows. */
+export interface ProjectBucketRow { domain_id: string; kind: string; name: string; id: string; n: number }
+/** A range of an account's enterprise projects in created_at order (migration 0024). */
+export interface EnterpriseProjectBucketRow { domain_id: string; created_at: string; id: string; n: number }
 /** The catalog (migration 0014): `extra` is a JSON object of Keystone's other attributes. */
 export interface CatalogServiceRow { id: string; type: string; name: string; enabled: number; extra: string; created_at: string }
 export interface CatalogEndpointRow {
@@ -224,6 +228,8 @@ export interface Database {
   application_credential_access_rules: ApplicationCredentialAccessRuleRow
   schema_migrations: SchemaMigrationRow
   list_generations: ListGenerationRow
+  project_buckets: ProjectBucketRow
+  enterprise_project_buckets: EnterpriseProjectBucketRow
   catalog_services: CatalogServiceRow
   catalog_endpoints: CatalogEndpointRow
   endpoint_groups: EndpointGroupRow

@@ -139,4 +139,7 @@ export async function clearAccounts(x: Kysely<Database>, scope: AccountScope, op
   await x.deleteFrom('domains').where('id', op, id).execute()
   // Last: deleting the lists' rows above bumped their generations (migration 0023).
   await x.deleteFrom('list_generations').where('domain_id', op, id).execute()
+  // Emptied by the deletions above (migration 0024's triggers); gone whatever they left.
+  await x.deleteFrom('project_buckets').where('domain_id', op, id).execute()
+  await x.deleteFrom('enterprise_project_buckets').where('domain_id', op, id).execute()
 }

@@ -31,6 +31,8 @@ const STATE_TABLES = [
   'saml_metadata', 'saml_assertions',
   // List generations (migration 0023), after the lists whose deletion bumps them.
   'list_generations',
+  // The lists' counts (migration 0024): emptied by the lists' deletion already; named so a reset says so.
+  'project_buckets', 'enterprise_project_buckets',
 ] as const satisfies readonly (keyof Database)[]
 
 /** The deletions of a reset, inside the caller's transaction (an import with `replace` runs them first). */

@@ -27,7 +27,8 @@ describe('paging long lists', () => {
   const eps = async (query: string) => (await get(`/v1.0/enterprise-projects?${query}`)).body as { enterprise_projects: { id: string; name: string; created_at: string }[]; total_count: number }
 
   beforeAll(async () => {
-    s = await startServer()
+    // Room to create enterprise projects over the API beside the 1,250 imported.
+    s = await startServer({ env: { EPS_QUOTA: '100000' } })
     const operator = await s.adminToken()
     const created = (await call(`${s.url}/_projectplane/accounts`, { method: 'POST', token: operator, body: { account: { name: 'paging' } } })).body
     const state = (await call(`${s.url}/_projectplane/state?account=${created.account.id}`, { token: operator })).body
@@ -130,4 +131,40 @@ describe('paging long lists', () => {
       expect((await eps(`${sort}&limit=1000&offset=1000`)).enterprise_projects.map((e) => e.id)).toEqual(walked.slice(1000).map((e) => e.id))
     })
   }
+
+  it('keeps enterprise project pages and total_count exact as enterprise projects are created and deleted between page requests', async () => {
+    const ids = async (query: string) => (await eps(query)).enterprise_projects.map((e) => e.id)
+    const walk = async (sort: string) => {
+      const seen: string[] = []
+      for (let offset = 0; ; offset += 1000) {
+        const body = await eps(`${sort}&limit=1000&offset=${offset}`)
+        seen.push(...body.enterprise_projects.map((e) => e.id))
+        if (offset + 1000 >= body.total_count) return seen
+      }
+    }
+    let desc = await walk('sort_key=created_at&sort_dir=desc')
+    expect(await ids('limit=100&offset=1100')).toEqual(desc.slice(1100, 1200))
+    // Created now: the newest, first in the default order (created_at, newest first).
+    const made: string[] = []
+    for (const name of ['ep_new_a', 'ep_new_b', 'ep_new_c']) {
+      const res = await call(`${s.url}/v1.0/enterprise-projects`, { method: 'POST', token, body: { name } })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      made.push(res.body.enterprise_project.id)
+    }
+    // Deleted: one just created, two from the middle of the list.
+    const gone = [made[1]!, desc[600]!, desc[1150]!]
+    for (const id of gone) expect((await call(`${s.url}/v1.0/enterprise-projects/${id}`, { method: 'DELETE', token })).status).toBe(204)
+    // The new ones are the newest, so first; their times have whole seconds on the wire, finer in
+    // the store, so their order among themselves is the store's.
+    const newest = await ids('limit=2&offset=0')
+    expect([...newest].sort()).toEqual([made[0]!, made[2]!].sort())
+    desc = [...newest, ...desc].filter((id) => !gone.includes(id))
+    const page = await eps('limit=100&offset=1100')
+    expect(page.total_count).toBe(desc.length)
+    expect(page.enterprise_projects.map((e) => e.id)).toEqual(desc.slice(1100, 1200))
+    expect(await ids('limit=100&offset=0')).toEqual(desc.slice(0, 100))
+    expect(await ids(`limit=100&offset=${desc.length - 7}`)).toEqual(desc.slice(-7))
+    expect(await ids('sort_key=created_at&sort_dir=asc&limit=100&offset=550')).toEqual([...desc].reverse().slice(550, 650))
+    expect(await walk('sort_key=created_at&sort_dir=desc')).toEqual(desc)
+  })
 })

@@ -4,9 +4,11 @@
  * the codes below are projectplane's own (see docs/decisions.md). `resource_before` and
  * `resource_after` are projectplane's: the resource as stored before and after the change.
  */
+import type { Readable } from 'node:stream'
 import type { AuditTraceRow } from '../../db/schema.js'
 import { ServiceCodedError, type AppError } from '../../errors/app-error.js'
 import { codedFailure, type ServiceCodes } from '../../http/coded-errors.js'
+import { jsonListStream } from '../../http/json-stream.js'
 import type { TracePage } from './service.js'
 import { beforeStateOf } from '../../audit/trace.js'
 
@@ -66,5 +68,14 @@ function userOf(row: AuditTraceRow): Record<string, unknown> {
 }
 
 export function traceListBody(page: TracePage): unknown {
-  return { traces: page.traces.map(traceBody), meta_data: { count: page.traces.length, marker: page.marker } }
+  return { traces: page.traces.map(traceBody), meta_data: metaData(page) }
+}
+
+/** The same answer as `traceListBody`, byte for byte, in small chunks (http/json-stream.ts): a page of 200 traces is ~150 kB. */
+export function traceListStream(page: TracePage): Readable {
+  return jsonListStream('{"traces":[', [page.traces], (row) => JSON.stringify(traceBody(row)), `],"meta_data":${JSON.stringify(metaData(page))}}`)
+}
+
+function metaData(page: TracePage): { count: number; marker: string | null } {
+  return { count: page.traces.length, marker: page.marker }
 }

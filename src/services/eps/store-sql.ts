@@ -6,7 +6,7 @@
  */
 import { sql, type SqlBool, type Transaction } from 'kysely'
 import type { Db } from '../../db/database.js'
-import { keysetPage, listGeneration, pageStartsOf } from '../../db/keyset-pages.js'
+import { countedPage, countedTotal, keysetPage, listGeneration, pageStartsOf } from '../../db/keyset-pages.js'
 import type { Database, EnterpriseProjectRow, EpMigrationRecordRow, EpResourceRow } from '../../db/schema.js'
 import { ConflictError, NotFoundError } from '../../errors/app-error.js'
 import {
@@ -63,16 +63,23 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
       if (f.onlyIds.length === 0) return { rows: [], total: 0 }
       query = query.where('id', 'in', f.onlyIds)
     }
-    const [{ total }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute() as [{ total: number }]
+    const { offset, limit, ...view } = f
+    const { sortKey, sortDir, ...narrowing } = view
+    const order = [{ column: sortKey, direction: sortDir }, { column: 'id', direction: sortDir }] as const
+    // The account's whole list is counted in created_at order (migration 0024): the page and
+    // total_count come from the counts, not from counting 100k rows per page.
+    const whole = Object.values(narrowing).every((v) => v === undefined)
+    const counted = { buckets: 'enterprise_project_buckets', domainId } as const
+    if (whole && sortKey === 'created_at') return countedPage(this.x, counted, query.selectAll(), order, offset, limit)
+    const total = whole ? await countedTotal(this.x, counted)
+      : Number((await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total)
     // Deep offsets are seeks from remembered page starts (db/keyset-pages.ts), checked against the
     // account's list generation; inside a transaction the rows may never commit, so none are kept.
-    const { offset, limit, ...view } = f
     const memory = this.inTransaction ? undefined : {
       starts: pageStartsOf(this.db), view: JSON.stringify({ domainId, ...view }), generation: await listGeneration(this.x, 'enterprise_projects', domainId),
     }
-    const order = [{ column: f.sortKey, direction: f.sortDir }, { column: 'id', direction: f.sortDir }] as const
     const rows = await keysetPage({ query: query.selectAll(), order, offset, limit, memory })
-    return { rows, total: Number(total) }
+    return { rows, total }
   }
 
   async countEnterpriseProjects(domainId: string) {
@@ -256,9 +263,14 @@ export class SqlEpsStore extends SqlStore<EpsStore> implements EpsStore {
   }
 }
 
+/**
+ * The account's enterprise projects but the default one, from the list's counts (migration 0024):
+ * a sum over one row per ~1,000 projects instead of a COUNT over them all (9 ms at 100k).
+ */
 async function countOf(x: Executor, domainId: string): Promise<number> {
-  const row = await x.selectFrom('enterprise_projects').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('domain_id', '=', domainId).where('id', '!=', DEFAULT_ENTERPRISE_PROJECT_ID).executeTakeFirstOrThrow()
-  return Number(row.n)
+  const total = await countedTotal(x, { buckets: 'enterprise_project_buckets', domainId })
+  const withDefault = await x.selectFrom('enterprise_projects').select('id')
+    .where('domain_id', '=', domainId).where('id', '=', DEFAULT_ENTERPRISE_PROJECT_ID).executeTakeFirst()
+  return total - (withDefault ? 1 : 0)
 }
 

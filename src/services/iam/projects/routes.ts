@@ -31,11 +31,14 @@ export interface ProjectRouteOptions extends IamRouteOptions {
 }
 
 export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, projectTags, authSystem }: ProjectRouteOptions): FastifyPluginAsyncTypebox {
-  /** A project list's answer: streamed when the service gives its rows as batches. */
+  /**
+   * A project list's answer: streamed when the service gives its rows as batches, or when a page
+   * is long enough that its answer as one string would be a large object (http/json-stream.ts).
+   */
   const sendProjectList = (request: FastifyRequest, reply: FastifyReply, page: ProjectPage) => {
     const base = baseUrl(request)
-    if (!page.batches) return wire.projectList(base, selfUrl(base, request), page)
-    return reply.type('application/json; charset=utf-8').send(wire.projectListStream(base, selfUrl(base, request), page.batches))
+    if (!page.batches && page.projects.length < STREAMED_PAGE_ROWS) return wire.projectList(base, selfUrl(base, request), page)
+    return reply.type('application/json; charset=utf-8').send(wire.projectListStream(base, selfUrl(base, request), page.batches ?? [page.projects], page.paging))
   }
   return async (app) => {
     // ---- regions
@@ -149,6 +152,9 @@ export function projectRoutes({ service, regions, wire, baseUrl, regionWrites, p
       })
   }
 }
+
+/** ~300 bytes a project: from this many, a page's answer would pass V8's 128 KiB large-object size. */
+const STREAMED_PAGE_ROWS = 400
 
 /** Fixed shapes, so a hot PATCH or status read allocates none. */
 const PATCH_SHAPE = { patchResponse: true } as const

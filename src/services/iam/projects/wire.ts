@@ -2,10 +2,11 @@
  * @module Keystone envelopes of regions, domains and projects. Field names and order follow the
  * seeds' examples; what differs between the clouds comes from the `Flavour`.
  */
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
+import { jsonListStream } from '../../../http/json-stream.js'
 import type { Flavour } from '../../../flavours.js'
 import type { DomainRow, ProjectRow, RegionRow } from '../../../db/schema.js'
-import { collectionLinks } from '../iam-wire.js'
+import { collectionLinks, type PagePosition } from '../iam-wire.js'
 import type { ProjectEntry, ProjectPage, ProjectView } from './service.js'
 
 export interface ProjectShape {
@@ -45,24 +46,13 @@ export class ProjectWire {
 
   /**
    * The same answer as `projectList`, byte for byte, written as the batches arrive: the links
-   * first (they do not depend on the rows), then each project. A failure after the first byte can
-   * only cut the answer short; the client sees a truncated body, never a wrong one.
+   * first (they do not depend on the rows), then each project, in small chunks (http/json-stream.ts).
+   * A failure after the first byte can only cut the answer short; the client sees a truncated
+   * body, never a wrong one.
    */
-  projectListStream(base: string, selfUrl: string, batches: AsyncIterable<readonly ProjectEntry[]>): Readable {
-    const self = this
-    return Readable.from((async function* () {
-      yield `{"links":${JSON.stringify(collectionLinks(selfUrl))},"projects":[`
-      let first = true
-      for await (const batch of batches) {
-        let chunk = ''
-        for (const entry of batch) {
-          chunk += (first ? '' : ',') + JSON.stringify(self.projectEntity(base, entry))
-          first = false
-        }
-        yield chunk
-      }
-      yield ']}'
-    })(), { objectMode: false })
+  projectListStream(base: string, selfUrl: string, batches: AsyncIterable<readonly ProjectEntry[]> | Iterable<readonly ProjectEntry[]>, paging?: PagePosition): Readable {
+    return jsonListStream(`{"links":${JSON.stringify(collectionLinks(selfUrl, paging))},"projects":[`, batches,
+      (entry) => JSON.stringify(this.projectEntity(base, entry)), ']}')
   }
 
   private projectEntity(base: string, entry: ProjectEntry, shape: ProjectShape = {}): Record<string, unknown> {
