@@ -6,7 +6,7 @@
  * PATCHes), which every write of the batch behind it waited out: the p99 of the write benchmarks.
  *
  * So once writes keep coming, a worker thread with its own connection runs PASSIVE checkpoints
- * (which never block the writer) after commits, one at a time. A WAL can only start again from
+ * (which never block the writer) after commits, one at a time and at most ten a second. A WAL can only start again from
  * its beginning when everything in it has been copied before the next write begins, which a
  * background copy racing a steady writer seldom sees; the connection's own automatic checkpoint
  * therefore stays, at a higher mark, as the point where the WAL restarts: by then the worker has
