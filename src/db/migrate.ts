@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs'
 import { sql } from 'kysely'
+import { byCodeUnit } from '../shared/compare.js'
 import { MIGRATIONS_DIR } from '../shared/package-files.js'
 import type { Db } from './database.js'
 
@@ -31,7 +32,7 @@ export function readMigrations(dialect: Db['dialect'], dir = MIGRATIONS_DIR): Mi
       .map((s) => s.trim())
       .filter(Boolean))
   }
-  return [...byVersion].sort(([a], [b]) => a.localeCompare(b)).map(([version, statements]) => ({ version, statements }))
+  return [...byVersion].sort(([a], [b]) => byCodeUnit(a, b)).map(([version, statements]) => ({ version, statements }))
 }
 
 export class SchemaTooNewError extends Error {}

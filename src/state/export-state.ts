@@ -26,9 +26,9 @@ import { keystoneAccount, keystoneGlobals, readKeystoneRows } from './keystone-e
 import {
   STATE_FORMAT, STATE_VERSION, type StateAccount, type StateDocument, type StateGrant, type StateUser,
 } from './state-document.js'
+import { byCodeUnit } from '../shared/compare.js'
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>
 
 /** A grant's target kind in the order grants are listed. */
@@ -112,7 +112,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
           areacode: u.areacode, phone: u.phone, access_mode: u.access_mode, pwd_status: u.pwd_status === 1, xuser_type: u.xuser_type, xuser_id: u.xuser_id,
           pwd_strength: u.pwd_strength, password_changed_at: u.password_changed_at, is_domain_owner: u.is_domain_owner === 1,
         },
-        groups: members.filter((m) => m.user_id === u.id).map((m) => groupById.get(m.group_id)?.name).filter((n): n is string => n !== undefined).sort(compare),
+        groups: members.filter((m) => m.user_id === u.id).map((m) => groupById.get(m.group_id)?.name).filter((n): n is string => n !== undefined).sort(byCodeUnit),
         access_keys: credentials.filter((c) => c.user_id === u.id).map((c) => {
           const secret = box?.open(c.secret)
           if (secret === undefined) throw new Error(`the secret key of access key ${c.access} cannot be read with this store's credential key`)
@@ -135,8 +135,8 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
       ...(!flavour.iam.regionProjects && parentName(p) !== undefined ? { parent: parentName(p)! } : {}),
       ...(keystoneAttributes ? { tags: JSON.parse(p.tags) as string[], options: json(p.options), extra: json(p.extra) } : {}),
       ...(stored ? {
-        endpoints: stored.projectEndpoints.filter((e) => e.project_id === p.id).map((e) => e.endpoint_id).sort(compare),
-        endpoint_groups: stored.projectEndpointGroups.filter((e) => e.project_id === p.id).map((e) => e.endpoint_group_id).sort(compare),
+        endpoints: stored.projectEndpoints.filter((e) => e.project_id === p.id).map((e) => e.endpoint_id).sort(byCodeUnit),
+        endpoint_groups: stored.projectEndpointGroups.filter((e) => e.project_id === p.id).map((e) => e.endpoint_group_id).sort(byCodeUnit),
       } : {}),
       created_at: p.created_at, updated_at: p.updated_at,
     }))
@@ -176,7 +176,7 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
         id: ep.id, name: ep.name, description: ep.description, enabled: ep.status === 1, type: ep.type, created_at: ep.created_at, updated_at: ep.updated_at,
       }))
       account.resources = mine(resources)
-        .sort((a, b) => compare(a.resource_type, b.resource_type) || compare(a.resource_id, b.resource_id))
+        .sort((a, b) => byCodeUnit(a.resource_type, b.resource_type) || byCodeUnit(a.resource_id, b.resource_id))
         .map((r) => ({
           type: r.resource_type, id: r.resource_id, name: r.resource_name,
           ...(r.project_id === '' ? {} : { project: projectById.get(r.project_id)?.name ?? r.project_id }),
@@ -200,15 +200,15 @@ async function readState(x: Kysely<Database>, flavourName: FlavourName, now: num
     // Identity federation (issue 20): only when the account has some, so documents without stay as they were.
     const myMappings = federation.mappings.filter((m) => m.domain_id === domain.id)
     if (myMappings.length > 0) {
-      account.mappings = myMappings.sort((a, b) => compare(a.id, b.id)).map((m) => ({ id: m.id, rules: JSON.parse(m.rules) as unknown[], schema_version: m.schema_version as '1.0', created_at: m.created_at, updated_at: m.updated_at }))
+      account.mappings = myMappings.sort((a, b) => byCodeUnit(a.id, b.id)).map((m) => ({ id: m.id, rules: JSON.parse(m.rules) as unknown[], schema_version: m.schema_version as '1.0', created_at: m.created_at, updated_at: m.updated_at }))
     }
     const myProviders = federation.providers.filter((p) => p.domain_id === domain.id)
     if (myProviders.length > 0) {
-      account.identity_providers = myProviders.sort((a, b) => compare(a.id, b.id)).map((p) => {
+      account.identity_providers = myProviders.sort((a, b) => byCodeUnit(a.id, b.id)).map((p) => {
         const config = federation.configs.find((c) => c.idp_id === p.id)
         return {
           id: p.id, description: p.description, enabled: p.enabled === 1, sso_type: p.sso_type as 'virtual_user_sso', remote_ids: JSON.parse(p.remote_ids) as string[],
-          protocols: federation.protocols.filter((r) => r.idp_id === p.id).sort((a, b) => compare(a.id, b.id)).map((r) => {
+          protocols: federation.protocols.filter((r) => r.idp_id === p.id).sort((a, b) => byCodeUnit(a.id, b.id)).map((r) => {
             const saml = federation.saml.find((m) => m.idp_id === p.id && m.protocol_id === r.id)
             return { id: r.id, mapping_id: r.mapping_id, ...(saml ? { saml_metadata: { id: saml.id, xaccount_type: saml.xaccount_type, data: saml.data, update_time: saml.update_time } } : {}) }
           }),
@@ -242,7 +242,7 @@ const actorRank = (g: StateGrant) => (g.group !== undefined ? 0 : g.user !== und
 /** Actor kind and name, then target kind and name, then role, then not inherited before inherited. */
 function grantOrder(a: StateGrant & { order: number; targetName: string }, b: StateGrant & { order: number; targetName: string }): number {
   return actorRank(a) - actorRank(b)
-    || compare(a.user ?? a.group ?? a.agency ?? '', b.user ?? b.group ?? b.agency ?? '')
-    || a.order - b.order || compare(a.targetName, b.targetName) || compare(a.role, b.role)
+    || byCodeUnit(a.user ?? a.group ?? a.agency ?? '', b.user ?? b.group ?? b.agency ?? '')
+    || a.order - b.order || byCodeUnit(a.targetName, b.targetName) || byCodeUnit(a.role, b.role)
     || Number(a.inherited) - Number(b.inherited)
 }

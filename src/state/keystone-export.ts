@@ -13,9 +13,9 @@ import type {
 import type { Flavour } from '../flavours.js'
 import { isDomainSpecificRole } from '../services/iam/roles/rules.js'
 import type { StateAccount, StateDocument } from './state-document.js'
+import { byCodeUnit } from '../shared/compare.js'
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-const byName = <T extends { name: string }>(a: T, b: T) => compare(a.name, b.name) || compare((a as { id?: string }).id ?? '', (b as { id?: string }).id ?? '')
+const byName = <T extends { name: string }>(a: T, b: T) => byCodeUnit(a.name, b.name) || byCodeUnit((a as { id?: string }).id ?? '', (b as { id?: string }).id ?? '')
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>
 
 export type KeystoneRows = Awaited<ReturnType<typeof readKeystoneRows>>
@@ -55,7 +55,7 @@ export function keystoneAccount(rows: KeystoneRows, domainId: string, ctx: Accou
   const userById = new Map(ctx.users.map((u) => [u.id, u]))
   const projectById = new Map(ctx.projects.map((p) => [p.id, p]))
   const domainName = (id: string) => ctx.domains.find((d) => d.id === id)?.name
-  const roleNames = (ids: readonly string[]) => ids.flatMap((id) => roleById.get(id)?.name ?? []).sort(compare)
+  const roleNames = (ids: readonly string[]) => ids.flatMap((id) => roleById.get(id)?.name ?? []).sort(byCodeUnit)
   const mine = (userId: string) => userById.get(userId)?.domain_id === domainId
   const projectName = (id: string) => projectById.get(id)?.name
 
@@ -91,10 +91,10 @@ export function keystoneAccount(rows: KeystoneRows, domainId: string, ctx: Accou
       id: c.id, user: userById.get(c.user_id)!.name, project: projectName(c.project_id)!, name: c.name, description: c.description,
       secret_hash: c.secret_hash, expires_at: c.expires_at, unrestricted: c.unrestricted === null ? null : c.unrestricted === 1,
       roles: roleNames(rows.appCredentialRoles.filter((r) => r.application_credential_id === c.id).map((r) => r.role_id)),
-      access_rules: rows.appCredentialRules.filter((r) => r.application_credential_id === c.id).map((r) => r.access_rule_id).sort(compare),
+      access_rules: rows.appCredentialRules.filter((r) => r.application_credential_id === c.id).map((r) => r.access_rule_id).sort(byCodeUnit),
       created_at: c.created_at,
     }))
-    .sort((a, b) => compare(a.user, b.user) || compare(a.name, b.name))
+    .sort((a, b) => byCodeUnit(a.user, b.user) || byCodeUnit(a.name, b.name))
 
   const credentials = rows.credentials.filter((c) => mine(c.user_id)).map((c) => ({
     id: c.id, user: userById.get(c.user_id)!.name, project: c.project_id === null ? null : projectName(c.project_id) ?? null,
@@ -125,7 +125,7 @@ export function keystoneGlobals(rows: KeystoneRows, flavour: Flavour, roles: rea
       const prior = roleById.get(i.prior_role_id)
       const implied = roleById.get(i.implied_role_id)
       return prior && implied ? [{ prior: prior.name, implied: implied.name }] : []
-    }).sort((a, b) => compare(a.prior, b.prior) || compare(a.implied, b.implied)),
+    }).sort((a, b) => byCodeUnit(a.prior, b.prior) || byCodeUnit(a.implied, b.implied)),
     catalog: {
       services: rows.services.map((s) => ({
         id: s.id, type: s.type, name: s.name, enabled: s.enabled === 1, extra: json(s.extra), created_at: s.created_at,

@@ -14,6 +14,7 @@ import type { Policy } from '../../auth/policy.js'
 import { AccessKeyAuthenticator } from '../../auth/access-key-auth.js'
 import { loadServerKeys } from '../../auth/keys.js'
 import { isoMicros, type Clock } from '../../shared/clock.js'
+import { byCodeUnit } from '../../shared/compare.js'
 import type { IamRouteOptions } from './iam-route-options.js'
 import { iamRoutes } from './iam-routes.js'
 import { SqlIamStores } from './iam-stores-sql.js'
@@ -217,7 +218,7 @@ export async function buildIam({ config, db, flavour, policy, clock, enterpriseP
     projectInAccount: (projectId, accountId) => projects.projectInAccount(projectId, accountId),
     listRegionIds: async () => (await stores.projects.listRegions()).map((r) => r.id),
     firstAccountId: async () => (await stores.projects.listDomains({}))
-      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0]?.id,
+      .sort((a, b) => byCodeUnit(a.created_at, b.created_at) || byCodeUnit(a.id, b.id))[0]?.id,
     routes: ({ baseUrl, epsVersions }) => iamRoutes({
       baseUrl,
       tokens: {
