@@ -15,6 +15,8 @@ set -euo pipefail
 ROUNDS="${3:-10}"
 ADMIN_PASSWORD='Bench-Password-1!'
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 AB_METHOD="${AB_METHOD:-GET}"
 
 one_run() {
@@ -22,7 +24,10 @@ one_run() {
   port=$((20000 + RANDOM % 20000)); dir="$(mktemp -d)"
   local store=() schema="ab_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
   if [ -n "${AB_DATABASE_URL:-}" ]; then store=(DATABASE_URL="$AB_DATABASE_URL" DATABASE_SCHEMA="$schema"); fi
-  (cd "$tree" && exec env "${store[@]}" DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" taskset -c 0 node dist/main.js >/dev/null 2>&1) &
+  # Each tree runs with the node flags of its own `npm start` (bench/lib.sh), as users run it.
+  local flags
+  mapfile -t flags < <(ROOT="$(cd "$tree" && pwd)" start_node_flags)
+  (cd "$tree" && exec env "${store[@]}" DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" taskset -c 0 node "${flags[@]}" dist/main.js >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   token="$(curl -si "http://127.0.0.1:$port/v3/auth/tokens?nocatalog" -H 'Content-Type: application/json' \
