@@ -11,7 +11,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import { runDirectlyIn, type DirectSql } from './direct-sql.js'
 import type { Database } from './schema.js'
-import { checkpoint } from './write-behind.js'
+import { marked } from './query-marks.js'
 
 interface Job {
   work: (trx: Transaction<Database>) => Promise<unknown>
@@ -24,8 +24,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 /** Bounds how long one commit can hold the connection, and so the latency a batch adds. */
 export const MAX_BATCH = 64
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT pp_write')
-// Answered before the write counts as done: what it sent ahead (write-behind.ts) is its own.
-const RELEASE = checkpoint(CompiledQuery.raw('RELEASE pp_write'))
+// Answered before the write counts as done: what it sent ahead (query-marks.ts) is its own.
+const RELEASE = marked(CompiledQuery.raw('RELEASE pp_write'), 'checkpoint')
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO pp_write')
 const NO_PARAMETERS: readonly unknown[] = []
 

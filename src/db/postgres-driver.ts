@@ -12,7 +12,7 @@
  *   that cannot follow named statements).
  * - Pipelining (the pool's clients run in pg's pipeline mode): statements whose answer the
  *   caller does not wait for — BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO, and write-behind inserts
- *   (write-behind.ts) — are sent at once and answered in order with the next statement the caller
+ *   (query-marks.ts) — are sent at once and answered in order with the next statement the caller
  *   does wait for; a failure among them fails that statement (or the COMMIT) with its own error.
  *   So a PATCH is three round trips: BEGIN+SELECT, SAVEPOINT+UPDATE, RELEASE+INSERT+COMMIT.
  *
@@ -30,8 +30,7 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely'
 import { codeOf } from './postgres-errors.js'
-import { isCheckpoint, isWriteBehind } from './write-behind.js'
-import { isKeyedRead } from './keyed-reads.js'
+import { isMarked } from './query-marks.js'
 
 /** Prepared statements kept per connection; Kysely's hot shapes are a few dozen. */
 export const STATEMENT_LIMIT = 256
@@ -137,7 +136,7 @@ class LazyConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (!this.connection && this.shared && isKeyedRead(compiled)) return this.shared.executeQuery<R>(compiled)
+    if (!this.connection && this.shared && isMarked(compiled, 'keyedRead')) return this.shared.executeQuery<R>(compiled)
     return (await this.held()).executeQuery<R>(compiled)
   }
 
@@ -241,11 +240,11 @@ class PipelinedConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction && compiled.parameters.length === 0 && SENT_AHEAD.test(compiled.sql) && !isCheckpoint(compiled)) {
+    if (this.inTransaction && compiled.parameters.length === 0 && SENT_AHEAD.test(compiled.sql) && !isMarked(compiled, 'checkpoint')) {
       this.sendAhead(compiled.sql)
       return { rows: [] }
     }
-    if (this.inTransaction && isWriteBehind(compiled)) {
+    if (this.inTransaction && isMarked(compiled, 'writeBehind')) {
       this.sendAhead(compiled.sql, compiled.parameters)
       return { rows: [] }
     }

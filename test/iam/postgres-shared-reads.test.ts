@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { CompiledQuery } from 'kysely'
 import { call, defaultTestDatabase, startServer, TEST_POSTGRES_URL, type TestServer } from '../helpers/server.js'
-import { keyedRead } from '../../src/db/keyed-reads.js'
+import { marked } from '../../src/db/query-marks.js'
 
 describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: keyed reads on a shared connection', () => {
   let s: TestServer
@@ -18,7 +18,7 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: keyed reads on
   const get = (id: string) => call(`${s.url}/v3/projects/${id}`, { token })
   const patch = (id: string, project: unknown) => call(`${s.url}/v3/projects/${id}`, { method: 'PATCH', token, body: { project } })
   /** The backend a keyed read runs on, as the server's own keyed reads would. */
-  const sharedPid = async () => (await s.server.db.kysely.executeQuery<{ pid: number }>(keyedRead(CompiledQuery.raw('select pg_backend_pid() as pid')))).rows[0]!.pid
+  const sharedPid = async () => (await s.server.db.kysely.executeQuery<{ pid: number }>(marked(CompiledQuery.raw('select pg_backend_pid() as pid'), 'keyedRead'))).rows[0]!.pid
 
   beforeAll(async () => {
     s = await startServer({ env: { DATABASE_POOL_SIZE: '3' } })
