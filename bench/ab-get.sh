@@ -9,7 +9,9 @@
 # throughput is bimodal from one server start to the next (see RESULTS.md): only many runs,
 # side by side, tell a change from luck.
 # `AB_DATABASE_URL=postgres://…` runs both trees on PostgreSQL instead, each run in a fresh schema
-# (dropped after it).
+# (dropped after it). `AB_ENV_A` / `AB_ENV_B` (space-separated NAME=value) add environment to one
+# side's server, to compare settings of one tree, e.g.
+# `AB_METHOD=PATCH AB_ENV_A=SQLITE_CHECKPOINTS=inline bash bench/ab-get.sh . . 4`.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 <tree A> <tree B> [rounds]" >&2; exit 2; }
 ROUNDS="${3:-10}"
@@ -20,10 +22,12 @@ source "$BENCH_DIR/lib.sh"
 AB_METHOD="${AB_METHOD:-GET}"
 
 one_run() {
-  local tree="$1" port dir pid token project rate
+  local tree="$1" extra="$2" port dir pid token project rate
   port=$((20000 + RANDOM % 20000)); dir="$(mktemp -d)"
   local store=() schema="ab_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
   if [ -n "${AB_DATABASE_URL:-}" ]; then store=(DATABASE_URL="$AB_DATABASE_URL" DATABASE_SCHEMA="$schema"); fi
+  # shellcheck disable=SC2206 # NAME=value words, split on purpose
+  store+=($extra)
   # Each tree runs with the node flags of its own `npm start` (bench/lib.sh), as users run it.
   local flags
   mapfile -t flags < <(ROOT="$(cd "$tree" && pwd)" start_node_flags)
@@ -46,5 +50,5 @@ one_run() {
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-  printf 'round %s  A %s  B %s\n' "$round" "$(one_run "$1")" "$(one_run "$2")"
+  printf 'round %s  A %s  B %s\n' "$round" "$(one_run "$1" "${AB_ENV_A:-}")" "$(one_run "$2" "${AB_ENV_B:-}")"
 done
