@@ -99,7 +99,10 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: prepared state
 
   it('prepares anew on the connection that replaces one killed under the pool', async () => {
     const { rows: [before] } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(s.server.db.kysely)
-    await admin.query('select pg_terminate_backend($1)', [before!.pid])
+    // With a timeout, PostgreSQL answers only once the backend has exited: without it, the next
+    // GET could still be answered by the dying backend and the one after meet the closed socket.
+    const { rows: [ended] } = await admin.query('select pg_terminate_backend($1, 5000) as ended', [before!.pid])
+    expect(ended.ended).toBe(true)
     // The request that meets the dead connection may be refused with 503; the next ones are served.
     const first = await get(projectId)
     expect([200, 503]).toContain(first.status)
