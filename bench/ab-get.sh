@@ -28,10 +28,10 @@ one_run() {
   if [ -n "${AB_DATABASE_URL:-}" ]; then store=(DATABASE_URL="$AB_DATABASE_URL" DATABASE_SCHEMA="$schema"); fi
   # shellcheck disable=SC2206 # NAME=value words, split on purpose
   store+=($extra)
-  # Each tree runs with the node flags of its own `npm start` (bench/lib.sh), as users run it.
-  local flags
-  mapfile -t flags < <(ROOT="$(cd "$tree" && pwd)" start_node_flags)
-  (cd "$tree" && exec env "${store[@]}" DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" taskset -c 0 node "${flags[@]}" dist/main.js >/dev/null 2>&1) &
+  # Each tree runs with the command of its own `npm start` (bench/lib.sh), as users run it.
+  local start
+  mapfile -t start < <(ROOT="$(cd "$tree" && pwd)" start_command)
+  (cd "$tree" && exec env "${store[@]}" DATA_DIR="$dir" PORT="$port" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" taskset -c 0 env "${start[@]}" dist/main.js >/dev/null 2>&1) &
   pid=$!
   for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   token="$(curl -si "http://127.0.0.1:$port/v3/auth/tokens?nocatalog" -H 'Content-Type: application/json' \

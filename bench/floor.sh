@@ -6,7 +6,7 @@
 # (bench/floor-server.mjs) on this machine, on a store projectplane created, side by side with the
 # bare server and with projectplane itself, so a target can be read against what the stack allows.
 #
-# Each round: projectplane (npm start's node flags), then the floor server on the same store, then
+# Each round: projectplane (as npm start runs it), then the floor server on the same store, then
 # the same floor with SQLite's checkpoints off (FLOOR_WAL_AUTOCHECKPOINT=0, PATCH only: an upper
 # bound, the WAL grows without end), then the bare server, one at a time on CPU 0 with wrk on CPU 1; GET and PATCH /v3/projects/{id} at
 # 1 and 32 connections (bench/write.lua: a new description every request). Prints req/s, p99
@@ -31,7 +31,7 @@ trap 'log "interrupted"; exit 2' INT TERM
 PIN_SERVER=(); PIN_WRK=()
 if can_pin; then PIN_SERVER=(taskset -c 0); PIN_WRK=(taskset -c 1); fi
 build_dist
-mapfile -t NODE_FLAGS < <(start_node_flags)
+mapfile -t START < <(start_command)
 read -r PORT < <(free_ports 1)
 BASE="http://127.0.0.1:$PORT"
 export BENCH_DIR BENCH_METHOD=PATCH BENCH_BODY='{"project":{"description":"bench #N#"}}'
@@ -42,7 +42,7 @@ start() {
   wait_http "$BASE/" "$SERVER_PID" "$1"
 }
 start_projectplane() {
-  start env DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" "${PIN_SERVER[@]}" node "${NODE_FLAGS[@]}" dist/main.js
+  start env DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" "${PIN_SERVER[@]}" env "${START[@]}" dist/main.js
 }
 stop() { stop_pid "$SERVER_PID"; SERVER_PID=''; }
 

@@ -101,12 +101,14 @@ build_dist() {
   [ -f dist/main.js ] || die "dist/main.js missing; build first"
 }
 
-# The node flags `npm start` runs the server with (package.json's start script), so the benchmarks
-# measure the server as users run it; prints one flag a line.
-start_node_flags() {
+# The command `npm start` runs the server with (package.json's start script), up to dist/main.js:
+# its environment settings, `node` and node's flags, one word a line, so the benchmarks measure
+# the server as users run it: `mapfile -t START < <(start_command)`, then
+# `env "${START[@]}" dist/main.js`.
+start_command() {
   node -e '
     const start = require(process.argv[1]).scripts.start
-    const m = / node ((?:--\S+ )*)dist\/main\.js/.exec(start)
-    if (!m) { console.error("bench: cannot read the node flags of the start script: " + start); process.exit(1) }
-    for (const flag of m[1].trim().split(/\s+/).filter(Boolean)) console.log(flag)' "$ROOT/package.json"
+    const m = /&& ((?:[A-Z_]+=\S+ )*)node ((?:--\S+ )*)dist\/main\.js/.exec(start)
+    if (!m) { console.error("bench: cannot read the command of the start script: " + start); process.exit(1) }
+    for (const word of [...m[1].trim().split(/\s+/), "node", ...m[2].trim().split(/\s+/)].filter(Boolean)) console.log(word)' "$ROOT/package.json"
 }

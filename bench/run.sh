@@ -77,7 +77,7 @@ else
 fi
 
 build_dist
-mapfile -t NODE_FLAGS < <(start_node_flags) || die "no node flags"
+mapfile -t START < <(start_command) || die "no start command"
 
 read -r PORT BARE_PORT < <(free_ports 2)
 [ -n "$PORT" ] && [ -n "$BARE_PORT" ] || die "could not find free ports"
@@ -85,7 +85,7 @@ read -r PORT BARE_PORT < <(free_ports 2)
 log "starting projectplane on $HOST:$PORT (data in $WORK/data), bare server on $HOST:$BARE_PORT; pinning: $PINNING"
 mkdir -p "$WORK/data"
 PORT="$PORT" HOST="$HOST" DATA_DIR="$WORK/data" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-  "${PIN_SERVER[@]}" node "${NODE_FLAGS[@]}" dist/main.js >"$WORK/server.log" 2>&1 &
+  "${PIN_SERVER[@]}" env "${START[@]}" dist/main.js >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 "${PIN_SERVER[@]}" node "$BENCH_DIR/bare-server.mjs" "$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!

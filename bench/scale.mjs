@@ -59,12 +59,15 @@ async function ok(method, p, options) {
   return res
 }
 
+// `npm start`'s environment settings and node flags (SERVER_COMMAND, from bench/scale.sh).
+const startWords = (process.env.SERVER_COMMAND ?? '').split(' ').filter(Boolean)
+
 async function start(target) {
   cur = target
   target.agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
   const started = process.hrtime.bigint()
-  target.server = spawn(process.execPath, [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), 'dist/main.js'], {
-    env: { ...process.env, PORT: String(target.port), DATA_DIR: target.dir, LOG_LEVEL: 'warn', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD, FLAVOUR: 'huaweicloud' },
+  target.server = spawn(process.execPath, [...startWords.filter((w) => w.startsWith('--')), 'dist/main.js'], {
+    env: { ...process.env, ...Object.fromEntries(startWords.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2))), PORT: String(target.port), DATA_DIR: target.dir, LOG_LEVEL: 'warn', PROJECTPLANE_ADMIN_PASSWORD: PASSWORD, FLAVOUR: 'huaweicloud' },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   for (;;) {

@@ -12,7 +12,7 @@ trap 'rm -rf "$WORK"' EXIT
 source bench/lib.sh
 build_dist
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-# The server runs with the node flags of `npm start` (bench/lib.sh), as users run it.
-mapfile -t NODE_FLAGS < <(ROOT="$PWD" start_node_flags)
-SERVER_NODE_FLAGS="${NODE_FLAGS[*]}" node bench/scale.mjs
+# The server runs with the command of `npm start` (bench/lib.sh), as users run it.
+mapfile -t START < <(ROOT="$PWD" start_command)
+SERVER_COMMAND="${START[*]}" node bench/scale.mjs
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

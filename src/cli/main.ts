@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=2
 /**
  * @module The `projectplane` command: `serve` (what `npm start` runs), `migrate`, and commands
  * that manage the store and its accounts. Commands that change accounts act through the real HTTP
