@@ -12,7 +12,9 @@
 # 1 and 32 connections (bench/write.lua: a new description every request). Prints req/s, p99
 # and the ratio to that round's bare GET at the same connection count.
 #
-# Environment: DURATION=5s, WARMUP=1s, BENCH_SKIP_BUILD=1 (use the existing dist/).
+# Environment: DURATION=5s, WARMUP=1s, BENCH_SKIP_BUILD=1 (use the existing dist/);
+# BENCH_DATABASE_URL=postgres://… runs projectplane and the floor on PostgreSQL instead (a fresh
+# schema, dropped at the end; no checkpoint-free line there).
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
@@ -26,7 +28,17 @@ SERVER_PID=''
 WRK_PID=''
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
-trap 'stop_pid "$WRK_PID"; stop_pid "$SERVER_PID"; rm -rf "$WORK"' EXIT
+SCHEMA="floor_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+STORE=(DATA_DIR="$WORK/data")
+FLOOR_STORE=(FLOOR_DATA_DIR="$WORK/data")
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  STORE+=(DATABASE_URL="$BENCH_DATABASE_URL" DATABASE_SCHEMA="$SCHEMA")
+  FLOOR_STORE=(FLOOR_DATABASE_URL="$BENCH_DATABASE_URL" FLOOR_SCHEMA="$SCHEMA")
+fi
+drop_schema() {
+  [ -z "${BENCH_DATABASE_URL:-}" ] || psql -q "$BENCH_DATABASE_URL" -c "set client_min_messages = warning; drop schema if exists $SCHEMA cascade" >/dev/null || true
+}
+trap 'stop_pid "$WRK_PID"; stop_pid "$SERVER_PID"; drop_schema; rm -rf "$WORK"' EXIT
 trap 'log "interrupted"; exit 2' INT TERM
 PIN_SERVER=(); PIN_WRK=()
 if can_pin; then PIN_SERVER=(taskset -c 0); PIN_WRK=(taskset -c 1); fi
@@ -42,7 +54,7 @@ start() {
   wait_http "$BASE/" "$SERVER_PID" "$1"
 }
 start_projectplane() {
-  start env DATA_DIR="$WORK/data" PORT="$PORT" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" "${PIN_SERVER[@]}" env "${START[@]}" dist/main.js
+  start env "${STORE[@]}" PORT="$PORT" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" "${PIN_SERVER[@]}" env "${START[@]}" dist/main.js
 }
 stop() { stop_pid "$SERVER_PID"; SERVER_PID=''; }
 
@@ -67,12 +79,14 @@ for ROUND in $(seq 1 "$ROUNDS"); do
   start_projectplane
   for c in 1 32; do measure projectplane "$c" GET; measure projectplane "$c" PATCH; done
   stop
-  start env FLOOR_DATA_DIR="$WORK/data" FLOOR_TOKEN="$TOKEN" "${PIN_SERVER[@]}" node bench/floor-server.mjs "$PORT"
+  start env "${FLOOR_STORE[@]}" FLOOR_TOKEN="$TOKEN" "${PIN_SERVER[@]}" node bench/floor-server.mjs "$PORT"
   for c in 1 32; do measure floor "$c" GET; measure floor "$c" PATCH; done
   stop
-  start env FLOOR_DATA_DIR="$WORK/data" FLOOR_TOKEN="$TOKEN" FLOOR_WAL_AUTOCHECKPOINT=0 "${PIN_SERVER[@]}" node bench/floor-server.mjs "$PORT"
-  for c in 1 32; do measure floor-no-checkpoints "$c" PATCH; done
-  stop
+  if [ -z "${BENCH_DATABASE_URL:-}" ]; then
+    start env "${FLOOR_STORE[@]}" FLOOR_TOKEN="$TOKEN" FLOOR_WAL_AUTOCHECKPOINT=0 "${PIN_SERVER[@]}" node bench/floor-server.mjs "$PORT"
+    for c in 1 32; do measure floor-no-checkpoints "$c" PATCH; done
+    stop
+  fi
   start "${PIN_SERVER[@]}" node bench/bare-server.mjs "$PORT"
   for c in 1 32; do measure bare "$c" GET; done
   stop
