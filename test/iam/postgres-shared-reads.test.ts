@@ -58,7 +58,10 @@ describe.runIf(defaultTestDatabase() === 'postgres')('PostgreSQL: keyed reads on
 
   it('replaces a shared connection killed under the server', async () => {
     const before = await sharedPid()
-    await admin.query('select pg_terminate_backend($1)', [before])
+    // Waits for the backend to exit (SIGTERM is asynchronous): the dying backend could otherwise
+    // still answer the next read, and the batch below meet the closed socket.
+    const { rows: [ended] } = await admin.query('select pg_terminate_backend($1, 5000) as ended', [before])
+    expect(ended.ended).toBe(true)
     // The request that meets the dead connection may be refused with 503; the next ones are served.
     const first = await get(ids[0]!)
     expect([200, 503]).toContain(first.status)
