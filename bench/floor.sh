@@ -8,9 +8,10 @@
 #
 # Each round: projectplane (as npm start runs it), then the floor server on the same store, then
 # the same floor with SQLite's checkpoints off (FLOOR_WAL_AUTOCHECKPOINT=0, PATCH only: an upper
-# bound, the WAL grows without end), then the bare server, one at a time on CPU 0 with wrk on CPU 1; GET and PATCH /v3/projects/{id} at
-# 1 and 32 connections (bench/write.lua: a new description every request). Prints req/s, p99
-# and the ratio to that round's bare GET at the same connection count.
+# bound, the WAL grows without end), then the bare server; one at a time on CPU 0 with wrk on
+# CPU 1, GET and PATCH /v3/projects/{id} at 1 and 32 connections (bench/write.lua: a new
+# description every request). Prints req/s, p99 and the ratio to that round's bare GET at the
+# same connection count.
 #
 # Environment: DURATION=5s, WARMUP=1s, BENCH_SKIP_BUILD=1 (use the existing dist/);
 # BENCH_DATABASE_URL=postgres://… runs projectplane and the floor on PostgreSQL instead (a fresh
