@@ -67,6 +67,8 @@ else
 fi
 
 build_dist
+# The instances run with the command of `npm start` (bench/lib.sh), as users run them.
+mapfile -t START < <(start_command)
 
 read -r BARE_PORT SQLITE_PORT PG_A_PORT PG_B_PORT < <(free_ports 4)
 
@@ -77,7 +79,7 @@ start_instance() {
   while [ "$1" != -- ]; do pin+=("$1"); shift; done
   shift
   env -u DATABASE_URL -u DATABASE_SCHEMA "$@" PORT="$port" HOST="$HOST" LOG_LEVEL=warn PROJECTPLANE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-    "${pin[@]}" node dist/main.js >"$WORK/$name.log" 2>&1 &
+    "${pin[@]}" env "${START[@]}" dist/main.js >"$WORK/$name.log" 2>&1 &
   echo $!
 }
 
