@@ -91,11 +91,7 @@ export class GroupCommit {
       // PostgreSQL that saves the savepoint's round trip, on SQLite two statements per write
       // whenever writes come one at a time.
       const job = batch[0]!
-      const direct = this.direct
-      await this.kysely.transaction().execute((trx) => {
-        if (direct) runDirectlyIn(trx, direct)
-        return job.work(trx)
-      }).then((value) => {
+      await this.transaction(job.work).then((value) => {
         job.resolve(value)
         this.afterCommit?.()
       }, job.reject)
@@ -103,10 +99,9 @@ export class GroupCommit {
     }
     const outcomes: Outcome[] = []
     try {
-      await this.kysely.transaction().execute(async (trx) => {
+      await this.transaction(async (trx) => {
         const direct = this.direct
         const control = direct ? async (query: CompiledQuery) => { direct(query.sql, NO_PARAMETERS) } : async (query: CompiledQuery) => { await trx.executeQuery(query) }
-        if (direct) runDirectlyIn(trx, direct)
         for (const job of batch) {
           await control(SAVEPOINT)
           let value: unknown
@@ -133,5 +128,14 @@ export class GroupCommit {
       else job.reject(outcome.error)
     })
     this.afterCommit?.()
+  }
+
+  /** One transaction; on the embedded store its known statements run straight on the connection. */
+  private transaction<T>(body: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const direct = this.direct
+    return this.kysely.transaction().execute((trx) => {
+      if (direct) runDirectlyIn(trx, direct)
+      return body(trx)
+    })
   }
 }
